@@ -1,0 +1,175 @@
+/**
+ * Config loading: YAML or JSON, validated by zod schemas, with errors that
+ * name the path and say what was expected and what was given:
+ *
+ *   env.kwargs.size: expected an integer ≥ 5, got "eight"
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { joinPath, showValue, UserError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
+
+/** Validates `data` against `schema`; throws a one-line `UserError` on the first problem. */
+export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, rootPath = ""): z.output<S> {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  throw issueToError(schema, result.error.issues, rootPath);
+}
+
+/** Reads a `.yaml`, `.yml` or `.json` file and validates it. */
+export function loadConfigFile<S extends z.ZodType>(file: string, schema: S, rootPath = ""): z.output<S> {
+  return parseConfig(schema, readConfigFile(file), rootPath);
+}
+
+/** Reads YAML or JSON into plain data; a syntax error names the file, line and column. */
+export function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(file, code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`);
+  }
+  return parseConfigText(text, file);
+}
+
+/** Parses YAML (of which JSON is a subset) text. */
+export function parseConfigText(text: string, source = "config"): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    const err = e as { message?: string; linePos?: { line: number; col: number }[] };
+    const pos = err.linePos?.[0];
+    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    const first = (err.message ?? String(e)).split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError(where, `not valid YAML or JSON (${first})`);
+  }
+}
+
+function issueToError(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], rootPath: string): UserError {
+  const issue = pickIssue(issues);
+  const path = joinPath(rootPath, ...(issue.path as (string | number)[]));
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return new UserError(path, describeIssue(schema, issue) + more);
+}
+
+/** Prefers the deepest issue: it is the most specific. */
+function pickIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  let best = issues[0];
+  for (const issue of issues) if (issue.path.length > best.path.length) best = issue;
+  return best;
+}
+
+function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue): string {
+  const given = "input" in issue ? showValue(issue.input) : "nothing";
+  const leaf = schemaAt(root, issue.path as (string | number)[]);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = leaf ? objectKeys(leaf) : [];
+      const key = issue.keys[0];
+      const hint = didYouMean(key, known) || (known.length ? ` (expected one of: ${known.join(", ")})` : "");
+      return `unknown key ${JSON.stringify(key)}${hint}`;
+    }
+    case "invalid_union":
+      return `expected ${leaf ? describeSchema(leaf) : "a different value"}, got ${given}`;
+    case "custom":
+      return issue.message;
+    default: {
+      if (issue.code === "invalid_type" && issue.input === undefined) {
+        return `missing; expected ${leaf ? describeSchema(leaf) : issue.expected}`;
+      }
+      if (leaf) return `expected ${describeSchema(leaf)}, got ${given}`;
+      return `${issue.message}, got ${given}`;
+    }
+  }
+}
+
+/** The sub-schema at a data path, looking through optional/default/nullable wrappers. */
+export function schemaAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType | undefined {
+  let s: z.ZodType | undefined = unwrap(schema);
+  for (const key of path) {
+    if (!s) return undefined;
+    const def = s._zod.def as unknown as Record<string, unknown>;
+    switch (def.type) {
+      case "object":
+        s = (def.shape as Record<string, z.ZodType>)[key as string];
+        break;
+      case "array":
+        s = def.element as z.ZodType;
+        break;
+      case "record":
+        s = def.valueType as z.ZodType;
+        break;
+      case "tuple":
+        s = (def.items as z.ZodType[])[key as number];
+        break;
+      default:
+        return undefined;
+    }
+    s = s && unwrap(s);
+  }
+  return s;
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  for (;;) {
+    const def = s._zod.def as unknown as Record<string, unknown>;
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault" || def.type === "readonly" || def.type === "catch") {
+      s = def.innerType as z.ZodType;
+    } else if (def.type === "pipe") {
+      s = def.in as z.ZodType;
+    } else if (def.type === "lazy") {
+      s = (def.getter as () => z.ZodType)();
+    } else {
+      return s;
+    }
+  }
+}
+
+function objectKeys(s: z.ZodType): string[] {
+  const def = s._zod.def as unknown as Record<string, unknown>;
+  return def.type === "object" ? Object.keys(def.shape as object) : [];
+}
+
+/** A short English description of what a schema accepts: `an integer ≥ 5`, `one of "a", "b"`. */
+export function describeSchema(schema: z.ZodType): string {
+  const s = unwrap(schema);
+  const def = s._zod.def as unknown as Record<string, unknown>;
+  switch (def.type) {
+    case "number": {
+      const n = s as unknown as z.ZodNumber;
+      const checks = ((def.checks as { _zod: { def: Record<string, unknown> } }[] | undefined) ?? []).map((c) => c._zod.def);
+      const bounds: string[] = [];
+      for (const c of checks) {
+        if (c.check === "greater_than") bounds.push(`${c.inclusive ? "≥" : ">"} ${c.value}`);
+        if (c.check === "less_than") bounds.push(`${c.inclusive ? "≤" : "<"} ${c.value}`);
+      }
+      return `${n.isInt ? "an integer" : "a number"}${bounds.length ? " " + bounds.join(" and ") : ""}`;
+    }
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "enum":
+      return `one of ${Object.values(def.entries as object).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "literal":
+      return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ");
+    case "array":
+      return `a list of ${plural(describeSchema(def.element as z.ZodType))}`;
+    case "tuple":
+      return `a list of ${(def.items as unknown[]).length}`;
+    case "object":
+      return "an object";
+    case "record":
+      return "a map";
+    case "union":
+      return (def.options as z.ZodType[]).map(describeSchema).join(" or ");
+    default:
+      return String(def.type);
+  }
+}
+
+function plural(description: string): string {
+  return description.replace(/^an? (integer|number|string|object|list|map)/, "$1s");
+}

@@ -1,0 +1,82 @@
+/**
+ * `EnvCore` is one environment instance's logic, written once and driven by
+ * both APIs: `Env` (one environment, Gymnasium's object-per-step API) and
+ * `VectorEnv` (n environments stepped together over typed arrays, no
+ * allocation per step).
+ *
+ * A core writes its observation into a slice of a caller's `Float32Array`,
+ * reports the step's outcome in its fields (`terminated`, `truncated`,
+ * `eventMask`), and computes named features only when asked.
+ */
+import { Rng } from "../core/rng.js";
+import type { Space } from "../core/spaces.js";
+
+/** A named number read off the current state, for reward specs (`agent.x`, `pole.angle`). */
+export interface Feature<C = EnvCore> {
+  readonly name: string;
+  readonly description: string;
+  read(core: C): number;
+}
+
+/** Declares a feature; `read` is only called when a reward asks for the feature. */
+export function feature<C>(name: string, description: string, read: (core: C) => number): Feature<C> {
+  return { name, description, read };
+}
+
+/** The most events an environment may declare: one bit each in a uint32 mask. */
+export const MAX_EVENTS = 32;
+
+export abstract class EnvCore {
+  abstract readonly observationSpace: Space;
+  abstract readonly actionSpace: Space;
+  /** Named numbers of the current state. */
+  abstract readonly features: readonly Feature<any>[];
+  /** Named flags a step can raise; bit i of `eventMask` is `events[i]`. */
+  abstract readonly events: readonly string[];
+  /** Episodes are truncated after this many steps (Gymnasium's TimeLimit, MiniGrid's max_steps). */
+  abstract readonly maxSteps: number;
+
+  /** This instance's random stream; `Env` and `VectorEnv` reseed it. */
+  rng = new Rng(0);
+  stepCount = 0;
+  terminated = false;
+  truncated = false;
+  /** The events raised by the last step, one bit per entry of `events`. */
+  eventMask = 0;
+
+  /** Starts a new episode from the current random stream and writes the first observation. */
+  reset(obs: Float32Array, offset: number): void {
+    this.stepCount = 0;
+    this.terminated = false;
+    this.truncated = false;
+    this.eventMask = 0;
+    this.generate();
+    this.observe(obs, offset);
+  }
+
+  /**
+   * Applies the action at `actions[actionOffset …]`, writes the next observation and
+   * returns the reward. `terminated` is set by the task; `truncated` once `maxSteps` is reached.
+   */
+  step(actions: ArrayLike<number>, actionOffset: number, obs: Float32Array, offset: number): number {
+    this.stepCount++;
+    this.eventMask = 0;
+    const reward = this.transition(actions, actionOffset);
+    this.truncated = this.stepCount >= this.maxSteps;
+    this.observe(obs, offset);
+    return reward;
+  }
+
+  /** Draws a new episode's initial state from `this.rng`. */
+  protected abstract generate(): void;
+  /** Applies one action; sets `terminated` and raises events; returns the reward. */
+  protected abstract transition(actions: ArrayLike<number>, offset: number): number;
+  /** Writes the observation of the current state. */
+  abstract observe(obs: Float32Array, offset: number): void;
+  /** A text picture of the current state (Gymnasium's `render_mode="ansi"`). */
+  abstract render(): string;
+  /** Task-specific facts for `info` (a mission string, arm means). */
+  info(): Record<string, unknown> {
+    return {};
+  }
+}

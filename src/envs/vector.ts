@@ -1,0 +1,205 @@
+/**
+ * `VectorEnv`: n copies of an environment stepped in one call, over typed
+ * arrays, allocating nothing per step.
+ *
+ * Buffers (row i belongs to environment i):
+ * - `obs`        Float32Array(n × obsSize): the observation to act on next.
+ * - `rewards`    Float32Array(n); `terminated`, `truncated` Uint8Array(n).
+ * - `events`     Uint32Array(n): bit j set when the step raised `eventNames[j]`.
+ * - `finalObs`   Float32Array(n × obsSize): for an environment whose episode
+ *                just ended, its last observation (for bootstrapping on truncation).
+ * - `episodeReturn`, `episodeLength` Float64Array(n): for an environment whose
+ *                episode just ended, that episode's return and length
+ *                (Gymnasium's RecordEpisodeStatistics).
+ *
+ * Autoreset: same step. When environment i terminates or is truncated, it is
+ * reset within the same `step()` call: `obs` row i holds the first observation
+ * of its next episode, `finalObs` row i the last one of the episode that
+ * ended, and `rewards[i]`, `terminated[i]`, `truncated[i]`, `events[i]` and the
+ * `next` features describe the step that ended it. (Gymnasium calls this
+ * `AutoresetMode.SAME_STEP`.) The next episode continues environment i's own
+ * random stream, exactly as a single `Env` reset without a seed.
+ *
+ * Seeding: `reset(seed)` seeds environment i with `seed + i`, so a vector
+ * steps exactly as n single environments reset with those seeds.
+ *
+ * @example
+ * const vec = makeVector("DoorKey-8x8", 64);
+ * vec.reset(0);
+ * const actions = new Int32Array(64);
+ * vec.step(actions); // vec.obs, vec.rewards, vec.terminated … now hold the step
+ */
+import { UserError } from "../core/errors.js";
+import type { Space } from "../core/spaces.js";
+import type { EnvCore, Feature } from "./core.js";
+import { eventNames as namesOfMask, featureByName } from "./env.js";
+
+/** Feature columns for the states before (`prev`, s) and after (`next`, s') each step. */
+export interface FeatureColumns {
+  readonly names: readonly string[];
+  readonly prev: readonly Float64Array[];
+  readonly next: readonly Float64Array[];
+}
+
+export class VectorEnv {
+  readonly n: number;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly eventNames: readonly string[];
+  readonly featureSpecs: readonly Feature<any>[];
+  readonly maxSteps: number;
+
+  readonly obs: Float32Array;
+  readonly finalObs: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly events: Uint32Array;
+  readonly episodeReturn: Float64Array;
+  readonly episodeLength: Float64Array;
+
+  private readonly runningReturn: Float64Array;
+  private watched: { features: Feature<any>[]; cur: Float64Array[]; columns: FeatureColumns } | undefined;
+  private started = false;
+
+  constructor(
+    readonly id: string,
+    readonly cores: readonly EnvCore[],
+  ) {
+    if (cores.length === 0) throw new UserError("n", "expected at least 1 environment, got 0");
+    const first = cores[0];
+    this.n = cores.length;
+    this.observationSpace = first.observationSpace;
+    this.actionSpace = first.actionSpace;
+    this.obsSize = first.observationSpace.size;
+    this.actionSize = first.actionSpace.size;
+    this.eventNames = first.events;
+    this.featureSpecs = first.features;
+    this.maxSteps = first.maxSteps;
+    this.obs = new Float32Array(this.n * this.obsSize);
+    this.finalObs = new Float32Array(this.n * this.obsSize);
+    this.rewards = new Float32Array(this.n);
+    this.terminated = new Uint8Array(this.n);
+    this.truncated = new Uint8Array(this.n);
+    this.events = new Uint32Array(this.n);
+    this.episodeReturn = new Float64Array(this.n);
+    this.episodeLength = new Float64Array(this.n);
+    this.runningReturn = new Float64Array(this.n);
+  }
+
+  /** Resets every environment (environment i with `seed + i` when a seed is given) and returns `obs`. */
+  reset(seed?: number): Float32Array {
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UserError("seed", `expected an integer, got ${seed}`);
+    const { cores, obs, obsSize } = this;
+    for (let i = 0; i < this.n; i++) {
+      if (seed !== undefined) cores[i].rng.reseed(seed + i);
+      cores[i].reset(obs, i * obsSize);
+    }
+    this.runningReturn.fill(0);
+    this.rewards.fill(0);
+    this.terminated.fill(0);
+    this.truncated.fill(0);
+    this.events.fill(0);
+    if (this.watched) for (let i = 0; i < this.n; i++) this.readInto(this.watched.cur, i);
+    this.started = true;
+    return obs;
+  }
+
+  /** Steps every environment with `actions` (n × actionSize values); results land in the buffers. */
+  step(actions: ArrayLike<number>): void {
+    if (!this.started) throw new UserError("vector.step", "call reset() before step()");
+    if (actions.length !== this.n * this.actionSize) {
+      throw new UserError("actions", `expected ${this.n * this.actionSize} values (${this.n} envs × ${this.actionSize}), got ${actions.length}`);
+    }
+    const { cores, obs, finalObs, obsSize, actionSize, rewards, terminated, truncated, events, runningReturn } = this;
+    const watched = this.watched;
+    if (this.actionSpace.kind === "discrete") checkDiscrete(actions, this.actionSpace.start, this.actionSpace.n);
+    for (let i = 0; i < this.n; i++) {
+      const core = cores[i];
+      const o = i * obsSize;
+      if (watched) copyColumnsAt(watched.cur, watched.columns.prev, i);
+      const r = core.step(actions, i * actionSize, obs, o);
+      rewards[i] = r;
+      events[i] = core.eventMask;
+      runningReturn[i] += r;
+      if (watched) this.readInto(watched.columns.next as Float64Array[], i);
+      if (core.terminated || core.truncated) {
+        terminated[i] = core.terminated ? 1 : 0;
+        truncated[i] = core.truncated ? 1 : 0;
+        this.episodeReturn[i] = runningReturn[i];
+        this.episodeLength[i] = core.stepCount;
+        runningReturn[i] = 0;
+        finalObs.set(obs.subarray(o, o + obsSize), o);
+        core.reset(obs, o);
+        if (watched) this.readInto(watched.cur, i);
+      } else {
+        terminated[i] = 0;
+        truncated[i] = 0;
+        if (watched) copyColumnsAt(watched.columns.next, watched.cur, i);
+      }
+    }
+  }
+
+  /**
+   * Asks for named features: from now on each `step()` fills `prev` (state s)
+   * and `next` (state s', before any autoreset) columns, one Float64Array(n)
+   * per name. Features nobody asks for are never computed.
+   */
+  watchFeatures(names: readonly string[]): FeatureColumns {
+    const all = new Set([...(this.watched?.columns.names ?? []), ...names]);
+    const features = [...all].map((name) => featureByName(this.cores[0], name));
+    const make = () => features.map(() => new Float64Array(this.n));
+    const columns: FeatureColumns = { names: [...all], prev: make(), next: make() };
+    this.watched = { features, cur: make(), columns };
+    if (this.started) for (let i = 0; i < this.n; i++) this.readInto(this.watched.cur, i);
+    return columns;
+  }
+
+  /** The column index of a watched feature. */
+  featureIndex(name: string): number {
+    const i = this.watched?.columns.names.indexOf(name) ?? -1;
+    if (i < 0) throw new UserError(name, "feature not watched; call watchFeatures first");
+    return i;
+  }
+
+  /** The bit of an event name; `pattern` may end in `*` (`drop:*`) to match a family. */
+  eventMask(pattern: string): number {
+    let mask = 0;
+    const prefix = pattern.endsWith("*") ? pattern.slice(0, -1) : undefined;
+    this.eventNames.forEach((name, j) => {
+      if (prefix !== undefined ? name.startsWith(prefix) : name === pattern) mask |= 1 << j;
+    });
+    if (mask === 0) throw new UserError(pattern, `unknown event; this environment has: ${this.eventNames.join(", ") || "none"}`);
+    return mask >>> 0;
+  }
+
+  /** Names of the events environment i raised on the last step. */
+  eventsOf(i: number): string[] {
+    return namesOfMask(this.eventNames, this.events[i]);
+  }
+
+  render(i = 0): string {
+    return this.cores[i].render();
+  }
+
+  private readInto(cols: readonly Float64Array[], i: number): void {
+    const { features } = this.watched!;
+    const core = this.cores[i];
+    for (let j = 0; j < features.length; j++) cols[j][i] = features[j].read(core);
+  }
+}
+
+function copyColumnsAt(from: readonly Float64Array[], to: readonly Float64Array[], i: number): void {
+  for (let j = 0; j < from.length; j++) to[j][i] = from[j][i];
+}
+
+function checkDiscrete(actions: ArrayLike<number>, start: number, n: number): void {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i];
+    if (!(a >= start && a < start + n) || (a | 0) !== a) {
+      throw new UserError(`actions[${i}]`, `expected an integer in [${start}, ${start + n - 1}], got ${a}`);
+    }
+  }
+}
