@@ -1,0 +1,423 @@
+/**
+ * The gridworld engine: MiniGrid's semantics over typed arrays. A task only
+ * lays out its grid (`generateGrid`) and, where it differs from "reach the
+ * goal", says when it succeeds (`afterStep`).
+ *
+ * Semantics follow MiniGrid (Chevalier-Boisvert et al., 2023):
+ * - actions left, right, forward, pickup, drop, toggle, done; the agent acts on
+ *   the cell in front of it; it carries at most one object;
+ * - stepping onto the goal terminates with reward 1 − 0.9·t/T; onto lava
+ *   terminates with reward 0; episodes are truncated at T = maxSteps;
+ * - locked doors open with a key of the same color; toggling a box replaces it
+ *   by its contents;
+ * - the observation is the egocentric view (7×7 by default) with the agent at
+ *   the bottom centre facing up, each cell (type, color, state), cells hidden
+ *   behind walls and closed doors encoded (0, 0, 0), the carried object shown
+ *   in the agent's cell; or, with `fullObs`, the whole grid with the agent
+ *   encoded (10, 0, direction) (MiniGrid's FullyObsWrapper).
+ * Differences from MiniGrid: observations are float32 (same values); the
+ * direction and the mission text are not part of the observation, except
+ * that tasks whose goal varies per episode append a small mission code.
+ */
+import { z } from "zod";
+import { Box, Discrete } from "../../core/spaces.js";
+import { EnvCore, type Feature } from "../core.js";
+import { E, GRID_EVENTS } from "./events.js";
+import { Grid } from "./grid.js";
+import { A, canOverlap, canPickup, DIR_X, DIR_Y, EMPTY, S, seeBehind, T, cell, colorOf, stateOf, typeOf } from "./objects.js";
+import { renderGrid } from "./render.js";
+
+/** Keyword arguments every gridworld takes. */
+export const GridKwargs = z.object({
+  viewSize: z.number().int().min(3).max(15).refine((v) => v % 2 === 1, "expected an odd view size").default(7).describe("side of the egocentric view (odd)"),
+  fullObs: z.boolean().default(false).describe("observe the whole grid instead of the egocentric view"),
+  seeThroughWalls: z.boolean().default(false).describe("skip occlusion in the egocentric view"),
+  maxSteps: z.number().int().positive().optional().describe("steps before truncation (task default if absent)"),
+});
+export type GridKwargs = z.output<typeof GridKwargs>;
+
+/** Thrown when rejection sampling cannot place an object (a generator retries). */
+export class PlacementError extends Error {}
+
+export abstract class GridEnv extends EnvCore {
+  readonly grid: Grid;
+  readonly observationSpace: Box;
+  readonly actionSpace: Discrete;
+  readonly events = GRID_EVENTS;
+  abstract override readonly features: readonly Feature<any>[];
+  readonly maxSteps: number;
+
+  agentIndex = 0;
+  agentDir = 0;
+  /** The carried object as a packed cell, 0 when empty-handed. */
+  carrying = 0;
+  /** The carried box's contents. */
+  carryingContents = 0;
+  /** MiniGrid's mission text. */
+  mission = "";
+
+  readonly viewSize: number;
+  readonly fullObs: boolean;
+  readonly seeThroughWalls: boolean;
+  /** Floats of mission code appended to the observation (0 for most tasks). */
+  readonly missionSize: number;
+
+  /** Grid index offsets of the view's cells, per direction: view cell k = vx + vy·viewSize. */
+  private readonly viewOffsets: Int32Array[];
+  private readonly viewCells: Uint32Array;
+  private readonly visible: Uint8Array;
+  /** Direction → index offset of the cell in front. */
+  readonly dirOffset: Int32Array;
+
+  constructor(width: number, height: number, defaultMaxSteps: number, kwargs: GridKwargs, options: { numActions?: number; missionSize?: number } = {}) {
+    super();
+    this.viewSize = kwargs.viewSize;
+    this.fullObs = kwargs.fullObs;
+    this.seeThroughWalls = kwargs.seeThroughWalls;
+    this.maxSteps = kwargs.maxSteps ?? defaultMaxSteps;
+    this.missionSize = options.missionSize ?? 0;
+    this.grid = new Grid(width, height, Math.max(1, this.viewSize - 1));
+    this.actionSpace = new Discrete(options.numActions ?? 7);
+    const image = this.fullObs ? [width, height, 3] : [this.viewSize, this.viewSize, 3];
+    const shape = this.missionSize > 0 ? [image[0] * image[1] * 3 + this.missionSize] : image;
+    this.observationSpace = new Box(0, 255, shape);
+    const stride = this.grid.stride;
+    this.dirOffset = Int32Array.from([0, 1, 2, 3], (d) => DIR_X[d] + DIR_Y[d] * stride);
+    const vs = this.viewSize;
+    const hs = vs >> 1;
+    // View cell (vx, vy) sees the world cell a steps ahead and b to the right,
+    // a = vs − 1 − vy, b = vx − hs (MiniGrid's get_view_coords, inverted).
+    this.viewOffsets = [0, 1, 2, 3].map((d) => {
+      const fx = DIR_X[d];
+      const fy = DIR_Y[d];
+      const rx = -fy;
+      const ry = fx;
+      const offsets = new Int32Array(vs * vs);
+      for (let vy = 0; vy < vs; vy++) {
+        for (let vx = 0; vx < vs; vx++) {
+          const a = vs - 1 - vy;
+          const b = vx - hs;
+          offsets[vx + vy * vs] = a * fx + b * rx + (a * fy + b * ry) * stride;
+        }
+      }
+      return offsets;
+    });
+    this.viewCells = new Uint32Array(vs * vs);
+    this.visible = new Uint8Array(vs * vs);
+  }
+
+  // ── positions ────────────────────────────────────────────────────────────
+  get agentX(): number {
+    return this.grid.xOf(this.agentIndex);
+  }
+  get agentY(): number {
+    return this.grid.yOf(this.agentIndex);
+  }
+  setAgent(x: number, y: number, dir = this.agentDir): void {
+    this.agentIndex = this.grid.index(x, y);
+    this.agentDir = dir;
+  }
+  /** Index of the cell in front of the agent. */
+  get frontIndex(): number {
+    return this.agentIndex + this.dirOffset[this.agentDir];
+  }
+
+  // ── generation helpers (MiniGrid's _rand_int, place_obj, place_agent) ────
+  protected randInt(lo: number, hi: number): number {
+    return this.rng.intRange(lo, hi);
+  }
+
+  /** Lays out a new episode: the task fills `grid` and places the agent. */
+  protected abstract generateGrid(): void;
+
+  protected generate(): void {
+    this.carrying = 0;
+    this.carryingContents = 0;
+    for (let attempt = 0; ; attempt++) {
+      this.grid.clear();
+      this.agentIndex = -1;
+      try {
+        this.generateGrid();
+        return;
+      } catch (e) {
+        if (!(e instanceof PlacementError) || attempt >= 100) throw e;
+      }
+    }
+  }
+
+  /**
+   * Places `c` on a random empty cell of the rectangle at `top` of `size`
+   * (clipped to the grid), not on the agent, not where `reject` says no.
+   */
+  placeObj(c: number, top: [number, number] = [0, 0], size: [number, number] = [this.grid.width, this.grid.height], reject?: (x: number, y: number) => boolean, maxTries = 100_000, contents = 0): [number, number] {
+    const x0 = Math.max(top[0], 0);
+    const y0 = Math.max(top[1], 0);
+    const x1 = Math.min(x0 + size[0], this.grid.width);
+    const y1 = Math.min(y0 + size[1], this.grid.height);
+    for (let tries = 0; tries < maxTries; tries++) {
+      const x = this.randInt(x0, x1);
+      const y = this.randInt(y0, y1);
+      const i = this.grid.index(x, y);
+      if (this.grid.cells[i] !== EMPTY || i === this.agentIndex) continue;
+      if (reject && reject(x, y)) continue;
+      if (c !== EMPTY) this.grid.set(x, y, c, contents);
+      return [x, y];
+    }
+    throw new PlacementError("rejection sampling failed to place an object");
+  }
+
+  /** Places the agent on a random empty cell of the rectangle, facing a random direction. */
+  placeAgent(top: [number, number] = [0, 0], size: [number, number] = [this.grid.width, this.grid.height], randDir = true, maxTries = 100_000): [number, number] {
+    this.agentIndex = -1;
+    const [x, y] = this.placeObj(EMPTY, top, size, undefined, maxTries);
+    this.setAgent(x, y, randDir ? this.randInt(0, 4) : this.agentDir);
+    return [x, y];
+  }
+
+  // ── dynamics ─────────────────────────────────────────────────────────────
+  /** MiniGrid's success reward: 1 − 0.9·t/T. */
+  protected successReward(): number {
+    return 1 - (0.9 * this.stepCount) / this.maxSteps;
+  }
+  protected succeed(): number {
+    this.terminated = true;
+    this.eventMask |= E.success;
+    return this.successReward();
+  }
+  protected fail(): number {
+    this.terminated = true;
+    this.eventMask |= E.failure;
+    return 0;
+  }
+
+  protected transition(actions: ArrayLike<number>, offset: number): number {
+    const action = actions[offset];
+    const reward = this.act(action);
+    return this.afterStep(action, reward);
+  }
+
+  /** The shared mechanics of one action; returns the reward of reaching the goal. */
+  protected act(action: number): number {
+    const cells = this.grid.cells;
+    const front = this.agentIndex + this.dirOffset[this.agentDir];
+    const fc = cells[front];
+    switch (action) {
+      case A.left:
+        this.agentDir = (this.agentDir + 3) & 3;
+        return 0;
+      case A.right:
+        this.agentDir = (this.agentDir + 1) & 3;
+        return 0;
+      case A.forward: {
+        if (!canOverlap(fc)) {
+          this.eventMask |= E.bump;
+          return 0;
+        }
+        this.agentIndex = front;
+        const t = fc & 0xff;
+        if (t === T.goal) {
+          this.eventMask |= E["reach:goal"];
+          return this.succeed();
+        }
+        if (t === T.lava) {
+          this.eventMask |= E["enter:lava"];
+          this.fail();
+        }
+        return 0;
+      }
+      case A.pickup:
+        if (this.carrying === 0 && canPickup(fc)) {
+          this.carrying = fc;
+          this.carryingContents = this.grid.contents[front];
+          cells[front] = EMPTY;
+          this.grid.contents[front] = 0;
+          this.eventMask |= (fc & 0xff) === T.key ? E["pickup:key"] : (fc & 0xff) === T.ball ? E["pickup:ball"] : E["pickup:box"];
+        }
+        return 0;
+      case A.drop:
+        if (this.carrying !== 0 && fc === EMPTY) {
+          cells[front] = this.carrying;
+          this.grid.contents[front] = this.carryingContents;
+          const t = this.carrying & 0xff;
+          this.eventMask |= t === T.key ? E["drop:key"] : t === T.ball ? E["drop:ball"] : E["drop:box"];
+          this.carrying = 0;
+          this.carryingContents = 0;
+        }
+        return 0;
+      case A.toggle:
+        this.toggle(front, fc);
+        return 0;
+      case A.done:
+        this.eventMask |= E.done;
+        return 0;
+      default:
+        return 0;
+    }
+  }
+
+  private toggle(front: number, fc: number): void {
+    const t = typeOf(fc);
+    if (t === T.door) {
+      const state = stateOf(fc);
+      if (state === S.locked) {
+        if (typeOf(this.carrying) === T.key && this.carrying !== 0 && colorOf(this.carrying) === colorOf(fc)) {
+          this.grid.cells[front] = cell(T.door, colorOf(fc), S.open);
+          this.eventMask |= E["unlock:door"] | E["open:door"];
+        }
+      } else if (state === S.open) {
+        this.grid.cells[front] = cell(T.door, colorOf(fc), S.closed);
+        this.eventMask |= E["close:door"];
+      } else {
+        this.grid.cells[front] = cell(T.door, colorOf(fc), S.open);
+        this.eventMask |= E["open:door"];
+      }
+    } else if (t === T.box) {
+      const inside = this.grid.contents[front];
+      this.grid.cells[front] = inside === 0 ? EMPTY : inside;
+      this.grid.contents[front] = 0;
+      this.eventMask |= E["open:box"];
+    }
+  }
+
+  /** A task's own reward and termination on top of the shared mechanics. */
+  protected afterStep(_action: number, reward: number): number {
+    return reward;
+  }
+
+  // ── observation ──────────────────────────────────────────────────────────
+  observe(obs: Float32Array, offset: number): void {
+    if (this.fullObs) this.observeFull(obs, offset);
+    else this.observeView(obs, offset);
+    if (this.missionSize > 0) this.writeMission(obs, offset + this.observationSpace.size - this.missionSize);
+  }
+
+  /** Writes the task's mission code (tasks with `missionSize` > 0). */
+  protected writeMission(_obs: Float32Array, _offset: number): void {}
+
+  private observeView(obs: Float32Array, offset: number): void {
+    const vs = this.viewSize;
+    const n = vs * vs;
+    const cells = this.grid.cells;
+    const view = this.viewCells;
+    const vis = this.visible;
+    const offsets = this.viewOffsets[this.agentDir];
+    const base = this.agentIndex;
+    for (let k = 0; k < n; k++) view[k] = cells[base + offsets[k]];
+    const agentK = (vs >> 1) + (vs - 1) * vs;
+    if (this.seeThroughWalls) vis.fill(1);
+    else {
+      // MiniGrid's process_vis: sweep rows from the agent's outwards, light
+      // spreading sideways and one row further through cells one can see behind.
+      vis.fill(0);
+      vis[agentK] = 1;
+      for (let j = vs - 1; j >= 0; j--) {
+        const row = j * vs;
+        for (let i = 0; i < vs - 1; i++) {
+          const k = row + i;
+          if (vis[k] === 0 || !seeBehind(view[k])) continue;
+          vis[k + 1] = 1;
+          if (j > 0) vis[k + 1 - vs] = vis[k - vs] = 1;
+        }
+        for (let i = vs - 1; i > 0; i--) {
+          const k = row + i;
+          if (vis[k] === 0 || !seeBehind(view[k])) continue;
+          vis[k - 1] = 1;
+          if (j > 0) vis[k - 1 - vs] = vis[k - vs] = 1;
+        }
+      }
+    }
+    view[agentK] = this.carrying !== 0 ? this.carrying : EMPTY;
+    // Image layout is MiniGrid's [x][y][channel], flattened in C order.
+    for (let vx = 0; vx < vs; vx++) {
+      for (let vy = 0; vy < vs; vy++) {
+        const k = vx + vy * vs;
+        const o = offset + (vx * vs + vy) * 3;
+        if (vis[k] === 1) {
+          const c = view[k];
+          obs[o] = c & 0xff;
+          obs[o + 1] = (c >> 8) & 0xff;
+          obs[o + 2] = (c >> 16) & 0xff;
+        } else {
+          obs[o] = 0;
+          obs[o + 1] = 0;
+          obs[o + 2] = 0;
+        }
+      }
+    }
+  }
+
+  private observeFull(obs: Float32Array, offset: number): void {
+    const { width, height, cells } = this.grid;
+    for (let x = 0; x < width; x++) {
+      for (let y = 0; y < height; y++) {
+        const i = this.grid.index(x, y);
+        const o = offset + (x * height + y) * 3;
+        const c = i === this.agentIndex ? cell(T.agent, 0, this.agentDir) : cells[i];
+        obs[o] = c & 0xff;
+        obs[o + 1] = (c >> 8) & 0xff;
+        obs[o + 2] = (c >> 16) & 0xff;
+      }
+    }
+  }
+
+  render(): string {
+    return renderGrid(this);
+  }
+
+  override info(): Record<string, unknown> {
+    return { mission: this.mission };
+  }
+
+  // ── snapshots (for planners and tabular models) ───────────────────────────
+  snapshot(): GridSnapshot {
+    return {
+      cells: this.grid.cells.slice(),
+      contents: this.grid.contents.slice(),
+      agentIndex: this.agentIndex,
+      agentDir: this.agentDir,
+      carrying: this.carrying,
+      carryingContents: this.carryingContents,
+      stepCount: this.stepCount,
+      terminated: this.terminated,
+      truncated: this.truncated,
+      rng: this.rng.getState(),
+    };
+  }
+
+  restore(s: GridSnapshot): void {
+    this.grid.cells.set(s.cells);
+    this.grid.contents.set(s.contents);
+    this.agentIndex = s.agentIndex;
+    this.agentDir = s.agentDir;
+    this.carrying = s.carrying;
+    this.carryingContents = s.carryingContents;
+    this.stepCount = s.stepCount;
+    this.terminated = s.terminated;
+    this.truncated = s.truncated;
+    this.rng.setState(s.rng);
+  }
+
+  /** A key that identifies the Markov state (grid, agent, carried object), not the time. */
+  stateKey(): string {
+    const { width, height } = this.grid;
+    const parts: number[] = [this.agentIndex, this.agentDir, this.carrying, this.carryingContents];
+    for (let y = 0; y < height; y++) {
+      const row = this.grid.index(0, y);
+      for (let x = 0; x < width; x++) parts.push(this.grid.cells[row + x], this.grid.contents[row + x]);
+    }
+    return parts.join(",");
+  }
+}
+
+export interface GridSnapshot {
+  cells: Uint32Array;
+  contents: Uint32Array;
+  agentIndex: number;
+  agentDir: number;
+  carrying: number;
+  carryingContents: number;
+  stepCount: number;
+  terminated: boolean;
+  truncated: boolean;
+  rng: [number, number, number, number];
+}

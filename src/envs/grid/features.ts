@@ -1,0 +1,81 @@
+/**
+ * Named features of gridworld states. Tasks pick the lists that make sense
+ * for them (a goal's distance only where there is a goal). Each is computed
+ * only when a reward asks for it.
+ */
+import { feature, type Feature } from "../core.js";
+import type { GridEnv } from "./engine.js";
+import { S, T, stateOf, typeOf } from "./objects.js";
+
+type F = Feature<GridEnv>;
+
+export const agentFeatures: F[] = [
+  feature("agent.x", "agent column (0 = left wall)", (e: GridEnv) => e.agentX),
+  feature("agent.y", "agent row (0 = top wall)", (e: GridEnv) => e.agentY),
+  feature("agent.dir", "agent direction: 0 east, 1 south, 2 west, 3 north", (e: GridEnv) => e.agentDir),
+  feature("front.type", "object type index of the cell in front (MiniGrid encoding)", (e: GridEnv) => typeOf(e.grid.cells[e.frontIndex])),
+  feature("t", "steps taken this episode", (e: GridEnv) => e.stepCount),
+];
+
+export const carryingFeatures: F[] = [
+  feature("carrying", "1 if the agent carries anything", (e: GridEnv) => (e.carrying !== 0 ? 1 : 0)),
+  feature("carrying.key", "1 if the agent carries a key", (e: GridEnv) => (e.carrying !== 0 && typeOf(e.carrying) === T.key ? 1 : 0)),
+  feature("carrying.ball", "1 if the agent carries a ball", (e: GridEnv) => (e.carrying !== 0 && typeOf(e.carrying) === T.ball ? 1 : 0)),
+  feature("carrying.box", "1 if the agent carries a box", (e: GridEnv) => (e.carrying !== 0 && typeOf(e.carrying) === T.box ? 1 : 0)),
+];
+
+/** Manhattan distance from the agent to the nearest cell of `type`; −1 if there is none. */
+export function distanceTo(e: GridEnv, type: number): number {
+  const { grid } = e;
+  const ax = e.agentX;
+  const ay = e.agentY;
+  let best = -1;
+  for (let y = 0; y < grid.height; y++) {
+    const row = grid.index(0, y);
+    for (let x = 0; x < grid.width; x++) {
+      if ((grid.cells[row + x] & 0xff) !== type) continue;
+      const d = Math.abs(x - ax) + Math.abs(y - ay);
+      if (best < 0 || d < best) best = d;
+    }
+  }
+  return best;
+}
+
+function countDoors(e: GridEnv, state: number): number {
+  const { grid } = e;
+  let n = 0;
+  for (let y = 0; y < grid.height; y++) {
+    const row = grid.index(0, y);
+    for (let x = 0; x < grid.width; x++) {
+      const c = grid.cells[row + x];
+      if (typeOf(c) === T.door && stateOf(c) === state) n++;
+    }
+  }
+  return n;
+}
+
+export const goalFeatures: F[] = [
+  feature("goal.distance", "Manhattan distance from the agent to the goal (0 on it)", (e: GridEnv) => {
+    const d = distanceTo(e, T.goal);
+    return d < 0 ? 0 : d;
+  }),
+];
+
+export const doorFeatures: F[] = [
+  feature("door.open", "1 if any door is open", (e: GridEnv) => (countDoors(e, S.open) > 0 ? 1 : 0)),
+  feature("door.locked", "1 if any door is still locked", (e: GridEnv) => (countDoors(e, S.locked) > 0 ? 1 : 0)),
+  feature("doors.open", "number of open doors", (e: GridEnv) => countDoors(e, S.open)),
+];
+
+export const keyFeatures: F[] = [
+  feature("key.distance", "Manhattan distance from the agent to the nearest key (0 when carrying one)", (e: GridEnv) => {
+    if (e.carrying !== 0 && typeOf(e.carrying) === T.key) return 0;
+    const d = distanceTo(e, T.key);
+    return d < 0 ? 0 : d;
+  }),
+];
+
+export const lavaFeatures: F[] = [
+  feature("lava.ahead", "1 if the cell in front is lava", (e: GridEnv) => (typeOf(e.grid.cells[e.frontIndex]) === T.lava ? 1 : 0)),
+  feature("lava.distance", "Manhattan distance from the agent to the nearest lava", (e: GridEnv) => Math.max(0, distanceTo(e, T.lava))),
+];

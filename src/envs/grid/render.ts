@@ -1,0 +1,50 @@
+/**
+ * Text pictures of a gridworld, two characters a cell as MiniGrid prints
+ * them: the object's letter then its color's (`KY` a yellow key, `LY` a
+ * locked yellow door, `__` an open door, `>>` the agent facing east).
+ */
+import type { GridEnv } from "./engine.js";
+import { COLOR_NAMES, S, T, colorOf, stateOf, typeOf } from "./objects.js";
+
+const LETTER: Record<number, string> = { [T.wall]: "W", [T.floor]: "F", [T.door]: "D", [T.key]: "K", [T.ball]: "A", [T.box]: "B", [T.goal]: "G", [T.lava]: "V" };
+const AGENT = [">>", "VV", "<<", "^^"];
+
+export function cellText(c: number): string {
+  const t = typeOf(c);
+  if (t === T.empty) return "  ";
+  const color = COLOR_NAMES[colorOf(c)][0].toUpperCase();
+  if (t === T.door) {
+    const state = stateOf(c);
+    if (state === S.open) return "__";
+    if (state === S.locked) return "L" + color;
+  }
+  return (LETTER[t] ?? "?") + color;
+}
+
+/** The whole grid, one text line per row, then what the agent carries. */
+export function renderGrid(env: GridEnv, colors = false): string {
+  const { grid } = env;
+  const lines: string[] = [];
+  for (let y = 0; y < grid.height; y++) {
+    let line = "";
+    for (let x = 0; x < grid.width; x++) {
+      const i = grid.index(x, y);
+      if (i === env.agentIndex) line += colors ? `\x1b[1;31m${AGENT[env.agentDir]}\x1b[0m` : AGENT[env.agentDir];
+      else line += colors ? paint(grid.cells[i]) : cellText(grid.cells[i]);
+    }
+    lines.push(line);
+  }
+  if (env.carrying !== 0) lines.push(`carrying: ${COLOR_NAMES[colorOf(env.carrying)]} ${["", "", "", "", "", "key", "ball", "box"][typeOf(env.carrying)]}`);
+  return lines.join("\n");
+}
+
+const ANSI_COLOR = [31, 32, 34, 35, 33, 90];
+
+function paint(c: number): string {
+  const text = cellText(c);
+  const t = typeOf(c);
+  if (t === T.empty) return text;
+  if (t === T.wall) return `\x1b[47m${text}\x1b[0m`;
+  if (t === T.lava) return `\x1b[41m${text}\x1b[0m`;
+  return `\x1b[${ANSI_COLOR[colorOf(c)]}m${text}\x1b[0m`;
+}
