@@ -279,6 +279,21 @@ export abstract class GridEnv extends EnvCore {
     }
   }
 
+  /** True if stepping onto cell `index` wins the episode (the goal; tasks may add cells). Planners use it. */
+  winsOnEnter(index: number): boolean {
+    return (this.grid.cells[index] & 0xff) === T.goal;
+  }
+
+  /** True if stepping onto cell `index` loses the episode (lava; tasks may add cells). Planners avoid it. */
+  losesOnEnter(index: number): boolean {
+    return (this.grid.cells[index] & 0xff) === T.lava;
+  }
+
+  /** True if the `done` action can win this task (GoTo tasks). Planners only try it then. */
+  get doneMatters(): boolean {
+    return false;
+  }
+
   /** A task's own reward and termination on top of the shared mechanics. */
   protected afterStep(_action: number, reward: number): number {
     return reward;
