@@ -127,3 +127,22 @@ function summarize(a: Float32Array): number | number[] {
   const u = uniformValue(a);
   return u !== undefined ? u : Array.from(a);
 }
+
+/** A typed array that holds a batch of actions for `space` (Int32Array for discrete spaces). */
+export function actionBuffer(space: Space, n: number): Int32Array | Float32Array {
+  return space.kind === "box" ? new Float32Array(n * space.size) : new Int32Array(n * space.size);
+}
+
+/** Writes one sample of `space` into `out` at `offset`. */
+export function sampleInto(space: Space, rng: Rng, out: Int32Array | Float32Array, offset: number): void {
+  switch (space.kind) {
+    case "discrete":
+      out[offset] = space.start + rng.int(space.n);
+      return;
+    case "multi-discrete":
+      for (let i = 0; i < space.size; i++) out[offset + i] = rng.int(space.nvec[i]);
+      return;
+    case "box":
+      space.sample(rng, out as Float32Array, offset);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `rewardlab bench envs`: environment steps per second on one core with
+ * uniformly random actions, observations included, for one environment
+ * through the Gymnasium-style `Env` API and for a `VectorEnv` of 64.
+ */
+import { Rng } from "../src/core/rng.js";
+import { actionBuffer, sampleInto } from "../src/core/spaces.js";
+import { make, makeVector } from "../src/envs/registry.js";
+import { BASELINES } from "./baselines.js";
+import { measureRate, withBaseline, type Figure } from "./harness.js";
+
+const ENVS = ["DoorKey-8x8", "Empty-8x8", "CartPole-v1"];
+
+export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Generator<Figure> {
+  for (const id of ids) {
+    const key = id.toLowerCase();
+    const baseline = BASELINES[key];
+    yield withBaseline({ suite: "envs", name: `${key}/single`, value: singleRate(id, seconds), unit: "steps/s", baseline });
+    yield withBaseline({ suite: "envs", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline });
+  }
+}
+
+function singleRate(id: string, seconds: number): number {
+  const env = make(id);
+  const rng = new Rng(1);
+  env.reset(0);
+  const space = env.actionSpace;
+  return measureRate(
+    (iterations) => {
+      for (let i = 0; i < iterations; i++) {
+        const s = env.step(space.kind === "discrete" ? space.sample(rng) : Array.from(space.sample(rng)));
+        if (s.terminated || s.truncated) env.reset();
+      }
+    },
+    1,
+    seconds,
+  );
+}
+
+function vectorRate(id: string, n: number, seconds: number): number {
+  const vec = makeVector(id, n);
+  const rng = new Rng(1);
+  vec.reset(0);
+  const space = vec.actionSpace;
+  const actions = actionBuffer(space, n);
+  return measureRate(
+    (iterations) => {
+      for (let it = 0; it < iterations; it++) {
+        for (let i = 0; i < n; i++) sampleInto(space, rng, actions, i * vec.actionSize);
+        vec.step(actions);
+      }
+    },
+    n,
+    seconds,
+  );
+}

@@ -1,0 +1,38 @@
+import { PassThrough } from "node:stream";
+import { expect, test } from "vitest";
+import type { GridEnv } from "../../envs/grid/engine.js";
+import { solve } from "../../envs/grid/solver.js";
+import { make } from "../../envs/registry.js";
+import { play } from "./play.js";
+
+const KEY_OF_ACTION = ["\x1b[D", "\x1b[C", "\x1b[A", "p", "d", "t", " "];
+
+test("keys piped into play drive the episode to success, showing rewards and events", async () => {
+  // Plan the episode with the planner, then type it.
+  const env = make("DoorKey-5x5");
+  env.reset(3);
+  const plan = solve(env.core as GridEnv)!;
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = "";
+  output.on("data", (d) => (text += d.toString()));
+  const done = play("DoorKey-5x5", { seed: "3" }, { input, output });
+  for (const action of plan) input.write(KEY_OF_ACTION[action]);
+  input.write("q");
+  await done;
+  expect(text).toContain("mission: use the key to open the door and then get to the goal");
+  expect(text).toContain("pickup: reward 0.000");
+  expect(text).toContain("events pickup:key");
+  expect(text).toContain("events open:door, unlock:door");
+  expect(text).toMatch(/events reach:goal, success/);
+  expect(text).toMatch(/episode 1 terminated with return 0\.9\d\d/);
+});
+
+test("play ends when input ends", async () => {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  output.resume();
+  const done = play("Empty-5x5", {}, { input, output });
+  input.end();
+  await expect(done).resolves.toBeUndefined();
+});

@@ -1,0 +1,89 @@
+/**
+ * `rewardlab play ID`: play a gridworld with the keyboard. Each step shows
+ * the grid, the reward, the return so far and the events the step raised,
+ * so one can see what a reward spec would see.
+ *
+ * Keys: ← → turn, ↑ forward, p pickup, d drop, t toggle, space or enter done,
+ * r new episode, q or Esc quit. Standard input need not be a terminal: keys
+ * may be piped in (arrow keys as escape sequences), which is how it is tested.
+ */
+import { emitKeypressEvents } from "node:readline";
+import { UserError } from "../../core/errors.js";
+import type { GridEnv } from "../../envs/grid/engine.js";
+import { ACTION_NAMES, A } from "../../envs/grid/objects.js";
+import { renderGrid } from "../../envs/grid/render.js";
+import { envSpec, make } from "../../envs/registry.js";
+import { intOption, kwargsOption } from "../args.js";
+
+const KEYS: Record<string, number> = { left: A.left, right: A.right, up: A.forward, p: A.pickup, d: A.drop, t: A.toggle, space: A.done, return: A.done, enter: A.done };
+
+export interface PlayIO {
+  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function play(id: string, opts: { seed?: string; kwargs?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
+  const seed = intOption(opts.seed ?? "0", "--seed", 0);
+  const spec = envSpec(id, "play");
+  if (spec.family !== "grid") throw new UserError("play", `only gridworlds can be played in the terminal; ${spec.id} is a ${spec.family} environment`);
+  const env = make(spec.id, { kwargs: kwargsOption(opts.kwargs) });
+  const core = env.core as GridEnv;
+  const tty = !!io.output.isTTY;
+  const { input, output } = io;
+  let episode = 1;
+  let ret = 0;
+  let status = "";
+  env.reset(seed);
+
+  const draw = () => {
+    if (tty) output.write("\x1b[2J\x1b[H");
+    const lines = [
+      `${spec.id}  seed ${seed}  episode ${episode}  step ${core.stepCount}/${core.maxSteps}`,
+      `mission: ${core.mission}`,
+      renderGrid(core, tty),
+      status,
+      "keys: ←/→ turn  ↑ forward  p pickup  d drop  t toggle  space done  r reset  q quit",
+    ];
+    output.write(lines.join("\n") + "\n");
+  };
+
+  draw();
+  emitKeypressEvents(input);
+  if (input.isTTY) input.setRawMode?.(true);
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      input.off("keypress", onKey);
+      if (input.isTTY) input.setRawMode?.(false);
+      input.pause();
+      resolve();
+    };
+    const onKey = (_str: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
+      const name = key?.name;
+      if (!name) return;
+      if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
+      if (name === "r") {
+        env.reset();
+        episode++;
+        ret = 0;
+        status = "new episode";
+        return draw();
+      }
+      const action = KEYS[name];
+      if (action === undefined || action >= core.actionSpace.n) return;
+      const s = env.step(action);
+      ret += s.reward;
+      const events = s.info.events.length ? s.info.events.join(", ") : "none";
+      status = `${ACTION_NAMES[action]}: reward ${s.reward.toFixed(3)}  return ${ret.toFixed(3)}  events ${events}`;
+      if (s.terminated || s.truncated) {
+        status += `\nepisode ${episode} ${s.terminated ? "terminated" : "truncated"} with return ${ret.toFixed(3)}; new episode`;
+        env.reset();
+        episode++;
+        ret = 0;
+      }
+      draw();
+    };
+    input.on("keypress", onKey);
+    input.once("end", finish);
+    input.resume();
+  });
+}

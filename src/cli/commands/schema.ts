@@ -1,0 +1,11 @@
+/** `rewardlab schema NAME`: the JSON Schema of a config, for editors. */
+import { z } from "zod";
+import { UserError } from "../../core/errors.js";
+import { didYouMean } from "../../core/suggest.js";
+import { SCHEMAS } from "../../runs/config.js";
+
+export function schema(name: string): void {
+  const s = SCHEMAS[name];
+  if (!s) throw new UserError("schema", `unknown schema ${JSON.stringify(name)}${didYouMean(name, Object.keys(SCHEMAS))}; known: ${Object.keys(SCHEMAS).join(", ")}`);
+  console.log(JSON.stringify(z.toJSONSchema(s, { io: "input" }), null, 2));
+}

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { main } from "./program.js";
+
+/** Runs the CLI in-process and returns its exit code and what it printed. */
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((...args) => void out.push(args.join(" ")));
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out: out.join("\n"), err: err.join("") };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("rewardlab CLI", () => {
+  test("envs list shows every family and exits 0", async () => {
+    const r = await run("envs", "list");
+    expect(r.code).toBe(0);
+    for (const id of ["DoorKey-8x8", "KeyCorridorS3R1", "CartPole-v1", "Bandit-Bernoulli-10", "Dynamic-Obstacles-16x16"]) expect(r.out).toContain(id);
+  });
+
+  test("envs show lists features and events", async () => {
+    const r = await run("envs", "show", "doorkey-8x8");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("goal.distance");
+    expect(r.out).toContain("pickup:key");
+  });
+
+  test("an unknown environment exits 2 with one line naming the closest ids", async () => {
+    const r = await run("envs", "show", "DorKey-8x8");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: env\.id: unknown environment "DorKey-8x8" \(did you mean "DoorKey-8x8"/);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("bad kwargs exit 2 with the path of the bad field", async () => {
+    const r = await run("envs", "show", "DoorKey-8x8", "--kwargs", '{"size": "eight"}');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: env.kwargs.size: expected an integer ≥ 5 and ≤ 64, got "eight"\n');
+    const unknown = await run("envs", "show", "DoorKey-8x8", "--kwargs", '{"sise": 6}');
+    expect(unknown.err).toBe('error: env.kwargs: unknown key "sise" (did you mean "size"?)\n');
+  });
+
+  test("bad arguments and unknown commands exit 2", async () => {
+    expect((await run("demo", "--episodes", "many")).err).toBe('error: --episodes: expected an integer ≥ 1, got "many"\n');
+    expect((await run("bogus")).code).toBe(2);
+    expect((await run("bench", "nosuch")).code).toBe(2);
+    expect((await run("play", "CartPole-v1")).err).toMatch(/only gridworlds can be played/);
+  });
+
+  test("an internal error exits 1 with a short report, no stack trace", async () => {
+    const r = await run("envs", "list", "--family", "grid");
+    expect(r.code).toBe(0);
+    const spy = vi.spyOn(JSON, "stringify").mockImplementation(() => {
+      throw new TypeError("boom");
+    });
+    const out: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((s) => (out.push(String(s)), true));
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const code = await main(["envs", "list", "--json"]);
+    spy.mockRestore();
+    expect(code).toBe(1);
+    expect(out.join("")).toMatch(/^internal error: boom\n/);
+    expect(out.join("")).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  test("schema run prints a JSON Schema with the env field", async () => {
+    const r = await run("schema", "run");
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.out);
+    expect(schema.type).toBe("object");
+    expect(schema.properties.env.properties.id.type).toBe("string");
+    expect((await run("schema", "rnu")).err).toMatch(/unknown schema "rnu" \(did you mean "run"\?\)/);
+  });
+
+  test("bench --json prints one figure object per line", async () => {
+    const r = await run("bench", "envs", "--json", "--seconds", "0.02");
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.name)).toEqual(["doorkey-8x8/single", "doorkey-8x8/vector64", "empty-8x8/single", "empty-8x8/vector64", "cartpole-v1/single", "cartpole-v1/vector64"]);
+    for (const l of lines) {
+      expect(l.suite).toBe("envs");
+      expect(l.unit).toBe("steps/s");
+      expect(l.value).toBeGreaterThan(0);
+    }
+    const doorkey = lines[1];
+    expect(doorkey.baseline).toBe(10_000);
+    expect(doorkey.ratio).toBeCloseTo(doorkey.value / 10_000, 0);
+  });
+
+  test("demo prints a statistics row per environment", async () => {
+    const r = await run("demo", "--episodes", "5");
+    expect(r.code).toBe(0);
+    for (const id of ["DoorKey-8x8", "CartPole-v1", "Bandit-Bernoulli-10"]) expect(r.out).toContain(id);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The `rewardlab` command line. Commands are declared here and implemented one
+ * file each in ./commands, imported only when run. `main` is the one place
+ * that decides the exit code: a `UserError` (bad input) prints
+ * `error: <path>: <problem>` and gives 2; anything else is a bug: it prints a
+ * short report and gives 1.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { UserError } from "../core/errors.js";
+import { VERSION } from "../version.js";
+
+function build(): Command {
+  const program = new Command("rewardlab")
+    .description("A lab for reward engineering: specify, explore, learn, audit and compare rewards.")
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("demo")
+    .description("run the main job on built-in defaults")
+    .option("--episodes <n>", "episodes per environment", "200")
+    .option("--seed <n>", "random seed", "0")
+    .action(async (opts) => (await import("./commands/demo.js")).demo(opts));
+
+  const envs = program.command("envs").description("list and inspect environments");
+  envs
+    .command("list")
+    .description("every registered environment, one line each")
+    .option("--family <name>", "only this family: grid, control or bandit")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./commands/envs.js")).list(opts));
+  envs
+    .command("show <id>")
+    .description("spaces, features, events, step limit and keyword arguments of an environment")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--json", "print JSON")
+    .action(async (id, opts) => (await import("./commands/envs.js")).show(id, opts));
+
+  program
+    .command("play <id>")
+    .description("play a gridworld in the terminal: arrows move, p pickup, d drop, t toggle, space done, r reset, q quit")
+    .option("--seed <n>", "random seed", "0")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .action(async (id, opts) => (await import("./commands/play.js")).play(id, opts));
+
+  program
+    .command("bench [suite]")
+    .description("measure speed: suites envs (default) or all")
+    .option("--json", "one JSON object per line")
+    .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
+    .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
+
+  program
+    .command("schema <name>")
+    .description("print the JSON Schema of a config (run) so editors can autocomplete")
+    .action(async (name) => (await import("./commands/schema.js")).schema(name));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await build().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its message.
+      return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.REWARDLAB_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    else process.stderr.write("This is a bug in rewardlab; run again with REWARDLAB_DEBUG=1 for the stack trace and report it.\n");
+    return 1;
+  }
+}
