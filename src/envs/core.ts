@@ -44,6 +44,18 @@ export abstract class EnvCore {
   /** The events raised by the last step, one bit per entry of `events`. */
   eventMask = 0;
 
+  /**
+   * Restarts the random stream from `seed` (Gymnasium's `reset(seed=…)`),
+   * then calls `onSeed`. `Env` and `VectorEnv` call it; the next `reset` uses the new stream.
+   */
+  seed(seed: number): void {
+    this.rng.reseed(seed);
+    this.onSeed();
+  }
+
+  /** Runs after every reseed: redraw what is fixed per seed (a bandit's arm means). */
+  protected onSeed(): void {}
+
   /** Starts a new episode from the current random stream and writes the first observation. */
   reset(obs: Float32Array, offset: number): void {
     this.stepCount = 0;

@@ -70,7 +70,7 @@ export class Env {
   reset(seed?: number): ResetResult {
     if (seed !== undefined) {
       if (!Number.isSafeInteger(seed)) throw new UserError("seed", `expected an integer, got ${seed}`);
-      this.core.rng.reseed(seed);
+      this.core.seed(seed);
     }
     const obs = new Float32Array(this.observationSpace.size);
     this.core.reset(obs, 0);

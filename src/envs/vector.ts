@@ -94,7 +94,7 @@ export class VectorEnv {
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UserError("seed", `expected an integer, got ${seed}`);
     const { cores, obs, obsSize } = this;
     for (let i = 0; i < this.n; i++) {
-      if (seed !== undefined) cores[i].rng.reseed(seed + i);
+      if (seed !== undefined) cores[i].seed(seed + i);
       cores[i].reset(obs, i * obsSize);
     }
     this.runningReturn.fill(0);

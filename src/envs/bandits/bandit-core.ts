@@ -8,24 +8,8 @@
  * (for a contextual bandit, under the current context), so regret, features
  * and baselines work the same for every bandit.
  */
-import { Rng } from "../../core/rng.js";
 import { Box, Discrete, type Space } from "../../core/spaces.js";
 import { EnvCore, feature, type Feature } from "../core.js";
-
-/**
- * An `Rng` that counts its reseeds, so a bandit can tell `reset(seed)` (draw
- * new arm means) from `reset()` (keep them). `Env` and `VectorEnv` reseed a
- * core's `rng` and then reset it; a plain `Rng` gives no sign of that.
- */
-export class SeedCountingRng extends Rng {
-  // `Rng`'s constructor calls `reseed` before this field exists; the
-  // initializer then sets the count back to 0 for the constructed stream.
-  reseeds = 0;
-  override reseed(seed: number): void {
-    super.reseed(seed);
-    this.reseeds = (this.reseeds ?? 0) + 1;
-  }
-}
 
 /** The events a pull can raise; bit i of `eventMask` is `BANDIT_EVENTS[i]`. */
 export const BANDIT_EVENTS = ["pull:optimal", "pull:suboptimal", "reward:positive"] as const;
@@ -56,7 +40,6 @@ export function previousPullSpace(k: number, rewardLow: number, rewardHigh: numb
 }
 
 export abstract class BanditCore extends EnvCore {
-  override rng: SeedCountingRng = new SeedCountingRng(0);
   readonly observationSpace: Space;
   readonly actionSpace: Discrete;
   readonly features: readonly Feature<any>[] = BANDIT_FEATURES;
@@ -75,8 +58,8 @@ export abstract class BanditCore extends EnvCore {
   /** Counts draws of a new task (new arm means); a policy that learns one task restarts when it changes. */
   taskVersion = 0;
 
-  private drawnWith: Rng | undefined;
-  private drawnAtReseed = -1;
+  /** Set at construction and by every reseed: the next reset draws the means kept for later episodes. */
+  private drawPending = true;
 
   constructor(
     /** The number of arms. */
@@ -139,11 +122,13 @@ export abstract class BanditCore extends EnvCore {
    * the episodes after it.
    */
   protected seededAnew(): boolean {
-    const reseeds = (this.rng as Partial<SeedCountingRng>).reseeds ?? 0;
-    const fresh = this.drawnWith !== this.rng || this.drawnAtReseed !== reseeds;
-    this.drawnWith = this.rng;
-    this.drawnAtReseed = reseeds;
+    const fresh = this.drawPending;
+    this.drawPending = false;
     return fresh;
+  }
+
+  protected override onSeed(): void {
+    this.drawPending = true;
   }
 
   /** Recomputes μ*; call after changing `means`. */

@@ -7,7 +7,7 @@ import { taskFamilyEnvs } from "./task-family.js";
 /** Multi-armed and contextual bandits. */
 export const banditEnvs: EnvSpec[] = [...bernoulliEnvs, ...gaussianEnvs, ...taskFamilyEnvs, ...contextualEnvs];
 
-export { BANDIT_EVENTS, BANDIT_FEATURES, BanditCore, SeedCountingRng, previousPullSpace } from "./bandit-core.js";
+export { BANDIT_EVENTS, BANDIT_FEATURES, BanditCore, previousPullSpace } from "./bandit-core.js";
 export type { BanditEvent } from "./bandit-core.js";
 export { BernoulliBandit, BernoulliBanditKwargs } from "./bernoulli.js";
 export { GaussianBandit, GaussianBanditKwargs } from "./gaussian.js";
