@@ -18,6 +18,7 @@ describe("the registry", () => {
     expect(envSpec("doorkey-8x8").id).toBe("DoorKey-8x8");
     expect(envSpec("MiniGrid-DoorKey-8x8-v0").id).toBe("DoorKey-8x8");
     expect(envSpec("cartpole-v1").id).toBe("CartPole-v1");
+    expect(envSpec("CartPole").id).toBe("CartPole-v1");
   });
 
   test("rejects unknown ids and bad kwargs with a path", () => {
@@ -26,6 +27,18 @@ describe("the registry", () => {
     expect(() => make("DoorKey-8x8", { kwargs: { size: 3 } })).toThrow("env.kwargs.size: expected an integer ≥ 5 and ≤ 64, got 3");
     expect(() => make("Empty-8x8", { kwargs: { viewSize: 4 } })).toThrow(/env\.kwargs\.viewSize/);
     expect(() => makeVector("Empty-8x8", 0)).toThrow(/n: expected a positive integer/);
+  });
+
+  test("a vector checks every action before stepping any environment", () => {
+    const vec = makeVector("Pendulum-v1", 3);
+    vec.reset(0);
+    const before = vec.obs.slice();
+    expect(() => vec.step(Float32Array.of(0.5, NaN, 0))).toThrow("actions[1]: expected a finite number, got NaN");
+    expect(vec.obs).toEqual(before);
+    const grid = makeVector("Empty-5x5", 2);
+    grid.reset(0);
+    expect(() => grid.step(Int32Array.of(0, 7))).toThrow("actions[1]: expected an integer in [0, 6], got 7");
+    expect(() => grid.step(Int32Array.of(0))).toThrow(/actions: expected 2 values/);
   });
 });
 

@@ -26,6 +26,9 @@ export function register(spec: EnvSpec): void {
   specs.set(spec.id, spec);
   byKey.set(key, spec);
   if (spec.alias) byKey.set(spec.alias.toLowerCase(), spec);
+  // `CartPole` finds `CartPole-v1` while only one version is registered.
+  const unversioned = key.replace(/-v\d+$/, "");
+  if (unversioned !== key && !byKey.has(unversioned)) byKey.set(unversioned, spec);
 }
 
 for (const spec of [...gridEnvs, ...controlEnvs, ...banditEnvs]) register(spec);

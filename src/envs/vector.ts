@@ -115,7 +115,9 @@ export class VectorEnv {
     }
     const { cores, obs, finalObs, obsSize, actionSize, rewards, terminated, truncated, events, runningReturn } = this;
     const watched = this.watched;
+    // Check every action before stepping any environment, so a bad one leaves the vector untouched.
     if (this.actionSpace.kind === "discrete") checkDiscrete(actions, this.actionSpace.start, this.actionSpace.n);
+    else checkFinite(actions);
     for (let i = 0; i < this.n; i++) {
       const core = cores[i];
       const o = i * obsSize;
@@ -201,5 +203,11 @@ function checkDiscrete(actions: ArrayLike<number>, start: number, n: number): vo
     if (!(a >= start && a < start + n) || (a | 0) !== a) {
       throw new UserError(`actions[${i}]`, `expected an integer in [${start}, ${start + n - 1}], got ${a}`);
     }
+  }
+}
+
+function checkFinite(actions: ArrayLike<number>): void {
+  for (let i = 0; i < actions.length; i++) {
+    if (!Number.isFinite(actions[i])) throw new UserError(`actions[${i}]`, `expected a finite number, got ${actions[i]}`);
   }
 }
