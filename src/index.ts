@@ -1,0 +1,28 @@
+/**
+ * rewardlab's public API. Import from "rewardlab".
+ *
+ * @example
+ * import { make, makeVector, Rng } from "rewardlab";
+ * const vec = makeVector("DoorKey-8x8", 64);
+ * vec.reset(0);
+ */
+export { Rng } from "./core/rng.js";
+export { Box, Discrete, MultiDiscrete, actionBuffer, sampleInto, describeSpace, type Space } from "./core/spaces.js";
+export { UserError, joinPath } from "./core/errors.js";
+export { loadConfigFile, parseConfig, parseConfigText, readConfigFile } from "./core/config.js";
+
+export { EnvCore, feature, MAX_EVENTS, type Feature } from "./envs/core.js";
+export { Env, type Action, type ResetResult, type StepInfo, type StepResult } from "./envs/env.js";
+export { VectorEnv, type FeatureColumns } from "./envs/vector.js";
+export { defineEnv, type EnvFamily, type EnvSpec } from "./envs/spec.js";
+export { describeEnv, envIds, envSpec, envSpecs, make, makeVector, register, type MakeOptions } from "./envs/registry.js";
+export { checkEnv } from "./envs/check.js";
+export { tabulate, type TabularModel } from "./envs/tabular.js";
+
+export { GridEnv, GridKwargs, PlacementError } from "./envs/grid/engine.js";
+export { solve as solveGrid, type SolveOptions } from "./envs/grid/solver.js";
+export { A as GridActions, ACTION_NAMES as GRID_ACTION_NAMES } from "./envs/grid/objects.js";
+export { GRID_EVENTS } from "./envs/grid/events.js";
+
+export { RunConfig, EnvConfig } from "./runs/config.js";
+export { VERSION } from "./version.js";
