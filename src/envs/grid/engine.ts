@@ -24,7 +24,7 @@ import { Box, Discrete } from "../../core/spaces.js";
 import { EnvCore, type Feature } from "../core.js";
 import { E, GRID_EVENTS } from "./events.js";
 import { Grid } from "./grid.js";
-import { A, canOverlap, canPickup, DIR_X, DIR_Y, EMPTY, S, seeBehind, T, cell, colorOf, stateOf, typeOf } from "./objects.js";
+import { A, canOverlap, canPickup, DIR_X, DIR_Y, EMPTY, S, T, cell, colorOf, stateOf, typeOf } from "./objects.js";
 import { renderGrid } from "./render.js";
 
 /** Keyword arguments every gridworld takes. */
@@ -62,7 +62,7 @@ export abstract class GridEnv extends EnvCore {
   /** Floats of mission code appended to the observation (0 for most tasks). */
   readonly missionSize: number;
 
-  /** Grid index offsets of the view's cells, per direction: view cell k = vx + vy·viewSize. */
+  /** Grid index offsets of the view's cells, per direction: view cell k = vx·viewSize + vy. */
   private readonly viewOffsets: Int32Array[];
   private readonly viewCells: Uint32Array;
   private readonly visible: Uint8Array;
@@ -85,8 +85,9 @@ export abstract class GridEnv extends EnvCore {
     this.dirOffset = Int32Array.from([0, 1, 2, 3], (d) => DIR_X[d] + DIR_Y[d] * stride);
     const vs = this.viewSize;
     const hs = vs >> 1;
-    // View cell (vx, vy) sees the world cell a steps ahead and b to the right,
-    // a = vs − 1 − vy, b = vx − hs (MiniGrid's get_view_coords, inverted).
+    // View cell (vx, vy), stored at vx·vs + vy, sees the world cell a steps
+    // ahead and b to the right: a = vs − 1 − vy, b = vx − hs (MiniGrid's
+    // get_view_coords, inverted).
     this.viewOffsets = [0, 1, 2, 3].map((d) => {
       const fx = DIR_X[d];
       const fy = DIR_Y[d];
@@ -97,7 +98,7 @@ export abstract class GridEnv extends EnvCore {
         for (let vx = 0; vx < vs; vx++) {
           const a = vs - 1 - vy;
           const b = vx - hs;
-          offsets[vx + vy * vs] = a * fx + b * rx + (a * fy + b * ry) * stride;
+          offsets[vx * vs + vy] = a * fx + b * rx + (a * fy + b * ry) * stride;
         }
       }
       return offsets;
@@ -317,8 +318,9 @@ export abstract class GridEnv extends EnvCore {
     const vis = this.visible;
     const offsets = this.viewOffsets[this.agentDir];
     const base = this.agentIndex;
+    // View cell (i, j) = (vx, vy) lives at k = i·vs + j: MiniGrid's image order.
     for (let k = 0; k < n; k++) view[k] = cells[base + offsets[k]];
-    const agentK = (vs >> 1) + (vs - 1) * vs;
+    const agentK = (vs >> 1) * vs + vs - 1;
     if (this.seeThroughWalls) vis.fill(1);
     else {
       // MiniGrid's process_vis: sweep rows from the agent's outwards, light
@@ -326,38 +328,24 @@ export abstract class GridEnv extends EnvCore {
       vis.fill(0);
       vis[agentK] = 1;
       for (let j = vs - 1; j >= 0; j--) {
-        const row = j * vs;
-        for (let i = 0; i < vs - 1; i++) {
-          const k = row + i;
-          if (vis[k] === 0 || !seeBehind(view[k])) continue;
-          vis[k + 1] = 1;
-          if (j > 0) vis[k + 1 - vs] = vis[k - vs] = 1;
+        for (let k = j; k < n - vs; k += vs) {
+          if (vis[k] === 0 || opaque(view[k])) continue;
+          vis[k + vs] = 1;
+          if (j > 0) vis[k + vs - 1] = vis[k - 1] = 1;
         }
-        for (let i = vs - 1; i > 0; i--) {
-          const k = row + i;
-          if (vis[k] === 0 || !seeBehind(view[k])) continue;
-          vis[k - 1] = 1;
-          if (j > 0) vis[k - 1 - vs] = vis[k - vs] = 1;
+        for (let k = n - vs + j; k > j; k -= vs) {
+          if (vis[k] === 0 || opaque(view[k])) continue;
+          vis[k - vs] = 1;
+          if (j > 0) vis[k - vs - 1] = vis[k - 1] = 1;
         }
       }
     }
     view[agentK] = this.carrying !== 0 ? this.carrying : EMPTY;
-    // Image layout is MiniGrid's [x][y][channel], flattened in C order.
-    for (let vx = 0; vx < vs; vx++) {
-      for (let vy = 0; vy < vs; vy++) {
-        const k = vx + vy * vs;
-        const o = offset + (vx * vs + vy) * 3;
-        if (vis[k] === 1) {
-          const c = view[k];
-          obs[o] = c & 0xff;
-          obs[o + 1] = (c >> 8) & 0xff;
-          obs[o + 2] = (c >> 16) & 0xff;
-        } else {
-          obs[o] = 0;
-          obs[o + 1] = 0;
-          obs[o + 2] = 0;
-        }
-      }
+    for (let k = 0, o = offset; k < n; k++, o += 3) {
+      const c = vis[k] === 1 ? view[k] : 0;
+      obs[o] = c & 0xff;
+      obs[o + 1] = (c >> 8) & 0xff;
+      obs[o + 2] = c >> 16;
     }
   }
 
@@ -435,4 +423,10 @@ export interface GridSnapshot {
   terminated: boolean;
   truncated: boolean;
   rng: [number, number, number, number];
+}
+
+/** Sight stops at walls and at doors that are not open (the negation of `seeBehind`). */
+function opaque(c: number): boolean {
+  const t = c & 0xff;
+  return t === T.wall || (t === T.door && c >> 16 !== S.open);
 }
