@@ -61,5 +61,21 @@ describe("UnlockPickup", () => {
     expect(core.grid.get(bx, by)).toBe(EMPTY);
   });
 
+  test("target.distance and lockedDoor.distance read Manhattan distances, 0 once reached", () => {
+    const env = make("UnlockPickup");
+    env.reset(5);
+    const core = env.core as UnlockPickup;
+    const [[bx, by]] = cellsWhere(core, (c) => c === core.target);
+    const [[dx, dy]] = cellsWhere(core, (c) => typeOf(c) === T.door);
+    const f = env.readFeatures(["target.distance", "lockedDoor.distance"]);
+    expect(f).toEqual({
+      "target.distance": Math.abs(bx - core.agentX) + Math.abs(by - core.agentY),
+      "lockedDoor.distance": Math.abs(dx - core.agentX) + Math.abs(dy - core.agentY),
+    });
+    faceCell(core, bx, by);
+    env.step(A.pickup);
+    expect(env.readFeatures(["target.distance"])).toEqual({ "target.distance": 0 });
+  });
+
   test("every layout of UnlockPickup over 100 seeds is solvable within the step limit", () => expectSolvable("UnlockPickup", 100));
 });
