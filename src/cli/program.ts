@@ -38,6 +38,11 @@ function build(): Command {
     .option("--json", "print JSON")
     .action(async (id, opts) => (await import("./commands/envs.js")).show(id, opts));
 
+  envs
+    .command("docs")
+    .description("print docs/environments.md (every environment's spaces, features and events) as Markdown")
+    .action(async () => (await import("./commands/envs.js")).docs());
+
   program
     .command("play <id>")
     .description("play a gridworld in the terminal: arrows move, p pickup, d drop, t toggle, space done, r reset, q quit")

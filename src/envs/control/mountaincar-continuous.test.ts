@@ -96,7 +96,7 @@ test("a NaN action is a UserError naming the action, through Env and through Vec
 
   const vec = makeVector("MountainCarContinuous-v0", 2);
   vec.reset(0);
-  expect(userErrorOf(() => vec.step(Float32Array.of(0, NaN))).path).toBe("action");
+  expect(userErrorOf(() => vec.step(Float32Array.of(0, NaN))).path).toBe("actions[1]");
 });
 
 test("a NaN action leaves the core untouched", () => {

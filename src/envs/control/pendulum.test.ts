@@ -122,7 +122,7 @@ test("a NaN torque is a UserError naming the action, through Env, VectorEnv and 
   expect(userErrorOf(() => env.step(NaN)).path).toMatch(/^action/);
   const vec = makeVector("Pendulum-v1", 3);
   vec.reset(0);
-  expect(userErrorOf(() => vec.step([0, 1, NaN])).path).toBe("action");
+  expect(userErrorOf(() => vec.step([0, 1, NaN])).path).toBe("actions[2]");
   core.setState([1, 1]);
   expect(() => core.step([NaN], 0, new Float32Array(3), 0)).toThrow(/^action: expected a finite number, got NaN/);
   expect(core.getState()).toEqual([1, 1]);
