@@ -5,14 +5,17 @@
  * demonstrations.
  *
  * It searches at two levels. Below, a breadth-first search over the agent's
- * poses (cell, direction) with left/right/forward only, on the current grid.
- * Above, a breadth-first search over interactions: from every reachable pose,
- * each pickup, toggle, drop (on the few nearest free cells) and, where the
- * task uses it, done, simulated on a copy of the state. A plan is returned
- * only if a real step reported success, so a plan is always a true one.
+ * poses (cell, direction) with left/right/forward on the current grid, where
+ * a closed (unlocked) door on the way costs a toggle and a forward: opening
+ * such a door never hurts, so it is navigation, not a choice. Above, a
+ * breadth-first search over interactions: from every reachable pose, each
+ * pickup, toggle of a locked door or a box, drop (on the few nearest free
+ * cells) and, where the task uses it, done, simulated by replaying the real
+ * steps on a copy of the state. A plan is returned only if a real step
+ * reported success, so a plan is always a true one.
  */
 import type { GridEnv, GridSnapshot } from "./engine.js";
-import { A, EMPTY, canOverlap, canPickup, T } from "./objects.js";
+import { A, EMPTY, S, T, canOverlap, canPickup, stateOf } from "./objects.js";
 
 export interface SolveOptions {
   /** Interaction states to expand before giving up. */
@@ -42,43 +45,53 @@ export function solve(core: GridEnv, options: SolveOptions = {}): number[] | und
   const poses = new PoseSearch(core);
   const seen = new Set<string>([core.stateKey()]);
   const queue: Node[] = [{ snapshot: start, plan: [] }];
+  const obs = new Float32Array(core.observationSpace.size);
+  /** Replays `actions` from a snapshot; returns the last reward and whether the episode ended. */
+  const replay = (from: GridSnapshot, actions: readonly number[]) => {
+    core.restore(from);
+    let reward = 0;
+    for (const a of actions) {
+      reward = core.step(SINGLE[a], 0, obs, 0);
+      if (core.terminated) return { reward, ended: true };
+    }
+    return { reward, ended: false };
+  };
   try {
     for (let head = 0; head < queue.length && head < maxNodes; head++) {
       const node = queue[head];
       core.restore(node.snapshot);
       const reached = poses.search();
-      if (reached.win !== undefined) return [...node.plan, ...poses.pathTo(reached.win), A.forward];
+      if (reached.win !== undefined) {
+        const plan = [...node.plan, ...poses.pathTo(reached.win), A.forward];
+        // Doors opened on the way could, in principle, end the episode early: check by replaying.
+        const r = replay(node.snapshot, plan.slice(node.plan.length));
+        if (r.ended && r.reward > 0) return plan;
+      }
       let drops = 0;
       for (const pose of reached.order) {
-        core.restore(node.snapshot);
-        core.agentIndex = pose >> 2;
-        core.agentDir = pose & 3;
-        const front = core.frontIndex;
-        const fc = core.grid.cells[front];
-        const tries: number[] = [];
-        if (core.carrying === 0 && canPickup(fc)) tries.push(A.pickup);
+        const front = (pose >> 2) + core.dirOffset[pose & 3];
+        const fc = node.snapshot.cells[front];
         const t = fc & 0xff;
-        if (t === T.door || t === T.box) tries.push(A.toggle);
-        if (core.carrying !== 0 && fc === EMPTY && drops < dropCandidates) {
+        const tries: number[] = [];
+        if (node.snapshot.carrying === 0 && canPickup(fc)) tries.push(A.pickup);
+        if ((t === T.door && stateOf(fc) === S.locked) || t === T.box) tries.push(A.toggle);
+        if (node.snapshot.carrying !== 0 && fc === EMPTY && drops < dropCandidates) {
           tries.push(A.drop);
           drops++;
         }
         if (core.doneMatters) tries.push(A.done);
         for (const action of tries) {
           if (action >= numActions) continue;
-          core.restore(node.snapshot);
-          core.agentIndex = pose >> 2;
-          core.agentDir = pose & 3;
-          const reward = core.step(SINGLE[action], 0, scratchObs(core), 0);
-          const plan = () => [...node.plan, ...poses.pathTo(pose), action];
-          if (core.terminated) {
-            if (reward > 0) return plan();
+          const moves = [...poses.pathTo(pose), action];
+          const r = replay(node.snapshot, moves);
+          if (r.ended) {
+            if (r.reward > 0) return [...node.plan, ...moves];
             continue;
           }
           const key = core.stateKey();
           if (seen.has(key)) continue;
           seen.add(key);
-          queue.push({ snapshot: core.snapshot(), plan: plan() });
+          queue.push({ snapshot: core.snapshot(), plan: [...node.plan, ...moves] });
         }
       }
     }
@@ -89,12 +102,8 @@ export function solve(core: GridEnv, options: SolveOptions = {}): number[] | und
 }
 
 const SINGLE = [0, 1, 2, 3, 4, 5, 6].map((a) => Int32Array.of(a));
-const scratch = new WeakMap<GridEnv, Float32Array>();
-function scratchObs(core: GridEnv): Float32Array {
-  let obs = scratch.get(core);
-  if (!obs) scratch.set(core, (obs = new Float32Array(core.observationSpace.size)));
-  return obs;
-}
+/** A move through a closed door: toggle it open, then step forward. */
+const THROUGH_DOOR = -1;
 
 /** Breadth-first search over poses, pose = cell index · 4 + direction. */
 class PoseSearch {
@@ -126,10 +135,13 @@ class PoseSearch {
       const dir = pose & 3;
       const front = index + core.dirOffset[dir];
       if (canOverlap(cells[front]) && core.winsOnEnter(front)) return { order, win: pose };
+      const fc = cells[front];
+      const closedDoor = (fc & 0xff) === T.door && stateOf(fc) === S.closed;
       const next = [
         [index * 4 + ((dir + 3) & 3), A.left],
         [index * 4 + ((dir + 1) & 3), A.right],
-        [canOverlap(cells[front]) && !core.losesOnEnter(front) ? front * 4 + dir : -1, A.forward],
+        [canOverlap(fc) && !core.losesOnEnter(front) ? front * 4 + dir : -1, A.forward],
+        [closedDoor ? front * 4 + dir : -1, THROUGH_DOOR],
       ];
       for (const [to, action] of next) {
         if (to < 0 || mark[to] === g) continue;
@@ -145,7 +157,10 @@ class PoseSearch {
   /** The moves from the search's origin to `pose`. */
   pathTo(pose: number): number[] {
     const path: number[] = [];
-    for (let p = pose; p !== this.origin; p = this.parent[p]) path.push(this.via[p]);
+    for (let p = pose; p !== this.origin; p = this.parent[p]) {
+      if (this.via[p] === THROUGH_DOOR) path.push(A.forward, A.toggle);
+      else path.push(this.via[p]);
+    }
     return path.reverse();
   }
 }
