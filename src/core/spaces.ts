@@ -123,9 +123,11 @@ export function describeSpace(space: Space): Record<string, unknown> {
   }
 }
 
-function summarize(a: Float32Array): number | number[] {
+/** Bounds for people: float32 noise rounded off, infinities as "inf" (JSON has none). */
+function summarize(a: Float32Array): number | string | (number | string)[] {
+  const show = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(7)) : x > 0 ? "inf" : "-inf");
   const u = uniformValue(a);
-  return u !== undefined ? u : Array.from(a);
+  return u !== undefined ? show(u) : Array.from(a, show);
 }
 
 /** A typed array that holds a batch of actions for `space` (Int32Array for discrete spaces). */
