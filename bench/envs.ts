@@ -5,7 +5,7 @@
  */
 import { Rng } from "../src/core/rng.js";
 import { actionBuffer, sampleInto } from "../src/core/spaces.js";
-import { make, makeVector } from "../src/envs/registry.js";
+import { envIds, make, makeVector } from "../src/envs/registry.js";
 import { BASELINES } from "./baselines.js";
 import { measureRate, withBaseline, type Figure } from "./harness.js";
 
@@ -17,6 +17,14 @@ export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Gene
     const baseline = BASELINES[key];
     yield withBaseline({ suite: "envs", name: `${key}/single`, value: singleRate(id, seconds), unit: "steps/s", baseline });
     yield withBaseline({ suite: "envs", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline });
+  }
+}
+
+/** Every registered environment, vector of 64 only: a survey, not a target. */
+export function* allEnvsSuite(seconds: number): Generator<Figure> {
+  for (const id of envIds()) {
+    const key = id.toLowerCase();
+    yield withBaseline({ suite: "envs-all", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline: BASELINES[key] });
   }
 }
 

@@ -46,11 +46,11 @@ export function formatFigure(f: Figure, json: boolean): string {
   if (json) return JSON.stringify({ ...f, value: round(f.value, 4) });
   const ratio = f.ratio !== undefined ? `${f.ratio >= 10 ? Math.round(f.ratio) : f.ratio.toFixed(2)}×` : "—";
   const baseline = f.baseline !== undefined ? human(f.baseline) : "—";
-  return `${f.suite.padEnd(8)} ${f.name.padEnd(30)} ${human(f.value).padStart(10)} ${f.unit.padEnd(8)} ${baseline.padStart(10)} ${ratio.padStart(8)}`;
+  return `${f.suite.padEnd(8)} ${f.name.padEnd(40)} ${human(f.value).padStart(10)} ${f.unit.padEnd(8)} ${baseline.padStart(10)} ${ratio.padStart(8)}`;
 }
 
 export function header(): string {
-  return `${"suite".padEnd(8)} ${"name".padEnd(30)} ${"value".padStart(10)} ${"unit".padEnd(8)} ${"baseline".padStart(10)} ${"ratio".padStart(8)}`;
+  return `${"suite".padEnd(8)} ${"name".padEnd(40)} ${"value".padStart(10)} ${"unit".padEnd(8)} ${"baseline".padStart(10)} ${"ratio".padStart(8)}`;
 }
 
 function human(x: number): string {

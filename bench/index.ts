@@ -1,9 +1,10 @@
 /** The benchmark suites, by name. `all` runs every one. */
-import { envsSuite } from "./envs.js";
+import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
 
 export const SUITES: Record<string, (seconds: number) => Iterable<Figure>> = {
   envs: (seconds) => envsSuite(seconds),
+  "envs-all": (seconds) => allEnvsSuite(seconds),
 };
 
 export { formatFigure, header, type Figure } from "./harness.js";
