@@ -155,8 +155,12 @@ export function describeSchema(schema: z.ZodType): string {
       return `one of ${Object.values(def.entries as object).map((v) => JSON.stringify(v)).join(", ")}`;
     case "literal":
       return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ");
-    case "array":
-      return `a list of ${plural(describeSchema(def.element as z.ZodType))}`;
+    case "array": {
+      const element = unwrap(def.element as z.ZodType)._zod.def.type;
+      const items = element === "unknown" || element === "any" ? "" : ` of ${plural(describeSchema(def.element as z.ZodType))}`;
+      const min = ((def.checks as { _zod: { def: Record<string, unknown> } }[] | undefined) ?? []).map((c) => c._zod.def).find((c) => c.check === "min_length");
+      return `a ${min && (min.minimum as number) >= 1 ? "non-empty " : ""}list${items}`;
+    }
     case "tuple":
       return `a list of ${(def.items as unknown[]).length}`;
     case "object":

@@ -1,0 +1,222 @@
+/**
+ * `compileReward(spec, env)` turns a spec into a `RewardProgram`: every
+ * expression parsed and checked against the environment once, the features
+ * it needs listed. Binding it to a batch gives `apply()`, which fills the
+ * total reward and a per-term matrix for the whole vector, and keeps
+ * per-episode sums of every term.
+ */
+import { UserError, joinPath } from "../core/errors.js";
+import type { EnvInfo, RewardBatch } from "./batch.js";
+import { parseExpression, type Layout, type Node } from "./expr/index.js";
+import { createIntrinsic } from "./intrinsic.js";
+import { scalarizer } from "./scalarize.js";
+import { parseRewardSpec, type RewardSpec, type RewardSpecInput, type Role, type Term } from "./spec.js";
+import { planTerm, type BoundTerm, type PlanContext, type TermPlan } from "./terms.js";
+import { makeTransform, type TransformOp } from "./transforms.js";
+
+export interface TermInfo {
+  readonly name: string;
+  readonly kind: Term["kind"];
+  readonly role: Role;
+  readonly weight: number;
+  readonly objective: string;
+  /** Potential-based shaping: provably keeps the optimal policy. */
+  readonly potentialBased: boolean;
+}
+
+export interface RewardProgram {
+  readonly spec: RewardSpec;
+  readonly terms: readonly TermInfo[];
+  /** Features the program reads (a `VectorEnv` computes only these). */
+  readonly features: readonly string[];
+  readonly objectives: readonly string[];
+  /** Some term needs observations (intrinsic bonuses). */
+  readonly usesObs: boolean;
+  bind(batch: RewardBatch, eventNames: readonly string[]): BoundReward;
+}
+
+export interface BoundReward {
+  /** The reward to learn from, per environment. */
+  readonly total: Float32Array;
+  /** Each term's contribution (after its transforms and weight), per environment. */
+  readonly terms: readonly Float64Array[];
+  /** Per-step sum of the primary terms' contributions: the "true" reward. */
+  readonly primary: Float64Array;
+  /** Per-step sum per objective. */
+  readonly objectives: readonly Float64Array[];
+  /** Running sums of the current episodes, per term. */
+  readonly episodeTerms: readonly Float64Array[];
+  /** Sums of the episode that ended on the last step (valid where it ended). */
+  readonly finishedTerms: readonly Float64Array[];
+  readonly finishedPrimary: Float64Array;
+  readonly finishedTotal: Float64Array;
+  readonly finishedObjectives: readonly Float64Array[];
+  /** Computes the step's rewards from the batch; throws a `UserError` on a non-finite value. */
+  apply(): void;
+}
+
+const DEFAULT_NAMES: Record<Term["kind"], (t: Term) => string> = {
+  task: () => "task",
+  event: (t) => (t as { event: string }).event,
+  expression: () => "expression",
+  potential: () => "potential",
+  combine: (t) => (t as { op: string }).op,
+  intrinsic: (t) => (t as { module: string }).module,
+  code: () => "code",
+};
+
+/**
+ * Compiles a spec (YAML/JSON data or the TypeScript builder's output)
+ * against an environment's features, events and action size.
+ *
+ * @example
+ * const program = compileReward(spec, envInfoOf(vec));
+ */
+export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env: EnvInfo, path = "reward"): RewardProgram {
+  const spec = parseRewardSpec(input, path);
+  const scope = { features: env.features, events: env.events, actionSize: env.actionSize };
+
+  // `define:` entries, parsed on first use, with cycles reported.
+  const defineCache = new Map<string, Node>();
+  const define = (name: string, stack: readonly string[]): Node | undefined => {
+    if (!(name in spec.define)) return undefined;
+    if (stack.includes(name)) {
+      const cycle = [...stack.slice(stack.indexOf(name)), name].join(" → ");
+      throw new UserError(joinPath(path, "define", name), `cyclic reference: ${cycle}`);
+    }
+    if (!defineCache.has(name)) defineCache.set(name, parseExpression(spec.define[name] as string, joinPath(path, "define", name)));
+    return defineCache.get(name);
+  };
+  for (const name of Object.keys(spec.define)) {
+    if (env.features.includes(name)) throw new UserError(joinPath(path, "define", name), "this name is already a feature of the environment; choose another");
+  }
+
+  const makeCtx = (termPath: string): PlanContext => ({
+    scope,
+    path: termPath,
+    define,
+    child: (t, p) => Object.assign(planTerm(t, makeCtx(p)), { weight: t.weight, transforms: t.transforms }),
+    intrinsic: createIntrinsic,
+  });
+
+  const names = new Set<string>();
+  const plans: { info: TermInfo; plan: TermPlan; term: Term; path: string }[] = spec.terms.map((term, k) => {
+    const termPath = joinPath(path, "terms", k);
+    let name = term.name ?? DEFAULT_NAMES[term.kind](term);
+    if (names.has(name)) {
+      if (term.name) throw new UserError(joinPath(termPath, "name"), `duplicate term name ${JSON.stringify(name)}; term names must be unique`);
+      let n = 2;
+      while (names.has(`${name}#${n}`)) n++;
+      name = `${name}#${n}`;
+    }
+    names.add(name);
+    const plan = planTerm(term, makeCtx(termPath));
+    const role = term.role ?? (term.kind === "task" ? "primary" : "auxiliary");
+    return { info: { name, kind: term.kind, role, weight: term.weight, objective: term.objective ?? "reward", potentialBased: plan.potentialBased }, plan, term, path: termPath };
+  });
+  if (!plans.some((p) => p.info.role === "primary")) {
+    throw new UserError(joinPath(path, "terms"), 'expected at least one term with role "primary" (the true objective, usually {kind: task})');
+  }
+  const features = [...new Set(plans.flatMap((p) => [...p.plan.features]))];
+  const objectives = [...new Set(plans.map((p) => p.info.objective))];
+  const scalarize = scalarizer(spec.scalarize, objectives, joinPath(path, "scalarize"));
+
+  return {
+    spec,
+    terms: plans.map((p) => p.info),
+    features,
+    objectives,
+    usesObs: plans.some((p) => p.plan.usesObs),
+    bind(batch, eventNames) {
+      const n = batch.n;
+      const layout: Layout = { features, eventBits: new Map(eventNames.map((e, j) => [e, 1 << j])) };
+      const bound: { info: TermInfo; term: BoundTerm; transforms: TransformOp[]; path: string; objective: number }[] = plans.map((p) => ({
+        info: p.info,
+        term: p.plan.bind(batch, layout),
+        transforms: p.term.transforms.map((t) => makeTransform(t, n)),
+        path: p.path,
+        objective: objectives.indexOf(p.info.objective),
+      }));
+      const totalTransforms = spec.transforms.map((t) => makeTransform(t, n));
+      const cols = () => bound.map(() => new Float64Array(n));
+      const objCols = () => objectives.map(() => new Float64Array(n));
+      const out = {
+        total: new Float32Array(n),
+        terms: cols(),
+        primary: new Float64Array(n),
+        objectives: objCols(),
+        episodeTerms: cols(),
+        finishedTerms: cols(),
+        finishedPrimary: new Float64Array(n),
+        finishedTotal: new Float64Array(n),
+        finishedObjectives: objCols(),
+        apply,
+      };
+      const episodePrimary = new Float64Array(n);
+      const episodeTotal = new Float64Array(n);
+      const episodeObjectives = objCols();
+      const totalValues = new Float64Array(n);
+      let step = 0;
+
+      function apply(): void {
+        step++;
+        out.primary.fill(0);
+        for (const o of out.objectives) o.fill(0);
+        for (let k = 0; k < bound.length; k++) {
+          const b = bound[k];
+          const values = out.terms[k];
+          b.term.compute(values);
+          for (const t of b.transforms) t.apply(values, n, batch.terminated);
+          const w = b.info.weight;
+          const primary = b.info.role === "primary";
+          const objective = out.objectives[b.objective];
+          for (let i = 0; i < n; i++) {
+            const v = values[i] * w;
+            if (v - v !== 0) throw nonFinite(b.path, b.info.name, v, i);
+            values[i] = v;
+            objective[i] += v;
+            if (primary) out.primary[i] += v;
+          }
+        }
+        scalarize(out.objectives, n, totalValues);
+        for (const t of totalTransforms) t.apply(totalValues, n, batch.terminated);
+        for (let i = 0; i < n; i++) {
+          const v = totalValues[i];
+          if (v - v !== 0) throw nonFinite(joinPath(path, "transforms"), "total", v, i);
+          out.total[i] = v;
+        }
+        accumulate();
+      }
+
+      function nonFinite(where: string, name: string, v: number, i: number): UserError {
+        return new UserError(where, `term ${JSON.stringify(name)} produced ${v} in environment ${i} at step ${step} (step ${batch.episodeStep[i]} of its episode)`);
+      }
+
+      /** Per-episode sums; on an episode's last step, publish them and reset. */
+      function accumulate(): void {
+        for (let i = 0; i < n; i++) {
+          for (let k = 0; k < bound.length; k++) out.episodeTerms[k][i] += out.terms[k][i];
+          for (let o = 0; o < objectives.length; o++) episodeObjectives[o][i] += out.objectives[o][i];
+          episodePrimary[i] += out.primary[i];
+          episodeTotal[i] += out.total[i];
+          if (batch.terminated[i] || batch.truncated[i]) {
+            for (let k = 0; k < bound.length; k++) {
+              out.finishedTerms[k][i] = out.episodeTerms[k][i];
+              out.episodeTerms[k][i] = 0;
+              bound[k].term.endEpisode?.(i);
+            }
+            for (let o = 0; o < objectives.length; o++) {
+              out.finishedObjectives[o][i] = episodeObjectives[o][i];
+              episodeObjectives[o][i] = 0;
+            }
+            out.finishedPrimary[i] = episodePrimary[i];
+            out.finishedTotal[i] = episodeTotal[i];
+            episodePrimary[i] = 0;
+            episodeTotal[i] = 0;
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
