@@ -159,6 +159,7 @@ function specSchema(allowCode: boolean) {
       define: z.record(z.string(), exprText()).default({}).describe("named expressions usable in the terms' expressions"),
       transforms: z.array(Transform).default([]).describe("applied to the total"),
       scalarize: Scalarize.optional().describe("how objectives combine into the total (default: their sum)"),
+      machine: z.unknown().optional().describe("a reward machine (see docs/rewards.md); the environment is wrapped in its product"),
     })
     .strict();
 }
