@@ -10,7 +10,7 @@
  * transition that terminates leads to an absorbing state (`next` = −1).
  */
 import { UserError } from "../core/errors.js";
-import type { GridEnv } from "./grid/engine.js";
+import type { GridEnv, GridSnapshot } from "./grid/engine.js";
 
 export interface TabularModel {
   /** Number of states. State 0 is the state the model was built from. */
@@ -22,8 +22,10 @@ export interface TabularModel {
   reward: Float64Array;
   /** terminal[s·A + a]: 1 if the step terminated (next is −1). */
   terminal: Uint8Array;
-  /** The environment's state key of each state, for reading a state back. */
+  /** The environment's state key of each state. */
   keys: string[];
+  /** A snapshot of each state (time reset to 0), to restore it into the environment. */
+  snapshots: GridSnapshot[];
 }
 
 /**
@@ -43,7 +45,7 @@ export function tabulate(core: GridEnv, options: { maxStates?: number } = {}): T
   const action = new Int32Array(1);
   const index = new Map<string, number>();
   const keys: string[] = [];
-  const snapshots: ReturnType<GridEnv["snapshot"]>[] = [];
+  const snapshots: GridSnapshot[] = [];
   const next: number[] = [];
   const reward: number[] = [];
   const terminal: number[] = [];
@@ -89,5 +91,6 @@ export function tabulate(core: GridEnv, options: { maxStates?: number } = {}): T
     reward: Float64Array.from(reward),
     terminal: Uint8Array.from(terminal),
     keys,
+    snapshots,
   };
 }

@@ -38,6 +38,8 @@ export interface RewardProgram {
 export interface BoundReward {
   /** The reward to learn from, per environment. */
   readonly total: Float32Array;
+  /** The same before rounding to float32 (for exact analyses). */
+  readonly total64: Float64Array;
   /** Each term's contribution (after its transforms and weight), per environment. */
   readonly terms: readonly Float64Array[];
   /** Per-step sum of the primary terms' contributions: the "true" reward. */
@@ -142,6 +144,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const objCols = () => objectives.map(() => new Float64Array(n));
       const out = {
         total: new Float32Array(n),
+        total64: new Float64Array(n),
         terms: cols(),
         primary: new Float64Array(n),
         objectives: objCols(),
@@ -155,7 +158,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const episodePrimary = new Float64Array(n);
       const episodeTotal = new Float64Array(n);
       const episodeObjectives = objCols();
-      const totalValues = new Float64Array(n);
+      const totalValues = out.total64;
       let step = 0;
 
       function apply(): void {

@@ -1,0 +1,101 @@
+/**
+ * A reward program evaluated on every transition of a tabular model, so
+ * that value iteration can compare the optimal policies of different
+ * reward designs exactly (does shaping keep the optimal policy?).
+ *
+ * Each (s, a) is one row of a single batch: s's features, the step's events
+ * and task reward, s′'s features. Every row is the first step of an episode
+ * for the program's per-episode state (an event with `once` pays), so the
+ * result is the Markov reward R(s, a, s′) the spec defines.
+ */
+import type { GridEnv } from "../envs/grid/engine.js";
+import type { TabularModel } from "../envs/tabular.js";
+import type { RewardBatch } from "./batch.js";
+import type { RewardProgram } from "./program.js";
+
+/** The program's total reward for every transition: out[s·A + a]. */
+export function tabularReward(core: GridEnv, model: TabularModel, program: RewardProgram): Float64Array {
+  const { numStates: S, numActions: A } = model;
+  const n = S * A;
+  const features = program.features.map((name) => {
+    const f = core.features.find((x) => x.name === name);
+    if (!f) throw new Error(`feature ${name} not in environment`);
+    return f;
+  });
+  const prev = features.map(() => new Float64Array(n));
+  const next = features.map(() => new Float64Array(n));
+  const batch: RewardBatch = {
+    n,
+    prev,
+    next,
+    actions: new Int32Array(n),
+    actionSize: 1,
+    taskReward: new Float32Array(n),
+    terminated: new Uint8Array(n),
+    truncated: new Uint8Array(n),
+    events: new Uint32Array(n),
+    obsSize: core.observationSpace.size,
+    episodeStep: new Float64Array(n).fill(1),
+  };
+  const start = core.snapshot();
+  const obs = new Float32Array(core.observationSpace.size);
+  const action = new Int32Array(1);
+  try {
+    for (let s = 0; s < S; s++) {
+      for (let a = 0; a < A; a++) {
+        const row = s * A + a;
+        core.restore(model.snapshots[s]);
+        features.forEach((f, j) => (prev[j][row] = f.read(core)));
+        action[0] = a;
+        (batch.actions as Int32Array)[row] = a;
+        (batch.taskReward as Float32Array)[row] = core.step(action, 0, obs, 0);
+        (batch.terminated as Uint8Array)[row] = core.terminated ? 1 : 0;
+        (batch.events as Uint32Array)[row] = core.eventMask;
+        features.forEach((f, j) => (next[j][row] = f.read(core)));
+      }
+    }
+  } finally {
+    core.restore(start);
+  }
+  const bound = program.bind(batch, core.events);
+  bound.apply();
+  return Float64Array.from(bound.total64);
+}
+
+/** Optimal values by value iteration: V(s) = max_a R(s,a) + γ·V(s′)·(1 − terminal). */
+export function valueIteration(model: TabularModel, reward: ArrayLike<number>, gamma: number, tolerance = 1e-10): Float64Array {
+  const { numStates: S, numActions: A } = model;
+  const V = new Float64Array(S);
+  for (let sweep = 0; sweep < 100_000; sweep++) {
+    let delta = 0;
+    for (let s = 0; s < S; s++) {
+      let best = -Infinity;
+      for (let a = 0; a < A; a++) {
+        const i = s * A + a;
+        const q = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
+        if (q > best) best = q;
+      }
+      delta = Math.max(delta, Math.abs(best - V[s]));
+      V[s] = best;
+    }
+    if (delta < tolerance) return V;
+  }
+  return V;
+}
+
+/** For each state, the set of optimal actions (within `tolerance` of the best Q-value), as a bit mask. */
+export function optimalActions(model: TabularModel, reward: ArrayLike<number>, V: Float64Array, gamma: number, tolerance = 1e-7): Uint32Array {
+  const { numStates: S, numActions: A } = model;
+  const out = new Uint32Array(S);
+  const q = new Float64Array(A);
+  for (let s = 0; s < S; s++) {
+    let best = -Infinity;
+    for (let a = 0; a < A; a++) {
+      const i = s * A + a;
+      q[a] = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
+      best = Math.max(best, q[a]);
+    }
+    for (let a = 0; a < A; a++) if (q[a] >= best - tolerance) out[s] |= 1 << a;
+  }
+  return out;
+}
