@@ -131,6 +131,9 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     usesObs: plans.some((p) => p.plan.usesObs),
     bind(batch, eventNames) {
       const n = batch.n;
+      // Terms read the vector's step count (`time`) from this clock.
+      const clock = new Float64Array(1);
+      batch = { ...batch, clock };
       const layout: Layout = { features, eventBits: new Map(eventNames.map((e, j) => [e, 1 << j])) };
       const bound: { info: TermInfo; term: BoundTerm; transforms: TransformOp[]; path: string; objective: number }[] = plans.map((p) => ({
         info: p.info,
@@ -163,6 +166,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
 
       function apply(): void {
         step++;
+        clock[0] = step;
         out.primary.fill(0);
         for (const o of out.objectives) o.fill(0);
         for (let k = 0; k < bound.length; k++) {

@@ -76,3 +76,27 @@ test("zeroing Φ at truncation instead of termination would not be potential-bas
     }
   }
 });
+
+test("a dynamic potential reuses Φ(s) as computed when s was reached (Devlin & Kudenko 2012)", () => {
+  const info = { features: ["d"], events: [], actionSize: 1, obsSize: 1 };
+  const phi = "-d * max(0, 1 - time / 4)";
+  const program = compileReward({ terms: [{ kind: "task" }, { kind: "potential", phi, gamma: 0.5, dynamic: true, name: "p" }] }, info);
+  const prev = [new Float64Array(1)];
+  const next = [new Float64Array(1)];
+  const batch = { n: 1, prev, next, actions: new Int32Array(1), actionSize: 1, taskReward: new Float32Array(1), terminated: new Uint8Array(1), truncated: new Uint8Array(1), events: new Uint32Array(1), obsSize: 1, episodeStep: new Float64Array(1) };
+  const bound = program.bind(batch, []);
+  const scale = (time: number) => Math.max(0, 1 - time / 4);
+  const distances = [3, 2, 2, 1];
+  let phiS = -3 * scale(0); // the first step reads Φ(s0) fresh, at time 1
+  for (let k = 0; k < 3; k++) {
+    prev[0][0] = distances[k];
+    next[0][0] = distances[k + 1];
+    bound.apply();
+    const time = k + 1;
+    const phiS1 = -distances[k + 1] * scale(time);
+    const expected = 0.5 * phiS1 - (k === 0 ? -distances[0] * scale(1) : phiS);
+    expect(bound.terms[1][0]).toBeCloseTo(expected, 12);
+    phiS = phiS1;
+  }
+  expect(() => compileReward({ terms: [{ kind: "task" }, { kind: "potential", phi }] }, info)).toThrow(/needs dynamic: true/);
+});

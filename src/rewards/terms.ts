@@ -159,14 +159,19 @@ function planEvent(term: Extract<Term, { kind: "event" }>, ctx: PlanContext): Te
  * which leaves the optimal policy unchanged. Φ(s′) := 0 when s′ is terminal
  * (terminated, not truncated): a truncated state still has a future, and
  * zeroing it there would reward or punish running out of time.
+ *
+ * A dynamic potential (Devlin & Kudenko 2012) may change with `time`; then
+ * F = γ·Φ(s′, t′) − Φ(s, t) needs Φ(s, t) as it was when s was reached, so it
+ * is cached from the previous step rather than recomputed.
  */
 function planPotential(term: Extract<Term, { kind: "potential" }>, ctx: PlanContext): TermPlan {
   const path = `${ctx.path}.phi`;
   const phi = expr(term.phi, ctx, path);
   walk(phi.node, (n) => {
     if (n.kind === "feature" && n.when === "prev") throw new UserError(path, `a potential is a function of one state: write ${n.name}, not prev.${n.name} (at column ${n.at})`);
-    if (n.kind === "event" || (n.kind === "var" && n.name !== "action")) throw new UserError(path, `a potential reads only the state's features (at column ${n.at})`);
-    if (n.kind === "var") throw new UserError(path, `a potential reads only the state's features, not the action (at column ${n.at})`);
+    if (n.kind === "var" && n.name === "time") {
+      if (!term.dynamic) throw new UserError(path, `a potential that changes with time needs dynamic: true, so Φ(s) is reused as computed when s was reached (at column ${n.at})`);
+    } else if (n.kind === "event" || n.kind === "var") throw new UserError(path, `a potential reads only the state's features${n.kind === "var" && n.name === "action" ? ", not the action" : ""} (at column ${n.at})`);
   });
   const asPrev = (n: Node): Node => {
     if (n.kind === "feature") return { ...n, when: "prev" };

@@ -7,13 +7,14 @@
  *
  * Names: `x` and `next.x` are feature x of the state reached (s′), `prev.x`
  * of the state acted from (s); `action` (or `action[k]`), `reward` (the
- * environment's own reward), `terminated`, `truncated`.
+ * environment's own reward), `terminated`, `truncated`, and `time` (steps of
+ * the whole vector so far: for rewards that change over training).
  */
 export type Node =
   | { kind: "number"; value: number; at: number }
   | { kind: "bool"; value: boolean; at: number }
   | { kind: "feature"; name: string; when: "prev" | "next"; at: number }
-  | { kind: "var"; name: "action" | "reward" | "terminated" | "truncated"; index: number; at: number }
+  | { kind: "var"; name: "action" | "reward" | "terminated" | "truncated" | "time"; index: number; at: number }
   | { kind: "event"; name: string; at: number }
   | { kind: "prop"; name: string; at: number }
   | { kind: "unary"; op: "-" | "!"; arg: Node; at: number }

@@ -24,6 +24,8 @@ export interface ExprInputs {
   events: ArrayLike<number>;
   /** Proposition columns (1 = true), in the order of `Layout.propositions`. */
   props?: readonly Uint8Array[];
+  /** clock[0]: steps of the vector so far (the `time` variable). */
+  clock?: Float64Array;
 }
 
 /** Where names live: feature columns, event bits, proposition columns. */
@@ -67,6 +69,7 @@ export function compileExpression(node: Node, type: Type, layout: Layout): Compi
       case "var":
         if (n.name === "action") return [`A[i * AS + ${n.index | 0}]`, "number"];
         if (n.name === "reward") return ["R[i]", "number"];
+        if (n.name === "time") return ["CL[0]", "number"];
         return [`(${n.name === "terminated" ? "TE" : "TR"}[i] !== 0)`, "bool"];
       case "event": {
         const bit = layout.eventBits.get(n.name);
@@ -138,7 +141,7 @@ export function compileExpression(node: Node, type: Type, layout: Layout): Compi
     ...[...prevUsed].map((j) => `const p${j} = I.prev[${j}];`),
     ...[...nextUsed].map((j) => `const n${j} = I.next[${j}];`),
     ...[...propsUsed].map((j) => `const q${j} = I.props[${j}];`),
-    "const A = I.actions, AS = I.actionSize, R = I.taskReward, TE = I.terminated, TR = I.truncated, E = I.events;",
+    "const A = I.actions, AS = I.actionSize, R = I.taskReward, TE = I.terminated, TR = I.truncated, E = I.events, CL = I.clock;",
   ].join("\n");
   const source = value;
   const batchFactory = new Function("I", `"use strict";\n${bindings}\nreturn function (n, out) { for (let i = 0; i < n; i++) out[i] = ${value}; };`) as (I: ExprInputs) => (n: number, out: Float64Array) => void;

@@ -142,7 +142,7 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
       }
       return { kind: "var", name: "action", index, at: tok.at };
     }
-    if (name === "reward" || name === "terminated" || name === "truncated") return { kind: "var", name, index: 0, at: tok.at };
+    if (name === "reward" || name === "terminated" || name === "truncated" || name === "time") return { kind: "var", name, index: 0, at: tok.at };
     if (propositions.has(name)) return { kind: "prop", name, at: tok.at };
     if (name.startsWith("prev.")) return { kind: "feature", name: name.slice(5), when: "prev", at: tok.at };
     if (name.startsWith("next.")) return { kind: "feature", name: name.slice(5), when: "next", at: tok.at };
