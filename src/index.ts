@@ -24,5 +24,24 @@ export { solve as solveGrid, type SolveOptions } from "./envs/grid/solver.js";
 export { A as GridActions, ACTION_NAMES as GRID_ACTION_NAMES } from "./envs/grid/objects.js";
 export { GRID_EVENTS } from "./envs/grid/events.js";
 
+export {
+  RewardSpec,
+  parseRewardSpec,
+  compileReward,
+  RewardedVector,
+  envInfoOf,
+  registerIntrinsic,
+  reward,
+  build,
+  type RewardProgram,
+  type BoundReward,
+  type TermInfo,
+  type RewardSpecInput,
+  type IntrinsicModule,
+  type RewardBatch,
+  type Transition,
+} from "./rewards/index.js";
+export { tabularReward, valueIteration, optimalActions } from "./rewards/tabular.js";
+
 export { RunConfig, EnvConfig } from "./runs/config.js";
 export { VERSION } from "./version.js";
