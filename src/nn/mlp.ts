@@ -1,0 +1,40 @@
+/**
+ * A multi-layer perceptron: parameters as a plain tree of arrays, a pure
+ * forward function. Hidden layers use tanh (CleanRL's default) or ReLU.
+ *
+ * @example
+ * const params = initMlp([4, 64, 64, 2], rng, { outputGain: 0.01 });
+ * const logits = mlpForward(tree.ref(params), obs, "tanh");
+ */
+import type { Rng } from "../core/rng.js";
+import { orthogonal } from "./init.js";
+import { np, type JaxArray } from "./jax.js";
+
+export interface Layer {
+  w: JaxArray;
+  b: JaxArray;
+}
+export type MlpParams = Layer[];
+export type Activation = "tanh" | "relu";
+
+/** Orthogonal weights with gain √2 on hidden layers and `outputGain` on the last; zero biases. */
+export function initMlp(sizes: readonly number[], rng: Rng, options: { hiddenGain?: number; outputGain?: number } = {}): MlpParams {
+  const hiddenGain = options.hiddenGain ?? Math.SQRT2;
+  const outputGain = options.outputGain ?? 1;
+  const layers: MlpParams = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const gain = i + 2 === sizes.length ? outputGain : hiddenGain;
+    layers.push({ w: np.array(orthogonal(sizes[i], sizes[i + 1], gain, rng)).reshape([sizes[i], sizes[i + 1]]), b: np.zeros([sizes[i + 1]]) });
+  }
+  return layers;
+}
+
+/** y = W_L·act(… act(W_1·x + b_1) …) + b_L; consumes `params` and `x`. */
+export function mlpForward(params: MlpParams, x: JaxArray, activation: Activation = "tanh"): JaxArray {
+  let h = x;
+  params.forEach((layer, i) => {
+    h = np.matmul(h, layer.w).add(layer.b);
+    if (i + 1 < params.length) h = activation === "tanh" ? np.tanh(h) : np.maximum(h, 0);
+  });
+  return h;
+}
