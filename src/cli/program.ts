@@ -57,9 +57,30 @@ function build(): Command {
     .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
 
+  const reward = program.command("reward").description("check and explain reward specs");
+  reward
+    .command("check <spec>")
+    .description("compile a spec against an environment, sample a random policy, and report problems (exit 2 on errors)")
+    .requiredOption("--env <id>", "environment id")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--steps <n>", "steps of each of the 16 sampled environments", "2000")
+    .option("--seed <n>", "random seed", "0")
+    .option("--json", "print the findings and statistics as JSON")
+    .action(async (spec, opts) => (await import("./commands/reward.js")).check(spec, opts));
+  reward
+    .command("explain <spec>")
+    .description("play episodes and show each term's share of the return and its correlation with the primary return")
+    .requiredOption("--env <id>", "environment id")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--episodes <n>", "episodes to play", "20")
+    .option("--policy <name>", "policy to play: random", "random")
+    .option("--seed <n>", "random seed", "0")
+    .option("--json", "print JSON")
+    .action(async (spec, opts) => (await import("./commands/reward.js")).explain(spec, opts));
+
   program
     .command("schema <name>")
-    .description("print the JSON Schema of a config (run) so editors can autocomplete")
+    .description("print the JSON Schema of a config (run, reward) so editors can autocomplete")
     .action(async (name) => (await import("./commands/schema.js")).schema(name));
 
   return program;

@@ -4,6 +4,7 @@
  * `rewardlab schema run` prints its JSON Schema.
  */
 import { z } from "zod";
+import { RewardSpec } from "../rewards/spec.js";
 
 export const EnvConfig = z
   .object({
@@ -24,4 +25,4 @@ export const RunConfig = z
 export type RunConfig = z.output<typeof RunConfig>;
 
 /** The configs whose JSON Schema `rewardlab schema NAME` prints. */
-export const SCHEMAS: Record<string, z.ZodType> = { run: RunConfig };
+export const SCHEMAS: Record<string, z.ZodType> = { run: RunConfig, reward: RewardSpec };

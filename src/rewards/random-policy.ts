@@ -1,0 +1,30 @@
+/**
+ * The uniformly random policy that `reward check` and `reward explain` sample
+ * with: the baseline every learned policy starts near, so what a reward pays
+ * it is what a learner sees first.
+ */
+import { Rng } from "../core/rng.js";
+import { actionBuffer, sampleInto } from "../core/spaces.js";
+import type { VectorEnv } from "../envs/vector.js";
+
+/**
+ * A policy for every environment of `vec`: each call fills and returns the
+ * same action buffer with fresh uniform samples of the action space.
+ *
+ * @example
+ * const act = randomPolicy(vec, 0);
+ * vec.step(act());
+ */
+export function randomPolicy(vec: VectorEnv, seed: number): () => Int32Array | Float32Array {
+  // A stream split off the seed, so the policy's draws differ from the environments' (seeded seed + i).
+  const rng = new Rng(seed).split();
+  const space = vec.actionSpace;
+  const actions = actionBuffer(space, vec.n);
+  return () => {
+    for (let i = 0; i < vec.n; i++) sampleInto(space, rng, actions, i * vec.actionSize);
+    return actions;
+  };
+}
+
+/** The policies `--policy` accepts. */
+export const POLICIES = ["random"] as const;
