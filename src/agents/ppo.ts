@@ -321,11 +321,17 @@ export class Ppo {
     }
   }
 
-  /** Greedy or sampled actions for a batch of observations (n × obsSize). */
-  act(obs: Float32Array, deterministic = true): Int32Array | Float32Array {
-    const out = actionBuffer(this.env.vec.actionSpace, this.n);
-    this.policy.act(obs, this.rng, out, this.stepLogProb, this.stepValues, deterministic);
-    return this.clipActions(out);
+  /**
+   * The policy's actions for a batch of observations (rows × obsSize, any
+   * number of rows): the most likely action, or a sample with `deterministic = false`.
+   */
+  policyActions(obs: Float32Array, deterministic = true): Int32Array | Float32Array {
+    const rows = obs.length / this.shape.obsSize;
+    const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
+    if (policy !== this.policy) policy.sync(this.params);
+    const out = actionBuffer(this.env.vec.actionSpace, rows);
+    policy.act(obs, this.rng, out, new Float32Array(rows), new Float32Array(rows), deterministic);
+    return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 
   save(): { config: PpoConfig; params: ReturnType<typeof paramsToJson>; rng: number[]; globalStep: number; iteration: number } {
