@@ -1,10 +1,12 @@
 /** The benchmark suites, by name. `all` runs every one. */
 import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
+import { rewardsSuite } from "./rewards.js";
 
 export const SUITES: Record<string, (seconds: number) => Iterable<Figure>> = {
   envs: (seconds) => envsSuite(seconds),
   "envs-all": (seconds) => allEnvsSuite(seconds),
+  rewards: (seconds) => rewardsSuite(seconds),
 };
 
 export { formatFigure, header, type Figure } from "./harness.js";

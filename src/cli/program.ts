@@ -52,7 +52,7 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));

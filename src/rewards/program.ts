@@ -199,31 +199,41 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
         return new UserError(where, `term ${JSON.stringify(name)} produced ${v} in environment ${i} at step ${step} (step ${batch.episodeStep[i]} of its episode)`);
       }
 
-      /** Per-episode sums; on an episode's last step, publish them and reset. */
+      /**
+       * Per-episode sums; on an episode's last step, publish them and reset.
+       * Column by column (one tight loop per term), then the few environments
+       * whose episode ended: a fifth of a program's cost at n = 64 (bench rewards).
+       */
       function accumulate(): void {
+        const K = bound.length;
+        for (let k = 0; k < K; k++) addInto(out.episodeTerms[k], out.terms[k], n);
+        for (let o = 0; o < objectives.length; o++) addInto(episodeObjectives[o], out.objectives[o], n);
+        addInto(episodePrimary, out.primary, n);
+        addInto(episodeTotal, out.total, n);
+        const { terminated, truncated } = batch;
         for (let i = 0; i < n; i++) {
-          for (let k = 0; k < bound.length; k++) out.episodeTerms[k][i] += out.terms[k][i];
-          for (let o = 0; o < objectives.length; o++) episodeObjectives[o][i] += out.objectives[o][i];
-          episodePrimary[i] += out.primary[i];
-          episodeTotal[i] += out.total[i];
-          if (batch.terminated[i] || batch.truncated[i]) {
-            for (let k = 0; k < bound.length; k++) {
-              out.finishedTerms[k][i] = out.episodeTerms[k][i];
-              out.episodeTerms[k][i] = 0;
-              bound[k].term.endEpisode?.(i);
-            }
-            for (let o = 0; o < objectives.length; o++) {
-              out.finishedObjectives[o][i] = episodeObjectives[o][i];
-              episodeObjectives[o][i] = 0;
-            }
-            out.finishedPrimary[i] = episodePrimary[i];
-            out.finishedTotal[i] = episodeTotal[i];
-            episodePrimary[i] = 0;
-            episodeTotal[i] = 0;
+          if (!terminated[i] && !truncated[i]) continue;
+          for (let k = 0; k < K; k++) {
+            out.finishedTerms[k][i] = out.episodeTerms[k][i];
+            out.episodeTerms[k][i] = 0;
+            bound[k].term.endEpisode?.(i);
           }
+          for (let o = 0; o < objectives.length; o++) {
+            out.finishedObjectives[o][i] = episodeObjectives[o][i];
+            episodeObjectives[o][i] = 0;
+          }
+          out.finishedPrimary[i] = episodePrimary[i];
+          out.finishedTotal[i] = episodeTotal[i];
+          episodePrimary[i] = 0;
+          episodeTotal[i] = 0;
         }
       }
       return out;
     },
   };
+}
+
+/** sum[i] += x[i] for i < n. */
+function addInto(sum: Float64Array, x: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < n; i++) sum[i] += x[i];
 }
