@@ -60,6 +60,13 @@ export class VectorEnv {
   readonly episodeReturn: Float64Array;
   readonly episodeLength: Float64Array;
 
+  /**
+   * Called for each environment whose episode ended in a `step`, before it is
+   * reset: the moment to read anything of the final state (a tabular
+   * learner's state key) that the reset will erase.
+   */
+  onEpisodeEnd: ((i: number, core: EnvCore) => void) | undefined;
+
   private readonly runningReturn: Float64Array;
   private watched: { features: Feature<any>[]; cur: Float64Array[]; columns: FeatureColumns } | undefined;
   private started = false;
@@ -134,6 +141,7 @@ export class VectorEnv {
         this.episodeLength[i] = core.stepCount;
         runningReturn[i] = 0;
         finalObs.set(obs.subarray(o, o + obsSize), o);
+        this.onEpisodeEnd?.(i, core);
         core.reset(obs, o);
         if (watched) this.readInto(watched.cur, i);
       } else {

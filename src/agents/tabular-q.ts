@@ -1,0 +1,153 @@
+/**
+ * Tabular Q-learning (Watkins 1989) and SARSA (Rummery & Niranjan 1994) with
+ * ε-greedy exploration, on environments with enumerable states (gridworlds,
+ * whose cores give a Markov state key). States are numbered as they are met.
+ *
+ *   Q-learning: Q(s,a) ← Q(s,a) + α·(r + γ·max_a′ Q(s′,a′)·(1 − terminated) − Q(s,a))
+ *   SARSA:      Q(s,a) ← Q(s,a) + α·(r + γ·Q(s′,a′)·(1 − terminated) − Q(s,a)), a′ the next action taken
+ *
+ * Truncated episodes bootstrap from s′ (the state before the reset).
+ */
+import { z } from "zod";
+import { UserError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { GridEnv } from "../envs/grid/engine.js";
+import type { RewardedVector } from "../rewards/rewarded.js";
+import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
+
+export const TabularQConfig = z
+  .object({
+    algorithm: z.enum(["q-learning", "sarsa"]).default("q-learning"),
+    alpha: z.number().gt(0).max(1).default(0.1).describe("learning rate α"),
+    gamma: z.number().min(0).max(1).default(0.99).describe("discount γ"),
+    epsilonStart: z.number().min(0).max(1).default(1),
+    epsilonEnd: z.number().min(0).max(1).default(0.05),
+    epsilonDecaySteps: z.number().int().positive().default(50_000).describe("environment steps of the linear ε decay"),
+    initialQ: z.number().default(0),
+  })
+  .strict();
+export type TabularQConfig = z.output<typeof TabularQConfig>;
+
+export class TabularQ {
+  readonly config: TabularQConfig;
+  readonly rng: Rng;
+  readonly episodes: EpisodeLog;
+  /** Q-values, row s·A + a, grown as states are met. */
+  q = new Float64Array(0);
+  readonly stateIds = new Map<string, number>();
+  globalStep = 0;
+  private readonly A: number;
+  private readonly n: number;
+  private readonly cores: GridEnv[];
+  private readonly s: Int32Array;
+  private readonly a: Int32Array;
+  private readonly finalState: Int32Array;
+
+  constructor(
+    readonly env: RewardedVector,
+    config: Partial<TabularQConfig> = {},
+    seed = 0,
+  ) {
+    this.config = TabularQConfig.parse(config);
+    this.rng = new Rng(seed);
+    const vec = env.vec;
+    if (vec.actionSpace.kind !== "discrete" || !vec.cores.every((c) => c instanceof GridEnv)) {
+      throw new UserError("learner", `tabular learners need an environment with enumerable states (a gridworld); ${vec.id} is not one`);
+    }
+    this.cores = vec.cores as GridEnv[];
+    this.A = vec.actionSpace.n;
+    this.n = vec.n;
+    this.s = new Int32Array(this.n);
+    this.a = new Int32Array(this.n);
+    this.finalState = new Int32Array(this.n);
+    this.episodes = new EpisodeLog(env);
+    vec.onEpisodeEnd = (i, core) => (this.finalState[i] = this.stateOf(core as GridEnv));
+  }
+
+  /** The number of the core's current state, adding it (and its Q row) if new. */
+  stateOf(core: GridEnv): number {
+    const key = core.stateKey();
+    let id = this.stateIds.get(key);
+    if (id === undefined) {
+      id = this.stateIds.size;
+      this.stateIds.set(key, id);
+      if ((id + 1) * this.A > this.q.length) {
+        const grown = new Float64Array(Math.max(64, this.q.length * 2, (id + 1) * this.A)).fill(this.config.initialQ);
+        grown.set(this.q);
+        this.q = grown;
+      }
+    }
+    return id;
+  }
+
+  get epsilon(): number {
+    const { epsilonStart, epsilonEnd, epsilonDecaySteps } = this.config;
+    return epsilonStart + (epsilonEnd - epsilonStart) * Math.min(1, this.globalStep / epsilonDecaySteps);
+  }
+
+  /** argmax_a Q(s, a), ties broken at random. */
+  greedy(s: number): number {
+    const { A, q } = this;
+    let best = -Infinity;
+    let count = 0;
+    let choice = 0;
+    for (let a = 0; a < A; a++) {
+      const v = q[s * A + a];
+      if (v > best) {
+        best = v;
+        count = 1;
+        choice = a;
+      } else if (v === best && this.rng.int(++count) === 0) choice = a;
+    }
+    return choice;
+  }
+
+  private maxQ(s: number): number {
+    let best = -Infinity;
+    for (let a = 0; a < this.A; a++) best = Math.max(best, this.q[s * this.A + a]);
+    return best;
+  }
+
+  private choose(s: number): number {
+    return this.rng.float() < this.epsilon ? this.rng.int(this.A) : this.greedy(s);
+  }
+
+  /** Trains for `totalSteps` environment steps. */
+  train(totalSteps: number, onEpisodes?: (episodes: EpisodeRecord[]) => boolean | void): void {
+    const { env, n, A } = this;
+    const { alpha, gamma, algorithm } = this.config;
+    const vec = env.vec;
+    if (this.globalStep === 0) env.reset(this.rng.int(2 ** 31));
+    for (let i = 0; i < n; i++) {
+      this.s[i] = this.stateOf(this.cores[i]);
+      this.a[i] = this.choose(this.s[i]);
+    }
+    const actions = new Int32Array(n);
+    while (this.globalStep < totalSteps) {
+      actions.set(this.a);
+      env.step(actions);
+      this.globalStep += n;
+      for (let i = 0; i < n; i++) {
+        const ended = vec.terminated[i] || vec.truncated[i];
+        const next = ended ? this.finalState[i] : this.stateOf(this.cores[i]);
+        const r = env.rewards[i];
+        const s = this.s[i];
+        const a = this.a[i];
+        // a′ is chosen at s′ (needed by SARSA; Q-learning uses max_a′).
+        const nextAction = this.choose(next);
+        const bootstrap = vec.terminated[i] ? 0 : algorithm === "sarsa" ? this.q[next * A + nextAction] : this.maxQ(next);
+        const k = s * A + a;
+        this.q[k] += alpha * (r + gamma * bootstrap - this.q[k]);
+        if (ended) {
+          this.s[i] = this.stateOf(this.cores[i]);
+          this.a[i] = this.choose(this.s[i]);
+        } else {
+          this.s[i] = next;
+          this.a[i] = nextAction;
+        }
+      }
+      this.episodes.record(this.globalStep);
+      if (onEpisodes?.(this.episodes.drain()) === false) break;
+    }
+  }
+}
