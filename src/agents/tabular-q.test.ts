@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { GridEnv } from "../envs/grid/engine.js";
 import { make, makeVector } from "../envs/registry.js";
 import { tabulate } from "../envs/tabular.js";

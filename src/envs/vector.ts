@@ -96,12 +96,19 @@ export class VectorEnv {
     this.runningReturn = new Float64Array(this.n);
   }
 
-  /** Resets every environment (environment i with `seed + i` when a seed is given) and returns `obs`. */
-  reset(seed?: number): Float32Array {
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UserError("seed", `expected an integer, got ${seed}`);
+  /**
+   * Resets every environment and returns `obs`. A seed seeds environment i
+   * with `seed + i`; a list gives each environment its own seed (equal seeds
+   * give equal episodes, as RLOO's groups need).
+   */
+  reset(seed?: number | readonly number[]): Float32Array {
+    const seeds = seed === undefined ? undefined : typeof seed === "number" ? Array.from({ length: this.n }, (_, i) => seed + i) : seed;
+    if (seeds && (seeds.length !== this.n || !seeds.every(Number.isSafeInteger))) {
+      throw new UserError("seed", `expected an integer or a list of ${this.n} integers, got ${JSON.stringify(seed)}`);
+    }
     const { cores, obs, obsSize } = this;
     for (let i = 0; i < this.n; i++) {
-      if (seed !== undefined) cores[i].seed(seed + i);
+      if (seeds) cores[i].seed(seeds[i]);
       cores[i].reset(obs, i * obsSize);
     }
     this.runningReturn.fill(0);

@@ -71,7 +71,7 @@ export class RewardedVector {
     return this.vec.obs;
   }
 
-  reset(seed?: number): Float32Array {
+  reset(seed?: number | readonly number[]): Float32Array {
     this.episodeStep.fill(0);
     return this.vec.reset(seed);
   }
