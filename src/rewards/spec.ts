@@ -18,6 +18,7 @@ import { z } from "zod";
 import { parseConfig } from "../core/config.js";
 import { joinPath, showValue, UserError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
+import { MachineSpec } from "./machines/spec.js";
 
 const finite = () => z.number().refine(Number.isFinite, "expected a finite number");
 const exprText = () => z.union([z.string().min(1), finite()]).describe("an expression over features, events and the action");
@@ -159,7 +160,7 @@ function specSchema(allowCode: boolean) {
       define: z.record(z.string(), exprText()).default({}).describe("named expressions usable in the terms' expressions"),
       transforms: z.array(Transform).default([]).describe("applied to the total"),
       scalarize: Scalarize.optional().describe("how objectives combine into the total (default: their sum)"),
-      machine: z.unknown().optional().describe("a reward machine (see docs/rewards.md); the environment is wrapped in its product"),
+      machine: MachineSpec.optional().describe("a reward machine: explicit edges or an LTLf formula over propositions; the environment is wrapped in its product"),
     })
     .strict();
 }
