@@ -14,14 +14,14 @@
  * The findings are data; `rewardlab reward check` prints them.
  *
  * @example
- * const report = checkReward(spec, makeVector("DoorKey-8x8", 16), { steps: 2000, seed: 0 });
+ * const report = checkReward(new RewardedVector(makeVector("DoorKey-8x8", 16), spec), { steps: 2000, seed: 0 });
  * report.findings.filter((f) => f.severity === "error");
  */
 import { UserError } from "../core/errors.js";
-import type { VectorEnv } from "../envs/vector.js";
-import { compileReward, type RewardProgram, type TermInfo } from "./program.js";
+import { formatNumber, formatRatio } from "./format.js";
+import type { RewardProgram, TermInfo } from "./program.js";
 import { randomPolicy } from "./random-policy.js";
-import { RewardedVector, envInfoOf } from "./rewarded.js";
+import type { RewardedVector } from "./rewarded.js";
 
 // ── 1. OPTIONS AND REPORT ─────────────────────────────────────────────────
 
@@ -109,13 +109,16 @@ class Tally {
   }
 }
 
-export function checkReward(spec: unknown, vec: VectorEnv, options: CheckOptions = {}): CheckReport {
+/**
+ * Samples `rv` (reset here) with a random policy and returns the findings.
+ * Build it with `new RewardedVector(vec, spec)`, or `makeRewarded` for specs
+ * with a reward machine: a spec that does not compile fails there, as a `UserError`.
+ */
+export function checkReward(rv: RewardedVector, options: CheckOptions = {}): CheckReport {
   const steps = options.steps ?? 2000;
   const seed = options.seed ?? 0;
   const ratio = options.dwarfRatio ?? 10;
-  const program = compileReward(spec, envInfoOf(vec));
-  const rv = new RewardedVector(vec, program);
-  const { reward } = rv;
+  const { reward, program, vec } = rv;
   const n = vec.n;
   const tallies = program.terms.map(() => new Tally());
   const primary = new Tally();
@@ -299,20 +302,4 @@ function describeMagnitude(t: TermStats): string {
 
 function episodeCount(k: number): string {
   return `${k} episode${k === 1 ? "" : "s"} ended`;
-}
-
-// ── 4. NUMBERS ────────────────────────────────────────────────────────────
-
-/** Three significant digits, exponent form for very large or small magnitudes: `0.01`, `6.4`, `1.23e-5`. */
-export function formatNumber(x: number): string {
-  if (x === 0) return "0";
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(2).replace("e+", "e");
-  return String(Number(x.toPrecision(3)));
-}
-
-function formatRatio(r: number): string {
-  if (!Number.isFinite(r)) return "the primary's is 0";
-  return `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}×`;
 }

@@ -3,6 +3,7 @@ import { Box, Discrete } from "../core/spaces.js";
 import { EnvCore, feature } from "../envs/core.js";
 import { VectorEnv } from "../envs/vector.js";
 import { explainReward, pearson } from "./explain.js";
+import { RewardedVector } from "./rewarded.js";
 
 /**
  * A tiny deterministic task: whatever the action, an episode lasts
@@ -46,7 +47,7 @@ const SPEC = {
 
 describe("explainReward on a tiny deterministic task", () => {
   const vec = new VectorEnv("Countdown", Array.from({ length: 4 }, () => new Countdown()));
-  const report = explainReward(SPEC, vec, { episodes: 4, seed: 0 });
+  const report = explainReward(new RewardedVector(vec, SPEC), { episodes: 4, seed: 0 });
 
   test("episode sums are the hand-computed ones", () => {
     // L = 1, 2, 3, 4: goal Σ1 = L, t Σt = L(L+1)/2, cost −L, start 1; then the primary return L.

@@ -12,15 +12,13 @@
  * contributes a fixed quota of its first episodes, whatever their lengths.
  *
  * @example
- * const report = explainReward(spec, makeVector("DoorKey-5x5", 16), { episodes: 20, seed: 0 });
+ * const report = explainReward(new RewardedVector(makeVector("DoorKey-5x5", 16), spec), { episodes: 20, seed: 0 });
  * report.rows.map((r) => [r.name, r.share]);
  */
 import { UserError } from "../core/errors.js";
-import { didYouMean } from "../core/suggest.js";
-import type { VectorEnv } from "../envs/vector.js";
-import { compileReward, type TermInfo } from "./program.js";
-import { POLICIES, randomPolicy } from "./random-policy.js";
-import { RewardedVector, envInfoOf } from "./rewarded.js";
+import type { TermInfo } from "./program.js";
+import { checkPolicy, randomPolicy } from "./random-policy.js";
+import type { RewardedVector } from "./rewarded.js";
 
 export interface ExplainOptions {
   /** Episodes to play (default 20). */
@@ -60,18 +58,15 @@ export interface ExplainReport {
   readonly episodeSums: readonly (readonly number[])[];
 }
 
-export function explainReward(spec: unknown, vec: VectorEnv, options: ExplainOptions = {}): ExplainReport {
+/** Plays `rv` (reset here) for `episodes` episodes: at most that many environments, each a fixed quota. */
+export function explainReward(rv: RewardedVector, options: ExplainOptions = {}): ExplainReport {
   const episodes = options.episodes ?? 20;
   const seed = options.seed ?? 0;
   const policy = options.policy ?? "random";
-  if (!(POLICIES as readonly string[]).includes(policy)) {
-    throw new UserError("--policy", `unknown policy ${JSON.stringify(policy)}${didYouMean(policy, POLICIES)}; only ${POLICIES.map((p) => JSON.stringify(p)).join(", ")} exists for now`);
-  }
+  checkPolicy(policy);
+  const { reward, program, vec } = rv;
   if (!Number.isInteger(episodes) || episodes < 1) throw new UserError("--episodes", `expected an integer ≥ 1, got ${episodes}`);
   if (vec.n > episodes) throw new UserError("n", `expected at most ${episodes} environments for ${episodes} episodes, got ${vec.n}`);
-  const program = compileReward(spec, envInfoOf(vec));
-  const rv = new RewardedVector(vec, program);
-  const { reward } = rv;
   const n = vec.n;
   const K = program.terms.length;
   const act = randomPolicy(vec, seed);

@@ -3,8 +3,10 @@
  * with: the baseline every learned policy starts near, so what a reward pays
  * it is what a learner sees first.
  */
+import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { actionBuffer, sampleInto } from "../core/spaces.js";
+import { didYouMean } from "../core/suggest.js";
 import type { VectorEnv } from "../envs/vector.js";
 
 /**
@@ -28,3 +30,9 @@ export function randomPolicy(vec: VectorEnv, seed: number): () => Int32Array | F
 
 /** The policies `--policy` accepts. */
 export const POLICIES = ["random"] as const;
+
+/** Throws a `UserError` naming the known policies unless `name` is one. */
+export function checkPolicy(name: string, path = "--policy"): void {
+  if ((POLICIES as readonly string[]).includes(name)) return;
+  throw new UserError(path, `unknown policy ${JSON.stringify(name)}${didYouMean(name, POLICIES)}; only ${POLICIES.map((p) => JSON.stringify(p)).join(", ")} exists for now`);
+}

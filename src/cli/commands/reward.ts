@@ -11,8 +11,11 @@
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { makeVector } from "../../envs/registry.js";
-import { checkReward, formatNumber, type CheckReport, type Finding, type TermStats } from "../../rewards/check.js";
+import { checkReward, type CheckReport, type Finding, type TermStats } from "../../rewards/check.js";
 import { explainReward, type ExplainReport } from "../../rewards/explain.js";
+import { formatNumber } from "../../rewards/format.js";
+import { checkPolicy } from "../../rewards/random-policy.js";
+import { RewardedVector } from "../../rewards/rewarded.js";
 import { intOption, kwargsOption } from "../args.js";
 import { progressBar, type Progress } from "../progress.js";
 
@@ -26,9 +29,11 @@ interface EnvOpts {
   json?: boolean;
 }
 
-function openVector(opts: EnvOpts, numEnvs: number) {
+/** The spec in `file` on `numEnvs` copies of `--env`; a spec that does not compile is a `UserError` here. */
+function openRewarded(file: string, opts: EnvOpts, numEnvs: number): RewardedVector {
   if (!opts.env) throw new UserError("--env", "missing; expected an environment id (see `rewardlab envs list`)");
-  return makeVector(opts.env, numEnvs, { kwargs: kwargsOption(opts.kwargs) });
+  const spec = readConfigFile(file);
+  return new RewardedVector(makeVector(opts.env, numEnvs, { kwargs: kwargsOption(opts.kwargs) }), spec);
 }
 
 // ── check ────────────────────────────────────────────────────────────────
@@ -36,9 +41,7 @@ function openVector(opts: EnvOpts, numEnvs: number) {
 export function check(file: string, opts: EnvOpts & { steps?: string }): void {
   const steps = intOption(opts.steps ?? "2000", "--steps", 1);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
-  const spec = readConfigFile(file);
-  const vec = openVector(opts, NUM_ENVS);
-  const report = checkReward(spec, vec, { steps, seed });
+  const report = checkReward(openRewarded(file, opts, NUM_ENVS), { steps, seed });
   const errors = report.findings.filter((f) => f.severity === "error").length;
   if (opts.json) console.log(JSON.stringify({ spec: file, ...report }, null, 2));
   else console.log(formatCheck(file, report));
@@ -93,8 +96,8 @@ export function explain(file: string, opts: EnvOpts & { episodes?: string; polic
   const episodes = intOption(opts.episodes ?? "20", "--episodes", 1);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const policy = opts.policy ?? "random";
-  const spec = readConfigFile(file);
-  const vec = openVector(opts, Math.min(NUM_ENVS, episodes));
+  checkPolicy(policy);
+  const rv = openRewarded(file, opts, Math.min(NUM_ENVS, episodes));
   // The bar appears only once the run has taken a while, so short runs print nothing extra.
   const t0 = performance.now();
   let bar: Progress | undefined;
@@ -104,7 +107,7 @@ export function explain(file: string, opts: EnvOpts & { episodes?: string; polic
   };
   let report: ExplainReport;
   try {
-    report = explainReward(spec, vec, { episodes, seed, policy, onProgress });
+    report = explainReward(rv, { episodes, seed, policy, onProgress });
   } finally {
     bar?.stop();
   }
