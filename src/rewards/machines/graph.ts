@@ -104,7 +104,7 @@ export function machineGraph(spec: MachineSpec, path = ""): MachineGraph {
     const u = index.get(name);
     if (u !== undefined) return u;
     if (name === "*") throw new UserError(where, '"*" may only be an edge\'s from');
-    const rule = declared ? "states are those listed under states" : "states are the initial state, the terminal states and the sources of edges";
+    const rule = declared ? "states are those listed under states" : 'states are the initial state, the terminal states and the sources of edges (list them all under states: to have one left only by "*" edges)';
     throw new UserError(where, `unknown state ${JSON.stringify(name)}${didYouMean(name, known) || `; ${rule}: ${known.join(", ")}`}`);
   };
   const initial = lookup(m.initial, at("initial"));

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { actionBuffer, Box, Discrete, sampleInto } from "../../core/spaces.js";
+import { checkEnv } from "../../envs/check.js";
 import { EnvCore } from "../../envs/core.js";
 import { Env } from "../../envs/env.js";
 import type { GridEnv } from "../../envs/grid/engine.js";
@@ -74,6 +75,11 @@ describe("the product of DoorKey-5x5 and the DoorKey machine", () => {
     expect(env.readFeatures(["rm.state", "rm.reward", "carrying.key"])).toEqual({ "rm.state": 0, "rm.reward": 0, "carrying.key": 0 });
   });
 
+  test("satisfies the environment contract", () => {
+    expect(checkEnv(productEnv("DoorKey-5x5").env, { steps: 300 })).toEqual([]);
+    expect(checkEnv(productEnv("LavaGapS5", { ltl: "F goal & G !lava", propositions: { goal: 'event("reach:goal")', lava: 'event("enter:lava")' } }).env, { steps: 300 })).toEqual([]);
+  });
+
   test("the observation space is the inner bounds, flattened, then [0, 1] per machine state", () => {
     const { env } = productEnv("DoorKey-5x5");
     const space = env.observationSpace as Box;
@@ -82,6 +88,31 @@ describe("the product of DoorKey-5x5 and the DoorKey machine", () => {
     expect(env.events.slice(-2)).toEqual(["rm:advance", "rm:accept"]);
     expect(env.features.slice(-3).map((f) => f.name)).toEqual(["rm.state", "rm.reward", "rm.potential"]);
   });
+});
+
+test("propositions compare features before and after the step, and read the action", () => {
+  const { env } = productEnv("Empty-5x5", {
+    initial: "still",
+    states: ["still", "turned", "moved"], // "turned" is left only by a "*" edge, so it must be listed
+    terminal: ["moved"],
+    propositions: { east: "agent.x > prev.agent.x", turned: "agent.dir != prev.agent.dir && action == 1" },
+    edges: [
+      { from: "still", to: "turned", when: "turned", reward: 0.5 },
+      { from: "*", to: "moved", when: "east", reward: 1 },
+    ],
+  });
+  env.reset(0); // Empty: the agent starts at (1, 1) facing east
+  const trace = [A.left, A.right, A.right, A.left, A.forward].map((a) => {
+    const s = env.step(a);
+    return [s.info.machineState, env.readFeatures(["rm.reward"])["rm.reward"]];
+  });
+  expect(trace).toEqual([
+    ["still", 0], // turning left is not action 1
+    ["turned", 0.5],
+    ["turned", 0],
+    ["turned", 0],
+    ["moved", 1],
+  ]);
 });
 
 test("an environment with more than 30 events cannot take the machine's two", () => {
