@@ -31,6 +31,8 @@ export interface CheckOptions {
   seed?: number;
   /** An auxiliary term "dwarfs" the primary beyond this ratio of magnitudes (default 10). */
   dwarfRatio?: number;
+  /** Called every 100 steps with the steps taken so far. */
+  onProgress?: (steps: number) => void;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -144,6 +146,7 @@ export function checkReward(rv: RewardedVector, options: CheckOptions = {}): Che
       const tally = tallies[k];
       for (let i = 0; i < n; i++) tally.step(col[i]);
     }
+    if ((t + 1) % 100 === 0) options.onProgress?.(t + 1);
     for (let i = 0; i < n; i++) {
       primary.step(reward.primary[i]);
       if (!vec.terminated[i] && !vec.truncated[i]) continue;

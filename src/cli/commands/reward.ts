@@ -41,7 +41,14 @@ function openRewarded(file: string, opts: EnvOpts, numEnvs: number): RewardedVec
 export function check(file: string, opts: EnvOpts & { steps?: string }): void {
   const steps = intOption(opts.steps ?? "2000", "--steps", 1);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
-  const report = checkReward(openRewarded(file, opts, NUM_ENVS), { steps, seed });
+  const rv = openRewarded(file, opts, NUM_ENVS);
+  const progress = lazyProgress(steps, "reward check");
+  let report: CheckReport;
+  try {
+    report = checkReward(rv, { steps, seed, onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
   const errors = report.findings.filter((f) => f.severity === "error").length;
   if (opts.json) console.log(JSON.stringify({ spec: file, ...report }, null, 2));
   else console.log(formatCheck(file, report));
@@ -98,18 +105,12 @@ export function explain(file: string, opts: EnvOpts & { episodes?: string; polic
   const policy = opts.policy ?? "random";
   checkPolicy(policy);
   const rv = openRewarded(file, opts, Math.min(NUM_ENVS, episodes));
-  // The bar appears only once the run has taken a while, so short runs print nothing extra.
-  const t0 = performance.now();
-  let bar: Progress | undefined;
-  const onProgress = (done: number) => {
-    if (!bar && performance.now() - t0 > 500) bar = progressBar(episodes, "reward explain");
-    bar?.update(done);
-  };
+  const progress = lazyProgress(episodes, "reward explain");
   let report: ExplainReport;
   try {
-    report = explainReward(rv, { episodes, seed, policy, onProgress });
+    report = explainReward(rv, { episodes, seed, policy, onProgress: progress.update });
   } finally {
-    bar?.stop();
+    progress.stop();
   }
   if (opts.json) {
     const { episodeSums: _sums, ...rest } = report;
@@ -140,6 +141,19 @@ export function formatExplain(file: string, r: ExplainReport): string {
     "share: a term's mean episode sum over the sum of |mean episode sums| (signed). Sums are undiscounted, before the spec's own transforms;",
     "r(primary): Pearson's r between the term's episode sum and the primary return (— when either is constant).",
   ].join("\n");
+}
+
+/** A progress bar that appears only once the work has taken half a second, so short runs print nothing extra. */
+function lazyProgress(total: number, label: string): Progress {
+  const t0 = performance.now();
+  let bar: Progress | undefined;
+  return {
+    update(value) {
+      if (!bar && performance.now() - t0 > 500) bar = progressBar(total, label);
+      bar?.update(value);
+    },
+    stop: () => bar?.stop(),
+  };
 }
 
 // ── text ─────────────────────────────────────────────────────────────────
