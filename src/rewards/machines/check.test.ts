@@ -10,18 +10,19 @@ describe("checkMachine", () => {
     expect(checkMachine({ ltl: "p then q & G !p", propositions: P })).toEqual([]);
   });
 
-  test("finds a state no path reaches from the initial one", () => {
+  test("finds states no path reaches from the initial one, terminal or not", () => {
     const issues = checkMachine({
       initial: "a",
-      terminal: ["z"],
+      terminal: ["z", "z2"],
       propositions: P,
       edges: [
         { from: "a", to: "z", when: "p" },
-        { from: "orphan", to: "z", when: "q" },
+        { from: "orphan", to: "z2", when: "q" },
       ],
     });
     expect(issues).toEqual([
       { code: "unreachable", state: "orphan", path: "machine.edges[1].from", message: 'state "orphan" cannot be reached from the initial state "a"' },
+      { code: "unreachable", state: "z2", path: "machine.edges[1].to", message: 'state "z2" is terminal but cannot be reached from the initial state "a"' },
     ]);
   });
 
