@@ -9,7 +9,10 @@
  *   magnitude swamps the true objective, with the numbers;
  * - warning `not-potential`: auxiliary shaping that may change the optimal
  *   policy; info `potential` for shaping that provably does not;
- * - warning `never-fires`: terms that were zero on every sampled step.
+ * - warning `never-fires`: terms that were zero on every sampled step;
+ * - for a spec with a reward machine: warnings from `checkMachine`
+ *   (`machine-unreachable`, `machine-dead-end`, `machine-never-reached`) and
+ *   info `machine-accepted`, how often a random policy completed it.
  *
  * The findings are data; `rewardlab reward check` prints them.
  *
@@ -18,8 +21,9 @@
  * report.findings.filter((f) => f.severity === "error");
  */
 import { UserError } from "../core/errors.js";
-import { formatNumber, formatRatio } from "./format.js";
-import type { RewardProgram, TermInfo } from "./program.js";
+import { machineFindings, magnitudeFindings, nonFinite, shapingFindings, silenceFindings, type Sample } from "./check-findings.js";
+import { ACCEPT_EVENT } from "./machines/index.js";
+import type { TermInfo } from "./program.js";
 import { randomPolicy } from "./random-policy.js";
 import type { RewardedVector } from "./rewarded.js";
 
@@ -36,7 +40,7 @@ export interface CheckOptions {
 }
 
 export type Severity = "error" | "warning" | "info";
-export type FindingCode = "non-finite" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | (string & {});
+export type FindingCode = "non-finite" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | "machine-unreachable" | "machine-dead-end" | "machine-never-reached" | "machine-accepted" | (string & {});
 
 export interface Finding {
   readonly severity: Severity;
@@ -130,6 +134,8 @@ export function checkReward(rv: RewardedVector, options: CheckOptions = {}): Che
   let terminated = 0;
   let truncated = 0;
   let length = 0;
+  let accepted = 0;
+  const acceptBit = vec.eventNames.includes(ACCEPT_EVENT) ? vec.eventMask(ACCEPT_EVENT) : 0;
   let t = 0;
 
   rv.reset(seed);
@@ -149,6 +155,7 @@ export function checkReward(rv: RewardedVector, options: CheckOptions = {}): Che
     if ((t + 1) % 100 === 0) options.onProgress?.(t + 1);
     for (let i = 0; i < n; i++) {
       primary.step(reward.primary[i]);
+      if (vec.events[i] & acceptBit) accepted++;
       if (!vec.terminated[i] && !vec.truncated[i]) continue;
       episodes++;
       if (vec.terminated[i]) terminated++;
@@ -163,7 +170,12 @@ export function checkReward(rv: RewardedVector, options: CheckOptions = {}): Che
   const terms = program.terms.map((info, k) => tallies[k].stats({ name: info.name, kind: info.kind, role: info.role, weight: info.weight, potentialBased: info.potentialBased }, count, episodes));
   const primaryStats = primary.stats({ name: "primary", kind: "primary", role: "primary", weight: 1, potentialBased: false }, count, episodes);
   const sample: Sample = { count, steps: t, n, episodes, env: vec.id, cut: t < steps };
-  findings.push(...magnitudeFindings(terms, primaryStats, sample, ratio), ...shapingFindings(program), ...silenceFindings(terms, primaryStats, sample, program));
+  findings.push(
+    ...magnitudeFindings(terms, primaryStats, sample, ratio),
+    ...shapingFindings(program),
+    ...silenceFindings(terms, primaryStats, sample, program),
+    ...machineFindings(program, sample, acceptBit ? accepted : null),
+  );
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     env: vec.id,
@@ -178,131 +190,4 @@ export function checkReward(rv: RewardedVector, options: CheckOptions = {}): Che
     primary: primaryStats,
     findings,
   };
-}
-
-interface Sample {
-  /** Sampled transitions (steps × environments). */
-  count: number;
-  steps: number;
-  n: number;
-  episodes: number;
-  env: string;
-  /** The sample was stopped early by a non-finite value. */
-  cut: boolean;
-}
-
-// ── 3. FINDINGS ───────────────────────────────────────────────────────────
-
-/** The program's own message (term, environment, step), plus the environment id and the features of s and s′ there. */
-function nonFinite(e: UserError, rv: RewardedVector, step: number, steps: number): Finding {
-  const m = /term "((?:[^"\\]|\\.)*)" produced (\S+) in environment (\d+)/.exec(e.problem);
-  const i = m ? Number(m[3]) : -1;
-  const features = rv.program.features.slice(0, 8);
-  const where =
-    i >= 0 && i < rv.n && features.length
-      ? `; features of s → s′ there: ${features.map((f, j) => `${f} ${formatNumber(rv.batch.prev[j][i])} → ${formatNumber(rv.batch.next[j][i])}`).join(", ")}`
-      : "";
-  const cut = step < steps ? `; sampling stopped at step ${step} of ${steps}, so the figures below cover ${step - 1} step${step === 2 ? "" : "s"}` : "";
-  return {
-    severity: "error",
-    code: "non-finite",
-    term: m ? JSON.parse(`"${m[1]}"`) : undefined,
-    message: `${e.message} on ${rv.vec.id}${where}${cut}`,
-    data: { path: e.path, env: i >= 0 ? i : null, step, value: m ? m[2] : null },
-  };
-}
-
-function magnitudeFindings(terms: readonly TermStats[], primary: TermStats, s: Sample, ratio: number): Finding[] {
-  if (s.count === 0) return [];
-  const out: Finding[] = [];
-  const aux = terms.filter((t) => t.role === "auxiliary" && t.nonZero > 0);
-  const scope = `${s.count} sampled steps (${s.n} environments × ${s.steps})`;
-  if (primary.nonZero === 0) {
-    if (aux.length === 0) return out;
-    const list = aux.map((t) => `"${t.name}" (${describeMagnitude(t)})`).join(", ");
-    out.push({
-      severity: "warning",
-      code: "primary-silent",
-      message: `the primary reward paid nothing in ${scope}, ${episodeCount(s.episodes)}, while auxiliary terms did: ${list}; under a random policy they are all a learner sees at first, so they decide what it learns`,
-      data: { steps: s.count, episodes: s.episodes },
-    });
-    return out;
-  }
-  if (s.episodes === 0) {
-    out.push({ severity: "info", code: "no-episodes", message: `no episode ended in ${scope} on ${s.env}: magnitudes are compared per step only; raise --steps to compare episode sums` });
-  }
-  for (const t of aux) {
-    // Episode sums are the fair comparison (a potential telescopes, a sparse task pays once); per step when no episode ended.
-    const perEpisode = s.episodes > 0;
-    const mine = perEpisode ? t.episodeMeanAbs! : t.stepMeanAbs;
-    const theirs = perEpisode ? primary.episodeMeanAbs! : primary.stepMeanAbs;
-    if (!(mine > ratio * theirs)) continue;
-    const times = theirs > 0 ? mine / theirs : Infinity;
-    const measure = perEpisode ? "mean |episode sum|" : "mean |contribution| per step";
-    const rest = perEpisode ? `; per step mean |contribution| ${formatNumber(t.stepMeanAbs)} vs ${formatNumber(primary.stepMeanAbs)}` : "";
-    const caveat = t.potentialBased
-      ? "; it is potential-based, so the optimal policy is unchanged, but at this scale it dominates what is learned early"
-      : `; the learner will mostly optimise this term (scale it down, or check its weight ${formatNumber(t.weight)})`;
-    out.push({
-      severity: t.potentialBased ? "info" : "warning",
-      code: "dwarfs-primary",
-      term: t.name,
-      message: `term "${t.name}" dwarfs the primary reward: ${measure} ${formatNumber(mine)} vs ${formatNumber(theirs)} for the primary (${formatRatio(times)})${rest}${caveat}`,
-      data: { ratio: Number.isFinite(times) ? times : null, episodeMeanAbs: t.episodeMeanAbs, primaryEpisodeMeanAbs: primary.episodeMeanAbs, stepMeanAbs: t.stepMeanAbs, primaryStepMeanAbs: primary.stepMeanAbs },
-    });
-  }
-  return out;
-}
-
-function shapingFindings(program: RewardProgram): Finding[] {
-  return program.terms.flatMap((t, k): Finding[] => {
-    if (t.role !== "auxiliary") return [];
-    if (t.potentialBased) {
-      const term = program.spec.terms[k];
-      const gamma = term.kind === "potential" ? ` (γ = ${term.gamma})` : "";
-      return [{ severity: "info", code: "potential", term: t.name, message: `term "${t.name}" is potential-based shaping${gamma}: it keeps the optimal policy provided γ is the learner's discount` }];
-    }
-    return [
-      {
-        severity: "warning",
-        code: "not-potential",
-        term: t.name,
-        message: `auxiliary term "${t.name}" (${t.kind}) is not potential-based shaping and may change the optimal policy (a learner can come to prefer it to the task); if it encodes progress, write it as a potential (kind: potential, phi: …), and if it is part of what you want, give it role: primary`,
-      },
-    ];
-  });
-}
-
-function silenceFindings(terms: readonly TermStats[], primary: TermStats, s: Sample, program: RewardProgram): Finding[] {
-  if (s.count === 0) return [];
-  const primarySilentReported = primary.nonZero === 0 && terms.some((t) => t.role === "auxiliary" && t.nonZero > 0);
-  const before = s.cut ? " before the error" : "";
-  return terms.flatMap((t, k): Finding[] => {
-    if (t.nonZero > 0 || (t.role === "primary" && primarySilentReported)) return [];
-    const term = program.spec.terms[k];
-    const why =
-      t.weight === 0
-        ? "its weight is 0"
-        : term.kind === "event"
-          ? `event "${term.event}" never fired under a random policy`
-          : "under a random policy it never pays; check its condition, or expect it to pay only on states a random policy does not reach";
-    return [
-      {
-        severity: "warning",
-        code: "never-fires",
-        term: t.name,
-        message: `term "${t.name}" was 0 on all ${s.count} sampled steps${before} (${s.n} environments × ${s.steps}, ${episodeCount(s.episodes)}): ${why}`,
-        data: { steps: s.count },
-      },
-    ];
-  });
-}
-
-function describeMagnitude(t: TermStats): string {
-  const ep = t.episodeMeanAbs !== null ? `mean |episode sum| ${formatNumber(t.episodeMeanAbs)}, ` : "";
-  return `${ep}per step ${formatNumber(t.stepMeanAbs)}`;
-}
-
-function episodeCount(k: number): string {
-  return `${k} episode${k === 1 ? "" : "s"} ended`;
 }

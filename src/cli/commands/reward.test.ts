@@ -120,6 +120,29 @@ terms:
     expect(r.err).toBe('error: reward.terms[1].expr: unknown feature "agent.z" (did you mean "agent.x" or "agent.y"?) at column 1\n');
   });
 
+  test("includes the reward machine's structural issues, runs on the product, and says how often the machine finished", async () => {
+    const file = specFile(`
+terms:
+  - {name: task, kind: task}
+  - {name: machine, kind: expression, expr: "rm.reward"}
+machine:
+  initial: start
+  terminal: [done]
+  propositions: {key: 'event("pickup:key")', door: 'event("open:door")', goal: 'event("reach:goal")'}
+  edges:
+    - {from: start, to: has_key, when: "key", reward: 0.1}
+    - {from: has_key, to: done, when: "goal", reward: 1}
+    - {from: orphan, to: done, when: "door"}
+`);
+    const r = await run("reward", "check", file, "--env", "DoorKey-5x5", "--steps", "300", "--json");
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.out).findings as JsonFinding[];
+    expect(findings.filter((f) => f.code.startsWith("machine-") && f.severity !== "info")).toEqual([
+      { severity: "warning", code: "machine-unreachable", message: 'reward.machine.edges[2].from: state "orphan" cannot be reached from the initial state "start"', data: { state: "orphan", path: "reward.machine.edges[2].from" } },
+    ]);
+    expect(findings.find((f) => f.code === "machine-accepted")!.message).toMatch(/^the reward machine reached a terminal state \d+ times? in 4800 sampled steps/);
+  });
+
   test("a missing spec file, an unknown environment and a missing --env exit 2", async () => {
     expect((await run("reward", "check", join(dir, "nope.yaml"), "--env", "DoorKey-8x8")).err).toMatch(/nope\.yaml: no such file\n$/);
     const file = specFile("terms: [{kind: task}]\n");

@@ -3,19 +3,19 @@
  *
  * check: compiles the spec (a bad spec is one `error:` line, exit 2), samples a
  * random policy and prints findings. Exit code 0 when the findings are
- * warnings and info only, 2 when any is an error (a non-finite reward, or an
- * error from the reward machine's check); 1 stays reserved for bugs.
+ * warnings and info only (the reward machine's structural issues included),
+ * 2 when any is an error (a non-finite reward); 1 stays reserved for bugs.
  *
  * explain: plays episodes and prints each term's share of the return.
  */
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
-import { makeVector } from "../../envs/registry.js";
 import { checkReward, type CheckReport, type Finding, type TermStats } from "../../rewards/check.js";
 import { explainReward, type ExplainReport } from "../../rewards/explain.js";
 import { formatNumber } from "../../rewards/format.js";
+import { makeRewarded } from "../../rewards/make.js";
 import { checkPolicy } from "../../rewards/random-policy.js";
-import { RewardedVector } from "../../rewards/rewarded.js";
+import type { RewardedVector } from "../../rewards/rewarded.js";
 import { intOption, kwargsOption } from "../args.js";
 import { progressBar, type Progress } from "../progress.js";
 
@@ -33,7 +33,8 @@ interface EnvOpts {
 function openRewarded(file: string, opts: EnvOpts, numEnvs: number): RewardedVector {
   if (!opts.env) throw new UserError("--env", "missing; expected an environment id (see `rewardlab envs list`)");
   const spec = readConfigFile(file);
-  return new RewardedVector(makeVector(opts.env, numEnvs, { kwargs: kwargsOption(opts.kwargs) }), spec);
+  // A spec with a reward machine runs on the product of the environment and the machine.
+  return makeRewarded(opts.env, numEnvs, spec, { kwargs: kwargsOption(opts.kwargs) });
 }
 
 // ── check ────────────────────────────────────────────────────────────────
