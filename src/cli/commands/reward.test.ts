@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { z } from "zod";
+import { parseConfigText } from "../../core/config.js";
 import { main } from "../program.js";
 
 /** Runs the CLI in-process and returns its exit code and what it printed. */
@@ -199,6 +201,16 @@ describe("schema reward", () => {
     expect(kinds).toEqual(["task", "event", "expression", "potential", "intrinsic", "combine"]);
     const combine = term.anyOf[kinds.indexOf("combine")];
     expect(combine.properties.terms.items).toEqual(item); // a combine's terms are terms again
+
+    // Read back as a validator, the schema accepts every example spec, nested combines, and not a misspelt kind.
+    const validator = z.fromJSONSchema(schema);
+    const examples = new URL("../../../examples/rewards/", import.meta.url);
+    for (const name of readdirSync(examples).filter((f) => f.endsWith(".yaml"))) {
+      expect([name, validator.safeParse(parseConfigText(readFileSync(new URL(name, examples), "utf8"))).success]).toEqual([name, true]);
+    }
+    const nested = (kind: string) => ({ terms: [{ kind: "task" }, { kind: "combine", op: "min", terms: [{ kind: "combine", op: "sum", terms: [{ kind, expr: "-1" }] }] }] });
+    expect(validator.safeParse(nested("expression")).success).toBe(true);
+    expect(validator.safeParse(nested("expresion")).success).toBe(false);
   });
 });
 
