@@ -109,3 +109,17 @@ describe.each(ids)("%s", (id) => {
     if (vec.maxSteps <= 400) expect(episodesEnded).toBeGreaterThan(0);
   });
 });
+
+test("watching more features later keeps the columns handed out before", () => {
+  const vec = makeVector("DoorKey-5x5", 2);
+  const first = vec.watchFeatures(["agent.x"]);
+  vec.reset(0);
+  const second = vec.watchFeatures(["agent.y", "agent.x"]);
+  expect(second.next[0]).toBe(first.next[0]);
+  vec.step(Int32Array.of(2, 2));
+  const env = make("DoorKey-5x5");
+  env.reset(0);
+  env.step(2);
+  expect(first.next[0][0]).toBe(env.readFeatures(["agent.x"])["agent.x"]);
+  expect(second.next[1][0]).toBe(env.readFeatures(["agent.y"])["agent.y"]);
+});

@@ -165,11 +165,14 @@ export class VectorEnv {
    * per name. Features nobody asks for are never computed.
    */
   watchFeatures(names: readonly string[]): FeatureColumns {
-    const all = new Set([...(this.watched?.columns.names ?? []), ...names]);
-    const features = [...all].map((name) => featureByName(this.cores[0], name));
-    const make = () => features.map(() => new Float64Array(this.n));
-    const columns: FeatureColumns = { names: [...all], prev: make(), next: make() };
-    this.watched = { features, cur: make(), columns };
+    const old = this.watched;
+    const all = [...new Set([...(old?.columns.names ?? []), ...names])];
+    const features = all.map((name) => featureByName(this.cores[0], name));
+    // Columns already handed out keep their identity: whoever holds them (a
+    // reward program) keeps reading live values.
+    const reuse = (cols: readonly Float64Array[] | undefined) => all.map((_, j) => (old && j < old.columns.names.length ? cols![j] : new Float64Array(this.n)));
+    const columns: FeatureColumns = { names: all, prev: reuse(old?.columns.prev), next: reuse(old?.columns.next) };
+    this.watched = { features, cur: reuse(old?.cur), columns };
     if (this.started) for (let i = 0; i < this.n; i++) this.readInto(this.watched.cur, i);
     return columns;
   }
