@@ -113,7 +113,7 @@ export class TabularQ {
   }
 
   /** Trains for `totalSteps` environment steps. */
-  train(totalSteps: number, onEpisodes?: (episodes: EpisodeRecord[]) => boolean | void): void {
+  train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void, stepsPerIteration = 2048): void {
     const { env, n, A } = this;
     const { alpha, gamma, algorithm } = this.config;
     const vec = env.vec;
@@ -147,7 +147,10 @@ export class TabularQ {
         }
       }
       this.episodes.record(this.globalStep);
-      if (onEpisodes?.(this.episodes.drain()) === false) break;
+      if (this.globalStep % stepsPerIteration < n || this.globalStep >= totalSteps) {
+        const metrics = { global_step: this.globalStep, "charts/epsilon": this.epsilon, "charts/states": this.stateIds.size };
+        if (onIteration?.(metrics, this.episodes.drain()) === false) break;
+      }
     }
   }
 }

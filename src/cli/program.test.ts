@@ -45,7 +45,7 @@ describe("rewardlab CLI", () => {
   });
 
   test("bad arguments and unknown commands exit 2", async () => {
-    expect((await run("demo", "--episodes", "many")).err).toBe('error: --episodes: expected an integer ≥ 1, got "many"\n');
+    expect((await run("demo", "--steps", "many")).err).toBe('error: --steps: expected an integer ≥ 1, got "many"\n');
     expect((await run("bogus")).code).toBe(2);
     expect((await run("bench", "nosuch")).code).toBe(2);
     expect((await run("play", "CartPole-v1")).err).toMatch(/only gridworlds can be played/);
@@ -92,9 +92,11 @@ describe("rewardlab CLI", () => {
     expect(Math.abs(doorkey.ratio / (doorkey.value / 10_000) - 1)).toBeLessThan(0.005);
   });
 
-  test("demo prints a statistics row per environment", async () => {
-    const r = await run("demo", "--episodes", "5");
+  test("demo trains PPO under the three DoorKey designs and prints the comparison", async () => {
+    const r = await run("demo", "--steps", "2048", "--seeds", "1", "--workers", "1");
     expect(r.code).toBe(0);
-    for (const id of ["DoorKey-8x8", "CartPole-v1", "Bandit-Bernoulli-10"]) expect(r.out).toContain(id);
-  });
+    for (const design of ["sparse", "naive", "potential"]) expect(r.out).toMatch(new RegExp(`^${design} +`, "m"));
+    expect(r.out).toContain("primary return");
+    expect(r.out).toContain("3 runs in");
+  }, 60_000);
 });

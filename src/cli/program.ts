@@ -19,10 +19,28 @@ function build(): Command {
 
   program
     .command("demo")
-    .description("run the main job on built-in defaults")
-    .option("--episodes <n>", "episodes per environment", "200")
-    .option("--seed <n>", "random seed", "0")
+    .description("the main job: PPO on DoorKey-8x8 under three reward designs, compared on the task's own reward")
+    .option("--steps <n>", "environment steps per run", "500000")
+    .option("--seeds <n>", "seeds per design", "2")
+    .option("--workers <n>", "trainings in parallel (worker threads)", "2")
     .action(async (opts) => (await import("./commands/demo.js")).demo(opts));
+
+  program
+    .command("train <config>")
+    .description("train a run config (YAML/JSON): one run per seed, with progress and a summary")
+    .option("--seeds <n>", "override: seeds 0 … n−1")
+    .option("--steps <n>", "override: environment steps per run")
+    .option("--workers <n>", "trainings in parallel", "2")
+    .action(async (config, opts) => (await import("./commands/train.js")).train(config, opts));
+
+  program
+    .command("compare <config>")
+    .description("train the config under several reward designs and compare them on the primary reward")
+    .requiredOption("--rewards <files>", "comma-separated reward spec files")
+    .option("--seeds <n>", "override: seeds 0 … n−1")
+    .option("--steps <n>", "override: environment steps per run")
+    .option("--workers <n>", "trainings in parallel", "2")
+    .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
   const envs = program.command("envs").description("list and inspect environments");
   envs

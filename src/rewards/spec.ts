@@ -113,7 +113,7 @@ type TermOut =
   | z.output<typeof IntrinsicTerm>
   | z.output<typeof CodeTerm>
   | CombineOut;
-interface CombineOut {
+export interface CombineOut {
   kind: "combine";
   op: (typeof COMBINE_OPS)[number];
   terms: TermOut[];

@@ -1,9 +1,22 @@
 /**
- * The run config: which environment, how many copies, which seeds. Training
- * settings (learner, reward spec, budget) join it as those parts land.
- * `rewardlab schema run` prints its JSON Schema.
+ * The run config: an environment, a reward design (inline or a file), a
+ * learner and its hyperparameters, a budget and seeds. YAML, JSON or
+ * TypeScript; `rewardlab schema run` prints its JSON Schema.
+ *
+ * ```yaml
+ * name: doorkey-potential
+ * env: {id: DoorKey-8x8}
+ * numEnvs: 8
+ * reward: examples/rewards/doorkey-potential.yaml
+ * learner: {algo: ppo, numSteps: 128}
+ * steps: 500000
+ * seeds: [0, 1]
+ * ```
  */
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { LearnerConfig } from "../agents/learner.js";
+import { parseConfig, readConfigFile } from "../core/config.js";
 import { RewardSpec } from "../rewards/spec.js";
 
 export const EnvConfig = z
@@ -16,13 +29,31 @@ export type EnvConfig = z.output<typeof EnvConfig>;
 
 export const RunConfig = z
   .object({
+    name: z.string().min(1).optional().describe("a name for the run (defaults from the env and reward)"),
     env: EnvConfig,
     numEnvs: z.number().int().min(1).max(4096).default(8).describe("environments stepped together"),
-    seeds: z.array(z.number().int().nonnegative()).min(1).default([0]).describe("one run per seed"),
+    reward: z.union([z.string().min(1), RewardSpec]).default({ terms: [{ kind: "task" }] } as never).describe("a reward spec, or the path of a YAML/JSON spec file"),
+    learner: LearnerConfig.default({ algo: "ppo" } as never).describe("the learning algorithm and its hyperparameters"),
     steps: z.number().int().positive().default(100_000).describe("environment steps per run"),
+    seeds: z.array(z.number().int().nonnegative()).min(1).default([0]).describe("one run per seed"),
+    successThreshold: z.number().min(0).max(1).default(0.9).describe("success rate over recent episodes that counts as solved"),
+    window: z.number().int().positive().default(50).describe("episodes in the moving window for success and returns"),
   })
   .strict();
 export type RunConfig = z.output<typeof RunConfig>;
+
+/** Loads a run config file; a reward given as a path is read relative to the config's folder. */
+export function loadRunConfig(file: string): RunConfig & { rewardSource: string } {
+  const config = parseConfig(RunConfig, readConfigFile(file), "");
+  return resolveReward(config, dirname(resolve(file)));
+}
+
+/** Reads a reward spec given as a path, so the config holds the spec itself. */
+export function resolveReward(config: RunConfig, baseDir = process.cwd()): RunConfig & { rewardSource: string } {
+  if (typeof config.reward !== "string") return { ...config, rewardSource: "inline" };
+  const path = resolve(baseDir, config.reward);
+  return { ...config, reward: readConfigFile(path) as RunConfig["reward"], rewardSource: path };
+}
 
 /** The configs whose JSON Schema `rewardlab schema NAME` prints. */
 export const SCHEMAS: Record<string, z.ZodType> = { run: RunConfig, reward: RewardSpec };

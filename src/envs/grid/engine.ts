@@ -55,6 +55,8 @@ export abstract class GridEnv extends EnvCore {
   carryingContents = 0;
   /** MiniGrid's mission text. */
   mission = "";
+  /** Index of the (first) goal cell, −1 if none; found once per episode since goals never move. */
+  goalIndex = -1;
 
   readonly viewSize: number;
   readonly fullObs: boolean;
@@ -139,6 +141,7 @@ export abstract class GridEnv extends EnvCore {
       this.agentIndex = -1;
       try {
         this.generateGrid();
+        this.goalIndex = this.grid.cells.findIndex((c) => (c & 0xff) === T.goal);
         return;
       } catch (e) {
         if (!(e instanceof PlacementError) || attempt >= 100) throw e;

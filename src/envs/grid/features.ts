@@ -56,8 +56,10 @@ function countDoors(e: GridEnv, state: number): number {
 
 export const goalFeatures: F[] = [
   feature("goal.distance", "Manhattan distance from the agent to the goal (0 on it)", (e: GridEnv) => {
-    const d = distanceTo(e, T.goal);
-    return d < 0 ? 0 : d;
+    // Goals never move: the engine finds the goal once per episode.
+    const g = e.goalIndex;
+    if (g < 0) return 0;
+    return Math.abs(e.grid.xOf(g) - e.agentX) + Math.abs(e.grid.yOf(g) - e.agentY);
   }),
 ];
 

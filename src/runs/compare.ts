@@ -1,0 +1,101 @@
+/**
+ * Compare reward designs: train every design with every seed (two at a time
+ * on two cores, through a worker-thread pool), then summarize each design on
+ * the primary reward with 95% confidence intervals over seeds.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { RunConfig } from "./config.js";
+import { ci95, mean } from "./stats.js";
+import { runTraining, type RunProgress, type RunSummary } from "./train.js";
+
+export interface Design {
+  name: string;
+  reward: RunConfig["reward"];
+}
+
+export interface DesignSummary {
+  name: string;
+  runs: RunSummary[];
+  primary: { mean: number; ci: number };
+  success: { mean: number; ci: number };
+  /** Mean over the seeds that reached the threshold, and how many did. */
+  stepsToThreshold: { mean: number; reached: number };
+  /** Each term's share of the episode return, signed: mean return / Σ |mean returns|. */
+  termShares: Record<string, number>;
+}
+
+export interface CompareOptions {
+  /** Parallel trainings (worker threads); 1 runs in this thread. */
+  workers?: number;
+  onProgress?(job: number, design: string, seed: number, progress: RunProgress): void;
+  onRunDone?(summary: RunSummary, design: string): void;
+}
+
+/** The compiled worker sits next to this file (dist/); from sources, runs stay in-process. */
+function workerFile(): string | undefined {
+  const path = fileURLToPath(new URL("./worker.js", import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+export async function compareDesigns(base: RunConfig, designs: readonly Design[], options: CompareOptions = {}): Promise<DesignSummary[]> {
+  const jobs = designs.flatMap((d) => base.seeds.map((seed) => ({ design: d, seed, config: { ...base, name: d.name, reward: d.reward } as RunConfig })));
+  const workers = Math.min(options.workers ?? 1, jobs.length);
+  const file = workers > 1 ? workerFile() : undefined;
+  const results: RunSummary[] = new Array(jobs.length);
+  if (file) {
+    const pool = new Piscina({ filename: file, maxThreads: workers, minThreads: workers, idleTimeout: 1000 });
+    try {
+      await Promise.all(
+        jobs.map(async (job, k) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.on("message", (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p));
+          results[k] = await pool.run({ config: job.config, seed: job.seed, port: port2 }, { transferList: [port2] });
+          port1.close();
+          options.onRunDone?.(results[k], job.design.name);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  } else {
+    jobs.forEach((job, k) => {
+      results[k] = runTraining(job.config, job.seed, { onProgress: (p) => options.onProgress?.(k, job.design.name, job.seed, p) });
+      options.onRunDone?.(results[k], job.design.name);
+    });
+  }
+  return designs.map((d) => summarize(d.name, results.filter((_, k) => jobs[k].design === d)));
+}
+
+export function summarize(name: string, runs: RunSummary[]): DesignSummary {
+  const primary = runs.map((r) => r.finalPrimary);
+  const success = runs.map((r) => r.finalSuccess);
+  const reached = runs.map((r) => r.stepsToThreshold).filter((s): s is number => s !== null);
+  const terms = Object.keys(runs[0]?.termReturns ?? {});
+  const termMeans = terms.map((t) => mean(runs.map((r) => r.termReturns[t])));
+  const norm = termMeans.reduce((a, b) => a + Math.abs(b), 0);
+  return {
+    name,
+    runs,
+    primary: { mean: mean(primary), ci: ci95(primary) },
+    success: { mean: mean(success), ci: ci95(success) },
+    stepsToThreshold: { mean: mean(reached), reached: reached.length },
+    termShares: Object.fromEntries(terms.map((t, k) => [t, norm > 0 ? termMeans[k] / norm : 0])),
+  };
+}
+
+/** The comparison as a terminal table. */
+export function formatComparison(summaries: readonly DesignSummary[], threshold: number): string {
+  const pm = (m: number, ci: number, digits: number) => (Number.isNaN(m) ? "—" : `${m.toFixed(digits)}${Number.isNaN(ci) ? "" : ` ± ${ci.toFixed(digits)}`}`);
+  const head = `${"design".padEnd(14)} ${"primary return".padStart(18)} ${"success".padStart(15)} ${`steps to ${Math.round(threshold * 100)}%`.padStart(16)}  term shares of the return`;
+  const lines = [head, "-".repeat(head.length + 20)];
+  for (const s of summaries) {
+    const steps = s.stepsToThreshold.reached ? `${Math.round(s.stepsToThreshold.mean / 1000)}k (${s.stepsToThreshold.reached}/${s.runs.length})` : `— (0/${s.runs.length})`;
+    const shares = Object.entries(s.termShares).map(([t, v]) => `${t} ${(100 * v).toFixed(0)}%`).join(", ");
+    lines.push(`${s.name.padEnd(14)} ${pm(s.primary.mean, s.primary.ci, 3).padStart(18)} ${pm(s.success.mean, s.success.ci, 2).padStart(15)} ${steps.padStart(16)}  ${shares}`);
+  }
+  lines.push("", `mean ± 95% CI over seeds, on the primary (true) reward over each run's last episodes`);
+  return lines.join("\n");
+}

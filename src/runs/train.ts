@@ -1,0 +1,96 @@
+/**
+ * One training run: build the environment and its reward program, the
+ * learner, train for the budget, and summarize what happened on the primary
+ * ("true") reward, whatever reward the learner was given.
+ */
+import { createLearner } from "../agents/learner.js";
+import type { EpisodeRecord } from "../agents/episodes.js";
+import { makeRewarded } from "../rewards/make.js";
+import type { RunConfig } from "./config.js";
+import { mean } from "./stats.js";
+
+export interface RunProgress {
+  step: number;
+  total: number;
+  /** Mean primary return over the recent window of episodes. */
+  primary: number;
+  /** Success rate over the window (NaN for tasks without success). */
+  success: number;
+  stepsPerSecond: number;
+}
+
+export interface RunHooks {
+  onIteration?(step: number, metrics: Record<string, number>, episodes: EpisodeRecord[]): void;
+  onProgress?(progress: RunProgress): void;
+  /** Polled each iteration; true stops the run (it is then marked interrupted). */
+  shouldStop?(): boolean;
+}
+
+export interface CurvePoint {
+  step: number;
+  primary: number;
+  success: number;
+  total: number;
+}
+
+export interface RunSummary {
+  name: string;
+  seed: number;
+  steps: number;
+  seconds: number;
+  episodes: number;
+  /** Over the last `window` episodes. */
+  finalPrimary: number;
+  finalSuccess: number;
+  finalReturn: number;
+  /** First step at which the windowed success rate reached the threshold; null if never. */
+  stepsToThreshold: number | null;
+  /** Mean episode return of each term over the last window. */
+  termReturns: Record<string, number>;
+  curve: CurvePoint[];
+  interrupted: boolean;
+}
+
+/** Trains one seed of a run config whose reward is already resolved (not a path). */
+export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}): RunSummary {
+  const name = config.name ?? config.env.id;
+  const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs });
+  const learner = createLearner(config.learner, env, seed);
+  const recent: EpisodeRecord[] = [];
+  const curve: CurvePoint[] = [];
+  let episodes = 0;
+  let stepsToThreshold: number | null = null;
+  let interrupted = false;
+  const t0 = performance.now();
+  const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
+  learner.train(config.steps, (metrics, finished) => {
+    episodes += finished.length;
+    recent.push(...finished);
+    if (recent.length > config.window) recent.splice(0, recent.length - config.window);
+    const step = learner.globalStep;
+    const point = { step, primary: windowMean((e) => e.primary), success: windowMean((e) => e.success), total: windowMean((e) => e.return) };
+    curve.push(point);
+    if (stepsToThreshold === null && recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) stepsToThreshold = step;
+    hooks.onIteration?.(step, metrics, finished);
+    hooks.onProgress?.({ step, total: config.steps, primary: point.primary, success: point.success, stepsPerSecond: step / ((performance.now() - t0) / 1000) });
+    if (hooks.shouldStop?.()) {
+      interrupted = true;
+      return false;
+    }
+  });
+  const termNames = env.program.terms.map((t) => t.name);
+  return {
+    name,
+    seed,
+    steps: learner.globalStep,
+    seconds: (performance.now() - t0) / 1000,
+    episodes,
+    finalPrimary: windowMean((e) => e.primary),
+    finalSuccess: windowMean((e) => e.success),
+    finalReturn: windowMean((e) => e.return),
+    stepsToThreshold,
+    termReturns: Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])])),
+    curve,
+    interrupted,
+  };
+}
