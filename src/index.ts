@@ -29,6 +29,8 @@ export {
   parseRewardSpec,
   compileReward,
   RewardedVector,
+  RewardedEnv,
+  makeRewarded,
   envInfoOf,
   registerIntrinsic,
   reward,
@@ -43,5 +45,11 @@ export {
 } from "./rewards/index.js";
 export { tabularReward, valueIteration, optimalActions } from "./rewards/tabular.js";
 
-export { RunConfig, EnvConfig } from "./runs/config.js";
+export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
+export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";
+export { compareDesigns, formatComparison, type Design, type DesignSummary } from "./runs/compare.js";
+export { Ppo, PpoConfig } from "./agents/ppo.js";
+export { TabularQ, TabularQConfig } from "./agents/tabular-q.js";
+export { Reinforce, ReinforceConfig } from "./agents/reinforce.js";
+export { createLearner, LearnerConfig, type Learner } from "./agents/learner.js";
 export { VERSION } from "./version.js";
