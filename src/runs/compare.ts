@@ -99,3 +99,21 @@ export function formatComparison(summaries: readonly DesignSummary[], threshold:
   lines.push("", `mean ± 95% CI over seeds, on the primary (true) reward over each run's last episodes`);
   return lines.join("\n");
 }
+
+/**
+ * Plain-language observations on a comparison: which design did best on the
+ * primary reward, and which designs earned most of their return from an
+ * auxiliary term while doing worse on the task (the signature of reward hacking).
+ */
+export function observations(summaries: readonly DesignSummary[], auxiliary: (design: string, term: string) => boolean): string[] {
+  if (summaries.length === 0) return [];
+  const best = summaries.reduce((a, b) => (b.primary.mean > a.primary.mean ? b : a));
+  const lines = [`Best on the primary reward: ${best.name} (${best.primary.mean.toFixed(3)}).`];
+  for (const s of summaries) {
+    const [term, share] = Object.entries(s.termShares).filter(([t]) => auxiliary(s.name, t)).reduce<[string, number]>((a, b) => (Math.abs(b[1]) > Math.abs(a[1]) ? b : a), ["", 0]);
+    if (share > 0.5 && s.primary.mean < 0.5 * best.primary.mean) {
+      lines.push(`${s.name}: ${Math.round(100 * share)}% of its return came from the auxiliary term "${term}" while its primary return is ${s.primary.mean.toFixed(3)}: the agent may be optimizing the heuristic, not the task (see \`rewardlab reward check\`).`);
+    }
+  }
+  return lines;
+}

@@ -9,7 +9,10 @@
 import { readConfigFile } from "../../core/config.js";
 import { packageFile } from "../../core/paths.js";
 import type { Design } from "../../runs/compare.js";
-import { formatComparison } from "../../runs/compare.js";
+import { formatComparison, observations } from "../../runs/compare.js";
+import { compileReward } from "../../rewards/program.js";
+import { envInfoOf } from "../../rewards/rewarded.js";
+import { make } from "../../envs/registry.js";
 import { RunConfig } from "../../runs/config.js";
 import { intOption } from "../args.js";
 import { runComparison } from "./train.js";
@@ -26,7 +29,16 @@ export async function demo(opts: { steps?: string; seeds?: string; workers?: str
   const config = RunConfig.parse({ env: { id: "DoorKey-8x8" }, numEnvs: 8, steps, seeds: Array.from({ length: seeds }, (_, i) => i), learner: { algo: "ppo" } });
   console.log(`rewardlab demo: PPO on DoorKey-8x8 (sparse reward) under ${DESIGNS.length} reward designs, ${seeds} seed${seeds > 1 ? "s" : ""} each, ${steps.toLocaleString("en")} steps per run\n`);
   const t0 = performance.now();
-  const summaries = await runComparison(config, demoDesigns(), opts);
-  console.log(`\n${formatComparison(summaries, config.successThreshold)}`);
+  const designs = demoDesigns();
+  const summaries = await runComparison(config, designs, opts);
+  console.log(`\n${formatComparison(summaries, config.successThreshold)}\n`);
+  const roles = new Map(designs.map((d) => [d.name, auxiliaryTerms(d.reward)]));
+  for (const line of observations(summaries, (design, term) => roles.get(design)?.has(term) ?? false)) console.log(line);
   console.log(`\n${summaries.length * seeds} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Designs: examples/rewards/doorkey-{${DESIGNS.join(",")}}.yaml`);
+}
+
+/** Names of a spec's auxiliary terms, as compiled against the demo's environment. */
+function auxiliaryTerms(spec: unknown): Set<string> {
+  const program = compileReward(spec, envInfoOf(make("DoorKey-8x8")));
+  return new Set(program.terms.filter((t) => t.role === "auxiliary").map((t) => t.name));
 }

@@ -1,0 +1,43 @@
+import { expect, test } from "vitest";
+import { RunConfig } from "./config.js";
+import { compareDesigns, formatComparison, observations, summarize } from "./compare.js";
+import type { RunSummary } from "./train.js";
+
+const run = (seed: number, primary: number, success: number, terms: Record<string, number>, reached: number | null = null): RunSummary => ({
+  name: "x", seed, steps: 1000, seconds: 1, episodes: 10, finalPrimary: primary, finalSuccess: success, finalReturn: primary, stepsToThreshold: reached, termReturns: terms, curve: [], interrupted: false,
+});
+
+test("a design's summary has the mean and the 95% CI (Student's t) over seeds", () => {
+  const s = summarize("d", [run(0, 0.5, 0.6, { goal: 0.5 }, 1000), run(1, 0.7, 1, { goal: 0.7 }), run(2, 0.9, 0.8, { goal: 0.9 }, 3000)]);
+  expect(s.primary.mean).toBeCloseTo(0.7, 12);
+  // sd = 0.2, t(0.975, 2) = 4.303: 4.303 · 0.2 / √3
+  expect(s.primary.ci).toBeCloseTo((4.303 * 0.2) / Math.sqrt(3), 10);
+  expect(s.stepsToThreshold).toEqual({ mean: 2000, reached: 2 });
+  expect(s.termShares).toEqual({ goal: 1 });
+});
+
+test("term shares are signed and sum to 1 in absolute value", () => {
+  const s = summarize("d", [run(0, 0.1, 0, { goal: 0.1, key: 3, step: -0.9 })]);
+  expect(s.termShares.key).toBeCloseTo(0.75, 12);
+  expect(s.termShares.step).toBeCloseTo(-0.225, 12);
+  expect(Object.values(s.termShares).reduce((a, b) => a + Math.abs(b), 0)).toBeCloseTo(1, 12);
+});
+
+test("observations name the best design and flag one that earns its return from a heuristic", () => {
+  const good = summarize("potential", [run(0, 0.8, 0.9, { goal: 0.8, progress: 0.1 })]);
+  const hacked = summarize("naive", [run(0, 0.0, 0, { goal: 0, key: 5, step: -1 })]);
+  const lines = observations([good, hacked], (_d, t) => t !== "goal");
+  expect(lines[0]).toBe("Best on the primary reward: potential (0.800).");
+  expect(lines[1]).toMatch(/^naive: 83% of its return came from the auxiliary term "key" while its primary return is 0\.000/);
+  expect(lines).toHaveLength(2);
+  expect(formatComparison([good, hacked], 0.9)).toMatch(/^naive +0\.000 +0\.00 +— \(0\/1\)  goal 0%, key 83%, step -17%$/m);
+});
+
+test("compare trains every design for every seed (in this thread from sources)", async () => {
+  const config = RunConfig.parse({ env: { id: "Empty-5x5" }, numEnvs: 4, steps: 1024, seeds: [0, 1], learner: { algo: "ppo", numSteps: 64 } });
+  const seen: string[] = [];
+  const out = await compareDesigns(config, [{ name: "a", reward: { terms: [{ kind: "task" }] } as never }, { name: "b", reward: { terms: [{ kind: "task" }, { kind: "expression", expr: "-0.01", name: "step" }] } as never }], { workers: 2, onRunDone: (s, d) => void seen.push(`${d}/${s.seed}`) });
+  expect(seen.sort()).toEqual(["a/0", "a/1", "b/0", "b/1"]);
+  expect(out.map((s) => s.runs.length)).toEqual([2, 2]);
+  expect(Object.keys(out[1].termShares)).toEqual(["task", "step"]);
+}, 60_000);
