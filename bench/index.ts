@@ -2,11 +2,13 @@
 import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
 import { rewardsSuite } from "./rewards.js";
+import { trainSuite } from "./train.js";
 
 export const SUITES: Record<string, (seconds: number) => Iterable<Figure>> = {
   envs: (seconds) => envsSuite(seconds),
   "envs-all": (seconds) => allEnvsSuite(seconds),
   rewards: (seconds) => rewardsSuite(seconds),
+  train: () => trainSuite(),
 };
 
 export { formatFigure, header, type Figure } from "./harness.js";
