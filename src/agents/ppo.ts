@@ -16,7 +16,8 @@ import { adamInit, adamUpdate, clipByGlobalNorm, type AdamState } from "../nn/ad
 import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from "../nn/distributions.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { mlpForward } from "../nn/mlp.js";
-import type { RewardedVector } from "../rewards/rewarded.js";
+import { captureState, restoreState } from "../core/state.js";
+import { loadRewardedState, saveRewardedState, type RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
 import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
 import { gae } from "./gae.js";
@@ -352,6 +353,44 @@ export class Ppo {
     this.iteration = saved.iteration;
     this.policy.sync(this.params);
   }
+}
+
+export interface PpoCheckpoint {
+  learner: ReturnType<Ppo["save"]>;
+  opt: { m: ReturnType<typeof paramsToJson>; v: ReturnType<typeof paramsToJson>; beta1Power: number; beta2Power: number };
+  env: unknown;
+  episodes: unknown;
+}
+
+/**
+ * Everything needed to continue training exactly where it stopped (at an
+ * iteration boundary): parameters, optimizer moments, random streams, and the
+ * environments' and reward program's state.
+ */
+export function checkpointPpo(ppo: Ppo): PpoCheckpoint {
+  const opt = ppo["opt"] as AdamState<ActorCriticParams>;
+  const scalar = (a: JaxArray) => (a.ref.dataSync() as Float32Array)[0];
+  return {
+    learner: ppo.save(),
+    opt: { m: paramsToJson(opt.m), v: paramsToJson(opt.v), beta1Power: scalar(opt.beta1Power), beta2Power: scalar(opt.beta2Power) },
+    env: saveRewardedState(ppo.env),
+    episodes: captureState(ppo.episodes, new WeakSet<object>([ppo.env])),
+  };
+}
+
+/** Restores a checkpoint into a learner built with the same config and environment. */
+export function restorePpo(ppo: Ppo, c: PpoCheckpoint): void {
+  ppo.load(c.learner);
+  const old = ppo["opt"] as AdamState<ActorCriticParams>;
+  tree.dispose(old as never);
+  ppo["opt"] = {
+    m: paramsFromJson(c.opt.m, ppo.shape),
+    v: paramsFromJson(c.opt.v, ppo.shape),
+    beta1Power: np.array(Float32Array.of(c.opt.beta1Power)),
+    beta2Power: np.array(Float32Array.of(c.opt.beta2Power)),
+  };
+  loadRewardedState(ppo.env, c.env);
+  restoreState(ppo.episodes, c.episodes as never, new WeakSet<object>([ppo.env]));
 }
 
 /** 1 − Var(R − V)/Var(R): how much of the return the critic explains. */

@@ -6,6 +6,7 @@
  * per-episode sums of every term.
  */
 import { UserError, joinPath } from "../core/errors.js";
+import { captureState, restoreState } from "../core/state.js";
 import type { EnvInfo, RewardBatch } from "./batch.js";
 import { parseExpression, type Layout, type Node } from "./expr/index.js";
 import { createIntrinsic } from "./intrinsic.js";
@@ -55,6 +56,9 @@ export interface BoundReward {
   readonly finishedObjectives: readonly Float64Array[];
   /** Computes the step's rewards from the batch; throws a `UserError` on a non-finite value. */
   apply(): void;
+  /** Everything `apply` carries from step to step (episode sums, counters, running statistics), as JSON-ready data. */
+  saveState(): unknown;
+  loadState(state: unknown): void;
 }
 
 const DEFAULT_NAMES: Record<Term["kind"], (t: Term) => string> = {
@@ -157,12 +161,28 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
         finishedTotal: new Float64Array(n),
         finishedObjectives: objCols(),
         apply,
+        saveState: () => captureState(carried()),
+        loadState(state: unknown) {
+          const target = carried();
+          restoreState(target, state as never);
+          step = target.step;
+        },
       };
       const episodePrimary = new Float64Array(n);
       const episodeTotal = new Float64Array(n);
       const episodeObjectives = objCols();
       const totalValues = out.total64;
       let step = 0;
+      // What carries over between steps, gathered for checkpoints.
+      const carried = () => ({
+        step,
+        episodePrimary,
+        episodeTotal,
+        episodeObjectives,
+        episodeTerms: out.episodeTerms,
+        terms: bound.map((b) => ({ term: b.term.state ?? {}, transforms: b.transforms })),
+        totalTransforms,
+      });
 
       function apply(): void {
         step++;

@@ -12,6 +12,7 @@
 import { EnvCore } from "../envs/core.js";
 import { Env } from "../envs/env.js";
 import { VectorEnv } from "../envs/vector.js";
+import { captureState, restoreState } from "../core/state.js";
 import type { EnvInfo, RewardBatch } from "./batch.js";
 import { compileReward, type BoundReward, type RewardProgram } from "./program.js";
 import type { RewardSpecInput } from "./spec.js";
@@ -93,6 +94,19 @@ export class RewardedVector {
     this.reward.apply();
     for (let i = 0; i < vec.n; i++) if (vec.terminated[i] || vec.truncated[i]) this.episodeStep[i] = 0;
   }
+}
+
+/** The environments' and the reward program's full state, for checkpoints (JSON-ready). */
+export function saveRewardedState(rv: RewardedVector): unknown {
+  return { vec: captureState(rv.vec), reward: rv.reward.saveState(), extra: captureState(rv, new WeakSet<object>([rv.vec, rv.program, rv.reward as object])) };
+}
+
+/** Restores what `saveRewardedState` saved into a RewardedVector built the same way. */
+export function loadRewardedState(rv: RewardedVector, state: unknown): void {
+  const s = state as { vec: never; reward: unknown; extra: never };
+  restoreState(rv.vec, s.vec);
+  rv.reward.loadState(s.reward);
+  restoreState(rv, s.extra, new WeakSet<object>([rv.vec, rv.program, rv.reward as object]));
 }
 
 function isProgram(x: unknown): x is RewardProgram {

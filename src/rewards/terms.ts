@@ -15,6 +15,8 @@ export interface BoundTerm {
   compute(out: Float64Array): void;
   /** Environment i's episode ended on this step (called after `compute`). */
   endEpisode?(i: number): void;
+  /** The term's mutable state (counters, caches), for checkpoints. */
+  state?: object;
 }
 
 export interface TermPlan {
@@ -79,6 +81,7 @@ export function planTerm(term: Term, ctx: PlanContext): TermPlan {
             endEpisode(i) {
               for (const c of bound) c.term.endEpisode?.(i);
             },
+            state: { children: bound.map((c) => c.term.state ?? {}) },
           };
         },
       };
@@ -91,7 +94,7 @@ export function planTerm(term: Term, ctx: PlanContext): TermPlan {
         potentialBased: false,
         bind: (b) => {
           module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize });
-          return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i) };
+          return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i), state: module };
         },
       };
     }
@@ -148,6 +151,7 @@ function planEvent(term: Extract<Term, { kind: "event" }>, ctx: PlanContext): Te
         endEpisode(i) {
           count[i] = 0;
         },
+        state: { count },
       };
     },
   };
@@ -208,6 +212,7 @@ function planPotential(term: Extract<Term, { kind: "potential" }>, ctx: PlanCont
         endEpisode(i) {
           cacheValid[i] = 0;
         },
+        state: { cached, cacheValid },
       };
     },
   };
