@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { actionBuffer, sampleInto } from "../core/spaces.js";
+import { captureState, restoreState } from "../core/state.js";
 import { checkEnv } from "./check.js";
 import { envIds, envSpec, make, makeVector } from "./registry.js";
 
@@ -62,6 +63,34 @@ describe.each(ids)("%s", (id) => {
       return trace;
     };
     expect(run()).toEqual(run());
+  });
+
+  test("a vector's captured state, restored into a fresh vector, continues identically", () => {
+    const rng = new Rng(3);
+    const a = makeVector(id, 2);
+    a.watchFeatures(a.featureSpecs.slice(0, 3).map((f) => f.name));
+    a.reset(5);
+    const actions = actionBuffer(a.actionSpace, 2);
+    const act = () => {
+      for (let i = 0; i < 2; i++) sampleInto(a.actionSpace, rng, actions, i * a.actionSize);
+    };
+    for (let t = 0; t < 60; t++) {
+      act();
+      a.step(actions);
+    }
+    const saved = JSON.parse(JSON.stringify(captureState(a)));
+    const b = makeVector(id, 2);
+    b.watchFeatures(b.featureSpecs.slice(0, 3).map((f) => f.name));
+    b.reset(999);
+    restoreState(b, saved);
+    for (let t = 0; t < 150; t++) {
+      act();
+      a.step(actions);
+      b.step(actions);
+      expect(Array.from(b.obs)).toEqual(Array.from(a.obs));
+      expect(Array.from(b.rewards)).toEqual(Array.from(a.rewards));
+      expect(Array.from(b.terminated)).toEqual(Array.from(a.terminated));
+    }
   });
 
   test("a vector of 3 steps exactly as 3 single environments seeded seed + i", () => {
