@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { main } from "./program.js";
+import { runCli } from "../test-utils/cli.js";
 
-/** Runs the CLI in-process and returns its exit code and what it printed. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...args) => void out.push(args.join(" ")));
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out: out.join("\n"), err: err.join("") };
-}
+const run = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 
