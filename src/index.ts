@@ -6,6 +6,9 @@
  * const vec = makeVector("DoorKey-8x8", 64);
  * vec.reset(0);
  */
+// Registers the exploration bonuses as `intrinsic` reward terms.
+import "./intrinsic/index.js";
+
 export { Rng } from "./core/rng.js";
 export { Box, Discrete, MultiDiscrete, actionBuffer, sampleInto, describeSpace, type Space } from "./core/spaces.js";
 export { UserError, joinPath } from "./core/errors.js";
@@ -44,6 +47,7 @@ export {
   type Transition,
 } from "./rewards/index.js";
 export { tabularReward, valueIteration, optimalActions } from "./rewards/tabular.js";
+export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./intrinsic/index.js";
 
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";

@@ -8,6 +8,11 @@
 import { Command, CommanderError, Option } from "commander";
 import { UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
+// Registers the exploration bonuses as `intrinsic` reward terms.
+import "../intrinsic/index.js";
+
+const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
+const NO_REPORT_HELP = "do not write an HTML report";
 
 function build(): Command {
   const program = new Command("rewardlab")
@@ -23,6 +28,8 @@ function build(): Command {
     .option("--steps <n>", "environment steps per run", "500000")
     .option("--seeds <n>", "seeds per design", "2")
     .option("--workers <n>", "trainings in parallel (worker threads)", "2")
+    .option("--report <path>", REPORT_HELP)
+    .option("--no-report", NO_REPORT_HELP)
     .action(async (opts) => (await import("./commands/demo.js")).demo(opts));
 
   program
@@ -31,6 +38,8 @@ function build(): Command {
     .option("--seeds <n>", "override: seeds 0 … n−1")
     .option("--steps <n>", "override: environment steps per run")
     .option("--workers <n>", "trainings in parallel", "2")
+    .option("--report <path>", REPORT_HELP)
+    .option("--no-report", NO_REPORT_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).train(config, opts));
 
   program
@@ -40,6 +49,8 @@ function build(): Command {
     .option("--seeds <n>", "override: seeds 0 … n−1")
     .option("--steps <n>", "override: environment steps per run")
     .option("--workers <n>", "trainings in parallel", "2")
+    .option("--report <path>", REPORT_HELP)
+    .option("--no-report", NO_REPORT_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
   const envs = program.command("envs").description("list and inspect environments");

@@ -1,0 +1,27 @@
+/**
+ * Exploration bonuses, registered as `intrinsic` reward terms:
+ *
+ * ```yaml
+ * terms:
+ *   - {kind: task}
+ *   - {kind: intrinsic, module: count, weight: 0.01, options: {hash: simhash, bits: 32}}
+ *   - {kind: intrinsic, module: episodic-count, weight: 0.01}
+ *   - {kind: intrinsic, module: e3b, weight: 0.01, options: {features: 32}}
+ *   # global × episodic (Henaff et al.'s robust default) is a product of two terms:
+ *   - {kind: combine, op: product, terms: [{kind: intrinsic, module: count}, {kind: intrinsic, module: episodic-count}]}
+ * ```
+ *
+ * Importing this module registers them (the CLI and `rewardlab`'s entry do).
+ */
+import { registerIntrinsic } from "../rewards/intrinsic.js";
+import { countBonus, episodicCountBonus } from "./counts.js";
+import { e3bBonus } from "./e3b.js";
+
+registerIntrinsic("count", countBonus);
+registerIntrinsic("episodic-count", episodicCountBonus);
+registerIntrinsic("e3b", e3bBonus);
+
+export { countBonus, episodicCountBonus } from "./counts.js";
+export { e3bBonus } from "./e3b.js";
+export { exactHash, SimHash } from "./hash.js";
+export { BonusOptions, BonusScale } from "./options.js";
