@@ -1,0 +1,290 @@
+/**
+ * Every query of the `Store`, written once with Kysely's query builder in SQL
+ * that SQLite and PostgreSQL both run. A backend supplies only how compiled
+ * queries execute (`query`, `transaction`) and how to open and migrate;
+ * `SqliteStore` is one, a PostgreSQL store (Kysely's pg dialect) would be
+ * another.
+ */
+import { hostname } from "node:os";
+import type { Compilable, Kysely, Selectable } from "kysely";
+import { UserError } from "../../core/errors.js";
+import { VERSION } from "../../version.js";
+import { newComparisonId, newRunId } from "./ids.js";
+import { episodeSummary, episodeWindows } from "./aggregate.js";
+import { processAlive } from "./liveness.js";
+import { episodeColumns, parseJson, toComparison, toEpisode, toRun } from "./rows.js";
+import type { Database, RunsTable } from "./schema.js";
+import type { RecoverOptions, Store } from "./store.js";
+import type {
+  Checkpoint,
+  Comparison,
+  EndStatus,
+  EpisodeQuery,
+  EpisodeRow,
+  EpisodeSummary,
+  EpisodeWindow,
+  MetricPoint,
+  MetricRow,
+  NewCheckpoint,
+  NewComparison,
+  NewRun,
+  RunFilter,
+  RunRecord,
+  WriteBatch,
+} from "./types.js";
+
+/** Rows per multi-row INSERT: 8 columns × 500 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+const CHUNK = 500;
+
+export abstract class KyselyStore implements Store {
+  protected constructor(protected readonly db: Kysely<Database>) {}
+
+  /** Runs one query; a read returns its rows, a write none. */
+  protected abstract query<R>(q: Compilable<R>): Promise<R[]>;
+  /** Runs the queries in order in one transaction: all or none. */
+  protected abstract transaction(queries: readonly Compilable[]): Promise<void>;
+  abstract close(): Promise<void>;
+
+  // ── comparisons ────────────────────────────────────────────
+
+  async createComparison(c: NewComparison): Promise<Comparison> {
+    const now = c.createdAt ?? new Date();
+    const row = { id: c.id ?? newComparisonId(now), name: c.name, config: JSON.stringify(c.config ?? null), created_at: now.toISOString() };
+    await this.query(this.db.insertInto("comparisons").values(row));
+    return toComparison(row);
+  }
+
+  async getComparison(id: string): Promise<Comparison | undefined> {
+    const [row] = await this.query(this.db.selectFrom("comparisons").selectAll().where("id", "=", id));
+    return row && toComparison(row);
+  }
+
+  async listComparisons(): Promise<Comparison[]> {
+    const rows = await this.query(this.db.selectFrom("comparisons").selectAll().orderBy("created_at", "desc").orderBy("id", "desc"));
+    return rows.map(toComparison);
+  }
+
+  // ── runs ───────────────────────────────────────────────────
+
+  async createRun(run: NewRun): Promise<RunRecord> {
+    const now = (run.createdAt ?? new Date()).toISOString();
+    const row: Selectable<RunsTable> = {
+      id: run.id ?? newRunId(run.createdAt),
+      name: run.name,
+      status: "running",
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+      config: JSON.stringify(run.config ?? null),
+      seed: run.seed,
+      env_id: run.envId,
+      reward: JSON.stringify(run.reward ?? null),
+      learner: run.learner,
+      version: run.version ?? VERSION,
+      comparison_id: run.comparisonId ?? null,
+      pid: run.pid === undefined ? process.pid : run.pid,
+      host: run.host === undefined ? hostname() : run.host,
+      error: null,
+    };
+    const tags = [...new Set(run.tags ?? [])];
+    const queries: Compilable[] = [this.db.insertInto("runs").values(row)];
+    if (tags.length) queries.push(this.db.insertInto("run_tags").values(tags.map((tag) => ({ run_id: row.id, tag }))));
+    await this.transaction(queries);
+    return toRun(row, tags);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const [row] = await this.query(this.db.selectFrom("runs").selectAll().where("id", "=", id));
+    if (!row) return undefined;
+    const tags = await this.query(this.db.selectFrom("run_tags").select("tag").where("run_id", "=", id).orderBy("tag"));
+    return toRun(row, tags.map((t) => t.tag));
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    let q = this.db.selectFrom("runs").selectAll();
+    if (filter.status !== undefined) q = q.where("status", "in", typeof filter.status === "string" ? [filter.status] : [...filter.status]);
+    if (filter.envId !== undefined) q = q.where("env_id", "=", filter.envId);
+    if (filter.comparisonId !== undefined) q = q.where("comparison_id", "=", filter.comparisonId);
+    if (filter.tag !== undefined) q = q.where("id", "in", this.db.selectFrom("run_tags").select("run_id").where("tag", "=", filter.tag));
+    const dir = filter.order === "oldest" ? "asc" : "desc";
+    q = q.orderBy("created_at", dir).orderBy("id", dir);
+    if (filter.limit !== undefined) q = q.limit(filter.limit);
+    const rows = await this.query(q);
+    const tags = new Map<string, string[]>();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const ids = rows.slice(i, i + CHUNK).map((r) => r.id);
+      const found = await this.query(this.db.selectFrom("run_tags").select(["run_id", "tag"]).where("run_id", "in", ids).orderBy("tag"));
+      for (const t of found) tags.set(t.run_id, [...(tags.get(t.run_id) ?? []), t.tag]);
+    }
+    return rows.map((r) => toRun(r, tags.get(r.id) ?? []));
+  }
+
+  async finishRun(id: string, status: EndStatus = "finished", error?: string): Promise<void> {
+    await this.requireRun(id);
+    await this.query(this.finishQuery(id, status, error));
+  }
+
+  /** The UPDATE that ends a run. */
+  protected finishQuery(id: string, status: EndStatus, error?: string): Compilable {
+    const now = new Date().toISOString();
+    return this.db.updateTable("runs").set({ status, finished_at: now, updated_at: now, error: error ?? null }).where("id", "=", id);
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    if (!(await this.getRun(id))) return false;
+    await this.transaction([
+      this.db.deleteFrom("metrics").where("run_id", "=", id),
+      this.db.deleteFrom("episodes").where("run_id", "=", id),
+      this.db.deleteFrom("checkpoints").where("run_id", "=", id),
+      this.db.deleteFrom("run_tags").where("run_id", "=", id),
+      this.db.deleteFrom("runs").where("id", "=", id),
+    ]);
+    return true;
+  }
+
+  async recoverInterrupted(options: RecoverOptions = {}): Promise<string[]> {
+    const host = options.host ?? hostname();
+    const isAlive = options.isAlive ?? processAlive;
+    const staleBefore = options.staleAfterMs === undefined ? undefined : new Date(Date.now() - options.staleAfterMs).toISOString();
+    const running = await this.query(this.db.selectFrom("runs").select(["id", "pid", "host", "updated_at"]).where("status", "=", "running"));
+    const gone = running.filter((r) => {
+      if (r.host === host && r.pid !== null) return r.pid !== process.pid && !isAlive(r.pid);
+      return staleBefore !== undefined && r.updated_at < staleBefore;
+    });
+    if (gone.length === 0) return [];
+    const now = new Date().toISOString();
+    await this.transaction(
+      // `status = running` again: a run that ended meanwhile keeps its status.
+      gone.map((r) => this.db.updateTable("runs").set({ status: "interrupted", finished_at: now }).where("id", "=", r.id).where("status", "=", "running")),
+    );
+    return gone.map((r) => r.id);
+  }
+
+  private async requireRun(id: string): Promise<void> {
+    const [row] = await this.query(this.db.selectFrom("runs").select("id").where("id", "=", id));
+    if (!row) throw new UserError("run", `unknown run ${JSON.stringify(id)}`);
+  }
+
+  // ── metrics and episodes ───────────────────────────────────
+
+  async logMetrics(runId: string, rows: readonly MetricRow[]): Promise<void> {
+    await this.write(runId, { metrics: rows });
+  }
+
+  async logEpisodes(runId: string, rows: readonly EpisodeRow[]): Promise<void> {
+    await this.write(runId, { episodes: rows });
+  }
+
+  async write(runId: string, batch: WriteBatch): Promise<void> {
+    await this.transaction(this.writeQueries(runId, batch));
+  }
+
+  /** The INSERTs of a batch, in chunks, then the run's heartbeat. */
+  protected writeQueries(runId: string, batch: WriteBatch): Compilable[] {
+    const out: Compilable[] = [];
+    const metrics = batch.metrics ?? [];
+    for (let i = 0; i < metrics.length; i += CHUNK) {
+      const values = metrics.slice(i, i + CHUNK).map((m) => ({ run_id: runId, step: m.step, key: m.key, value: Number.isNaN(m.value) ? null : m.value }));
+      out.push(this.db.insertInto("metrics").values(values));
+    }
+    const episodes = batch.episodes ?? [];
+    for (let i = 0; i < episodes.length; i += CHUNK) {
+      out.push(this.db.insertInto("episodes").values(episodes.slice(i, i + CHUNK).map((e) => episodeColumns(runId, e))));
+    }
+    out.push(this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId));
+    return out;
+  }
+
+  async metricSeries(runId: string, key: string, range: { fromStep?: number; toStep?: number } = {}): Promise<MetricPoint[]> {
+    let q = this.db.selectFrom("metrics").select(["step", "value"]).where("run_id", "=", runId).where("key", "=", key);
+    if (range.fromStep !== undefined) q = q.where("step", ">=", range.fromStep);
+    if (range.toStep !== undefined) q = q.where("step", "<=", range.toStep);
+    const rows = await this.query(q.orderBy("step"));
+    return rows.map((r) => ({ step: Number(r.step), value: r.value === null ? NaN : Number(r.value) }));
+  }
+
+  async metricKeys(runId: string): Promise<string[]> {
+    const rows = await this.query(this.db.selectFrom("metrics").select("key").distinct().where("run_id", "=", runId).orderBy("key"));
+    return rows.map((r) => r.key);
+  }
+
+  async lastMetrics(runId: string): Promise<Record<string, MetricPoint>> {
+    const last = this.db.selectFrom("metrics").select(["key", (eb) => eb.fn.max("step").as("step")]).where("run_id", "=", runId).groupBy("key");
+    const rows = await this.query(
+      this.db
+        .selectFrom("metrics as m")
+        .innerJoin(last.as("l"), (j) => j.onRef("m.key", "=", "l.key").onRef("m.step", "=", "l.step"))
+        .select(["m.key", "m.step", "m.value"])
+        .where("m.run_id", "=", runId)
+        .orderBy("m.key"),
+    );
+    const out: Record<string, MetricPoint> = {};
+    for (const r of rows) out[r.key] = { step: Number(r.step), value: r.value === null ? NaN : Number(r.value) };
+    return out;
+  }
+
+  async episodes(runId: string, query: EpisodeQuery = {}): Promise<EpisodeRow[]> {
+    let q = this.db.selectFrom("episodes").selectAll().where("run_id", "=", runId);
+    if (query.fromStep !== undefined) q = q.where("step", ">=", query.fromStep);
+    if (query.toStep !== undefined) q = q.where("step", "<=", query.toStep);
+    if (query.limit === undefined) return (await this.query(q.orderBy("step").orderBy("env"))).map(toEpisode);
+    const rows = await this.query(q.orderBy("step", "desc").orderBy("env", "desc").limit(query.limit));
+    return rows.reverse().map(toEpisode);
+  }
+
+  async episodeWindows(runId: string, window: number): Promise<EpisodeWindow[]> {
+    return episodeWindows(this.db, (q) => this.query(q), runId, window);
+  }
+
+  async episodeSummary(runId: string, last = 100): Promise<EpisodeSummary> {
+    return episodeSummary(this.db, (q) => this.query(q), runId, last);
+  }
+
+  // ── checkpoints ────────────────────────────────────────────
+
+  async saveCheckpoint(runId: string, cp: NewCheckpoint): Promise<void> {
+    const row = {
+      run_id: runId,
+      step: cp.step,
+      path: cp.path ?? null,
+      data: cp.data ? Buffer.from(cp.data.buffer, cp.data.byteOffset, cp.data.byteLength) : null,
+      state: cp.state === undefined ? null : JSON.stringify(cp.state),
+      rng: cp.rng === undefined ? null : JSON.stringify(cp.rng),
+      created_at: (cp.createdAt ?? new Date()).toISOString(),
+    };
+    await this.transaction([
+      this.db
+        .insertInto("checkpoints")
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(["run_id", "step"]).doUpdateSet((eb) => ({
+            path: eb.ref("excluded.path"),
+            data: eb.ref("excluded.data"),
+            state: eb.ref("excluded.state"),
+            rng: eb.ref("excluded.rng"),
+            created_at: eb.ref("excluded.created_at"),
+          })),
+        ),
+      this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId),
+    ]);
+  }
+
+  async latestCheckpoint(runId: string): Promise<Checkpoint | undefined> {
+    const [row] = await this.query(this.db.selectFrom("checkpoints").selectAll().where("run_id", "=", runId).orderBy("step", "desc").limit(1));
+    if (!row) return undefined;
+    return {
+      runId: row.run_id,
+      step: Number(row.step),
+      path: row.path,
+      data: row.data === null ? null : new Uint8Array(row.data),
+      state: parseJson(row.state),
+      rng: parseJson(row.rng),
+      createdAt: row.created_at,
+    };
+  }
+
+  async listCheckpoints(runId: string): Promise<Omit<Checkpoint, "data" | "state" | "rng">[]> {
+    const rows = await this.query(this.db.selectFrom("checkpoints").select(["run_id", "step", "path", "created_at"]).where("run_id", "=", runId).orderBy("step"));
+    return rows.map((r) => ({ runId: r.run_id, step: Number(r.step), path: r.path, createdAt: r.created_at }));
+  }
+}

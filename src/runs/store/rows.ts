@@ -1,0 +1,61 @@
+/** Rows as the tables hold them ⇄ records as the `Store` hands them out. */
+import type { Selectable } from "kysely";
+import type { EpisodesTable, RunsTable } from "./schema.js";
+import type { Comparison, EpisodeRow, RunRecord } from "./types.js";
+
+export function episodeColumns(runId: string, e: EpisodeRow): EpisodesTable {
+  return {
+    run_id: runId,
+    step: e.step,
+    env: e.env,
+    length: e.length,
+    return_total: e.return,
+    return_primary: e.primary,
+    success: Number.isNaN(e.success) ? null : e.success,
+    terms: JSON.stringify(e.terms),
+  };
+}
+
+export function toEpisode(r: Selectable<EpisodesTable>): EpisodeRow {
+  const terms = JSON.parse(r.terms) as Record<string, number | null>;
+  for (const k in terms) if (terms[k] === null) terms[k] = NaN; // JSON has no NaN
+  return {
+    step: Number(r.step),
+    env: Number(r.env),
+    length: Number(r.length),
+    return: Number(r.return_total),
+    primary: Number(r.return_primary),
+    success: r.success === null ? NaN : Number(r.success),
+    terms: terms as Record<string, number>,
+  };
+}
+
+export function toRun(r: Selectable<RunsTable>, tags: string[]): RunRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+    config: parseJson(r.config),
+    seed: Number(r.seed),
+    envId: r.env_id,
+    reward: parseJson(r.reward),
+    learner: r.learner,
+    version: r.version,
+    comparisonId: r.comparison_id,
+    tags,
+    pid: r.pid === null ? null : Number(r.pid),
+    host: r.host,
+    error: r.error,
+  };
+}
+
+export function toComparison(r: { id: string; name: string; config: string; created_at: string }): Comparison {
+  return { id: r.id, name: r.name, config: parseJson(r.config), createdAt: r.created_at };
+}
+
+export const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+/** Aggregates come back as numbers (SQLite) or numeric strings (PostgreSQL); NULL is NaN. */
+export const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));

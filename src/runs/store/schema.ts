@@ -1,0 +1,179 @@
+/**
+ * The tables, as Kysely sees them, and the migrations that make them. A
+ * migration is a list of portable DDL statements built with Kysely's schema
+ * builder; the one type that differs between SQLite and PostgreSQL (bytes)
+ * comes in through `ColumnTypes`. `schema_version` holds the versions applied.
+ *
+ * Steps are `bigint` (runs pass 2³¹ steps), reals `double precision`, times
+ * ISO-8601 text, JSON as text.
+ */
+import type { Compilable, Kysely } from "kysely";
+import type { RunStatus } from "./types.js";
+
+export interface RunsTable {
+  id: string;
+  name: string;
+  status: RunStatus;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  config: string;
+  seed: number;
+  env_id: string;
+  reward: string;
+  learner: string;
+  version: string;
+  comparison_id: string | null;
+  pid: number | null;
+  host: string | null;
+  error: string | null;
+}
+
+export interface RunTagsTable {
+  run_id: string;
+  tag: string;
+}
+
+export interface ComparisonsTable {
+  id: string;
+  name: string;
+  config: string;
+  created_at: string;
+}
+
+export interface MetricsTable {
+  run_id: string;
+  step: number;
+  key: string;
+  /** NULL stands for NaN. */
+  value: number | null;
+}
+
+export interface EpisodesTable {
+  run_id: string;
+  step: number;
+  env: number;
+  length: number;
+  return_total: number;
+  return_primary: number;
+  /** 1, 0, or NULL for tasks without success. */
+  success: number | null;
+  terms: string;
+}
+
+export interface CheckpointsTable {
+  run_id: string;
+  step: number;
+  path: string | null;
+  data: Uint8Array | null;
+  state: string | null;
+  rng: string | null;
+  created_at: string;
+}
+
+export interface SchemaVersionTable {
+  version: number;
+  applied_at: string;
+}
+
+export interface Database {
+  runs: RunsTable;
+  run_tags: RunTagsTable;
+  comparisons: ComparisonsTable;
+  metrics: MetricsTable;
+  episodes: EpisodesTable;
+  checkpoints: CheckpointsTable;
+  schema_version: SchemaVersionTable;
+}
+
+/** Column types that differ by database. */
+export interface ColumnTypes {
+  /** `blob` in SQLite, `bytea` in PostgreSQL. */
+  bytes: "blob" | "bytea";
+}
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Kysely<Database>, types: ColumnTypes): Compilable[];
+}
+
+/** The table that records applied migrations (created before any migration runs). */
+export const createVersionTable = (db: Kysely<Database>): Compilable =>
+  db.schema
+    .createTable("schema_version")
+    .ifNotExists()
+    .addColumn("version", "integer", (c) => c.primaryKey())
+    .addColumn("applied_at", "text", (c) => c.notNull());
+
+/** Every migration, in order. Append; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "runs, comparisons, tags, metrics, episodes, checkpoints",
+    up: (db, types) => [
+      db.schema
+        .createTable("comparisons")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("config", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull()),
+      db.schema
+        .createTable("runs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("config", "text", (c) => c.notNull())
+        .addColumn("seed", "bigint", (c) => c.notNull())
+        .addColumn("env_id", "text", (c) => c.notNull())
+        .addColumn("reward", "text", (c) => c.notNull())
+        .addColumn("learner", "text", (c) => c.notNull())
+        .addColumn("version", "text", (c) => c.notNull())
+        .addColumn("comparison_id", "text", (c) => c.references("comparisons.id"))
+        .addColumn("pid", "integer")
+        .addColumn("host", "text")
+        .addColumn("error", "text"),
+      db.schema.createIndex("runs_status").on("runs").columns(["status", "created_at"]),
+      db.schema.createIndex("runs_comparison").on("runs").column("comparison_id"),
+      db.schema
+        .createTable("run_tags")
+        .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+        .addColumn("tag", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("run_tags_pk", ["run_id", "tag"]),
+      db.schema.createIndex("run_tags_tag").on("run_tags").column("tag"),
+      db.schema
+        .createTable("metrics")
+        .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+        .addColumn("step", "bigint", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("value", "double precision"),
+      db.schema.createIndex("metrics_run_key_step").on("metrics").columns(["run_id", "key", "step"]),
+      db.schema
+        .createTable("episodes")
+        .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+        .addColumn("step", "bigint", (c) => c.notNull())
+        .addColumn("env", "integer", (c) => c.notNull())
+        .addColumn("length", "integer", (c) => c.notNull())
+        .addColumn("return_total", "double precision", (c) => c.notNull())
+        .addColumn("return_primary", "double precision", (c) => c.notNull())
+        .addColumn("success", "double precision")
+        .addColumn("terms", "text", (c) => c.notNull()),
+      db.schema.createIndex("episodes_run_step").on("episodes").columns(["run_id", "step"]),
+      db.schema
+        .createTable("checkpoints")
+        .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+        .addColumn("step", "bigint", (c) => c.notNull())
+        .addColumn("path", "text")
+        .addColumn("data", types.bytes)
+        .addColumn("state", "text")
+        .addColumn("rng", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("checkpoints_pk", ["run_id", "step"]),
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
