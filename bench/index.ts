@@ -1,6 +1,7 @@
 /** The benchmark suites, by name. `all` runs every one. */
 import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
+import { intrinsicSuite } from "./intrinsic.js";
 import { rewardsSuite } from "./rewards.js";
 import { trainSuite } from "./train.js";
 
@@ -8,6 +9,7 @@ export const SUITES: Record<string, (seconds: number) => Iterable<Figure>> = {
   envs: (seconds) => envsSuite(seconds),
   "envs-all": (seconds) => allEnvsSuite(seconds),
   rewards: (seconds) => rewardsSuite(seconds),
+  intrinsic: (seconds) => intrinsicSuite(seconds),
   train: () => trainSuite(),
 };
 

@@ -38,10 +38,11 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
     inverse,
     init(info) {
       d = info.obsSize;
+      // W (m × d) drawn row by row, stored transposed (d × m) so zeros in s′ cost nothing.
       const rng = new Rng(options.seed);
       W = new Float32Array(m * d);
       const s = 1 / Math.sqrt(d);
-      for (let k = 0; k < W.length; k++) W[k] = rng.normal() * s;
+      for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) W[j * m + r] = rng.normal() * s;
       for (let i = 0; i < info.n; i++) {
         const inv = new Float64Array(m * m);
         resetInverse(inv);
@@ -53,11 +54,13 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       for (let i = 0; i < b.n; i++) {
         // φ = tanh(W·s′)
         const o = i * d;
-        for (let r = 0; r < m; r++) {
-          let dot = 0;
-          for (let j = 0; j < d; j++) dot += W[r * d + j] * obs[o + j];
-          phi[r] = Math.tanh(dot);
+        phi.fill(0);
+        for (let j = 0; j < d; j++) {
+          const x = obs[o + j];
+          if (x === 0) continue;
+          for (let r = 0; r < m; r++) phi[r] += W[j * m + r] * x;
         }
+        for (let r = 0; r < m; r++) phi[r] = Math.tanh(phi[r]);
         // u = C⁻¹φ; b = φᵀu
         const inv = inverse[i];
         let bonus = 0;

@@ -22,8 +22,9 @@ export function exactHash(obs: Float32Array, offset: number, size: number): numb
 }
 
 export class SimHash {
-  /** k × d projection, row-major. */
-  readonly A: Float32Array;
+  /** The k × d projection A, stored transposed (d × k) so zeros in x cost nothing. */
+  readonly At: Float32Array;
+  private readonly dots: Float64Array;
 
   constructor(
     readonly d: number,
@@ -31,20 +32,23 @@ export class SimHash {
     rng: Rng,
   ) {
     if (k < 1 || k > 52) throw new RangeError(`SimHash: expected 1 ≤ k ≤ 52 bits, got ${k}`);
-    this.A = new Float32Array(k * d);
-    for (let i = 0; i < this.A.length; i++) this.A[i] = rng.normal();
+    this.At = new Float32Array(d * k);
+    for (let r = 0; r < k; r++) for (let j = 0; j < d; j++) this.At[j * k + r] = rng.normal();
+    this.dots = new Float64Array(k);
   }
 
-  /** The k-bit code of the observation at `obs[offset …]`, as an integer. */
+  /** The k-bit code sign(A·x) of the observation at `obs[offset …]`, as an integer. */
   code(obs: Float32Array, offset: number): number {
-    const { A, d, k } = this;
-    let code = 0;
-    for (let r = 0; r < k; r++) {
-      let dot = 0;
-      const row = r * d;
-      for (let j = 0; j < d; j++) dot += A[row + j] * obs[offset + j];
-      code = code * 2 + (dot > 0 ? 1 : 0);
+    const { At, d, k, dots } = this;
+    dots.fill(0);
+    for (let j = 0; j < d; j++) {
+      const x = obs[offset + j];
+      if (x === 0) continue;
+      const row = j * k;
+      for (let r = 0; r < k; r++) dots[r] += At[row + r] * x;
     }
+    let code = 0;
+    for (let r = 0; r < k; r++) code = code * 2 + (dots[r] > 0 ? 1 : 0);
     return code;
   }
 }
