@@ -26,6 +26,7 @@ import { E, GRID_EVENTS } from "./events.js";
 import { Grid } from "./grid.js";
 import { A, canOverlap, canPickup, DIR_X, DIR_Y, EMPTY, S, T, cell, colorOf, stateOf, typeOf } from "./objects.js";
 import { renderGrid } from "./render.js";
+import { EgocentricView, writeFullGrid } from "./view.js";
 
 /** Keyword arguments every gridworld takes. */
 export const GridKwargs = z.object({
@@ -64,10 +65,7 @@ export abstract class GridEnv extends EnvCore {
   /** Floats of mission code appended to the observation (0 for most tasks). */
   readonly missionSize: number;
 
-  /** Grid index offsets of the view's cells, per direction: view cell k = vx·viewSize + vy. */
-  private readonly viewOffsets: Int32Array[];
-  private readonly viewCells: Uint32Array;
-  private readonly visible: Uint8Array;
+  private readonly view: EgocentricView;
   /** Direction → index offset of the cell in front. */
   readonly dirOffset: Int32Array;
 
@@ -85,28 +83,7 @@ export abstract class GridEnv extends EnvCore {
     this.observationSpace = new Box(0, 255, shape);
     const stride = this.grid.stride;
     this.dirOffset = Int32Array.from([0, 1, 2, 3], (d) => DIR_X[d] + DIR_Y[d] * stride);
-    const vs = this.viewSize;
-    const hs = vs >> 1;
-    // View cell (vx, vy), stored at vx·vs + vy, sees the world cell a steps
-    // ahead and b to the right: a = vs − 1 − vy, b = vx − hs (MiniGrid's
-    // get_view_coords, inverted).
-    this.viewOffsets = [0, 1, 2, 3].map((d) => {
-      const fx = DIR_X[d];
-      const fy = DIR_Y[d];
-      const rx = -fy;
-      const ry = fx;
-      const offsets = new Int32Array(vs * vs);
-      for (let vy = 0; vy < vs; vy++) {
-        for (let vx = 0; vx < vs; vx++) {
-          const a = vs - 1 - vy;
-          const b = vx - hs;
-          offsets[vx * vs + vy] = a * fx + b * rx + (a * fy + b * ry) * stride;
-        }
-      }
-      return offsets;
-    });
-    this.viewCells = new Uint32Array(vs * vs);
-    this.visible = new Uint8Array(vs * vs);
+    this.view = new EgocentricView(this.viewSize, stride, this.seeThroughWalls);
   }
 
   // ── positions ────────────────────────────────────────────────────────────
@@ -314,56 +291,11 @@ export abstract class GridEnv extends EnvCore {
   protected writeMission(_obs: Float32Array, _offset: number): void {}
 
   private observeView(obs: Float32Array, offset: number): void {
-    const vs = this.viewSize;
-    const n = vs * vs;
-    const cells = this.grid.cells;
-    const view = this.viewCells;
-    const vis = this.visible;
-    const offsets = this.viewOffsets[this.agentDir];
-    const base = this.agentIndex;
-    // View cell (i, j) = (vx, vy) lives at k = i·vs + j: MiniGrid's image order.
-    for (let k = 0; k < n; k++) view[k] = cells[base + offsets[k]];
-    const agentK = (vs >> 1) * vs + vs - 1;
-    if (this.seeThroughWalls) vis.fill(1);
-    else {
-      // MiniGrid's process_vis: sweep rows from the agent's outwards, light
-      // spreading sideways and one row further through cells one can see behind.
-      vis.fill(0);
-      vis[agentK] = 1;
-      for (let j = vs - 1; j >= 0; j--) {
-        for (let k = j; k < n - vs; k += vs) {
-          if (vis[k] === 0 || opaque(view[k])) continue;
-          vis[k + vs] = 1;
-          if (j > 0) vis[k + vs - 1] = vis[k - 1] = 1;
-        }
-        for (let k = n - vs + j; k > j; k -= vs) {
-          if (vis[k] === 0 || opaque(view[k])) continue;
-          vis[k - vs] = 1;
-          if (j > 0) vis[k - vs - 1] = vis[k - 1] = 1;
-        }
-      }
-    }
-    view[agentK] = this.carrying !== 0 ? this.carrying : EMPTY;
-    for (let k = 0, o = offset; k < n; k++, o += 3) {
-      const c = vis[k] === 1 ? view[k] : 0;
-      obs[o] = c & 0xff;
-      obs[o + 1] = (c >> 8) & 0xff;
-      obs[o + 2] = c >> 16;
-    }
+    this.view.write(this.grid, this.agentIndex, this.agentDir, this.carrying, obs, offset);
   }
 
   private observeFull(obs: Float32Array, offset: number): void {
-    const { width, height, cells } = this.grid;
-    for (let x = 0; x < width; x++) {
-      for (let y = 0; y < height; y++) {
-        const i = this.grid.index(x, y);
-        const o = offset + (x * height + y) * 3;
-        const c = i === this.agentIndex ? cell(T.agent, 0, this.agentDir) : cells[i];
-        obs[o] = c & 0xff;
-        obs[o + 1] = (c >> 8) & 0xff;
-        obs[o + 2] = (c >> 16) & 0xff;
-      }
-    }
+    writeFullGrid(this.grid, this.agentIndex, this.agentDir, obs, offset);
   }
 
   render(): string {
@@ -426,10 +358,4 @@ export interface GridSnapshot {
   terminated: boolean;
   truncated: boolean;
   rng: [number, number, number, number];
-}
-
-/** Sight stops at walls and at doors that are not open (the negation of `seeBehind`). */
-function opaque(c: number): boolean {
-  const t = c & 0xff;
-  return t === T.wall || (t === T.door && c >> 16 !== S.open);
 }
