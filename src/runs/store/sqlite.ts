@@ -91,6 +91,15 @@ export class SqliteStore extends KyselyStore implements SyncWriteStore {
     return this.guard(() => this.sqlite.pragma("integrity_check", { simple: false }) as { integrity_check: string }[]).map((r) => r.integrity_check);
   }
 
+  /** The connection's journal mode, `synchronous` level (1 is NORMAL) and foreign-key enforcement. */
+  settings(): { journalMode: string; synchronous: number; foreignKeys: boolean } {
+    return this.guard(() => ({
+      journalMode: String(this.sqlite.pragma("journal_mode", { simple: true })),
+      synchronous: Number(this.sqlite.pragma("synchronous", { simple: true })),
+      foreignKeys: Number(this.sqlite.pragma("foreign_keys", { simple: true })) === 1,
+    }));
+  }
+
   /** The schema version the file is at. */
   schemaVersion(): number {
     return this.currentVersion();

@@ -50,6 +50,8 @@ export class RunWriter {
   private readonly maxRows: number;
   private readonly intervalMs: number;
   private closed = false;
+  /** Ended by a signal or exit: the process is going down, later rows are dropped. */
+  private ended = false;
   /** Rows written so far. */
   written = 0;
 
@@ -83,27 +85,27 @@ export class RunWriter {
   }
 
   metric(step: number, key: string, value: number): void {
-    this.add();
+    if (!this.add()) return;
     this.metricRows.push({ step, key, value });
     this.flushIfDue();
   }
 
   /** Every entry of `values` at one step (a learner's update metrics). */
   metrics(step: number, values: Record<string, number>): void {
-    this.add();
+    if (!this.add()) return;
     for (const key in values) this.metricRows.push({ step, key, value: values[key] });
     this.flushIfDue();
   }
 
   episode(row: EpisodeRow): void {
-    this.add();
+    if (!this.add()) return;
     this.episodeRows.push(row);
     this.flushIfDue();
   }
 
   episodes(rows: readonly EpisodeRow[]): void {
     if (rows.length === 0) return;
-    this.add();
+    if (!this.add()) return;
     for (const r of rows) this.episodeRows.push(r);
     this.flushIfDue();
   }
@@ -133,6 +135,7 @@ export class RunWriter {
   endNow(status: EndStatus): void {
     if (this.closed) return;
     this.detach();
+    this.ended = true;
     const store = this.store;
     try {
       if (canWriteSync(store)) {
@@ -149,7 +152,9 @@ export class RunWriter {
     }
   }
 
-  private add(): void {
+  /** Whether to take a row: false once a signal or exit ended the writer; throws after `close()` or on a failed write. */
+  private add(): boolean {
+    if (this.ended) return false;
     if (this.closed) throw new Error(`RunWriter for run ${this.runId} is closed`);
     if (this.failure !== undefined) {
       const e = this.failure;
@@ -157,6 +162,7 @@ export class RunWriter {
       throw e;
     }
     if (this.oldest === 0) this.oldest = Date.now();
+    return true;
   }
 
   private flushIfDue(): void {
@@ -223,9 +229,10 @@ function onExit(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  const othersListen = process.listenerCount(signal) > 1;
   for (const w of [...open]) w.endNow("interrupted");
   // Nobody else handles it: stop the way the signal would have stopped us.
-  if (process.listenerCount(signal) === 1) {
+  if (!othersListen) {
     for (const s of SIGNALS) process.off(s, onSignal);
     process.kill(process.pid, signal);
   }
