@@ -157,7 +157,7 @@ describe("queries", () => {
     expect(await names({ comparisonId: cmp.id })).toEqual(["c", "b"]);
     expect(await names({ tag: "x" })).toEqual(["c", "a"]);
     expect(await names({ tag: "x", comparisonId: cmp.id })).toEqual(["c"]);
-    expect((await store.listRuns({ tag: "y" }))[0].tags).toEqual(["x", "y"]);
+    expect((await store.listRuns({ tag: "y" })).map((r) => [r.id, r.tags])).toEqual([[c.id, ["x", "y"]]]);
     const failed = await store.getRun(b.id);
     expect(failed).toMatchObject({ status: "failed", error: "NaN in policy loss" });
     expect(failed?.finishedAt).not.toBeNull();
