@@ -23,6 +23,12 @@ export interface Learner {
   readonly globalStep: number;
   /** Trains until `totalSteps` environment steps; `onIteration` returning false stops early. */
   train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void): void;
+  /**
+   * The current policy's actions for the observations of the learner's own
+   * environments (n rows, in their current states), with no exploration
+   * added on top: a stochastic policy is sampled, a tabular one acts greedily.
+   */
+  act(obs: Float32Array): Int32Array | Float32Array;
 }
 
 export function createLearner(config: LearnerConfig, env: RewardedVector, seed: number): Learner {

@@ -328,6 +328,11 @@ export class Ppo {
     }
   }
 
+  /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
+  act(obs: Float32Array): Int32Array | Float32Array {
+    return this.policyActions(obs, false);
+  }
+
   /**
    * The policy's actions for a batch of observations (rows × obsSize, any
    * number of rows): the most likely action, or a sample with `deterministic = false`.

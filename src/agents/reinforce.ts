@@ -142,6 +142,16 @@ export class Reinforce {
     return { "losses/policy_loss": lossValue, "charts/mean_return": returns.reduce((a, b) => a + b, 0) / n, global_step: this.globalStep };
   }
 
+  /** Actions sampled from π for `obs` (rows × obsSize), as `Learner.act`. */
+  act(obs: Float32Array): Int32Array {
+    const rows = obs.length / this.shape.obsSize;
+    const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
+    if (policy !== this.policy) policy.sync(this.params);
+    const out = new Int32Array(rows);
+    policy.act(obs, this.rng, out, new Float32Array(rows), new Float32Array(rows));
+    return out;
+  }
+
   train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void): void {
     while (this.globalStep < totalSteps) {
       const metrics = this.step();

@@ -112,6 +112,11 @@ export class TabularQ {
     return this.rng.float() < this.epsilon ? this.rng.int(this.A) : this.greedy(s);
   }
 
+  /** Greedy actions in the current states of the learner's environments, as `Learner.act` (the table is keyed by state, not by `obs`). */
+  act(_obs: Float32Array): Int32Array {
+    return Int32Array.from(this.cores, (core) => this.greedy(this.stateOf(core)));
+  }
+
   /** Trains for `totalSteps` environment steps. */
   train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void, stepsPerIteration = 2048): void {
     const { env, n, A } = this;

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { main } from "./program.js";
 import { runCli } from "../test-utils/cli.js";
@@ -83,11 +86,14 @@ describe("rewardlab CLI", () => {
     expect(Math.abs(doorkey.ratio / (doorkey.value / 10_000) - 1)).toBeLessThan(0.005);
   });
 
-  test("demo trains PPO under the three DoorKey designs and prints the comparison", async () => {
-    const r = await run("demo", "--steps", "2048", "--seeds", "1", "--workers", "1");
+  test("demo trains PPO under the three DoorKey designs, prints the comparison and writes the report", async () => {
+    const report = join(mkdtempSync(join(tmpdir(), "rewardlab-demo-")), "demo.html");
+    const r = await run("demo", "--steps", "2048", "--seeds", "1", "--workers", "1", "--report", report);
     expect(r.code).toBe(0);
     for (const design of ["sparse", "naive", "potential"]) expect(r.out).toMatch(new RegExp(`^${design} +`, "m"));
     expect(r.out).toContain("primary return");
     expect(r.out).toContain("3 runs in");
+    expect(r.out).toContain(`Report: ${report}`);
+    expect(readFileSync(report, "utf8")).toContain("rewardlab demo: PPO on DoorKey-8x8");
   }, 60_000);
 });

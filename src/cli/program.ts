@@ -53,6 +53,30 @@ function build(): Command {
     .option("--no-report", NO_REPORT_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
+  const runs = program.command("runs").description("list, inspect and delete the runs recorded in a run store");
+  runs
+    .command("list")
+    .description("every recorded run, newest first, with its status and recent primary return")
+    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--status <status>", "only runs with this status: running, finished, failed or interrupted")
+    .option("--env <id>", "only runs on this environment")
+    .option("--comparison <id>", "only runs of this comparison")
+    .option("--limit <n>", "at most this many runs")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./commands/runs.js")).list(opts));
+  runs
+    .command("show <run>")
+    .description("a run's status, config, reward, last metrics and episode summary (an id or a unique start of one)")
+    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--json", "print JSON")
+    .action(async (id, opts) => (await import("./commands/runs.js")).show(id, opts));
+  runs
+    .command("delete <run>")
+    .description("delete a run and all its rows")
+    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--yes", "do not ask for confirmation")
+    .action(async (id, opts) => (await import("./commands/runs.js")).remove(id, opts));
+
   const envs = program.command("envs").description("list and inspect environments");
   envs
     .command("list")

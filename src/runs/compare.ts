@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { RunConfig } from "./config.js";
+import type { RecordOptions } from "./report/record.js";
 import { ci95, mean } from "./stats.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 
@@ -32,6 +33,8 @@ export interface CompareOptions {
   workers?: number;
   onProgress?(job: number, design: string, seed: number, progress: RunProgress): void;
   onRunDone?(summary: RunSummary, design: string): void;
+  /** Record visited cells and evaluation replays of gridworld runs, for a report. */
+  record?: RecordOptions;
 }
 
 /** The compiled worker sits next to this file (dist/); from sources, runs stay in-process. */
@@ -52,7 +55,7 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
         jobs.map(async (job, k) => {
           const { port1, port2 } = new MessageChannel();
           port1.on("message", (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p));
-          results[k] = await pool.run({ config: job.config, seed: job.seed, port: port2 }, { transferList: [port2] });
+          results[k] = await pool.run({ config: job.config, seed: job.seed, port: port2, record: options.record }, { transferList: [port2] });
           port1.close();
           options.onRunDone?.(results[k], job.design.name);
         }),
@@ -62,7 +65,7 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
     }
   } else {
     jobs.forEach((job, k) => {
-      results[k] = runTraining(job.config, job.seed, { onProgress: (p) => options.onProgress?.(k, job.design.name, job.seed, p) });
+      results[k] = runTraining(job.config, job.seed, { onProgress: (p) => options.onProgress?.(k, job.design.name, job.seed, p) }, options.record);
       options.onRunDone?.(results[k], job.design.name);
     });
   }

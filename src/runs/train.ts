@@ -7,6 +7,7 @@ import { createLearner } from "../agents/learner.js";
 import type { EpisodeRecord } from "../agents/episodes.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
+import { Recorder, type RecordOptions, type RunRecording } from "./report/record.js";
 import { mean } from "./stats.js";
 
 export interface RunProgress {
@@ -31,6 +32,8 @@ export interface CurvePoint {
   primary: number;
   success: number;
   total: number;
+  /** Each term's mean episode return over the window. */
+  terms?: Record<string, number>;
 }
 
 export interface RunSummary {
@@ -49,13 +52,21 @@ export interface RunSummary {
   termReturns: Record<string, number>;
   curve: CurvePoint[];
   interrupted: boolean;
+  /** Visited cells and evaluation replays, for reports (gridworlds, when asked for). */
+  recording?: RunRecording;
 }
 
-/** Trains one seed of a run config whose reward is already resolved (not a path). */
-export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}): RunSummary {
+/**
+ * Trains one seed of a run config whose reward is already resolved (not a
+ * path). With `record`, a gridworld run also counts visited cells and
+ * evaluates the final policy for a report.
+ */
+export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions): RunSummary {
   const name = config.name ?? config.env.id;
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs });
   const learner = createLearner(config.learner, env, seed);
+  const recorder = record ? Recorder.attach(env, config.steps, record) : undefined;
+  const termNames = env.program.terms.map((t) => t.name);
   const recent: EpisodeRecord[] = [];
   const curve: CurvePoint[] = [];
   let episodes = 0;
@@ -63,12 +74,13 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   let interrupted = false;
   const t0 = performance.now();
   const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
+  const termMeans = () => Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])]));
   learner.train(config.steps, (metrics, finished) => {
     episodes += finished.length;
     recent.push(...finished);
     if (recent.length > config.window) recent.splice(0, recent.length - config.window);
     const step = learner.globalStep;
-    const point = { step, primary: windowMean((e) => e.primary), success: windowMean((e) => e.success), total: windowMean((e) => e.return) };
+    const point = { step, primary: windowMean((e) => e.primary), success: windowMean((e) => e.success), total: windowMean((e) => e.return), terms: termMeans() };
     curve.push(point);
     if (stepsToThreshold === null && recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) stepsToThreshold = step;
     hooks.onIteration?.(step, metrics, finished);
@@ -78,19 +90,22 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
       return false;
     }
   });
-  const termNames = env.program.terms.map((t) => t.name);
+  const seconds = (performance.now() - t0) / 1000;
+  // Evaluation layouts depend on the seed only, so designs are evaluated on the same episodes.
+  const recording = recorder?.finish(learner, 1_000_000 * (seed + 1));
   return {
     name,
     seed,
     steps: learner.globalStep,
-    seconds: (performance.now() - t0) / 1000,
+    seconds,
     episodes,
     finalPrimary: windowMean((e) => e.primary),
     finalSuccess: windowMean((e) => e.success),
     finalReturn: windowMean((e) => e.return),
     stepsToThreshold,
-    termReturns: Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])])),
+    termReturns: termMeans(),
     curve,
     interrupted,
+    ...(recording ? { recording } : {}),
   };
 }

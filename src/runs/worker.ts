@@ -4,17 +4,19 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type { RunConfig } from "./config.js";
+import type { RecordOptions } from "./report/record.js";
 import { runTraining, type RunSummary } from "./train.js";
 
 export interface RunTask {
   config: RunConfig;
   seed: number;
   port: MessagePort;
+  record?: RecordOptions;
 }
 
-export default function runTask({ config, seed, port }: RunTask): RunSummary {
+export default function runTask({ config, seed, port, record }: RunTask): RunSummary {
   try {
-    return runTraining(config, seed, { onProgress: (p) => port.postMessage(p) });
+    return runTraining(config, seed, { onProgress: (p) => port.postMessage(p) }, record);
   } finally {
     port.close();
   }

@@ -1,7 +1,8 @@
 /**
  * `rewardlab train CONFIG` and `rewardlab compare CONFIG --rewards a.yaml,b.yaml`:
  * train a run config (one run per seed), or every reward design of a
- * comparison, with live progress and a summary table.
+ * comparison, with live progress and a summary table, then an HTML report
+ * (`--report PATH`, `--no-report`).
  */
 import { basename, extname } from "node:path";
 import cliProgress from "cli-progress";
@@ -11,8 +12,9 @@ import { compareDesigns, formatComparison, type Design, type DesignSummary } fro
 import { loadRunConfig, type RunConfig } from "../../runs/config.js";
 import type { RunProgress } from "../../runs/train.js";
 import { intOption } from "../args.js";
+import { recordFor, saveReport, type ReportFlag } from "../report.js";
 
-export interface TrainOptions {
+export interface TrainOptions extends ReportFlag {
   seeds?: string;
   steps?: string;
   workers?: string;
@@ -30,6 +32,7 @@ export async function train(file: string, opts: TrainOptions): Promise<void> {
   const name = config.name ?? basename(file, extname(file));
   const [summary] = await runComparison({ ...config, name }, [{ name, reward: config.reward }], opts);
   console.log(formatComparison([summary], config.successThreshold));
+  saveReport([summary], opts, name, { title: `Training run: ${name}`, config: { ...config, name }, rewards: { [name]: config.reward } });
 }
 
 export async function compare(file: string, opts: TrainOptions & { rewards?: string }): Promise<void> {
@@ -38,10 +41,13 @@ export async function compare(file: string, opts: TrainOptions & { rewards?: str
   const designs: Design[] = opts.rewards.split(",").map((path) => ({ name: basename(path.trim(), extname(path.trim())), reward: readConfigFile(path.trim()) as RunConfig["reward"] }));
   const summaries = await runComparison(config, designs, opts);
   console.log(formatComparison(summaries, config.successThreshold));
+  const name = config.name ?? basename(file, extname(file));
+  const rewards = Object.fromEntries(designs.map((d) => [d.name, d.reward]));
+  saveReport(summaries, opts, `${name}-compare`, { title: `Reward design comparison: ${name}`, config, rewards });
 }
 
 /** Runs the designs with a progress bar per run (on a terminal) or a line per finished run. */
-export async function runComparison(config: RunConfig, designs: Design[], opts: { workers?: string }): Promise<DesignSummary[]> {
+export async function runComparison(config: RunConfig, designs: Design[], opts: { workers?: string } & ReportFlag): Promise<DesignSummary[]> {
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
   const tty = !!process.stderr.isTTY;
   const multi = tty
@@ -61,6 +67,7 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
   try {
     return await compareDesigns(config, designs, {
       workers,
+      record: recordFor(opts),
       onProgress: (job: number, design: string, seed: number, p: RunProgress) => {
         if (!multi) return;
         let bar = bars.get(job);

@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { runCli } from "../test-utils/cli.js";
+
+const cwd = process.cwd();
+afterEach(() => process.chdir(cwd));
+
+/** A tiny q-learning run config and two reward designs in a fresh folder. */
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-report-cli-"));
+  writeFileSync(join(dir, "tiny.yaml"), "env: {id: DoorKey-5x5}\nnumEnvs: 4\nsteps: 2048\nseeds: [0]\nlearner: {algo: q-learning}\nwindow: 10\n");
+  writeFileSync(join(dir, "plain.yaml"), "terms:\n  - {kind: task}\n");
+  writeFileSync(join(dir, "stepped.yaml"), "terms:\n  - {kind: task}\n  - {name: step, kind: expression, expr: '-0.01'}\n");
+  return dir;
+}
+
+test("train writes the report to --report PATH and prints its path after the summary", async () => {
+  const dir = fixture();
+  const out = join(dir, "out", "run.html");
+  const r = await runCli("train", join(dir, "tiny.yaml"), "--workers", "1", "--report", out);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^tiny +/m);
+  expect(r.out.trim().split("\n").at(-1)).toBe(`Report: ${out}`);
+  expect(readFileSync(out, "utf8")).toContain("Training run: tiny");
+});
+
+test("compare writes reports/<name>-compare-<timestamp>.html by default, relative to the working folder", async () => {
+  const dir = fixture();
+  process.chdir(dir);
+  const r = await runCli("compare", "tiny.yaml", "--rewards", "plain.yaml,stepped.yaml", "--workers", "1");
+  expect(r.code).toBe(0);
+  const files = readdirSync(join(dir, "reports"));
+  expect(files).toHaveLength(1);
+  expect(files[0]).toMatch(/^tiny-compare-\d{8}-\d{6}\.html$/);
+  expect(r.out).toContain(`Report: ${join("reports", files[0])}`);
+  const html = readFileSync(join(dir, "reports", files[0]), "utf8");
+  for (const name of ["plain", "stepped", "step"]) expect(html).toContain(name);
+});
+
+test("--no-report writes no report and prints no path", async () => {
+  const dir = fixture();
+  process.chdir(dir);
+  const r = await runCli("train", "tiny.yaml", "--workers", "1", "--no-report");
+  expect(r.code).toBe(0);
+  expect(r.out).not.toContain("Report:");
+  expect(existsSync(join(dir, "reports"))).toBe(false);
+});

@@ -1,0 +1,94 @@
+/**
+ * Learning curves over seeds, for plotting: every run's windowed curve is
+ * read on one grid of environment steps shared by all designs (each value
+ * the run's latest point at or before the grid step, since a windowed mean
+ * holds until the next iteration), then averaged over seeds with a 95%
+ * confidence band (Student's t, as the summary table).
+ *
+ * Values are `null` where no seed has a value yet (no finished episode), so
+ * plots show a gap rather than a made-up zero.
+ */
+import type { DesignSummary } from "../compare.js";
+import { ci95, mean } from "../stats.js";
+import type { CurvePoint } from "../train.js";
+
+export type Series = (number | null)[];
+
+/** Mean over seeds and the 95% band around it (null where fewer than 2 seeds have a value). */
+export interface Band {
+  mean: Series;
+  lo: Series;
+  hi: Series;
+}
+
+export interface DesignCurves {
+  name: string;
+  primary: Band;
+  /** Success rate in [0, 1]; all null for tasks without success. */
+  success: Band;
+  /** Each term's windowed mean episode return, mean over seeds. */
+  terms: Record<string, Series>;
+}
+
+export interface Curves {
+  steps: number[];
+  designs: DesignCurves[];
+}
+
+/** The runs' own steps when there are at most `points` of them, else `points` evenly spaced steps up to the last. */
+export function stepGrid(curves: readonly (readonly CurvePoint[])[], points = 240): number[] {
+  const all = [...new Set(curves.flatMap((c) => c.map((p) => p.step)))].sort((a, b) => a - b);
+  if (all.length <= points) return all;
+  const last = all[all.length - 1];
+  return Array.from({ length: points }, (_, i) => Math.round((last * (i + 1)) / points));
+}
+
+/** The value of the run's latest point at or before `step` (NaN before its first point). */
+export function valueAt(curve: readonly CurvePoint[], step: number, f: (p: CurvePoint) => number): number {
+  let lo = 0;
+  let hi = curve.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (curve[mid].step <= step) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? NaN : f(curve[found]);
+}
+
+const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Mean and 95% band over the curves at each grid step, ignoring seeds without a value there. */
+export function band(curves: readonly (readonly CurvePoint[])[], steps: readonly number[], f: (p: CurvePoint) => number): Band {
+  const out: Band = { mean: [], lo: [], hi: [] };
+  for (const step of steps) {
+    const xs = curves.map((c) => valueAt(c, step, f)).filter((x) => !Number.isNaN(x));
+    const m = mean(xs);
+    const ci = ci95(xs);
+    out.mean.push(orNull(m));
+    out.lo.push(orNull(m - ci));
+    out.hi.push(orNull(m + ci));
+  }
+  return out;
+}
+
+/** Every design's curves on one step grid. */
+export function aggregateCurves(summaries: readonly DesignSummary[], points = 240): Curves {
+  const steps = stepGrid(
+    summaries.flatMap((s) => s.runs.map((r) => r.curve)),
+    points,
+  );
+  const designs = summaries.map((s): DesignCurves => {
+    const curves = s.runs.map((r) => r.curve);
+    const termNames = Object.keys(s.runs[0]?.termReturns ?? {});
+    return {
+      name: s.name,
+      primary: band(curves, steps, (p) => p.primary),
+      success: band(curves, steps, (p) => p.success),
+      terms: Object.fromEntries(termNames.map((t) => [t, band(curves, steps, (p) => p.terms?.[t] ?? NaN).mean])),
+    };
+  });
+  return { steps, designs };
+}

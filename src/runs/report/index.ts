@@ -1,0 +1,10 @@
+export { aggregateCurves, band, stepGrid, valueAt } from "./aggregate.js";
+export type { Band, Curves, DesignCurves, Series } from "./aggregate.js";
+export { reportData } from "./data.js";
+export type { ReportData, ReportDesign, ReportReplay } from "./data.js";
+export { renderReport } from "./page.js";
+export type { ReportOptions } from "./page.js";
+export { Recorder, gridOf } from "./record.js";
+export type { Evaluation, RecordOptions, Replay, RunRecording, Visits } from "./record.js";
+export { defaultReportPath, writeReport } from "./write.js";
+export type { WriteReportOptions } from "./write.js";
