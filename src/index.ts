@@ -52,6 +52,7 @@ export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";
 export { compareDesigns, formatComparison, type Design, type DesignSummary } from "./runs/compare.js";
+export { writeReport, renderReport, defaultReportPath, type WriteReportOptions, type ReportOptions, type RecordOptions, type RunRecording } from "./runs/report/index.js";
 export { Ppo, PpoConfig } from "./agents/ppo.js";
 export { TabularQ, TabularQConfig } from "./agents/tabular-q.js";
 export { Reinforce, ReinforceConfig } from "./agents/reinforce.js";
