@@ -223,7 +223,9 @@ describe("deleting and recovering runs", () => {
     await store.finishRun(done.id);
     const isAlive = (pid: number) => pid === 222;
     expect(await store.recoverInterrupted({ host: "here", isAlive })).toEqual([dead.id]);
-    expect((await store.getRun(dead.id))?.status).toBe("interrupted");
+    const interrupted = await store.getRun(dead.id);
+    expect(interrupted?.status).toBe("interrupted");
+    expect(interrupted?.finishedAt).toBe(interrupted?.updatedAt); // it ended at its last write
     expect((await store.getRun(alive.id))?.status).toBe("running");
     expect((await store.getRun(elsewhere.id))?.status).toBe("running");
     expect((await store.getRun(done.id))?.status).toBe("finished");

@@ -152,10 +152,9 @@ export abstract class KyselyStore implements Store {
       return staleBefore !== undefined && r.updated_at < staleBefore;
     });
     if (gone.length === 0) return [];
-    const now = new Date().toISOString();
     await this.transaction(
-      // `status = running` again: a run that ended meanwhile keeps its status.
-      gone.map((r) => this.db.updateTable("runs").set({ status: "interrupted", finished_at: now }).where("id", "=", r.id).where("status", "=", "running")),
+      // It ended at its last write. `status = running` again: a run that ended meanwhile keeps its status.
+      gone.map((r) => this.db.updateTable("runs").set((eb) => ({ status: "interrupted", finished_at: eb.ref("updated_at") })).where("id", "=", r.id).where("status", "=", "running")),
     );
     return gone.map((r) => r.id);
   }
