@@ -153,6 +153,7 @@ describe("queries", () => {
     expect(await names({ order: "oldest", limit: 2 })).toEqual(["a", "b"]);
     expect(await names({ status: "running" })).toEqual(["c"]);
     expect(await names({ status: ["finished", "failed"] })).toEqual(["b", "a"]);
+    expect(await names({ status: [] })).toEqual([]);
     expect(await names({ envId: "DoorKey-8x8" })).toEqual(["c", "a"]);
     expect(await names({ comparisonId: cmp.id })).toEqual(["c", "b"]);
     expect(await names({ tag: "x" })).toEqual(["c", "a"]);

@@ -101,8 +101,10 @@ export abstract class KyselyStore implements Store {
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const statuses = filter.status === undefined ? undefined : typeof filter.status === "string" ? [filter.status] : [...filter.status];
+    if (statuses?.length === 0) return []; // `in ()` is not SQL everywhere
     let q = this.db.selectFrom("runs").selectAll();
-    if (filter.status !== undefined) q = q.where("status", "in", typeof filter.status === "string" ? [filter.status] : [...filter.status]);
+    if (statuses) q = q.where("status", "in", statuses);
     if (filter.envId !== undefined) q = q.where("env_id", "=", filter.envId);
     if (filter.comparisonId !== undefined) q = q.where("comparison_id", "=", filter.comparisonId);
     if (filter.tag !== undefined) q = q.where("id", "in", this.db.selectFrom("run_tags").select("run_id").where("tag", "=", filter.tag));
