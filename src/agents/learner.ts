@@ -29,6 +29,10 @@ export interface Learner {
    * added on top: a stochastic policy is sampled, a tabular one acts greedily.
    */
   act(obs: Float32Array): Int32Array | Float32Array;
+  /** Everything needed to continue exactly (parameters, optimizer, random streams, environments), JSON-ready. */
+  checkpoint?(): unknown;
+  /** Restores a checkpoint into a learner built with the same config and environment. */
+  restore?(state: unknown): void;
 }
 
 export function createLearner(config: LearnerConfig, env: RewardedVector, seed: number): Learner {

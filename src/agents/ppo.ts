@@ -346,6 +346,14 @@ export class Ppo {
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 
+  checkpoint(): unknown {
+    return checkpointPpo(this);
+  }
+
+  restore(state: unknown): void {
+    restorePpo(this, state as PpoCheckpoint);
+  }
+
   save(): { config: PpoConfig; params: ReturnType<typeof paramsToJson>; rng: number[]; globalStep: number; iteration: number } {
     return { config: this.config, params: paramsToJson(this.params), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
   }

@@ -12,7 +12,8 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { GridEnv } from "../envs/grid/engine.js";
-import type { RewardedVector } from "../rewards/rewarded.js";
+import { captureState, restoreState } from "../core/state.js";
+import { loadRewardedState, saveRewardedState, type RewardedVector } from "../rewards/rewarded.js";
 import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
 
 export const TabularQConfig = z
@@ -117,16 +118,40 @@ export class TabularQ {
     return Int32Array.from(this.cores, (core) => this.greedy(this.stateOf(core)));
   }
 
+  /** The Q-table, state numbering, ε schedule position, random stream and environments. */
+  checkpoint(): unknown {
+    return { learner: captureState({ q: this.q, stateIds: this.stateIds, globalStep: this.globalStep, s: this.s, a: this.a, rng: this.rng }), env: saveRewardedState(this.env), episodes: captureState(this.episodes, new WeakSet<object>([this.env])) };
+  }
+
+  restore(state: unknown): void {
+    const c = state as { learner: never; env: unknown; episodes: never };
+    const target = { q: this.q, stateIds: this.stateIds, globalStep: this.globalStep, s: this.s, a: this.a, rng: this.rng };
+    restoreState(target, c.learner);
+    this.q = target.q;
+    this.globalStep = target.globalStep;
+    this.stateIds.clear();
+    for (const [k, v] of target.stateIds) this.stateIds.set(k, v);
+    loadRewardedState(this.env, c.env);
+    restoreState(this.episodes, c.episodes, new WeakSet<object>([this.env]));
+    this.resumed = true;
+  }
+
+  private resumed = false;
+
   /** Trains for `totalSteps` environment steps. */
   train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void, stepsPerIteration = 2048): void {
     const { env, n, A } = this;
     const { alpha, gamma, algorithm } = this.config;
     const vec = env.vec;
     if (this.globalStep === 0) env.reset(this.rng.int(2 ** 31));
-    for (let i = 0; i < n; i++) {
-      this.s[i] = this.stateOf(this.cores[i]);
-      this.a[i] = this.choose(this.s[i]);
+    // A fresh start (or a second call) picks first actions; a restored learner keeps its own.
+    if (!this.resumed) {
+      for (let i = 0; i < n; i++) {
+        this.s[i] = this.stateOf(this.cores[i]);
+        this.a[i] = this.choose(this.s[i]);
+      }
     }
+    this.resumed = false;
     const actions = new Int32Array(n);
     while (this.globalStep < totalSteps) {
       actions.set(this.a);

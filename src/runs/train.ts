@@ -4,6 +4,8 @@
  * ("true") reward, whatever reward the learner was given.
  */
 import { createLearner } from "../agents/learner.js";
+import { UserError } from "../core/errors.js";
+import { captureState, restoreState } from "../core/state.js";
 import type { EpisodeRecord } from "../agents/episodes.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
@@ -25,6 +27,15 @@ export interface RunHooks {
   onProgress?(progress: RunProgress): void;
   /** Polled each iteration; true stops the run (it is then marked interrupted). */
   shouldStop?(): boolean;
+}
+
+/** Checkpointing of a run: where to resume from, and how often to save. */
+export interface CheckpointOptions {
+  /** A state saved by an earlier `onCheckpoint`: training continues from there exactly. */
+  resume?: unknown;
+  /** Save every this many environment steps (and when the run stops early). */
+  every?: number;
+  onCheckpoint?(step: number, state: unknown): void;
 }
 
 export interface CurvePoint {
@@ -61,7 +72,7 @@ export interface RunSummary {
  * path). With `record`, a gridworld run also counts visited cells and
  * evaluates the final policy for a report.
  */
-export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions): RunSummary {
+export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions, checkpoints: CheckpointOptions = {}): RunSummary {
   const name = config.name ?? config.env.id;
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs });
   const learner = createLearner(config.learner, env, seed);
@@ -73,6 +84,25 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   let stepsToThreshold: number | null = null;
   let interrupted = false;
   const t0 = performance.now();
+  // The run's own bookkeeping travels with the learner's checkpoint, so a resumed run's summary is the uninterrupted one's.
+  const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold });
+  if (checkpoints.resume !== undefined) {
+    if (!learner.restore) throw new UserError("resume", `the ${config.learner.algo} learner cannot resume from a checkpoint yet`);
+    const saved = checkpoints.resume as { learner: unknown; run: never };
+    learner.restore(saved.learner);
+    const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null };
+    restoreState(run, saved.run);
+    recent.push(...run.recent);
+    curve.push(...run.curve);
+    episodes = run.episodes;
+    stepsToThreshold = run.stepsToThreshold;
+  }
+  let nextCheckpoint = checkpoints.every ? (Math.floor(learner.globalStep / checkpoints.every) + 1) * checkpoints.every : Infinity;
+  const saveCheckpoint = () => {
+    if (!checkpoints.onCheckpoint || !learner.checkpoint) return;
+    // captureState keeps NaN (a success rate without episodes) through JSON.
+    checkpoints.onCheckpoint(learner.globalStep, { learner: learner.checkpoint(), run: captureState(bookkeeping()) });
+  };
   const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
   const termMeans = () => Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])]));
   learner.train(config.steps, (metrics, finished) => {
@@ -87,7 +117,12 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     hooks.onProgress?.({ step, total: config.steps, primary: point.primary, success: point.success, stepsPerSecond: step / ((performance.now() - t0) / 1000) });
     if (hooks.shouldStop?.()) {
       interrupted = true;
+      saveCheckpoint();
       return false;
+    }
+    if (step >= nextCheckpoint) {
+      saveCheckpoint();
+      nextCheckpoint += checkpoints.every!;
     }
   });
   const seconds = (performance.now() - t0) / 1000;

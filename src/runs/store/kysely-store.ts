@@ -93,6 +93,15 @@ export abstract class KyselyStore implements Store {
     return toRun(row, tags);
   }
 
+  async reopenRun(id: string): Promise<void> {
+    await this.transaction([
+      this.db
+        .updateTable("runs")
+        .set({ status: "running", finished_at: null, error: null, pid: process.pid, host: hostname(), updated_at: new Date().toISOString() })
+        .where("id", "=", id),
+    ]);
+  }
+
   async getRun(id: string): Promise<RunRecord | undefined> {
     const [row] = await this.query(this.db.selectFrom("runs").selectAll().where("id", "=", id));
     if (!row) return undefined;

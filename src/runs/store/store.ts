@@ -50,6 +50,8 @@ export interface Store {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   /** Ends a run: sets its status and finish time (and the error of a failed run). */
   finishRun(id: string, status?: EndStatus, error?: string): Promise<void>;
+  /** Marks an ended run as running again, in this process (to resume it). */
+  reopenRun(id: string): Promise<void>;
   /** Deletes a run and every row of it, in one transaction; false if there was no such run. */
   deleteRun(id: string): Promise<boolean>;
   /**
