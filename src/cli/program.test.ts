@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { main } from "./program.js";
 import { runCli } from "../test-utils/cli.js";
@@ -88,7 +88,9 @@ describe("rewardlab CLI", () => {
 
   test("demo trains PPO under the three DoorKey designs, prints the comparison and writes the report", async () => {
     const report = join(mkdtempSync(join(tmpdir(), "rewardlab-demo-")), "demo.html");
-    const r = await run("demo", "--steps", "2048", "--seeds", "1", "--workers", "1", "--report", report);
+    const db = join(dirname(report), "runs.db");
+    const r = await run("demo", "--steps", "2048", "--seeds", "1", "--workers", "1", "--report", report, "--db", db);
+    expect(r.err).toMatch(new RegExp(`Stored in ${db.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: comparison \\S+, runs \\S+, \\S+, \\S+`));
     expect(r.code).toBe(0);
     for (const design of ["sparse", "naive", "potential"]) expect(r.out).toMatch(new RegExp(`^${design} +`, "m"));
     expect(r.out).toContain("primary return");

@@ -14,6 +14,9 @@ import "../intrinsic/index.js";
 const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
 const NO_REPORT_HELP = "do not write an HTML report";
 
+const DB_HELP = "record runs, metrics, episodes and checkpoints in this run store";
+const NO_DB_HELP = "do not record the runs";
+
 function build(): Command {
   const program = new Command("rewardlab")
     .description("A lab for reward engineering: specify, explore, learn, audit and compare rewards.")
@@ -30,16 +33,21 @@ function build(): Command {
     .option("--workers <n>", "trainings in parallel (worker threads)", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--no-db", NO_DB_HELP)
     .action(async (opts) => (await import("./commands/demo.js")).demo(opts));
 
   program
-    .command("train <config>")
-    .description("train a run config (YAML/JSON): one run per seed, with progress and a summary")
+    .command("train [config]")
+    .description("train a run config (YAML/JSON): one run per seed, with progress and a summary; Ctrl-C stops at a checkpoint")
     .option("--seeds <n>", "override: seeds 0 … n−1")
     .option("--steps <n>", "override: environment steps per run")
     .option("--workers <n>", "trainings in parallel", "2")
+    .option("--resume <runId>", "continue an interrupted run from its latest checkpoint")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--no-db", NO_DB_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).train(config, opts));
 
   program
@@ -51,6 +59,8 @@ function build(): Command {
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--no-db", NO_DB_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
   const runs = program.command("runs").description("list, inspect and delete the runs recorded in a run store");

@@ -19,7 +19,7 @@ function fixture(): string {
 test("train writes the report to --report PATH and prints its path after the summary", async () => {
   const dir = fixture();
   const out = join(dir, "out", "run.html");
-  const r = await runCli("train", join(dir, "tiny.yaml"), "--workers", "1", "--report", out);
+  const r = await runCli("train", join(dir, "tiny.yaml"), "--workers", "1", "--report", out, "--db", join(dir, "runs.db"));
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/^tiny +/m);
   expect(r.out.trim().split("\n").at(-1)).toBe(`Report: ${out}`);
@@ -47,3 +47,21 @@ test("--no-report writes no report and prints no path", async () => {
   expect(r.out).not.toContain("Report:");
   expect(existsSync(join(dir, "reports"))).toBe(false);
 });
+
+test("train --resume continues an interrupted stored run to the end", async () => {
+  const dir = fixture();
+  const db = join(dir, "runs.db");
+  const { RunConfig } = await import("../runs/config.js");
+  const { runPersisted } = await import("../runs/persist.js");
+  const config = RunConfig.parse({ name: "tiny", env: { id: "CartPole-v1" }, numEnvs: 2, steps: 64 * 2 * 6, learner: { algo: "ppo", numSteps: 64 } });
+  let k = 0;
+  const stopped = await runPersisted(config, 0, { dbPath: db, checkpointEvery: 1e9 }, { shouldStop: () => ++k === 2 });
+  const r = await runCli("train", "--resume", stopped.runId.slice(0, 17), "--db", db, "--no-report");
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^tiny +/m);
+  const list = await runCli("runs", "show", stopped.runId, "--db", db, "--json");
+  expect(JSON.parse(list.out).run.status).toBe("finished");
+  const again = await runCli("train", "--resume", stopped.runId, "--db", db);
+  expect(again.code).toBe(2);
+  expect(again.err).toBe(`error: --resume: run ${stopped.runId} has already finished\n`);
+}, 60_000);

@@ -10,7 +10,9 @@ import { Piscina } from "piscina";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 import { ci95, mean } from "./stats.js";
+import { runPersisted } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
+import type { RunTask } from "./worker.js";
 
 export interface Design {
   name: string;
@@ -35,6 +37,10 @@ export interface CompareOptions {
   onRunDone?(summary: RunSummary, design: string): void;
   /** Record visited cells and evaluation replays of gridworld runs, for a report. */
   record?: RecordOptions;
+  /** Record every run in the run store at this path (with checkpoints), under a comparison; `resumeId` continues a stored run (one job). */
+  persist?: { dbPath: string; comparisonId?: string | null; checkpointEvery?: number; resumeId?: string };
+  /** A shared flag: when its first int is set, every run stops at its next iteration (and is checkpointed). */
+  stop?: SharedArrayBuffer;
 }
 
 /** The compiled worker sits next to this file (dist/); from sources, runs stay in-process. */
@@ -46,8 +52,12 @@ function workerFile(): string | undefined {
 export async function compareDesigns(base: RunConfig, designs: readonly Design[], options: CompareOptions = {}): Promise<DesignSummary[]> {
   const jobs = designs.flatMap((d) => base.seeds.map((seed) => ({ design: d, seed, config: { ...base, name: d.name, reward: d.reward } as RunConfig })));
   const workers = Math.min(options.workers ?? 1, jobs.length);
-  const file = workers > 1 ? workerFile() : undefined;
+  // From dist/ every training runs in a worker thread, even one at a time: the
+  // main thread stays free to show progress and to hear Ctrl-C.
+  const file = workerFile();
   const results: RunSummary[] = new Array(jobs.length);
+  const stopFlag = options.stop ? new Int32Array(options.stop) : undefined;
+  const shouldStop = stopFlag ? () => Atomics.load(stopFlag, 0) !== 0 : undefined;
   if (file) {
     const pool = new Piscina({ filename: file, maxThreads: workers, minThreads: workers, idleTimeout: 1000 });
     try {
@@ -55,7 +65,8 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
         jobs.map(async (job, k) => {
           const { port1, port2 } = new MessageChannel();
           port1.on("message", (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p));
-          results[k] = await pool.run({ config: job.config, seed: job.seed, port: port2, record: options.record }, { transferList: [port2] });
+          const task: Omit<RunTask, "port"> = { config: job.config, seed: job.seed, record: options.record, persist: options.persist, stop: options.stop };
+          results[k] = await pool.run({ ...task, port: port2 }, { transferList: [port2] });
           port1.close();
           options.onRunDone?.(results[k], job.design.name);
         }),
@@ -64,10 +75,11 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
       await pool.destroy();
     }
   } else {
-    jobs.forEach((job, k) => {
-      results[k] = runTraining(job.config, job.seed, { onProgress: (p) => options.onProgress?.(k, job.design.name, job.seed, p) }, options.record);
+    for (const [k, job] of jobs.entries()) {
+      const hooks = { onProgress: (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p), shouldStop };
+      results[k] = options.persist ? await runPersisted(job.config, job.seed, options.persist, hooks, options.record) : runTraining(job.config, job.seed, hooks, options.record);
       options.onRunDone?.(results[k], job.design.name);
-    });
+    }
   }
   return designs.map((d) => summarize(d.name, results.filter((_, k) => jobs[k].design === d)));
 }

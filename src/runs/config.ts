@@ -43,16 +43,16 @@ export const RunConfig = z
 export type RunConfig = z.output<typeof RunConfig>;
 
 /** Loads a run config file; a reward given as a path is read relative to the config's folder. */
-export function loadRunConfig(file: string): RunConfig & { rewardSource: string } {
+export function loadRunConfig(file: string): RunConfig {
   const config = parseConfig(RunConfig, readConfigFile(file), "");
   return resolveReward(config, dirname(resolve(file)));
 }
 
-/** Reads a reward spec given as a path, so the config holds the spec itself. */
-export function resolveReward(config: RunConfig, baseDir = process.cwd()): RunConfig & { rewardSource: string } {
-  if (typeof config.reward !== "string") return { ...config, rewardSource: "inline" };
+/** Reads a reward spec given as a path, so the config holds the spec itself (and a stored run is self-contained). */
+export function resolveReward(config: RunConfig, baseDir = process.cwd()): RunConfig {
+  if (typeof config.reward !== "string") return config;
   const path = resolve(baseDir, config.reward);
-  return { ...config, reward: readConfigFile(path) as RunConfig["reward"], rewardSource: path };
+  return { ...config, reward: readConfigFile(path) as RunConfig["reward"] };
 }
 
 /** The configs whose JSON Schema `rewardlab schema NAME` prints. */

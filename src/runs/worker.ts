@@ -5,18 +5,26 @@
 import type { MessagePort } from "node:worker_threads";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
-import { runTraining, type RunSummary } from "./train.js";
+// Workers register the exploration bonuses for themselves.
+import "../intrinsic/index.js";
+import { runPersisted, type PersistOptions } from "./persist.js";
+import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 
 export interface RunTask {
   config: RunConfig;
   seed: number;
   port: MessagePort;
   record?: RecordOptions;
+  persist?: PersistOptions;
+  /** Shared stop flag (Ctrl-C in the main thread sets it). */
+  stop?: SharedArrayBuffer;
 }
 
-export default function runTask({ config, seed, port, record }: RunTask): RunSummary {
+export default async function runTask({ config, seed, port, record, persist, stop }: RunTask): Promise<RunSummary> {
+  const flag = stop ? new Int32Array(stop) : undefined;
+  const hooks = { onProgress: (p: RunProgress) => port.postMessage(p), shouldStop: flag ? () => Atomics.load(flag, 0) !== 0 : undefined };
   try {
-    return runTraining(config, seed, { onProgress: (p) => port.postMessage(p) }, record);
+    return persist ? await runPersisted(config, seed, persist, hooks, record) : runTraining(config, seed, hooks, record);
   } finally {
     port.close();
   }

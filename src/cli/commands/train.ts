@@ -9,7 +9,9 @@ import cliProgress from "cli-progress";
 import { UserError } from "../../core/errors.js";
 import { readConfigFile } from "../../core/config.js";
 import { compareDesigns, formatComparison, type Design, type DesignSummary } from "../../runs/compare.js";
-import { loadRunConfig, type RunConfig } from "../../runs/config.js";
+import { parseConfig } from "../../core/config.js";
+import { loadRunConfig, RunConfig } from "../../runs/config.js";
+import { DEFAULT_STORE_PATH, findRun, openStore } from "../../runs/store/index.js";
 import type { RunProgress } from "../../runs/train.js";
 import { intOption } from "../args.js";
 import { recordFor, saveReport, type ReportFlag } from "../report.js";
@@ -18,6 +20,9 @@ export interface TrainOptions extends ReportFlag {
   seeds?: string;
   steps?: string;
   workers?: string;
+  /** The run store's path, or false (`--no-db`) not to record. */
+  db?: string | false;
+  resume?: string;
 }
 
 function applyOverrides(config: RunConfig, opts: TrainOptions): RunConfig {
@@ -27,7 +32,9 @@ function applyOverrides(config: RunConfig, opts: TrainOptions): RunConfig {
   return out;
 }
 
-export async function train(file: string, opts: TrainOptions): Promise<void> {
+export async function train(file: string | undefined, opts: TrainOptions): Promise<void> {
+  if (opts.resume) return resume(opts.resume, opts);
+  if (!file) throw new UserError("config", "expected a run config file (or --resume RUN_ID)");
   const config = applyOverrides(loadRunConfig(file), opts);
   const name = config.name ?? basename(file, extname(file));
   const [summary] = await runComparison({ ...config, name }, [{ name, reward: config.reward }], opts);
@@ -46,9 +53,39 @@ export async function compare(file: string, opts: TrainOptions & { rewards?: str
   saveReport(summaries, opts, `${name}-compare`, { title: `Reward design comparison: ${name}`, config, rewards });
 }
 
-/** Runs the designs with a progress bar per run (on a terminal) or a line per finished run. */
-export async function runComparison(config: RunConfig, designs: Design[], opts: { workers?: string } & ReportFlag): Promise<DesignSummary[]> {
+/** `train --resume RUN_ID`: continues a stored run from its latest checkpoint. */
+async function resume(id: string, opts: TrainOptions): Promise<void> {
+  if (opts.db === false) throw new UserError("--resume", "resuming needs the run store; drop --no-db");
+  const dbPath = opts.db ?? DEFAULT_STORE_PATH;
+  const store = await openStore(dbPath, { create: false });
+  const run = await findRun(store, id, "--resume");
+  await store.close();
+  if (run.status === "finished") throw new UserError("--resume", `run ${run.id} has already finished`);
+  if (run.status === "running") throw new UserError("--resume", `run ${run.id} is still running (in process ${run.pid} on ${run.host})`);
+  const config = parseConfig(RunConfig, run.config, "run.config");
+  const [summary] = await runComparison({ ...config, seeds: [run.seed] }, [{ name: run.name, reward: config.reward }], { ...opts, workers: "1" }, { resumeId: run.id });
+  console.log(formatComparison([summary], config.successThreshold));
+  saveReport([summary], opts, run.name, { title: `Training run: ${run.name} (resumed)`, config, rewards: { [run.name]: config.reward } });
+}
+
+/** Runs the designs with a progress bar per run (on a terminal) or a line per finished run; Ctrl-C stops them at a checkpoint. */
+export async function runComparison(config: RunConfig, designs: Design[], opts: TrainOptions, extra: { resumeId?: string } = {}): Promise<DesignSummary[]> {
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
+  const dbPath = opts.db === false ? undefined : (opts.db ?? DEFAULT_STORE_PATH);
+  let comparisonId: string | null = null;
+  if (dbPath && !extra.resumeId && designs.length * config.seeds.length > 1) {
+    const store = await openStore(dbPath);
+    comparisonId = (await store.createComparison({ name: config.name ?? designs.map((d) => d.name).join(" vs "), config: { config, designs } })).id;
+    await store.close();
+  }
+  // Ctrl-C: every run stops at its next iteration, saves a checkpoint and is marked interrupted.
+  const stop = new SharedArrayBuffer(4);
+  const onSigint = () => {
+    if (Atomics.load(new Int32Array(stop), 0) !== 0) process.exit(130);
+    Atomics.store(new Int32Array(stop), 0, 1);
+    process.stderr.write("\nStopping: saving checkpoints at the next iteration (Ctrl-C again to quit now)…\n");
+  };
+  process.on("SIGINT", onSigint);
   const tty = !!process.stderr.isTTY;
   const multi = tty
     ? new cliProgress.MultiBar(
@@ -65,8 +102,10 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
   const bars = new Map<number, cliProgress.SingleBar>();
   const fmt = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(2));
   try {
-    return await compareDesigns(config, designs, {
+    const summaries = await compareDesigns(config, designs, {
       workers,
+      stop,
+      persist: dbPath ? { dbPath, comparisonId, resumeId: extra.resumeId } : undefined,
       record: recordFor(opts),
       onProgress: (job: number, design: string, seed: number, p: RunProgress) => {
         if (!multi) return;
@@ -75,10 +114,19 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
         bar.update(Math.min(p.step, p.total), { sps: Math.round(p.stepsPerSecond), primary: fmt(p.primary), success: fmt(p.success) });
       },
       onRunDone: (s, design) => {
-        if (!tty) console.error(`${design} seed ${s.seed}: ${s.steps} steps in ${s.seconds.toFixed(1)} s, primary return ${fmt(s.finalPrimary)}, success ${fmt(s.finalSuccess)}`);
+        if (!tty) process.stderr.write(`${design} seed ${s.seed}: ${s.steps} steps in ${s.seconds.toFixed(1)} s, primary return ${fmt(s.finalPrimary)}, success ${fmt(s.finalSuccess)}\n`);
       },
     });
+    multi?.stop();
+    if (dbPath) {
+      const runs = summaries.flatMap((d) => d.runs.map((r) => ({ id: (r as { runId?: string }).runId, interrupted: r.interrupted })));
+      const where = comparisonId ? `comparison ${comparisonId}, runs ${runs.map((r) => r.id).join(", ")}` : `run ${runs[0]?.id}`;
+      process.stderr.write(`Stored in ${dbPath}: ${where}\n`);
+      for (const r of runs.filter((r) => r.interrupted)) process.stderr.write(`Interrupted: resume with \`rewardlab train --resume ${r.id}${dbPath === DEFAULT_STORE_PATH ? "" : ` --db ${dbPath}`}\`\n`);
+    }
+    return summaries;
   } finally {
     multi?.stop();
+    process.off("SIGINT", onSigint);
   }
 }
