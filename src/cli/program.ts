@@ -63,6 +63,13 @@ function build(): Command {
     .option("--no-db", NO_DB_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
+  program
+    .command("report <id>")
+    .description("a summary table and an HTML report of a stored run or comparison (learning curves, term returns)")
+    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--report <path>", REPORT_HELP)
+    .action(async (id, opts) => (await import("./commands/report.js")).report(id, opts));
+
   const runs = program.command("runs").description("list, inspect and delete the runs recorded in a run store");
   runs
     .command("list")

@@ -65,3 +65,23 @@ test("train --resume continues an interrupted stored run to the end", async () =
   expect(again.code).toBe(2);
   expect(again.err).toBe(`error: --resume: run ${stopped.runId} has already finished\n`);
 }, 60_000);
+
+test("report ID rebuilds the table and the page of a stored comparison", async () => {
+  const dir = fixture();
+  process.chdir(dir);
+  const db = join(dir, "runs.db");
+  const r = await runCli("compare", "tiny.yaml", "--rewards", "plain.yaml,stepped.yaml", "--workers", "1", "--no-report", "--db", db);
+  const comparison = /comparison (\S+),/.exec(r.err)![1];
+  const out = join(dir, "again.html");
+  const again = await runCli("report", comparison, "--db", db, "--report", out);
+  expect(again.code).toBe(0);
+  // The same designs, in the same order, with the same final numbers as at the end of training.
+  const rows = (text: string) => text.split("\n").filter((l) => /^(plain|stepped) /.test(l));
+  expect(rows(again.out)).toEqual(rows(r.out));
+  const html = readFileSync(out, "utf8");
+  expect(html).toContain("Reward design comparison");
+  for (const name of ["plain", "stepped"]) expect(html).toContain(name);
+  const missing = await runCli("report", "nosuch", "--db", db);
+  expect(missing.code).toBe(2);
+  expect(missing.err).toMatch(/^error: id: /);
+}, 60_000);
