@@ -60,3 +60,13 @@ test("a saved learner loads into a new one and acts the same", () => {
   const obs = Float32Array.of(0.01, 0.2, -0.03, -0.1, 0.05, -0.4, 0.02, 0.3);
   expect(Array.from(other.policyActions(obs))).toEqual(Array.from(ppo.policyActions(obs)));
 });
+
+test("PPO with continuous actions (diagonal Gaussian) trains on Pendulum and keeps actions within bounds", () => {
+  const rv = new RewardedVector(makeVector("Pendulum-v1", 4), { terms: [{ kind: "task" }] });
+  const ppo = new Ppo(rv, { numSteps: 64, entCoef: 0 }, 5);
+  const losses: number[] = [];
+  ppo.train(64 * 4 * 6, (m) => void losses.push(m["losses/value_loss"], m["losses/policy_loss"], m["losses/approx_kl"]));
+  expect(losses.every(Number.isFinite)).toBe(true);
+  const actions = ppo.policyActions(Float32Array.of(1, 0, 0.5, 0, 1, -3, -1, 0, 2, 0.5, 0.5, 8), false);
+  expect(Array.from(actions).every((a) => a >= -2 && a <= 2)).toBe(true);
+});

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { joinPath, showValue, UserError } from "./errors.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, editDistance } from "./suggest.js";
 
 /** Validates `data` against `schema`; throws a one-line `UserError` on the first problem. */
 export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, rootPath = ""): z.output<S> {
@@ -54,8 +54,16 @@ function issueToError(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], ro
   return new UserError(path, describeIssue(schema, issue) + more);
 }
 
-/** Prefers the deepest issue: it is the most specific. */
+/**
+ * Prefers a misspelt key over the "missing" field it was meant to be
+ * (`envv` for `env`), then the deepest issue: it is the most specific.
+ */
 function pickIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const missing = issues.filter((m) => m.code === "invalid_type" && m.input === undefined && m.path.length === issue.path.length + 1);
+    if (missing.some((m) => issue.keys.some((k) => editDistance(k, String(m.path[m.path.length - 1])) <= 2))) return issue;
+  }
   let best = issues[0];
   for (const issue of issues) if (issue.path.length > best.path.length) best = issue;
   return best;
@@ -88,9 +96,17 @@ function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue): string {
 /** The sub-schema at a data path, looking through optional/default/nullable wrappers. */
 export function schemaAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType | undefined {
   let s: z.ZodType | undefined = unwrap(schema);
-  for (const key of path) {
+  for (const [depth, key] of path.entries()) {
     if (!s) return undefined;
     const def = s._zod.def as unknown as Record<string, unknown>;
+    if (def.type === "union") {
+      // The first member that has the rest of the path (discriminated unions: the member with that field).
+      for (const option of def.options as z.ZodType[]) {
+        const found = schemaAt(option, path.slice(depth));
+        if (found) return found;
+      }
+      return undefined;
+    }
     switch (def.type) {
       case "object":
         s = (def.shape as Record<string, z.ZodType>)[key as string];
@@ -128,7 +144,8 @@ function unwrap(s: z.ZodType): z.ZodType {
 }
 
 function objectKeys(s: z.ZodType): string[] {
-  const def = s._zod.def as unknown as Record<string, unknown>;
+  const def = unwrap(s)._zod.def as unknown as Record<string, unknown>;
+  if (def.type === "union") return [...new Set((def.options as z.ZodType[]).flatMap(objectKeys))];
   return def.type === "object" ? Object.keys(def.shape as object) : [];
 }
 
