@@ -46,7 +46,7 @@ export {
   type RewardBatch,
   type Transition,
 } from "./rewards/index.js";
-export { tabularReward, valueIteration, optimalActions } from "./rewards/tabular.js";
+export { tabularReward, valueIteration, optimalActions, policyEvaluation } from "./rewards/tabular.js";
 export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./intrinsic/index.js";
 
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";

@@ -4,7 +4,7 @@ import { make } from "../envs/registry.js";
 import { tabulate } from "../envs/tabular.js";
 import { compileReward } from "./program.js";
 import { envInfoOf } from "./rewarded.js";
-import { optimalActions, tabularReward, valueIteration } from "./tabular.js";
+import { optimalActions, policyEvaluation, tabularReward, valueIteration } from "./tabular.js";
 
 const gamma = 0.9;
 
@@ -99,4 +99,24 @@ test("a dynamic potential reuses Φ(s) as computed when s was reached (Devlin & 
     phiS = phiS1;
   }
   expect(() => compileReward({ terms: [{ kind: "task" }, { kind: "potential", phi }] }, info)).toThrow(/needs dynamic: true/);
+});
+
+test("policy evaluation of the greedy optimal policy gives V*, and of the uniform policy less", () => {
+  const env = make("DoorKey-5x5");
+  env.reset(2);
+  const core = env.core as GridEnv;
+  const model = tabulate(core);
+  const R = tabularReward(core, model, compileReward({ terms: [{ kind: "task" }] }, envInfoOf(core)));
+  const V = valueIteration(model, R, gamma);
+  const best = optimalActions(model, R, V, gamma);
+  const A = model.numActions;
+  const greedy = new Float64Array(model.numStates * A);
+  // The lowest optimal action of each state.
+  for (let s = 0; s < model.numStates; s++) greedy[s * A + 31 - Math.clz32(best[s] & -best[s])] = 1;
+  const Vg = policyEvaluation(model, R, greedy, gamma);
+  for (let s = 0; s < model.numStates; s++) expect(Vg[s]).toBeCloseTo(V[s], 8);
+  const uniform = new Float64Array(model.numStates * A).fill(1 / A);
+  const Vu = policyEvaluation(model, R, uniform, gamma);
+  expect(Vu[0]).toBeLessThan(V[0]);
+  expect(Vu[0]).toBeGreaterThan(0);
 });

@@ -99,3 +99,27 @@ export function optimalActions(model: TabularModel, reward: ArrayLike<number>, V
   }
   return out;
 }
+
+/**
+ * Iterative policy evaluation: V^π(s) = Σ_a π(a|s)·(R(s,a) + γ·V^π(s′)·(1 − terminal)),
+ * with `policy[s·A + a]` = π(a|s).
+ */
+export function policyEvaluation(model: TabularModel, reward: ArrayLike<number>, policy: ArrayLike<number>, gamma: number, tolerance = 1e-10): Float64Array {
+  const { numStates: S, numActions: A } = model;
+  const V = new Float64Array(S);
+  for (let sweep = 0; sweep < 100_000; sweep++) {
+    let delta = 0;
+    for (let s = 0; s < S; s++) {
+      let v = 0;
+      for (let a = 0; a < A; a++) {
+        const i = s * A + a;
+        if (policy[i] === 0) continue;
+        v += policy[i] * (reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]));
+      }
+      delta = Math.max(delta, Math.abs(v - V[s]));
+      V[s] = v;
+    }
+    if (delta < tolerance) return V;
+  }
+  return V;
+}
