@@ -11,7 +11,11 @@
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
+import type { EnvCore } from "../envs/core.js";
 import { GridEnv } from "../envs/grid/engine.js";
+import { counterfactualBuffers, type Counterfactuals } from "../rewards/machines/crm.js";
+import { MachineProduct } from "../rewards/machines/product.js";
+import { CounterfactualReward } from "./crm.js";
 import { captureState, restoreState } from "../core/state.js";
 import { loadRewardedState, saveRewardedState, type RewardedVector } from "../rewards/rewarded.js";
 import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
@@ -25,6 +29,7 @@ export const TabularQConfig = z
     epsilonEnd: z.number().min(0).max(1).default(0.05),
     epsilonDecaySteps: z.number().int().positive().default(50_000).describe("environment steps of the linear ε decay"),
     initialQ: z.number().default(0),
+    crm: z.boolean().default(true).describe("with a reward machine: learn from counterfactual experiences for every machine state (Q-learning only)"),
   })
   .strict();
 export type TabularQConfig = z.output<typeof TabularQConfig>;
@@ -39,7 +44,14 @@ export class TabularQ {
   globalStep = 0;
   private readonly A: number;
   private readonly n: number;
-  private readonly cores: GridEnv[];
+  private readonly cores: EnvCore[];
+  /** With a reward machine: the product cores, the counterfactual reward and its buffers. */
+  private readonly products: MachineProduct[] | undefined;
+  private readonly counterfactual: CounterfactualReward | undefined;
+  private readonly cf: Counterfactuals | undefined;
+  /** The inner (gridworld) state key of each environment before its step, for counterfactuals. */
+  private readonly innerKeyBefore: string[] = [];
+  private readonly innerKeyFinal: string[] = [];
   private readonly s: Int32Array;
   private readonly a: Int32Array;
   private readonly finalState: Int32Array;
@@ -52,22 +64,42 @@ export class TabularQ {
     this.config = TabularQConfig.parse(config);
     this.rng = new Rng(seed);
     const vec = env.vec;
-    if (vec.actionSpace.kind !== "discrete" || !vec.cores.every((c) => c instanceof GridEnv)) {
+    const gridOf = (c: EnvCore): GridEnv | undefined => (c instanceof GridEnv ? c : c instanceof MachineProduct && c.inner instanceof GridEnv ? c.inner : undefined);
+    if (vec.actionSpace.kind !== "discrete" || !vec.cores.every((c) => gridOf(c))) {
       throw new UserError("learner", `tabular learners need an environment with enumerable states (a gridworld); ${vec.id} is not one`);
     }
-    this.cores = vec.cores as GridEnv[];
+    this.cores = vec.cores as EnvCore[];
+    this.products = vec.cores.every((c) => c instanceof MachineProduct) ? (vec.cores as MachineProduct[]) : undefined;
+    if (this.products && this.config.crm) {
+      if (this.config.algorithm !== "q-learning") throw new UserError("learner.crm", "counterfactual experiences are off-policy: use algo q-learning, or crm: false");
+      this.counterfactual = new CounterfactualReward(env);
+      this.cf = counterfactualBuffers(this.products[0].machine.states.length);
+    }
     this.A = vec.actionSpace.n;
     this.n = vec.n;
     this.s = new Int32Array(this.n);
     this.a = new Int32Array(this.n);
     this.finalState = new Int32Array(this.n);
     this.episodes = new EpisodeLog(env);
-    vec.onEpisodeEnd = (i, core) => (this.finalState[i] = this.stateOf(core as GridEnv));
+    vec.onEpisodeEnd = (i, core) => {
+      this.finalState[i] = this.stateOf(core);
+      if (this.products) this.innerKeyFinal[i] = (core as MachineProduct).inner instanceof GridEnv ? ((core as MachineProduct).inner as GridEnv).stateKey() : "";
+    };
+  }
+
+  /** The key of a core's current state: the gridworld's, with the machine state for a product. */
+  keyOf(core: EnvCore): string {
+    if (core instanceof MachineProduct) return `${(core.inner as GridEnv).stateKey()}|${core.state}`;
+    return (core as GridEnv).stateKey();
   }
 
   /** The number of the core's current state, adding it (and its Q row) if new. */
-  stateOf(core: GridEnv): number {
-    const key = core.stateKey();
+  stateOf(core: EnvCore): number {
+    return this.idOf(this.keyOf(core));
+  }
+
+  /** The number of a state key, adding it (and its Q row) if new. */
+  idOf(key: string): number {
     let id = this.stateIds.get(key);
     if (id === undefined) {
       id = this.stateIds.size;
@@ -101,6 +133,33 @@ export class TabularQ {
       } else if (v === best && this.rng.int(++count) === 0) choice = a;
     }
     return choice;
+  }
+
+  /** Q-learning updates from every other machine state u for the step just taken (CRM). */
+  private learnCounterfactuals(): void {
+    const { A, n } = this;
+    const { alpha, gamma } = this.config;
+    const vec = this.env.vec;
+    const cf = this.cf!;
+    for (let i = 0; i < n; i++) {
+      const product = this.products![i];
+      product.counterfactuals(cf);
+      const ended = vec.terminated[i] || vec.truncated[i];
+      const innerNext = ended ? this.innerKeyFinal[i] : (product.inner as GridEnv).stateKey();
+      const actual = product.machine.states.length;
+      for (let u = 0; u < actual; u++) {
+        if (product.machine.terminal[u]) continue;
+        const uNext = cf.next[u];
+        const terminal = cf.terminal[u] === 1;
+        const r = this.counterfactual!.reward(i, product, u, uNext, cf.reward[u], terminal);
+        const s = this.idOf(`${this.innerKeyBefore[i]}|${u}`);
+        const next = this.idOf(`${innerNext}|${uNext}`);
+        const k = s * A + this.a[i];
+        // The real transition (u = the actual state) is learned by the loop below; skip it here.
+        if (s === this.s[i]) continue;
+        this.q[k] += alpha * (r + (terminal ? 0 : gamma * this.maxQ(next)) - this.q[k]);
+      }
+    }
   }
 
   private maxQ(s: number): number {
@@ -155,7 +214,9 @@ export class TabularQ {
     const actions = new Int32Array(n);
     while (this.globalStep < totalSteps) {
       actions.set(this.a);
+      if (this.counterfactual) for (let i = 0; i < n; i++) this.innerKeyBefore[i] = (this.products![i].inner as GridEnv).stateKey();
       env.step(actions);
+      if (this.counterfactual) this.learnCounterfactuals();
       this.globalStep += n;
       for (let i = 0; i < n; i++) {
         const ended = vec.terminated[i] || vec.truncated[i];
