@@ -5,6 +5,8 @@
  * JSON-ready values.
  */
 
+import type { EpisodeRecord } from "../../agents/episodes.js";
+
 export const RUN_STATUSES = ["running", "finished", "failed", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** The statuses a run can end in. */
@@ -93,25 +95,8 @@ export interface MetricPoint {
   value: number;
 }
 
-/**
- * A finished episode; the same shape as the learners' `EpisodeRecord`, so
- * those can be logged as they are.
- */
-export interface EpisodeRow {
-  /** Global environment step at which the episode ended. */
-  step: number;
-  /** Index of the environment in the vector. */
-  env: number;
-  length: number;
-  /** Σ of the reward learned from. */
-  return: number;
-  /** Σ of the primary terms: the true return. */
-  primary: number;
-  /** 1, 0, or NaN for tasks without a notion of success. */
-  success: number;
-  /** Σ of each term's contribution, by term name. */
-  terms: Record<string, number>;
-}
+/** A finished episode: exactly what the learners record (`EpisodeRecord`), logged as it is. */
+export type EpisodeRow = EpisodeRecord;
 
 export interface EpisodeQuery {
   /** Steps in [fromStep, toStep]. */
