@@ -22,11 +22,13 @@ test("a stored run stopped midway resumes from its checkpoint and ends as the un
 
   const db = join(mkdtempSync(join(tmpdir(), "rewardlab-persist-")), "runs.db");
   let iterations = 0;
-  const stopped = await runPersisted(config, 3, { dbPath: db, checkpointEvery: 10_000 }, { shouldStop: () => ++iterations === 3 });
+  const stopped = await runPersisted(config, 3, { dbPath: db, checkpointEvery: 128 }, { shouldStop: () => ++iterations === 3 });
   expect(stopped.interrupted).toBe(true);
   let store = await openStore(db);
   expect((await store.getRun(stopped.runId))?.status).toBe("interrupted");
   expect((await store.latestCheckpoint(stopped.runId))?.step).toBe(3 * 128);
+  // Only the latest checkpoint is kept.
+  expect((await store.listCheckpoints(stopped.runId)).length).toBe(1);
   await store.close();
 
   const resumed = await runPersisted(config, 3, { dbPath: db, resumeId: stopped.runId });

@@ -69,8 +69,11 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
         every: persist.checkpointEvery ?? Math.max(1, Math.floor(config.steps / 10)),
         onCheckpoint: (step, state) => {
           void w.flush();
-          // SQLite writes synchronously inside the call; the promise only reports errors.
-          void store.saveCheckpoint(w.runId, { step, state }).catch((e) => (checkpointError ??= e));
+          // SQLite runs each call's statements synchronously, inside the call, so the
+          // checkpoint is on disk before the older ones are deleted; the promises only report errors.
+          const fail = (e: unknown) => (checkpointError ??= e);
+          void store.saveCheckpoint(w.runId, { step, state }).catch(fail);
+          void store.deleteCheckpointsBefore(w.runId, step).catch(fail);
         },
       },
     );

@@ -279,6 +279,10 @@ export abstract class KyselyStore implements Store {
     ]);
   }
 
+  async deleteCheckpointsBefore(runId: string, step: number): Promise<void> {
+    await this.transaction([this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<", step)]);
+  }
+
   async latestCheckpoint(runId: string): Promise<Checkpoint | undefined> {
     const [row] = await this.query(this.db.selectFrom("checkpoints").selectAll().where("run_id", "=", runId).orderBy("step", "desc").limit(1));
     if (!row) return undefined;

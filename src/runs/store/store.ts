@@ -83,6 +83,8 @@ export interface Store {
   // ── checkpoints ──
   /** Saves a checkpoint; a second one at the same step replaces the first. */
   saveCheckpoint(runId: string, checkpoint: NewCheckpoint): Promise<void>;
+  /** Deletes a run's checkpoints older than `step` (resuming needs only the latest). */
+  deleteCheckpointsBefore(runId: string, step: number): Promise<void>;
   /** The checkpoint with the highest step. */
   latestCheckpoint(runId: string): Promise<Checkpoint | undefined>;
   listCheckpoints(runId: string): Promise<Omit<Checkpoint, "data" | "state" | "rng">[]>;
