@@ -18,6 +18,8 @@ const BONUSES: Record<string, unknown> = {
   "count-simhash": { kind: "intrinsic", module: "count", options: { hash: "simhash", bits: 32 } },
   "episodic-count": { kind: "intrinsic", module: "episodic-count" },
   e3b: { kind: "intrinsic", module: "e3b", options: { features: 32 } },
+  // The bonus only: the predictor's training runs between rollouts, when the learner calls update().
+  rnd: { kind: "intrinsic", module: "rnd" },
 };
 
 function stepsPerSecond(spec: unknown, seconds: number): number {

@@ -312,7 +312,12 @@ export class Ppo {
     this.iteration++;
     this.collect();
     this.computeAdvantages();
-    return this.learn(numIterations);
+    const metrics = this.learn(numIterations);
+    // Bonuses that learn (RND) train on what the rollout saw.
+    for (const module of this.env.program.intrinsicModules) {
+      for (const [key, value] of Object.entries(module.update?.() ?? {})) metrics[`intrinsic/${module.name}/${key}`] = value;
+    }
+    return metrics;
   }
 
   /** Trains for `totalSteps` environment steps; `onIteration` sees each iteration's metrics. */

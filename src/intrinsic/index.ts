@@ -7,6 +7,7 @@
  *   - {kind: intrinsic, module: count, weight: 0.01, options: {hash: simhash, bits: 32}}
  *   - {kind: intrinsic, module: episodic-count, weight: 0.01}
  *   - {kind: intrinsic, module: e3b, weight: 0.01, options: {features: 32}}
+ *   - {kind: intrinsic, module: rnd, weight: 0.01}   # the learner trains its predictor between rollouts
  *   # global × episodic (Henaff et al.'s robust default) is a product of two terms:
  *   - {kind: combine, op: product, terms: [{kind: intrinsic, module: count}, {kind: intrinsic, module: episodic-count}]}
  * ```
@@ -16,12 +17,15 @@
 import { registerIntrinsic } from "../rewards/intrinsic.js";
 import { countBonus, episodicCountBonus } from "./counts.js";
 import { e3bBonus } from "./e3b.js";
+import { rndBonus } from "./rnd.js";
 
 registerIntrinsic("count", countBonus);
 registerIntrinsic("episodic-count", episodicCountBonus);
 registerIntrinsic("e3b", e3bBonus);
+registerIntrinsic("rnd", rndBonus);
 
 export { countBonus, episodicCountBonus } from "./counts.js";
 export { e3bBonus } from "./e3b.js";
+export { rndBonus } from "./rnd.js";
 export { exactHash, SimHash } from "./hash.js";
 export { BonusOptions, BonusScale } from "./options.js";

@@ -95,3 +95,37 @@ test("the same seed gives the same bonuses through a reward program", () => {
 test("bad bonus options are one-line errors with the path", () => {
   expect(() => new RewardedVector(makeVector("DoorKey-5x5", 1), { terms: [{ kind: "task" }, { kind: "intrinsic", module: "count", options: { hash: "md5" } }] })).toThrow('reward.terms[1].options.hash: expected one of "exact", "simhash", got "md5"');
 });
+
+test("RND's bonus falls on observations it has trained on and stays high on unseen ones", async () => {
+  const { rndBonus } = await import("./rnd.js");
+  const bonus = rndBonus({ seed: 1, epochs: 5, minibatch: 32, learningRate: 3e-3 }, "options");
+  bonus.init({ n: 8, obsSize: 4, actionSize: 1 });
+  const rng = new Rng(2);
+  const familiar = Array.from({ length: 8 }, () => [rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
+  const novel = familiar.map((row) => row.map((v) => -3 * v + 2));
+  const out = new Float64Array(8);
+  // The prediction error itself, before the bonus's normalizations.
+  const rawOf = (rows: number[][]) => {
+    bonus.compute(batchOf(rows), out);
+    return bonus.predictionErrors().reduce((a, b) => a + b, 0) / 8;
+  };
+  const before = rawOf(familiar);
+  for (let round = 0; round < 40; round++) {
+    bonus.compute(batchOf(familiar), out);
+    bonus.update!();
+  }
+  const after = rawOf(familiar);
+  const unseen = rawOf(novel);
+  expect(after).toBeLessThan(0.2 * before);
+  expect(unseen).toBeGreaterThan(5 * after);
+}, 60_000);
+
+test("PPO trains an RND predictor between rollouts and logs its loss", async () => {
+  const { Ppo } = await import("../agents/ppo.js");
+  const rv = new RewardedVector(makeVector("CartPole-v1", 2), { terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd", weight: 0.1 }] });
+  const ppo = new Ppo(rv, { numSteps: 32 }, 0);
+  const losses: number[] = [];
+  ppo.train(32 * 2 * 4, (m) => void losses.push(m["intrinsic/rnd/loss"]));
+  expect(losses).toHaveLength(4);
+  expect(losses.every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
+});

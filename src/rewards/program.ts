@@ -9,7 +9,7 @@ import { UserError, joinPath } from "../core/errors.js";
 import { captureState, restoreState } from "../core/state.js";
 import type { EnvInfo, RewardBatch } from "./batch.js";
 import { parseExpression, type Layout, type Node } from "./expr/index.js";
-import { createIntrinsic } from "./intrinsic.js";
+import { createIntrinsic, type IntrinsicModule } from "./intrinsic.js";
 import { scalarizer } from "./scalarize.js";
 import { parseRewardSpec, type RewardSpec, type RewardSpecInput, type Role, type Term } from "./spec.js";
 import { planTerm, type BoundTerm, type PlanContext, type TermPlan } from "./terms.js";
@@ -33,6 +33,8 @@ export interface RewardProgram {
   readonly objectives: readonly string[];
   /** Some term needs observations (intrinsic bonuses). */
   readonly usesObs: boolean;
+  /** The intrinsic bonus modules of the spec; learners call their `update` between rollouts. */
+  readonly intrinsicModules: readonly IntrinsicModule[];
   bind(batch: RewardBatch, eventNames: readonly string[]): BoundReward;
 }
 
@@ -97,12 +99,17 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     if (env.features.includes(name)) throw new UserError(joinPath(path, "define", name), "this name is already a feature of the environment; choose another");
   }
 
+  const intrinsicModules: IntrinsicModule[] = [];
   const makeCtx = (termPath: string): PlanContext => ({
     scope,
     path: termPath,
     define,
     child: (t, p) => Object.assign(planTerm(t, makeCtx(p)), { weight: t.weight, transforms: t.transforms }),
-    intrinsic: createIntrinsic,
+    intrinsic: (name, options, termPath) => {
+      const module = createIntrinsic(name, options, termPath);
+      intrinsicModules.push(module);
+      return module;
+    },
   });
 
   const names = new Set<string>();
@@ -133,6 +140,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     features,
     objectives,
     usesObs: plans.some((p) => p.plan.usesObs),
+    intrinsicModules,
     bind(batch, eventNames) {
       const n = batch.n;
       // Terms read the vector's step count (`time`) from this clock.

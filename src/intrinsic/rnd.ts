@@ -1,0 +1,164 @@
+/**
+ * Random Network Distillation (Burda et al. 2019): a fixed, randomly
+ * initialized target network f and a predictor f̂ trained to match it on the
+ * observations seen; the bonus is the prediction error ‖f̂(s′) − f(s′)‖²/k,
+ * high on novel observations, falling on familiar ones. As the paper:
+ * observations are normalized by a running mean/std and clipped to [−5, 5];
+ * the bonus is divided by the running std of its discounted return. The
+ * predictor trains (Adam, in jax-js) on the observations of each rollout when
+ * the learner calls `update`.
+ */
+import { z } from "zod";
+import { Rng } from "../core/rng.js";
+import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
+import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
+import type { RewardBatch } from "../rewards/batch.js";
+import type { IntrinsicModule } from "../rewards/intrinsic.js";
+import { RunningMeanStd } from "../rewards/transforms.js";
+import { BonusScale, parseBonusOptions } from "./options.js";
+
+const RndOptions = z.object({
+  features: z.number().int().min(1).max(512).default(32).describe("output size k of the target and the predictor"),
+  hidden: z.array(z.number().int().positive()).default([64, 64]).describe("hidden layers of both networks"),
+  learningRate: z.number().positive().default(1e-3).describe("predictor's Adam learning rate"),
+  epochs: z.number().int().positive().default(1).describe("passes over each rollout's observations"),
+  minibatch: z.number().int().positive().default(256),
+  gamma: z.number().min(0).max(1).default(0.99).describe("discount of the intrinsic return used for normalization"),
+  seed: z.number().int().nonnegative().default(0),
+});
+
+/** Reads an MLP's parameters into plain arrays for the JS forward pass. */
+function weightsOf(params: MlpParams, sizes: number[]): MlpWeights {
+  return { sizes, w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) };
+}
+
+export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { buffered(): number; predictionErrors(): Float64Array } {
+  const o = parseBonusOptions(RndOptions, raw, path);
+  const scale = new BonusScale(o);
+  const rng = new Rng(o.seed);
+  let d = 0;
+  let n = 0;
+  let sizes: number[] = [];
+  let target!: MlpWeights;
+  let predictor!: MlpParams;
+  let predictorJs!: MlpWeights;
+  let opt!: AdamState<MlpParams>;
+  let scratch!: [Float32Array, Float32Array];
+  let x = new Float32Array(0);
+  let tOut = new Float32Array(0);
+  let pOut = new Float32Array(0);
+  const obsStats: RunningMeanStd[] = [];
+  const returnStats = new RunningMeanStd();
+  let returns = new Float64Array(0);
+  /** ‖f̂ − f‖²/k of the last batch, before any normalization. */
+  let errors = new Float64Array(0);
+  let column = new Float64Array(0);
+  // Normalized observations of the current rollout, for training.
+  let buffer = new Float32Array(0);
+  let rows = 0;
+  let train: (p: MlpParams, s: AdamState<MlpParams>, xb: JaxArray, yb: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
+
+  return {
+    name: "rnd",
+    buffered: () => rows,
+    predictionErrors: () => errors,
+    init(info) {
+      d = info.obsSize;
+      n = info.n;
+      sizes = [d, ...o.hidden, o.features];
+      target = weightsOf(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
+      predictor = initMlp(sizes, rng.split(), { outputGain: 1 });
+      predictorJs = weightsOf(predictor, sizes);
+      opt = adamInit(tree.ref(predictor));
+      scratch = mlpScratch(sizes, n);
+      x = new Float32Array(n * d);
+      tOut = new Float32Array(n * o.features);
+      pOut = new Float32Array(n * o.features);
+      for (let j = 0; j < d; j++) obsStats.push(new RunningMeanStd());
+      returns = new Float64Array(n);
+      errors = new Float64Array(n);
+      column = new Float64Array(n);
+      // L = mean ‖f̂(x) − f(x)‖²
+      const loss = (p: MlpParams, xb: JaxArray, yb: JaxArray) => {
+        const diff = mlpForward(p, xb, "relu").sub(yb);
+        return diff.ref.mul(diff).mean();
+      };
+      train = jit(((p: MlpParams, s: AdamState<MlpParams>, xb: JaxArray, yb: JaxArray, lr: JaxArray) => {
+        const [value, grads] = valueAndGrad(loss)(tree.ref(p), xb, yb) as unknown as [JaxArray, MlpParams];
+        const [p2, s2] = adamUpdate(p, grads, s, lr);
+        return [p2, s2, value];
+      }) as never) as never;
+    },
+    compute(b: RewardBatch, out: Float64Array) {
+      const obs = b.nextObs!;
+      // Normalize each observation dimension by its running statistics, clipped to ±5.
+      for (let j = 0; j < d; j++) {
+        const col = column;
+        for (let i = 0; i < b.n; i++) col[i] = obs[i * d + j];
+        obsStats[j].update(col, b.n);
+        const m = obsStats[j].mean;
+        const s = Math.sqrt(obsStats[j].var) + 1e-8;
+        for (let i = 0; i < b.n; i++) x[i * d + j] = Math.max(-5, Math.min(5, (obs[i * d + j] - m) / s));
+      }
+      mlpForwardJs(target, x, b.n, tOut, "relu", scratch);
+      mlpForwardJs(predictorJs, x, b.n, pOut, "relu", scratch);
+      const k = o.features;
+      for (let i = 0; i < b.n; i++) {
+        let err = 0;
+        for (let j = 0; j < k; j++) err += (pOut[i * k + j] - tOut[i * k + j]) ** 2;
+        out[i] = err / k;
+        errors[i] = out[i];
+        returns[i] = returns[i] * o.gamma + out[i];
+      }
+      // Divide by the running std of the discounted intrinsic return (RND's reward normalization).
+      returnStats.update(returns, b.n);
+      const rs = 1 / Math.sqrt(returnStats.var + 1e-8);
+      for (let i = 0; i < b.n; i++) out[i] *= rs;
+      scale.apply(out, b.n);
+      // Keep the normalized observations for the predictor's next update.
+      if ((rows + b.n) * d > buffer.length) {
+        const grown = new Float32Array(Math.max(buffer.length * 2, (rows + b.n) * d));
+        grown.set(buffer.subarray(0, rows * d));
+        buffer = grown;
+      }
+      buffer.set(x.subarray(0, b.n * d), rows * d);
+      rows += b.n;
+    },
+    update(): Record<string, number> {
+      if (rows === 0) return {};
+      const k = o.features;
+      const mb = Math.min(o.minibatch, rows);
+      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      const xb = new Float32Array(mb * d);
+      const targets = new Float32Array(mb * k);
+      const yRow = new Float32Array(k);
+      const targetScratch = mlpScratch(sizes, 1);
+      let total = 0;
+      let count = 0;
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        rng.shuffle(order);
+        for (let start = 0; start + mb <= rows; start += mb) {
+          for (let r = 0; r < mb; r++) {
+            const row = buffer.subarray(order[start + r] * d, (order[start + r] + 1) * d);
+            xb.set(row, r * d);
+            mlpForwardJs(target, row, 1, yRow, "relu", targetScratch);
+            targets.set(yRow, r * k);
+          }
+          const [p2, s2, value] = train(predictor, opt, np.array(xb).reshape([mb, d]), np.array(targets).reshape([mb, k]), np.array(Float32Array.of(o.learningRate)));
+          predictor = p2;
+          opt = s2;
+          total += (value.dataSync() as Float32Array)[0];
+          count++;
+        }
+      }
+      predictorJs = weightsOf(predictor, sizes);
+      rows = 0;
+      return { loss: count ? total / count : NaN };
+    },
+    endEpisode(i) {
+      returns[i] = 0;
+    },
+  };
+}
