@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
 import { actionBuffer } from "../core/spaces.js";
-import { adamInit, adamUpdate, clipByGlobalNorm, type AdamState } from "../nn/adam.js";
+import { flatAdamInit, flatAdamUpdate, type FlatAdamState } from "../nn/adam.js";
 import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from "../nn/distributions.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { mlpForward } from "../nn/mlp.js";
@@ -66,8 +66,8 @@ export class Ppo {
   readonly policy: Policy;
   readonly episodes: EpisodeLog;
   params: ActorCriticParams;
-  private opt: AdamState<ActorCriticParams>;
-  private readonly update: (p: ActorCriticParams, o: AdamState<ActorCriticParams>, b: Minibatch, lr: JaxArray) => [ActorCriticParams, AdamState<ActorCriticParams>, JaxArray];
+  private opt: FlatAdamState;
+  private readonly update: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
   readonly rng: Rng;
   globalStep = 0;
   iteration = 0;
@@ -101,7 +101,7 @@ export class Ppo {
     this.n = vec.n;
     this.T = this.config.numSteps;
     this.params = initActorCritic(this.shape, initRng);
-    this.opt = adamInit(tree.ref(this.params));
+    this.opt = flatAdamInit(tree.ref(this.params));
     this.policy = new Policy(this.shape, this.n);
     this.policy.sync(this.params);
     this.episodes = new EpisodeLog(env);
@@ -220,10 +220,9 @@ export class Ppo {
       return [total, { pgLoss, vLoss, entropy, approxKl, clipFrac }];
     };
     // ── 6. UPDATE ───────────────────────────────────────────────────────────
-    return (p: ActorCriticParams, opt: AdamState<ActorCriticParams>, b: Minibatch, lr: JaxArray) => {
+    return (p: ActorCriticParams, opt: FlatAdamState, b: Minibatch, lr: JaxArray) => {
       const [[value, aux], grads] = valueAndGrad(loss, { hasAux: true })(tree.ref(p), b) as unknown as [[JaxArray, Record<string, JaxArray>], ActorCriticParams];
-      const [clipped, gradNorm] = clipByGlobalNorm(grads, maxGradNorm);
-      const [p2, opt2] = adamUpdate(p, clipped, opt, lr);
+      const [p2, opt2, gradNorm] = flatAdamUpdate(p, grads, opt, lr, maxGradNorm);
       // One array of statistics: one read per update instead of seven.
       const stats = np.stack(STAT_KEYS.map((k) => (k === "loss" ? value : k === "gradNorm" ? gradNorm : aux[k]).reshape([])));
       return [p2, opt2, stats];
@@ -375,7 +374,7 @@ export class Ppo {
 
 export interface PpoCheckpoint {
   learner: ReturnType<Ppo["save"]>;
-  opt: { m: ReturnType<typeof paramsToJson>; v: ReturnType<typeof paramsToJson>; beta1Power: number; beta2Power: number };
+  opt: { m: number[]; v: number[]; beta1Power: number; beta2Power: number };
   env: unknown;
   episodes: unknown;
 }
@@ -386,11 +385,12 @@ export interface PpoCheckpoint {
  * environments' and reward program's state.
  */
 export function checkpointPpo(ppo: Ppo): PpoCheckpoint {
-  const opt = ppo["opt"] as AdamState<ActorCriticParams>;
+  const opt = ppo["opt"] as FlatAdamState;
   const scalar = (a: JaxArray) => (a.ref.dataSync() as Float32Array)[0];
+  const values = (a: JaxArray) => Array.from(a.ref.dataSync() as Float32Array);
   return {
     learner: ppo.save(),
-    opt: { m: paramsToJson(opt.m), v: paramsToJson(opt.v), beta1Power: scalar(opt.beta1Power), beta2Power: scalar(opt.beta2Power) },
+    opt: { m: values(opt.m), v: values(opt.v), beta1Power: scalar(opt.beta1Power), beta2Power: scalar(opt.beta2Power) },
     env: saveRewardedState(ppo.env),
     episodes: captureState(ppo.episodes, new WeakSet<object>([ppo.env])),
   };
@@ -399,11 +399,11 @@ export function checkpointPpo(ppo: Ppo): PpoCheckpoint {
 /** Restores a checkpoint into a learner built with the same config and environment. */
 export function restorePpo(ppo: Ppo, c: PpoCheckpoint): void {
   ppo.load(c.learner);
-  const old = ppo["opt"] as AdamState<ActorCriticParams>;
+  const old = ppo["opt"] as FlatAdamState;
   tree.dispose(old as never);
   ppo["opt"] = {
-    m: paramsFromJson(c.opt.m, ppo.shape),
-    v: paramsFromJson(c.opt.v, ppo.shape),
+    m: np.array(Float32Array.from(c.opt.m)),
+    v: np.array(Float32Array.from(c.opt.v)),
     beta1Power: np.array(Float32Array.of(c.opt.beta1Power)),
     beta2Power: np.array(Float32Array.of(c.opt.beta2Power)),
   };

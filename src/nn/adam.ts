@@ -78,3 +78,48 @@ export function clipByGlobalNorm<P>(grads: P, maxNorm: number): [P, JaxArray] {
   scale.dispose();
   return [tree.unflatten(def, clipped) as P, norm];
 }
+
+/**
+ * Adam over all parameters as one flat vector, with clipping by global norm
+ * folded in: the gradients are concatenated, clipped, moved through Adam as
+ * a handful of kernels, and split back. jax-js pays per kernel, so this is
+ * about a quarter faster per update than Adam leaf by leaf on a small network.
+ */
+export interface FlatAdamState {
+  m: JaxArray;
+  v: JaxArray;
+  beta1Power: JaxArray;
+  beta2Power: JaxArray;
+}
+
+export function flatAdamInit<P>(params: P): FlatAdamState {
+  const leaves = tree.leaves(params as never) as JaxArray[];
+  const total = leaves.reduce((s, l) => s + l.shape.reduce((a, b) => a * b, 1), 0);
+  tree.dispose(params as never);
+  return { m: np.zeros([total]), v: np.zeros([total]), beta1Power: np.ones([1]), beta2Power: np.ones([1]) };
+}
+
+/** One clipped Adam step over the flattened parameters; returns new parameters, state, and the gradient norm before clipping. */
+export function flatAdamUpdate<P>(params: P, grads: P, state: FlatAdamState, lr: JaxArray, maxNorm: number, config: AdamConfig = ADAM_DEFAULTS): [P, FlatAdamState, JaxArray] {
+  const { beta1, beta2, eps } = config;
+  const gl = tree.leaves(grads as never) as JaxArray[];
+  const g = np.concatenate(gl.map((a) => a.reshape([-1])));
+  const norm = np.sqrt(g.ref.mul(g.ref).sum());
+  const gc = g.mul(np.minimum(np.divide(maxNorm, norm.ref.add(1e-6)), 1));
+  const beta1Power = state.beta1Power.mul(beta1);
+  const beta2Power = state.beta2Power.mul(beta2);
+  const m = state.m.mul(beta1).add(gc.ref.mul(1 - beta1));
+  const v = state.v.mul(beta2).add(gc.ref.mul(gc).mul(1 - beta2));
+  const step = lr.mul(m.ref.div(np.subtract(1, beta1Power.ref))).div(np.sqrt(v.ref.div(np.subtract(1, beta2Power.ref))).add(eps));
+  const [, def] = tree.flatten(params as never);
+  const pl = tree.leaves(params as never) as JaxArray[];
+  let offset = 0;
+  const updated = pl.map((leaf) => {
+    const size = leaf.shape.reduce((a, b) => a * b, 1);
+    const piece = step.ref.slice([offset, offset + size]).reshape(leaf.shape);
+    offset += size;
+    return leaf.sub(piece);
+  });
+  step.dispose();
+  return [tree.unflatten(def, updated) as P, { m, v, beta1Power, beta2Power }, norm];
+}
