@@ -92,13 +92,17 @@ export class Policy {
     mlpForwardJs(this.critic, this.pad(obs), this.n, values, this.shape.activation, this.scratch);
   }
 
-  /** Samples actions (or the most likely, `deterministic`), their log-probabilities, and the values. */
-  act(obs: Float32Array, rng: Rng, actions: Int32Array | Float32Array, logProb: Float32Array, values: Float32Array, deterministic = false): void {
+  /**
+   * Samples actions (or the most likely, `deterministic`) and their
+   * log-probabilities; writes the values too unless `values` is undefined
+   * (a learner that evaluates the critic over a whole rollout at once).
+   */
+  act(obs: Float32Array, rng: Rng, actions: Int32Array | Float32Array, logProb: Float32Array, values: Float32Array | undefined, deterministic = false): void {
     const x = this.pad(obs);
     const { n } = this;
     const d = this.shape.actionDim;
     mlpForwardJs(this.actor, x, n, this.out, this.shape.activation, this.scratch);
-    mlpForwardJs(this.critic, x, n, values, this.shape.activation, this.scratch);
+    if (values) mlpForwardJs(this.critic, x, n, values, this.shape.activation, this.scratch);
     if (this.shape.discrete) {
       if (deterministic) argmaxRows(this.out, n, d, actions);
       else sampleCategorical(this.out, n, d, rng, actions, logProb);

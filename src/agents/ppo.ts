@@ -15,7 +15,7 @@ import { actionBuffer } from "../core/spaces.js";
 import { flatAdamInit, flatAdamUpdate, type FlatAdamState } from "../nn/adam.js";
 import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from "../nn/distributions.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
-import { mlpForward } from "../nn/mlp.js";
+import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import { captureState, restoreState } from "../core/state.js";
 import { loadRewardedState, saveRewardedState, type RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
@@ -68,6 +68,7 @@ export class Ppo {
   params: ActorCriticParams;
   private opt: FlatAdamState;
   private readonly update: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
+  private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
   readonly rng: Rng;
   globalStep = 0;
   iteration = 0;
@@ -85,7 +86,6 @@ export class Ppo {
   private readonly returns: Float32Array;
   private readonly stepActions: Int32Array | Float32Array;
   private readonly stepLogProb: Float32Array;
-  private readonly stepValues: Float32Array;
   private readonly finalValues: Float32Array;
 
   constructor(
@@ -106,6 +106,8 @@ export class Ppo {
     this.policy.sync(this.params);
     this.episodes = new EpisodeLog(env);
     this.update = jit(this.makeUpdate() as never) as never;
+    const activation = this.config.activation;
+    this.criticBatch = jit(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never) as never;
 
     const rows = this.T * this.n;
     const actionSize = this.shape.discrete ? 1 : this.shape.actionDim;
@@ -119,7 +121,6 @@ export class Ppo {
     this.returns = new Float32Array(rows);
     this.stepActions = actionBuffer(vec.actionSpace, this.n);
     this.stepLogProb = new Float32Array(this.n);
-    this.stepValues = new Float32Array(this.n);
     this.finalValues = new Float32Array(this.n);
   }
 
@@ -137,10 +138,10 @@ export class Ppo {
     for (let t = 0; t < this.T; t++) {
       const row = t * n;
       policy.pad(vec.obs, this.obs.subarray(row * shape.obsPad, (row + n) * shape.obsPad));
-      policy.act(vec.obs, this.rng, this.stepActions, this.stepLogProb, this.stepValues);
+      // Values are computed for the whole rollout at once afterwards (one jax-js call instead of T).
+      policy.act(vec.obs, this.rng, this.stepActions, this.stepLogProb, undefined);
       this.actions.set(this.stepActions, row * actionSize);
       this.logProbs.set(this.stepLogProb, row);
-      this.values.set(this.stepValues, row);
       env.step(this.clipActions(this.stepActions));
       this.globalStep += n;
       let truncatedAny = false;
@@ -172,6 +173,10 @@ export class Ppo {
 
   // ── 4. ADVANTAGE ──────────────────────────────────────────────────────────
   private computeAdvantages(): void {
+    // V(s_t) for every row of the rollout, in one batch.
+    const rows = this.T * this.n;
+    const x = np.array(this.obs).reshape([rows, this.shape.obsPad]);
+    this.values.set(this.criticBatch(tree.ref(this.params.critic), x).dataSync() as Float32Array);
     const lastValues = new Float32Array(this.n);
     this.policy.values(this.env.vec.obs, lastValues);
     gae(this.rewards, this.values, this.dones, lastValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
@@ -346,7 +351,7 @@ export class Ppo {
     const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
     if (policy !== this.policy) policy.sync(this.params);
     const out = actionBuffer(this.env.vec.actionSpace, rows);
-    policy.act(obs, this.rng, out, new Float32Array(rows), new Float32Array(rows), deterministic);
+    policy.act(obs, this.rng, out, new Float32Array(rows), undefined, deterministic);
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 

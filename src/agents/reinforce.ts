@@ -97,11 +97,10 @@ export class Reinforce {
     env.reset(Array.from({ length: n }, (_, i) => groupSeeds[Math.floor(i / k)]));
     const act = new Int32Array(n);
     const logp = new Float32Array(n);
-    const values = new Float32Array(n);
     for (let t = 0; t < maxLen && done.some((d) => d === 0); t++) {
       const row = t * n;
       this.policy.pad(vec.obs, obs.subarray(row * obsPad, (row + n) * obsPad));
-      this.policy.act(vec.obs, this.rng, act, logp, values);
+      this.policy.act(vec.obs, this.rng, act, logp, undefined);
       for (let i = 0; i < n; i++) {
         if (done[i]) continue;
         actions[(row + i) * actionDim + act[i]] = 1;
@@ -148,7 +147,7 @@ export class Reinforce {
     const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
     if (policy !== this.policy) policy.sync(this.params);
     const out = new Int32Array(rows);
-    policy.act(obs, this.rng, out, new Float32Array(rows), new Float32Array(rows));
+    policy.act(obs, this.rng, out, new Float32Array(rows), undefined);
     return out;
   }
 
