@@ -255,6 +255,8 @@ export class Ppo {
     const sums: Record<string, number> = {};
     let count = 0;
     let stop = false;
+    // One learning-rate array for the iteration, passed by reference to every update.
+    const lrArray = np.array(Float32Array.of(lr));
     for (let epoch = 0; epoch < c.updateEpochs && !stop; epoch++) {
       this.rng.shuffle(indices);
       for (let start = 0; start + mbSize <= B; start += mbSize) {
@@ -286,7 +288,7 @@ export class Ppo {
           returns: np.array(mb.ret),
           oldValues: np.array(mb.val),
         };
-        const [p2, o2, stats] = this.update(this.params, this.opt, batch, np.array(Float32Array.of(lr)));
+        const [p2, o2, stats] = this.update(this.params, this.opt, batch, lrArray.ref);
         this.params = p2;
         this.opt = o2;
         // Reading every step flushes jax-js's lazy queue and frees the outputs.
@@ -296,6 +298,7 @@ export class Ppo {
       }
       if (c.targetKl !== undefined && sums.approxKl / count > c.targetKl) stop = true;
     }
+    lrArray.dispose();
     this.policy.sync(this.params);
     const mean = (k: string) => sums[k] / count;
     return {
