@@ -17,6 +17,7 @@ const BONUSES: Record<string, unknown> = {
   count: { kind: "intrinsic", module: "count" },
   "count-simhash": { kind: "intrinsic", module: "count", options: { hash: "simhash", bits: 32 } },
   "episodic-count": { kind: "intrinsic", module: "episodic-count" },
+  "episodic-novelty": { kind: "intrinsic", module: "episodic-novelty" },
   e3b: { kind: "intrinsic", module: "e3b", options: { features: 32 } },
   // The bonus only: the predictor's training runs between rollouts, when the learner calls update().
   rnd: { kind: "intrinsic", module: "rnd" },

@@ -17,15 +17,18 @@
 import { registerIntrinsic } from "../rewards/intrinsic.js";
 import { countBonus, episodicCountBonus } from "./counts.js";
 import { e3bBonus } from "./e3b.js";
+import { episodicNoveltyBonus } from "./episodic-novelty.js";
 import { rndBonus } from "./rnd.js";
 
 registerIntrinsic("count", countBonus);
 registerIntrinsic("episodic-count", episodicCountBonus);
 registerIntrinsic("e3b", e3bBonus);
+registerIntrinsic("episodic-novelty", episodicNoveltyBonus);
 registerIntrinsic("rnd", rndBonus);
 
 export { countBonus, episodicCountBonus } from "./counts.js";
 export { e3bBonus } from "./e3b.js";
+export { episodicNoveltyBonus } from "./episodic-novelty.js";
 export { rndBonus } from "./rnd.js";
 export { exactHash, SimHash } from "./hash.js";
 export { BonusOptions, BonusScale } from "./options.js";

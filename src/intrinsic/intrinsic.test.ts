@@ -129,3 +129,26 @@ test("PPO trains an RND predictor between rollouts and logs its loss", async () 
   expect(losses).toHaveLength(4);
   expect(losses.every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
 });
+
+test("episodic novelty is high for a new state, falls as it is revisited, restarts with the episode, and stays per environment", async () => {
+  const { episodicNoveltyBonus } = await import("./episodic-novelty.js");
+  const bonus = episodicNoveltyBonus({ k: 3, features: 8 }, "options");
+  bonus.init({ n: 2, obsSize: 3, actionSize: 1 });
+  const out = new Float64Array(2);
+  const seen: number[] = [];
+  // Environment 0 wanders a little, then keeps returning to one state; environment 1 always moves on.
+  const states0 = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]];
+  states0.forEach((s, t) => {
+    bonus.compute(batchOf([s, [t + 1, -t, 0.5 * t]]), out);
+    seen.push(out[0]);
+  });
+  expect(seen[6]).toBeLessThan(seen[2]); // the same state again and again: less novel
+  expect(bonus.memorySize(0)).toBe(7);
+  expect(bonus.memorySize(1)).toBe(7);
+  bonus.endEpisode!(0);
+  expect(bonus.memorySize(0)).toBe(0);
+  expect(bonus.memorySize(1)).toBe(7);
+  bonus.compute(batchOf([[1, 0, 0], [9, 9, 9]]), out);
+  // An empty memory means no neighbours: the largest bonus, 1/c.
+  expect(out[0]).toBeCloseTo(1 / 1e-3, 6);
+});
