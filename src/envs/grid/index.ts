@@ -1,5 +1,6 @@
 import type { EnvSpec } from "../spec.js";
 import { crossingEnvs } from "./tasks/crossing.js";
+import { deceptiveMazeEnvs } from "./tasks/deceptive-maze.js";
 import { distShiftEnvs } from "./tasks/distshift.js";
 import { doorKeyEnvs } from "./tasks/doorkey.js";
 import { dynamicObstaclesEnvs } from "./tasks/dynamic.js";
@@ -32,6 +33,7 @@ export const gridEnvs: EnvSpec[] = [
   ...goToEnvs,
   ...distShiftEnvs,
   ...dynamicObstaclesEnvs,
+  ...deceptiveMazeEnvs,
 ];
 
 export { GridEnv, GridKwargs, PlacementError } from "./engine.js";

@@ -36,6 +36,7 @@ const STATIC = [
   "GoToDoor-8x8",
   "DistShift1",
   "DistShift2",
+  "DeceptiveMaze-11x11",
 ];
 
 describe("every layout is solvable", () => {
