@@ -49,6 +49,8 @@ export {
 export { tabularReward, valueIteration, optimalActions, policyEvaluation } from "./rewards/tabular.js";
 export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./intrinsic/index.js";
 
+export { mapElites, MapElitesConfig, rollout as policyRollout, type PolicyShape } from "./qd/index.js";
+
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";
 export { compareDesigns, formatComparison, type Design, type DesignSummary } from "./runs/compare.js";
