@@ -1,7 +1,8 @@
 import { expect, test } from "vitest";
 import { makeVector } from "../envs/registry.js";
 import { RewardedVector } from "../rewards/rewarded.js";
-import { checkpointPpo, Ppo, restorePpo } from "./ppo.js";
+import { Ppo } from "./ppo.js";
+import { checkpointPpo, restorePpo } from "./ppo-checkpoint.js";
 import type { EpisodeRecord } from "./episodes.js";
 
 // Stateful on purpose: a once-per-episode event, a potential, a running normalization.
