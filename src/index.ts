@@ -49,7 +49,7 @@ export {
 export { tabularReward, valueIteration, optimalActions, policyEvaluation } from "./rewards/tabular.js";
 export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./intrinsic/index.js";
 
-export { mapElites, MapElitesConfig, rollout as policyRollout, type PolicyShape } from "./qd/index.js";
+export { mapElites, MapElitesConfig, noveltySearch, NoveltySearchConfig, rollout as policyRollout, type PolicyShape } from "./qd/index.js";
 
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";

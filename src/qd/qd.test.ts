@@ -29,3 +29,18 @@ test("the same seed gives the same archive", () => {
   const run = () => [...mapElites(env, shape, { generations: 10, batch: 8, descriptor: ["agent.x", "agent.y"], seed: 7 }).archive.entries()].map(([k, e]) => [k, e.score, Array.from(e.theta.slice(0, 3))]);
   expect(run()).toEqual(run());
 });
+
+test("novelty search archives behaviours round the cup and covers more of the maze than objective search", async () => {
+  const { noveltySearch, novelty } = await import("./novelty.js");
+  expect(novelty([0, 0], [[3, 4], [0, 1], [10, 10]], 2)).toBe(3); // mean of the 2 nearest: (1 + 5)/2
+  const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 60 } });
+  for (const seed of [1, 2]) {
+    const common = { population: 30, parents: 6, generations: 60, sigma: 1.0, descriptor: ["agent.x", "agent.y"], seed, objective: closer };
+    const ns = noveltySearch(env, shape, { ...common, score: "novelty" });
+    const os = noveltySearch(env, shape, { ...common, score: "objective" });
+    expect(ns.coverage.at(-1)!).toBeGreaterThan(os.coverage.at(-1)!);
+    expect(ns.archive.some(([x]) => x <= 1 || x >= 9)).toBe(true);
+    expect(os.best.outcome.descriptor[1]).toBeGreaterThanOrEqual(4);
+    expect(ns.archive).toHaveLength(60 * 3);
+  }
+}, 60_000);
