@@ -64,6 +64,11 @@ function build(): Command {
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
   program
+    .command("qd <config>")
+    .description("quality-diversity search (MAP-Elites or novelty search) over small policies, with the archive's coverage")
+    .action(async (config) => (await import("./commands/qd.js")).qd(config));
+
+  program
     .command("report <id>")
     .description("a summary table and an HTML report of a stored run or comparison (learning curves, term returns)")
     .option("--db <path>", "run store file", "./rewardlab.db")

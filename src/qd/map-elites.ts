@@ -46,10 +46,12 @@ export interface MapElitesOptions extends Partial<MapElitesConfig> {
   objective?: (o: Outcome) => number;
   seed?: number;
   envSeed?: number;
+  /** Called after each generation with the number of filled cells. */
+  onGeneration?(generation: number, cells: number, best: Elite): void;
 }
 
 export function mapElites(env: Env, shape: PolicyShape, options: MapElitesOptions): MapElitesResult {
-  const { descriptor, objective = (o: Outcome) => o.fitness, seed = 0, envSeed = 0, ...config } = options;
+  const { descriptor, objective = (o: Outcome) => o.fitness, seed = 0, envSeed = 0, onGeneration, ...config } = options;
   const c = MapElitesConfig.parse(config);
   const rng = new Rng(seed);
   const archive = new Map<string, Elite>();
@@ -71,6 +73,7 @@ export function mapElites(env: Env, shape: PolicyShape, options: MapElitesOption
     const elites = [...archive.values()];
     for (let b = 0; b < c.batch; b++) offer(mutate(elites[rng.int(elites.length)].theta, c.sigma, rng), gen);
     coverage.push(archive.size);
+    onGeneration?.(gen, archive.size, best!);
   }
   return { archive, best: best!, solvedAt, coverage };
 }

@@ -47,6 +47,8 @@ export interface NoveltySearchOptions extends Partial<NoveltySearchConfig> {
   objective?: (o: Outcome) => number;
   seed?: number;
   envSeed?: number;
+  /** Called after each generation with the distinct descriptors seen so far. */
+  onGeneration?(generation: number, cells: number, best: Individual): void;
 }
 
 function distance(a: readonly number[], b: readonly number[]): number {
@@ -62,7 +64,7 @@ export function novelty(b: readonly number[], others: readonly (readonly number[
 }
 
 export function noveltySearch(env: Env, shape: PolicyShape, options: NoveltySearchOptions): NoveltySearchResult {
-  const { descriptor, objective = (o: Outcome) => o.fitness, seed = 0, envSeed = 0, ...config } = options;
+  const { descriptor, objective = (o: Outcome) => o.fitness, seed = 0, envSeed = 0, onGeneration, ...config } = options;
   const c = NoveltySearchConfig.parse(config);
   const rng = new Rng(seed);
   const evaluate = (theta: Float64Array): Individual => {
@@ -84,6 +86,7 @@ export function noveltySearch(env: Env, shape: PolicyShape, options: NoveltySear
       seen.add(p.outcome.descriptor.map(Math.round).join(","));
     }
     coverage.push(seen.size);
+    onGeneration?.(gen + 1, seen.size, best);
     [...population].sort((a, b) => b.novelty - a.novelty).slice(0, c.archivePerGeneration).forEach((p) => archive.push(p.outcome.descriptor));
     const key = (p: Individual) => (c.score === "novelty" ? p.novelty : p.score);
     const parents = [...population].sort((a, b) => key(b) - key(a)).slice(0, c.parents);

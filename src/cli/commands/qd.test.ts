@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { runCli } from "../../test-utils/cli.js";
+
+function config(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "rewardlab-qd-")), "qd.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+test("qd runs a search and prints coverage, the best return and a behaviour map", async () => {
+  const r = await runCli("qd", config("env: {id: DeceptiveMaze-11x11, kwargs: {maxSteps: 40}}\nalgorithm: novelty\nsearch: {generations: 5, population: 10, parents: 3}\n"));
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/behaviours covered: \d+/);
+  expect(r.out).toContain("best return:");
+  expect(r.out).toContain("behaviour map");
+  expect(r.out).toMatch(/#/);
+});
+
+test("qd's bad configs are one-line errors with the path", async () => {
+  const bad = await runCli("qd", config("env: {id: DeceptiveMaze-11x11}\ndescriptor: [agent.z]\n"));
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/^error: descriptor\[0\]: unknown feature "agent\.z"/);
+  const search = await runCli("qd", config("env: {id: DeceptiveMaze-11x11}\nsearch: {generations: many}\n"));
+  expect(search.err).toBe('error: search.generations: expected an integer > 0, got "many"\n');
+  const continuous = await runCli("qd", config("env: {id: Pendulum-v1}\n"));
+  expect(continuous.err).toMatch(/^error: env\.id: quality-diversity search here evolves discrete-action policies/);
+});

@@ -1,0 +1,65 @@
+/**
+ * `rewardlab qd CONFIG`: quality-diversity search with progress, then the
+ * archive's coverage (a map when the descriptor is a 2-D position), the best
+ * return found and when the task was first solved.
+ */
+import { loadConfigFile, parseConfig } from "../../core/config.js";
+import { UserError } from "../../core/errors.js";
+import { featureByName } from "../../envs/env.js";
+import { make } from "../../envs/registry.js";
+import { QdConfig } from "../../qd/config.js";
+import { mapElites, MapElitesConfig } from "../../qd/map-elites.js";
+import { noveltySearch, NoveltySearchConfig } from "../../qd/novelty.js";
+import { progressBar } from "../progress.js";
+
+export function qd(file: string): void {
+  const config = loadConfigFile(file, QdConfig);
+  const env = make(config.env.id, { kwargs: config.env.kwargs });
+  if (env.actionSpace.kind !== "discrete") throw new UserError("env.id", `quality-diversity search here evolves discrete-action policies; ${config.env.id} has ${env.actionSpace}`);
+  for (const [i, name] of config.inputs.entries()) tryFeature(env, name, `inputs[${i}]`);
+  for (const [i, name] of config.descriptor.entries()) tryFeature(env, name, `descriptor[${i}]`);
+  const shape = { inputs: config.inputs, hidden: config.hidden, actions: env.actionSpace.n };
+  const common = { descriptor: config.descriptor, seed: config.seed, envSeed: config.envSeed };
+  const generations = Number((config.search as { generations?: number }).generations ?? (config.algorithm === "map-elites" ? 200 : 100));
+  const bar = progressBar(generations, `${config.algorithm} ${config.env.id}`);
+  let lines: { cells: number; best: number; bestDescriptor: number[]; solvedAt: number | null; descriptors: number[][] };
+  if (config.algorithm === "map-elites") {
+    const search = parseConfig(MapElitesConfig.partial(), config.search, "search");
+    const r = mapElites(env, shape, { ...common, ...search, onGeneration: (g, cells) => bar.update(g, { cells }) });
+    lines = { cells: r.archive.size, best: r.best.outcome.fitness, bestDescriptor: r.best.outcome.descriptor, solvedAt: r.solvedAt, descriptors: [...r.archive.values()].map((e) => e.outcome.descriptor) };
+  } else {
+    const search = parseConfig(NoveltySearchConfig.partial(), config.search, "search");
+    const r = noveltySearch(env, shape, { ...common, ...search, onGeneration: (g, cells) => bar.update(g, { cells }) });
+    lines = { cells: r.coverage.at(-1) ?? 0, best: r.best.outcome.fitness, bestDescriptor: r.best.outcome.descriptor, solvedAt: r.solvedAt, descriptors: r.archive };
+  }
+  bar.stop();
+  console.log(`${config.algorithm} on ${config.env.id}, ${generations} generations (seed ${config.seed})`);
+  console.log(`  behaviours covered: ${lines.cells}`);
+  console.log(`  best return: ${lines.best.toFixed(3)} (ending at ${config.descriptor.map((d, i) => `${d} = ${lines.bestDescriptor[i]}`).join(", ")})`);
+  console.log(`  solved: ${lines.solvedAt === null ? "no" : `first at generation ${lines.solvedAt}`}`);
+  if (config.descriptor.length === 2) console.log(coverageMap(lines.descriptors));
+}
+
+function tryFeature(env: ReturnType<typeof make>, name: string, path: string): void {
+  try {
+    featureByName(env.core, name);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(path, e.problem.replace("unknown feature", `unknown feature ${JSON.stringify(name)}`));
+    throw e;
+  }
+}
+
+/** The archive's cells as a small text map: `#` a reached cell, `.` none. */
+function coverageMap(descriptors: number[][]): string {
+  const xs = descriptors.map((d) => Math.round(d[0]));
+  const ys = descriptors.map((d) => Math.round(d[1]));
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const filled = new Set(descriptors.map((d) => `${Math.round(d[0])},${Math.round(d[1])}`));
+  const rows: string[] = ["  behaviour map (first descriptor across, second down):"];
+  for (let y = y0; y <= y1; y++) {
+    let row = "  ";
+    for (let x = x0; x <= x1; x++) row += filled.has(`${x},${y}`) ? "#" : ".";
+    rows.push(row);
+  }
+  return rows.join("\n");
+}
