@@ -127,7 +127,7 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners vs CleanRL), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
