@@ -17,6 +17,7 @@
  * const { reward, terminated, info } = env.step(2); // forward
  */
 import { UserError } from "../core/errors.js";
+import { didYouMean } from "../core/suggest.js";
 import type { Space } from "../core/spaces.js";
 import type { EnvCore, Feature } from "./core.js";
 
@@ -137,11 +138,12 @@ export function eventNames(events: readonly string[], mask: number): string[] {
   return out;
 }
 
-export function featureByName(core: EnvCore, name: string): Feature<any> {
+/** The feature called `name`; an unknown name is a `UserError` at `path` with the closest names. */
+export function featureByName(core: EnvCore, name: string, path = "feature"): Feature<any> {
   const f = core.features.find((x) => x.name === name);
   if (!f) {
     const known = core.features.map((x) => x.name);
-    throw new UserError(name, `unknown feature; this environment has: ${known.join(", ") || "none"}`);
+    throw new UserError(path, `unknown feature ${JSON.stringify(name)}${didYouMean(name, known) || `; this environment has: ${known.join(", ") || "none"}`}`);
   }
   return f;
 }

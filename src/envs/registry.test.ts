@@ -28,6 +28,9 @@ describe("the registry", () => {
     expect(() => make("DoorKey-8x8", { kwargs: { size: 3 } })).toThrow("env.kwargs.size: expected an integer ≥ 5 and ≤ 64, got 3");
     expect(() => make("Empty-8x8", { kwargs: { viewSize: 4 } })).toThrow(/env\.kwargs\.viewSize/);
     expect(() => makeVector("Empty-8x8", 0)).toThrow(/n: expected a positive integer/);
+    const env = make("DoorKey-5x5");
+    env.reset(0);
+    expect(() => env.readFeatures(["agent.z"])).toThrow('feature: unknown feature "agent.z" (did you mean "agent.x" or "agent.y"?)');
   });
 
   test("a vector checks every action before stepping any environment", () => {

@@ -16,8 +16,8 @@ export function qd(file: string): void {
   const config = loadConfigFile(file, QdConfig);
   const env = make(config.env.id, { kwargs: config.env.kwargs });
   if (env.actionSpace.kind !== "discrete") throw new UserError("env.id", `quality-diversity search here evolves discrete-action policies; ${config.env.id} has ${env.actionSpace}`);
-  for (const [i, name] of config.inputs.entries()) tryFeature(env, name, `inputs[${i}]`);
-  for (const [i, name] of config.descriptor.entries()) tryFeature(env, name, `descriptor[${i}]`);
+  config.inputs.forEach((name, i) => featureByName(env.core, name, `inputs[${i}]`));
+  config.descriptor.forEach((name, i) => featureByName(env.core, name, `descriptor[${i}]`));
   const shape = { inputs: config.inputs, hidden: config.hidden, actions: env.actionSpace.n };
   const common = { descriptor: config.descriptor, seed: config.seed, envSeed: config.envSeed };
   const generations = Number((config.search as { generations?: number }).generations ?? (config.algorithm === "map-elites" ? 200 : 100));
@@ -38,15 +38,6 @@ export function qd(file: string): void {
   console.log(`  best return: ${lines.best.toFixed(3)} (ending at ${config.descriptor.map((d, i) => `${d} = ${lines.bestDescriptor[i]}`).join(", ")})`);
   console.log(`  solved: ${lines.solvedAt === null ? "no" : `first at generation ${lines.solvedAt}`}`);
   if (config.descriptor.length === 2) console.log(coverageMap(lines.descriptors));
-}
-
-function tryFeature(env: ReturnType<typeof make>, name: string, path: string): void {
-  try {
-    featureByName(env.core, name);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(path, e.problem.replace("unknown feature", `unknown feature ${JSON.stringify(name)}`));
-    throw e;
-  }
 }
 
 /** The archive's cells as a small text map: `#` a reached cell, `.` none. */

@@ -24,8 +24,8 @@ export const carryingFeatures: F[] = [
   feature("carrying.box", "1 if the agent carries a box", (e: GridEnv) => (e.carrying !== 0 && typeOf(e.carrying) === T.box ? 1 : 0)),
 ];
 
-/** Manhattan distance from the agent to the nearest cell of `type`; −1 if there is none. */
-export function distanceTo(e: GridEnv, type: number): number {
+/** Manhattan distance from the agent to the nearest cell matching `match`; −1 if there is none. */
+export function distanceWhere(e: GridEnv, match: (c: number) => boolean): number {
   const { grid } = e;
   const ax = e.agentX;
   const ay = e.agentY;
@@ -33,12 +33,17 @@ export function distanceTo(e: GridEnv, type: number): number {
   for (let y = 0; y < grid.height; y++) {
     const row = grid.index(0, y);
     for (let x = 0; x < grid.width; x++) {
-      if ((grid.cells[row + x] & 0xff) !== type) continue;
+      if (!match(grid.cells[row + x])) continue;
       const d = Math.abs(x - ax) + Math.abs(y - ay);
       if (best < 0 || d < best) best = d;
     }
   }
   return best;
+}
+
+/** Manhattan distance from the agent to the nearest cell of `type`; −1 if there is none. */
+export function distanceTo(e: GridEnv, type: number): number {
+  return distanceWhere(e, (c) => (c & 0xff) === type);
 }
 
 function countDoors(e: GridEnv, state: number): number {

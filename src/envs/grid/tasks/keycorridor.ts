@@ -15,19 +15,17 @@ import { z } from "zod";
 import { defineEnv } from "../../spec.js";
 import { GridKwargs } from "../engine.js";
 import { agentFeatures, carryingFeatures, doorFeatures, keyFeatures } from "../features.js";
-import { A, COLOR_NAMES, colorOf } from "../objects.js";
-import { RoomGridEnv, WALL_IDX } from "../roomgrid.js";
-import { lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
+import { COLOR_NAMES, colorOf } from "../objects.js";
+import { WALL_IDX } from "../roomgrid.js";
+import { PickupTask, lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
 
 export const KeyCorridorKwargs = GridKwargs.extend({
   roomSize: z.number().int().min(3).max(16).default(6).describe("side of each room, walls included"),
   numRows: z.number().int().min(1).max(8).default(3).describe("rows of rooms"),
 }).strict();
 
-export class KeyCorridor extends RoomGridEnv {
+export class KeyCorridor extends PickupTask {
   readonly features = [...agentFeatures, ...carryingFeatures, ...keyFeatures, ...doorFeatures, ...lockedDoorFeatures, ...targetFeatures];
-  /** The ball to pick up (packed cell; the only ball in the layout). */
-  target = 0;
 
   constructor(readonly kwargs: z.output<typeof KeyCorridorKwargs>) {
     const { roomSize, numRows } = kwargs;
@@ -51,10 +49,6 @@ export class KeyCorridor extends RoomGridEnv {
     this.mission = `pick up the ${COLOR_NAMES[colorOf(obj)]} ball`;
   }
 
-  protected override afterStep(action: number, reward: number): number {
-    if (action === A.pickup && this.carrying === this.target) return this.succeed();
-    return reward;
-  }
 }
 
 const make = (roomSize: number, numRows: number) =>

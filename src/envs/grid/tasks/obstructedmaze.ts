@@ -14,9 +14,9 @@ import { z } from "zod";
 import { defineEnv } from "../../spec.js";
 import { GridKwargs } from "../engine.js";
 import { agentFeatures, carryingFeatures, doorFeatures, keyFeatures } from "../features.js";
-import { A, C, COLOR_NAMES, DIR_X, DIR_Y, ball, box, key } from "../objects.js";
-import { RoomGridEnv, WALL_IDX, type PlacedDoor } from "../roomgrid.js";
-import { lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
+import { C, COLOR_NAMES, DIR_X, DIR_Y, ball, box, key } from "../objects.js";
+import { WALL_IDX, type PlacedDoor } from "../roomgrid.js";
+import { PickupTask, lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
 
 export const ObstructedMazeKwargs = GridKwargs.extend({
   keyInBox: z.boolean().default(false).describe("hide the key in a box"),
@@ -30,10 +30,10 @@ const TARGET_COLOR = C.red;
 const BLOCKER_COLOR = C.green;
 const BOX_COLOR = C.blue;
 
-export class ObstructedMaze extends RoomGridEnv {
+export class ObstructedMaze extends PickupTask {
   readonly features = [...agentFeatures, ...carryingFeatures, ...keyFeatures, ...doorFeatures, ...lockedDoorFeatures, ...targetFeatures];
   /** The red ball (the only red ball in the layout). */
-  readonly target = ball(TARGET_COLOR);
+  override readonly target = ball(TARGET_COLOR);
   /** The door colors of this episode, a random order of all six. */
   doorColors: number[] = [];
 
@@ -63,10 +63,6 @@ export class ObstructedMaze extends RoomGridEnv {
     return placed;
   }
 
-  protected override afterStep(action: number, reward: number): number {
-    if (action === A.pickup && this.carrying === this.target) return this.succeed();
-    return reward;
-  }
 }
 
 const make = (variant: string, keyInBox: boolean, blocked: boolean) =>

@@ -4,7 +4,9 @@
  */
 import { feature, type Feature } from "../../core.js";
 import type { GridEnv } from "../engine.js";
-import { S, T, stateOf, typeOf } from "../objects.js";
+import { distanceWhere } from "../features.js";
+import { A, S, T, stateOf, typeOf } from "../objects.js";
+import { RoomGridEnv } from "../roomgrid.js";
 
 /** A task won by picking up one object, known by its packed cell (unique in the layout). */
 export interface HasTarget {
@@ -12,21 +14,18 @@ export interface HasTarget {
   readonly target: number;
 }
 
-/** Manhattan distance from the agent to the nearest cell matching `match`; −1 if none. */
-function distanceWhere(e: GridEnv, match: (c: number) => boolean): number {
-  const { grid } = e;
-  const ax = e.agentX;
-  const ay = e.agentY;
-  let best = -1;
-  for (let y = 0; y < grid.height; y++) {
-    const row = grid.index(0, y);
-    for (let x = 0; x < grid.width; x++) {
-      if (!match(grid.cells[row + x])) continue;
-      const d = Math.abs(x - ax) + Math.abs(y - ay);
-      if (best < 0 || d < best) best = d;
-    }
+/**
+ * A room task won by picking up its target (KeyCorridor, UnlockPickup,
+ * BlockedUnlockPickup, ObstructedMaze): success on the pickup of exactly
+ * that object, as MiniGrid's `carrying == self.obj`.
+ */
+export abstract class PickupTask extends RoomGridEnv implements HasTarget {
+  target = 0;
+
+  protected override afterStep(action: number, reward: number): number {
+    if (action === A.pickup && this.carrying === this.target) return this.succeed();
+    return reward;
   }
-  return best;
 }
 
 export const targetFeatures: Feature<GridEnv & HasTarget>[] = [

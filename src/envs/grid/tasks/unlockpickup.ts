@@ -12,21 +12,23 @@
 import { defineEnv } from "../../spec.js";
 import { GridKwargs } from "../engine.js";
 import { agentFeatures, carryingFeatures, doorFeatures, keyFeatures } from "../features.js";
-import { A, COLOR_NAMES, colorOf } from "../objects.js";
-import { RoomGridEnv, WALL_IDX } from "../roomgrid.js";
-import { lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
+import { COLOR_NAMES, colorOf } from "../objects.js";
+import { WALL_IDX, type PlacedDoor } from "../roomgrid.js";
+import { PickupTask, lockedDoorFeatures, targetFeatures } from "./pickup-target.js";
 
 export const UnlockPickupKwargs = GridKwargs.extend({}).strict();
 
 const ROOM_SIZE = 6;
 
-export class UnlockPickup extends RoomGridEnv {
+export class UnlockPickup extends PickupTask {
   readonly features = [...agentFeatures, ...carryingFeatures, ...keyFeatures, ...doorFeatures, ...lockedDoorFeatures, ...targetFeatures];
-  /** The box to pick up (packed cell; the only box in the layout). */
-  target = 0;
 
-  constructor(readonly kwargs: GridKwargs) {
-    super({ roomSize: ROOM_SIZE, numRows: 1, numCols: 2 }, 8 * ROOM_SIZE * ROOM_SIZE, kwargs);
+  /** @param stepsPerCell MiniGrid's step limit is this × roomSize² (8 here, 16 for BlockedUnlockPickup). */
+  constructor(
+    readonly kwargs: GridKwargs,
+    stepsPerCell = 8,
+  ) {
+    super({ roomSize: ROOM_SIZE, numRows: 1, numCols: 2 }, stepsPerCell * ROOM_SIZE * ROOM_SIZE, kwargs);
   }
 
   protected generateTask(): void {
@@ -34,16 +36,15 @@ export class UnlockPickup extends RoomGridEnv {
     const { obj } = this.addObject(1, 0, "box");
     // A locked door between the rooms, its key in the left room.
     const locked = this.addDoor(0, 0, WALL_IDX.right, undefined, true);
+    this.obstruct(locked);
     this.addObject(0, 0, "key", locked.color);
     this.placeAgentInRoom(0, 0);
     this.target = obj;
     this.mission = `pick up the ${COLOR_NAMES[colorOf(obj)]} box`;
   }
 
-  protected override afterStep(action: number, reward: number): number {
-    if (action === A.pickup && this.carrying === this.target) return this.succeed();
-    return reward;
-  }
+  /** Puts something in the way of the locked door (BlockedUnlockPickup); nothing here. */
+  protected obstruct(_door: PlacedDoor): void {}
 }
 
 export const unlockPickupEnvs = [
