@@ -1,28 +1,37 @@
 import { expect, test } from "vitest";
 import { make } from "../envs/registry.js";
 import { mapElites } from "./map-elites.js";
-import type { PolicyShape } from "./policy.js";
+import { novelty, noveltySearch } from "./novelty.js";
+import type { Outcome, PolicyShape } from "./policy.js";
 
-const shape: PolicyShape = { inputs: ["agent.x", "agent.y", "agent.dir", "front.type", "goal.distance"], hidden: 16, actions: 3 };
-// The objective a designer would write for the deceptive maze: get closer to the goal at (5, 1).
-const closer = (o: { descriptor: number[]; fitness: number }) => o.fitness * 100 - (Math.abs(o.descriptor[0] - 5) + Math.abs(o.descriptor[1] - 1));
+// The sensors of Lehman & Stanley's maze robot: rangefinders and a goal radar.
+const shape: PolicyShape = { inputs: ["range.front", "range.left", "range.right", "goal.ahead", "goal.right"], hidden: 16, actions: 3 };
+// The objective a designer would write for the deceptive maze: the sparse
+// reward, plus "end closer to the goal at (5, 1)".
+const closer = (o: Outcome) => o.fitness * 100 - (Math.abs(o.descriptor[0] - 5) + Math.abs(o.descriptor[1] - 1));
+const seeds = [0, 1, 2, 3, 4];
 
-test("MAP-Elites keeps stepping stones outside the deceptive cup where objective search keeps one policy stuck inside", () => {
+test("MAP-Elites and novelty search reach the deceptive maze's goal where following the objective does not", () => {
   const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 100 } });
-  for (const seed of [1, 2, 3]) {
-    const common = { generations: 150, batch: 32, sigma: 1.0, descriptor: ["agent.x", "agent.y"], seed, objective: closer };
-    const me = mapElites(env, shape, { ...common, mode: "map-elites" });
-    const obj = mapElites(env, shape, { ...common, mode: "objective" });
-    const cells = [...me.archive.keys()].map((k) => k.split(",").map(Number));
-    expect(cells.length).toBeGreaterThan(30);
-    // The corridors round the cup (x = 1 or x = 9) hold elites: the way to the goal starts there.
-    expect(cells.some(([x]) => x === 1 || x === 9)).toBe(true);
-    expect(me.coverage.at(-1)).toBe(me.archive.size);
-    // Objective search keeps a single policy, and it ends under the wall (y ≥ 4), not round it.
-    expect(obj.archive.size).toBe(1);
-    expect(obj.best.outcome.descriptor[1]).toBeGreaterThanOrEqual(4);
-  }
+  const common = { descriptor: ["agent.x", "agent.y"], objective: closer, sigma: 0.5, generations: 70 };
+  const solved = (run: (seed: number) => { solvedAt: number | null }) => seeds.filter((seed) => run(seed).solvedAt !== null).length;
+  // The same budget for each: 32 policies per generation.
+  const byMapElites = solved((seed) => mapElites(env, shape, { ...common, seed, batch: 32, mode: "map-elites" }));
+  const byObjectiveElite = solved((seed) => mapElites(env, shape, { ...common, seed, batch: 32, mode: "objective" }));
+  const byNovelty = solved((seed) => noveltySearch(env, shape, { ...common, seed, population: 32, parents: 8, score: "novelty" }));
+  const byObjectiveSearch = solved((seed) => noveltySearch(env, shape, { ...common, seed, population: 32, parents: 8, score: "objective" }));
+  // Measured: 4 + 4 of 10 against 1 + 1 (docs/benchmarks.md has 10 seeds each).
+  expect(byMapElites + byNovelty).toBeGreaterThanOrEqual(7);
+  expect(byObjectiveElite + byObjectiveSearch).toBeLessThanOrEqual(2);
 }, 60_000);
+
+test("MAP-Elites keeps stepping stones in the corridors round the cup", () => {
+  const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 100 } });
+  const me = mapElites(env, shape, { descriptor: ["agent.x", "agent.y"], objective: closer, sigma: 0.5, generations: 30, seed: 1 });
+  const cells = [...me.archive.keys()].map((k) => k.split(",").map(Number));
+  expect(cells.some(([x, y]) => (x === 1 || x === 9) && y < 9)).toBe(true);
+  expect(me.coverage.at(-1)).toBe(me.archive.size);
+});
 
 test("the same seed gives the same archive", () => {
   const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 40 } });
@@ -30,17 +39,7 @@ test("the same seed gives the same archive", () => {
   expect(run()).toEqual(run());
 });
 
-test("novelty search archives behaviours round the cup and covers more of the maze than objective search", async () => {
-  const { noveltySearch, novelty } = await import("./novelty.js");
-  expect(novelty([0, 0], [[3, 4], [0, 1], [10, 10]], 2)).toBe(3); // mean of the 2 nearest: (1 + 5)/2
-  const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 60 } });
-  for (const seed of [1, 2]) {
-    const common = { population: 30, parents: 6, generations: 60, sigma: 1.0, descriptor: ["agent.x", "agent.y"], seed, objective: closer };
-    const ns = noveltySearch(env, shape, { ...common, score: "novelty" });
-    const os = noveltySearch(env, shape, { ...common, score: "objective" });
-    expect(ns.coverage.at(-1)!).toBeGreaterThan(os.coverage.at(-1)!);
-    expect(ns.archive.some(([x]) => x <= 1 || x >= 9)).toBe(true);
-    expect(os.best.outcome.descriptor[1]).toBeGreaterThanOrEqual(4);
-    expect(ns.archive).toHaveLength(60 * 3);
-  }
-}, 60_000);
+test("novelty is the mean distance to the k nearest behaviours", () => {
+  expect(novelty([0, 0], [[3, 4], [0, 1], [10, 10]], 2)).toBe(3); // (1 + 5) / 2
+  expect(novelty([0, 0], [], 3)).toBe(Infinity);
+});

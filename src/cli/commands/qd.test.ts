@@ -25,6 +25,8 @@ test("qd's bad configs are one-line errors with the path", async () => {
   expect(bad.err).toMatch(/^error: descriptor\[0\]: unknown feature "agent\.z"/);
   const search = await runCli("qd", config("env: {id: DeceptiveMaze-11x11}\nsearch: {generations: many}\n"));
   expect(search.err).toBe('error: search.generations: expected an integer > 0, got "many"\n');
+  const actions = await runCli("qd", config("env: {id: DeceptiveMaze-11x11}\nactions: 9\n"));
+  expect(actions.err).toBe("error: actions: expected at most 7, the actions of DeceptiveMaze-11x11; got 9\n");
   const continuous = await runCli("qd", config("env: {id: Pendulum-v1}\n"));
   expect(continuous.err).toMatch(/^error: env\.id: quality-diversity search here evolves discrete-action policies/);
 });

@@ -18,7 +18,9 @@ export function qd(file: string): void {
   if (env.actionSpace.kind !== "discrete") throw new UserError("env.id", `quality-diversity search here evolves discrete-action policies; ${config.env.id} has ${env.actionSpace}`);
   config.inputs.forEach((name, i) => featureByName(env.core, name, `inputs[${i}]`));
   config.descriptor.forEach((name, i) => featureByName(env.core, name, `descriptor[${i}]`));
-  const shape = { inputs: config.inputs, hidden: config.hidden, actions: env.actionSpace.n };
+  const n = env.actionSpace.n;
+  if (config.actions !== undefined && config.actions > n) throw new UserError("actions", `expected at most ${n}, the actions of ${config.env.id}; got ${config.actions}`);
+  const shape = { inputs: config.inputs, hidden: config.hidden, actions: config.actions ?? n };
   const common = { descriptor: config.descriptor, seed: config.seed, envSeed: config.envSeed };
   const generations = Number((config.search as { generations?: number }).generations ?? (config.algorithm === "map-elites" ? 200 : 100));
   const bar = progressBar(generations, `${config.algorithm} ${config.env.id}`);

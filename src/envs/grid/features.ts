@@ -5,7 +5,7 @@
  */
 import { feature, type Feature } from "../core.js";
 import type { GridEnv } from "./engine.js";
-import { S, T, stateOf, typeOf } from "./objects.js";
+import { canOverlap, DIR_X, DIR_Y, S, T, stateOf, typeOf } from "./objects.js";
 
 type F = Feature<GridEnv>;
 
@@ -15,7 +15,35 @@ export const agentFeatures: F[] = [
   feature("agent.dir", "agent direction: 0 east, 1 south, 2 west, 3 north", (e: GridEnv) => e.agentDir),
   feature("front.type", "object type index of the cell in front (MiniGrid encoding)", (e: GridEnv) => typeOf(e.grid.cells[e.frontIndex])),
   feature("t", "steps taken this episode", (e: GridEnv) => e.stepCount),
+  // Rangefinders, the sensors of Lehman & Stanley's maze robot: with them a
+  // small policy can follow walls wherever it is, not only where it was trained.
+  feature("range.front", "cells the agent could walk into straight ahead before an obstacle", (e: GridEnv) => rangefinder(e, 0)),
+  feature("range.right", "cells the agent could walk into to its right before an obstacle", (e: GridEnv) => rangefinder(e, 1)),
+  feature("range.left", "cells the agent could walk into to its left before an obstacle", (e: GridEnv) => rangefinder(e, 3)),
 ];
+
+/** Free cells in direction (agent's direction + turn) before the first cell the agent cannot stand on. */
+export function rangefinder(e: GridEnv, turn: number): number {
+  const offset = e.dirOffset[(e.agentDir + turn) & 3];
+  const cells = e.grid.cells;
+  let i = e.agentIndex + offset;
+  let n = 0;
+  // The outer wall stops every ray, so the loop ends inside the grid.
+  while (canOverlap(cells[i])) {
+    n++;
+    i += offset;
+  }
+  return n;
+}
+
+/** The goal's offset from the agent along its direction turned by `turn` (the goal radar); 0 with no goal. */
+function goalOffset(e: GridEnv, turn: number): number {
+  const g = e.goalIndex;
+  if (g < 0) return 0;
+  const d = (e.agentDir + turn) & 3;
+  // `| 0`: integer offsets, and no −0 from a zero component times −1.
+  return ((e.grid.xOf(g) - e.agentX) * DIR_X[d] + (e.grid.yOf(g) - e.agentY) * DIR_Y[d]) | 0;
+}
 
 export const carryingFeatures: F[] = [
   feature("carrying", "1 if the agent carries anything", (e: GridEnv) => (e.carrying !== 0 ? 1 : 0)),
@@ -66,6 +94,8 @@ export const goalFeatures: F[] = [
     if (g < 0) return 0;
     return Math.abs(e.grid.xOf(g) - e.agentX) + Math.abs(e.grid.yOf(g) - e.agentY);
   }),
+  feature("goal.ahead", "how many cells the goal is ahead of the agent (negative: behind)", (e: GridEnv) => goalOffset(e, 0)),
+  feature("goal.right", "how many cells the goal is to the agent's right (negative: left)", (e: GridEnv) => goalOffset(e, 1)),
 ];
 
 export const doorFeatures: F[] = [
