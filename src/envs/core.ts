@@ -56,8 +56,27 @@ export abstract class EnvCore {
   /** Runs after every reseed: redraw what is fixed per seed (a bandit's arm means). */
   protected onSeed(): void {}
 
+  /** With fixed layouts: the seeds episodes restart from, and which is next. */
+  private layouts: { seeds: readonly number[]; next: number } | undefined;
+
+  /**
+   * Draws every episode from a fixed set of layouts instead of a new one each
+   * time (Procgen's `num_levels`): each reset first reseeds from the next of
+   * `seeds`, in turn, starting at `first`. One seed gives the singleton
+   * variant of a contextual task: the same layout every episode.
+   */
+  fixLayouts(seeds: readonly number[], first = 0): void {
+    if (seeds.length === 0 || !seeds.every(Number.isSafeInteger)) throw new Error(`fixLayouts: expected integer seeds, got ${JSON.stringify(seeds)}`);
+    this.layouts = { seeds: [...seeds], next: first % seeds.length };
+  }
+
   /** Starts a new episode from the current random stream and writes the first observation. */
   reset(obs: Float32Array, offset: number): void {
+    const layouts = this.layouts;
+    if (layouts) {
+      this.seed(layouts.seeds[layouts.next]);
+      layouts.next = (layouts.next + 1) % layouts.seeds.length;
+    }
     this.stepCount = 0;
     this.terminated = false;
     this.truncated = false;

@@ -28,6 +28,8 @@ import { parseRewardSpec, type RewardSpecInput } from "./spec.js";
 export interface MakeRewardedOptions {
   /** Keyword arguments over the registered variant's (`{ size: 6 }`). */
   kwargs?: Record<string, unknown>;
+  /** Draw episodes from these layout seeds only, in turn (one seed: the same layout every episode). */
+  layoutSeeds?: readonly number[];
 }
 
 /** n environments of `id` with the reward of `spec` (wrapped in the spec's reward machine, if any). */
@@ -35,6 +37,9 @@ export function makeRewarded(id: string, n: number, spec: RewardSpecInput | unkn
   if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
   const parsed = parseRewardSpec(spec, "reward");
   let cores: EnvCore[] = Array.from({ length: n }, () => createCore(id, options.kwargs));
+  const { layoutSeeds } = options;
+  // Environment i starts at layout i, so a vector covers the set from its first episodes.
+  if (layoutSeeds) cores.forEach((core, i) => core.fixLayouts(layoutSeeds, i));
   if (parsed.machine) {
     const machine = compileMachine(parsed.machine, machineScope(cores[0]), "reward.machine");
     cores = cores.map((core) => new MachineProduct(core, machine));

@@ -72,6 +72,7 @@ export async function storedSummary(store: Store, run: RunRecord): Promise<RunSu
     finalSuccess: meanOf((e) => e.success),
     finalReturn: meanOf((e) => e.return),
     stepsToThreshold,
+    firstSuccess: episodes.find((e) => e.success === 1)?.step ?? null,
     termReturns: Object.fromEntries(termNames.map((t) => [t, meanOf((e) => e.terms[t])])),
     curve,
     interrupted: run.status !== "finished",

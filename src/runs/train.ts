@@ -59,12 +59,19 @@ export interface RunSummary {
   finalReturn: number;
   /** First step at which the windowed success rate reached the threshold; null if never. */
   stepsToThreshold: number | null;
+  /** Step of the iteration in which an episode first succeeded; null if none did. */
+  firstSuccess: number | null;
   /** Mean episode return of each term over the last window. */
   termReturns: Record<string, number>;
   curve: CurvePoint[];
   interrupted: boolean;
   /** Visited cells and evaluation replays, for reports (gridworlds, when asked for). */
   recording?: RunRecording;
+}
+
+/** The fixed layouts of a run with `env.layouts`: different for each run seed, so seeds average over layouts. */
+export function layoutSeeds(layouts: number | undefined, seed: number): number[] | undefined {
+  return layouts === undefined ? undefined : Array.from({ length: layouts }, (_, j) => 1_000_003 * (seed + 1) + j);
 }
 
 /**
@@ -74,7 +81,7 @@ export interface RunSummary {
  */
 export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions, checkpoints: CheckpointOptions = {}): RunSummary {
   const name = config.name ?? config.env.id;
-  const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs });
+  const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, seed) });
   const learner = createLearner(config.learner, env, seed);
   const recorder = record ? Recorder.attach(env, config.steps, record) : undefined;
   const termNames = env.program.terms.map((t) => t.name);
@@ -82,20 +89,22 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   const curve: CurvePoint[] = [];
   let episodes = 0;
   let stepsToThreshold: number | null = null;
+  let firstSuccess: number | null = null;
   let interrupted = false;
   const t0 = performance.now();
   // The run's own bookkeeping travels with the learner's checkpoint, so a resumed run's summary is the uninterrupted one's.
-  const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold });
+  const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold, firstSuccess });
   if (checkpoints.resume !== undefined) {
     if (!learner.restore) throw new UserError("resume", `the ${config.learner.algo} learner cannot resume from a checkpoint yet`);
     const saved = checkpoints.resume as { learner: unknown; run: never };
     learner.restore(saved.learner);
-    const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null };
+    const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null };
     restoreState(run, saved.run);
     recent.push(...run.recent);
     curve.push(...run.curve);
     episodes = run.episodes;
     stepsToThreshold = run.stepsToThreshold;
+    firstSuccess = run.firstSuccess;
   }
   let nextCheckpoint = checkpoints.every ? (Math.floor(learner.globalStep / checkpoints.every) + 1) * checkpoints.every : Infinity;
   const saveCheckpoint = () => {
@@ -113,6 +122,7 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     const point = { step, primary: windowMean((e) => e.primary), success: windowMean((e) => e.success), total: windowMean((e) => e.return), terms: termMeans() };
     curve.push(point);
     if (stepsToThreshold === null && recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) stepsToThreshold = step;
+    if (firstSuccess === null && finished.some((e) => e.success === 1)) firstSuccess = step;
     hooks.onIteration?.(step, metrics, finished);
     hooks.onProgress?.({ step, total: config.steps, primary: point.primary, success: point.success, stepsPerSecond: step / ((performance.now() - t0) / 1000) });
     if (hooks.shouldStop?.()) {
@@ -138,6 +148,7 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     finalSuccess: windowMean((e) => e.success),
     finalReturn: windowMean((e) => e.return),
     stepsToThreshold,
+    firstSuccess,
     termReturns: termMeans(),
     curve,
     interrupted,

@@ -43,7 +43,7 @@ test("the step grid is the runs' own steps when few, else evenly spaced up to th
 });
 
 test("aggregated designs share one step grid and carry each term's mean return", () => {
-  const run = (seed: number, c: CurvePoint[]): RunSummary => ({ name: "d", seed, steps: 200, seconds: 1, episodes: 5, finalPrimary: 0, finalSuccess: 0, finalReturn: 0, stepsToThreshold: null, termReturns: { goal: 0, step: 0 }, curve: c, interrupted: false });
+  const run = (seed: number, c: CurvePoint[]): RunSummary => ({ name: "d", seed, steps: 200, seconds: 1, episodes: 5, finalPrimary: 0, finalSuccess: 0, finalReturn: 0, stepsToThreshold: null, firstSuccess: null, termReturns: { goal: 0, step: 0 }, curve: c, interrupted: false });
   const design = (name: string, runs: RunSummary[]) => ({ name, runs }) as unknown as DesignSummary;
   const out = aggregateCurves([design("a", [run(0, curve([[100, 0.2], [200, 0.8]]))]), design("b", [run(0, curve([[200, 0.4]]))])]);
   expect(out.steps).toEqual([100, 200]);
