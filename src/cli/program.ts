@@ -64,6 +64,21 @@ function build(): Command {
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
   program
+    .command("suite <name>")
+    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success")
+    .option("--seeds <n>", "seeds per bonus and task", "3")
+    .option("--steps <n>", "environment steps per run", "1000000")
+    .option("--tasks <ids>", "comma-separated environment ids (default: KeyCorridorS3R3, MultiRoom-N4-S5, ObstructedMaze-1Dl, DoorKey-16x16)")
+    .option("--bonuses <names>", "comma-separated: none, count, rnd, episodic-count, e3b, count×episodic (default: all)")
+    .option("--variants <names>", "comma-separated: contextual, singleton (default: both)")
+    .option("--workers <n>", "trainings in parallel", "2")
+    .option("--report <dir>", "write the reports in this folder (default: reports/exploration-<timestamp>/)")
+    .option("--no-report", NO_REPORT_HELP)
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--no-db", NO_DB_HELP)
+    .action(async (name, opts) => (await import("./commands/suite.js")).suite(name, opts));
+
+  program
     .command("qd <config>")
     .description("quality-diversity search (MAP-Elites or novelty search) over small policies, with the archive's coverage")
     .action(async (config) => (await import("./commands/qd.js")).qd(config));

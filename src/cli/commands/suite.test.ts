@@ -1,0 +1,33 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { runCli } from "../../test-utils/cli.js";
+
+test("suite exploration trains each bonus on each task variant, prints the table and writes a report per variant", async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "rewardlab-suite-")), "reports");
+  const r = await runCli("suite", "exploration", "--steps", "4096", "--seeds", "1", "--tasks", "Empty-5x5", "--bonuses", "none,count×episodic", "--no-db", "--report", dir);
+  expect(r.err).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+  for (const variant of ["contextual", "singleton"]) {
+    expect(r.out).toContain(`Empty-5x5 ${variant}`);
+    expect(existsSync(join(dir, `Empty-5x5-${variant}.html`))).toBe(true);
+  }
+  // A random-ish policy finds the goal of a 5×5 room within 4096 steps: each row has a first success.
+  expect(r.out).toMatch(/none\s+\d\.\d\d\s+\d+k \(1\/1\)/);
+  expect(r.out).toMatch(/count×episodic\s+\d\.\d\d\s+\d+k \(1\/1\)/);
+  const index = readFileSync(join(dir, "index.html"), "utf8");
+  expect(index).toContain('href="Empty-5x5-singleton.html"');
+});
+
+test("suite's bad options are one-line errors naming the option", async () => {
+  const suite = await runCli("suite", "exploraton");
+  expect(suite.err).toBe('error: suite: unknown suite "exploraton" (did you mean "exploration"?)\n');
+  const bonus = await runCli("suite", "exploration", "--bonuses", "none,rdn");
+  expect(bonus.err).toBe('error: --bonuses: unknown "rdn" (did you mean "rnd"?)\n');
+  const task = await runCli("suite", "exploration", "--tasks", "DoorKey-5x5,KeyCoridorS3R3");
+  expect(task.err).toMatch(/^error: --tasks\[1\]: unknown environment "KeyCoridorS3R3" \(did you mean "KeyCorridorS3R3"\?\)/);
+  const steps = await runCli("suite", "exploration", "--steps", "lots");
+  expect(steps.code).toBe(2);
+  expect(steps.err).toMatch(/^error: --steps: /);
+});

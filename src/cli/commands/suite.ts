@@ -1,0 +1,80 @@
+/**
+ * `rewardlab suite exploration`: PPO with each exploration bonus on sparse
+ * gridworlds in contextual and singleton variants (see
+ * src/runs/suites/exploration.ts), a table of success and steps to first
+ * success, and a report per task and variant in one folder with an index.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { UserError } from "../../core/errors.js";
+import { didYouMean } from "../../core/suggest.js";
+import { envSpec } from "../../envs/registry.js";
+import type { DesignSummary } from "../../runs/compare.js";
+import { defaultReportPath, writeReport } from "../../runs/report/write.js";
+import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
+import { intOption } from "../args.js";
+import { runComparison, type TrainOptions } from "./train.js";
+
+export interface SuiteOptions extends TrainOptions {
+  tasks?: string;
+  bonuses?: string;
+  variants?: string;
+}
+
+const SUITES = ["exploration"];
+
+/** A comma-separated list, each item one of `known`. */
+function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UserError(flag, `expected a comma-separated list of: ${known.join(", ")}`);
+  for (const item of items) if (!known.includes(item)) throw new UserError(flag, `unknown ${JSON.stringify(item)}${didYouMean(item, known) || `; expected one of: ${known.join(", ")}`}`);
+  return items;
+}
+
+export async function suite(name: string, opts: SuiteOptions): Promise<void> {
+  if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
+  const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
+  const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
+  // Any registered environment may stand in for the default four (ids as registered).
+  const tasks = opts.tasks?.split(",").map((s, i) => envSpec(s.trim(), `--tasks[${i}]`).id);
+  const bonuses = listOption(opts.bonuses, "--bonuses", Object.keys(EXPLORATION_BONUSES));
+  const variants = listOption(opts.variants, "--variants", Object.keys(EXPLORATION_VARIANTS)) as Variant[] | undefined;
+  const entries = explorationSuite({ steps, seeds, tasks, bonuses, variants });
+  const runs = entries.length * entries[0].designs.length * seeds;
+  console.log(`rewardlab suite exploration: PPO × ${entries[0].designs.length} bonuses on ${entries.length} task variants, ${seeds} seed${seeds > 1 ? "s" : ""}, ${steps.toLocaleString("en")} steps per run (${runs} runs)\n`);
+  const t0 = performance.now();
+  const results: { entry: SuiteEntry; summaries: DesignSummary[] }[] = [];
+  for (const entry of entries) {
+    process.stderr.write(`\n${entry.task} (${entry.variant})\n`);
+    const summaries = await runComparison(entry.config, entry.designs, { ...opts, report: false });
+    results.push({ entry, summaries });
+    if (summaries.some((s) => s.runs.some((r) => r.interrupted))) {
+      process.stderr.write("Interrupted: the table below covers the task variants finished so far.\n");
+      break;
+    }
+  }
+  console.log(`\n${formatSuite(results)}\n\n${runs} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  if (opts.report !== false) writeSuiteReports(results, typeof opts.report === "string" && opts.report !== "" ? opts.report : defaultReportPath("exploration").replace(/\.html$/, ""));
+}
+
+/** One report per task variant in `dir`, and an index.html with the table that links them. */
+function writeSuiteReports(results: readonly { entry: SuiteEntry; summaries: DesignSummary[] }[], dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const links: string[] = [];
+  for (const { entry, summaries } of results) {
+    const file = `${entry.task}-${entry.variant}.html`;
+    const title = `Exploration suite: ${entry.task}, ${entry.variant} (${entry.variant === "singleton" ? "the same layout every episode" : "a new layout every episode"})`;
+    writeReport(summaries, { outPath: join(dir, file), title, config: entry.config, rewards: Object.fromEntries(entry.designs.map((d) => [d.name, d.reward])) });
+    links.push(`<li><a href="${file}">${entry.task} — ${entry.variant}</a></li>`);
+  }
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const index = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Exploration suite</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
+<h1>Exploration suite</h1><p>PPO with each exploration bonus, contextual (a new layout every episode) and singleton (one layout) variants.</p>
+<ul>${links.join("")}</ul><pre>${esc(formatSuite(results))}</pre></html>\n`;
+  const path = resolve(dir, "index.html");
+  writeFileSync(path, index);
+  const shown = relative(process.cwd(), path);
+  console.log(`Report: ${shown.startsWith("..") ? path : shown}`);
+}
