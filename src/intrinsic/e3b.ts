@@ -5,30 +5,45 @@
  *
  *   C⁻¹ ← C⁻¹ − (C⁻¹φ)(C⁻¹φ)ᵀ / (1 + φᵀC⁻¹φ)
  *
- * φ here is a fixed random feature map, tanh(W·s) with W Gaussian (the
- * paper's inverse-dynamics features are the learned option, still to come).
+ * φ is the paper's: an inverse-dynamics embedding trained online between
+ * rollouts (`embedding: inverse-dynamics`, the default), so the bonus counts
+ * what the agent's actions change. `embedding: random` uses a fixed random
+ * feature map tanh(W·s), W Gaussian: no training, and cheaper.
  */
 import { z } from "zod";
+import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import type { RewardBatch } from "../rewards/batch.js";
 import type { IntrinsicModule } from "../rewards/intrinsic.js";
+import { InverseDynamics } from "./inverse-dynamics.js";
 import { BonusScale, parseBonusOptions } from "./options.js";
 
 const E3bOptions = z.object({
+  embedding: z.enum(["inverse-dynamics", "random"]).default("inverse-dynamics").describe("φ: learned by inverse dynamics, or fixed random features"),
   features: z.number().int().min(1).max(256).default(32).describe("size m of φ"),
   lambda: z.number().positive().default(0.1).describe("ridge λ: C starts as λI"),
-  seed: z.number().int().nonnegative().default(0).describe("seed of the random features"),
+  hidden: z.number().int().positive().default(64).describe("hidden units of the inverse-dynamics encoder and head"),
+  learningRate: z.number().positive().default(3e-4).describe("inverse-dynamics Adam learning rate"),
+  epochs: z.number().int().positive().default(1).describe("passes over each rollout's transitions"),
+  minibatch: z.number().int().positive().default(256),
+  seed: z.number().int().nonnegative().default(0).describe("seed of the features (random or initial)"),
 });
 
-export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { inverse: Float64Array[] } {
+export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { inverse: Float64Array[]; model(): InverseDynamics | undefined } {
   const options = parseBonusOptions(E3bOptions, raw, path);
   const scale = new BonusScale(options);
   const m = options.features;
+  const learned = options.embedding === "inverse-dynamics";
   let W = new Float32Array(0);
   let d = 0;
   const inverse: Float64Array[] = [];
   const phi = new Float64Array(m);
   const u = new Float64Array(m);
+  let model: InverseDynamics | undefined;
+  const updateRng = new Rng(options.seed + 1);
+  let phiBatch = new Float32Array(0);
+  // The rollout's transitions (s, s′, a), for the next inverse-dynamics update.
+  const seen = { s: new Float32Array(0), next: new Float32Array(0), a: new Int32Array(0), rows: 0 };
   const resetInverse = (inv: Float64Array) => {
     inv.fill(0);
     for (let j = 0; j < m; j++) inv[j * m + j] = 1 / options.lambda;
@@ -36,31 +51,48 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
   return {
     name: "e3b",
     inverse,
+    model: () => model,
     init(info) {
       d = info.obsSize;
-      // W (m × d) drawn row by row, stored transposed (d × m) so zeros in s′ cost nothing.
-      const rng = new Rng(options.seed);
-      W = new Float32Array(m * d);
-      const s = 1 / Math.sqrt(d);
-      for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) W[j * m + r] = rng.normal() * s;
       for (let i = 0; i < info.n; i++) {
         const inv = new Float64Array(m * m);
         resetInverse(inv);
         inverse.push(inv);
       }
+      if (learned) {
+        if (info.actionCount === undefined || info.actionSize !== 1) {
+          throw new UserError(`${path}.embedding`, "inverse-dynamics features need discrete actions numbered from 0; use embedding: random here");
+        }
+        model = new InverseDynamics({ obsSize: d, actions: info.actionCount, features: m, hidden: options.hidden, learningRate: options.learningRate }, new Rng(options.seed));
+        phiBatch = new Float32Array(info.n * m);
+        return;
+      }
+      // W (m × d) drawn row by row, stored transposed (d × m) so zeros in s′ cost nothing.
+      const rng = new Rng(options.seed);
+      W = new Float32Array(m * d);
+      const s = 1 / Math.sqrt(d);
+      for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) W[j * m + r] = rng.normal() * s;
     },
     compute(b: RewardBatch, out: Float64Array) {
       const obs = b.nextObs!;
+      if (model) {
+        model.embed(obs, b.n, phiBatch);
+        remember(b);
+      }
       for (let i = 0; i < b.n; i++) {
-        // φ = tanh(W·s′)
         const o = i * d;
-        phi.fill(0);
-        for (let j = 0; j < d; j++) {
-          const x = obs[o + j];
-          if (x === 0) continue;
-          for (let r = 0; r < m; r++) phi[r] += W[j * m + r] * x;
+        if (model) {
+          for (let r = 0; r < m; r++) phi[r] = phiBatch[i * m + r];
+        } else {
+          // φ = tanh(W·s′)
+          phi.fill(0);
+          for (let j = 0; j < d; j++) {
+            const x = obs[o + j];
+            if (x === 0) continue;
+            for (let r = 0; r < m; r++) phi[r] += W[j * m + r] * x;
+          }
+          for (let r = 0; r < m; r++) phi[r] = Math.tanh(phi[r]);
         }
-        for (let r = 0; r < m; r++) phi[r] = Math.tanh(phi[r]);
         // u = C⁻¹φ; b = φᵀu
         const inv = inverse[i];
         let bonus = 0;
@@ -83,5 +115,54 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
     endEpisode(i) {
       resetInverse(inverse[i]);
     },
+    update(): Record<string, number> {
+      if (!model || seen.rows === 0) return {};
+      const rng = updateRng;
+      const rows = seen.rows;
+      const mb = Math.min(options.minibatch, rows);
+      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      const xs = new Float32Array(mb * d);
+      const xn = new Float32Array(mb * d);
+      const a = new Int32Array(mb);
+      let total = 0;
+      let count = 0;
+      for (let epoch = 0; epoch < options.epochs; epoch++) {
+        rng.shuffle(order);
+        for (let start = 0; start + mb <= rows; start += mb) {
+          for (let r = 0; r < mb; r++) {
+            const k = order[start + r];
+            xs.set(seen.s.subarray(k * d, (k + 1) * d), r * d);
+            xn.set(seen.next.subarray(k * d, (k + 1) * d), r * d);
+            a[r] = seen.a[k];
+          }
+          total += model.train(xs, xn, a, mb);
+          count++;
+        }
+      }
+      model.publish();
+      seen.rows = 0;
+      return { loss: count ? total / count : NaN };
+    },
   };
+
+  /** Keeps this step's transitions for the next update. */
+  function remember(b: RewardBatch): void {
+    const need = (seen.rows + b.n) * d;
+    if (need > seen.s.length) {
+      const grow = (old: Float32Array) => {
+        const a = new Float32Array(Math.max(2 * old.length, need));
+        a.set(old.subarray(0, seen.rows * d));
+        return a;
+      };
+      seen.s = grow(seen.s);
+      seen.next = grow(seen.next);
+      const a = new Int32Array(Math.max(2 * seen.a.length, seen.rows + b.n));
+      a.set(seen.a.subarray(0, seen.rows));
+      seen.a = a;
+    }
+    seen.s.set(b.obs!.subarray(0, b.n * d), seen.rows * d);
+    seen.next.set(b.nextObs!.subarray(0, b.n * d), seen.rows * d);
+    for (let i = 0; i < b.n; i++) seen.a[seen.rows + i] = b.actions[i];
+    seen.rows += b.n;
+  }
 }

@@ -57,7 +57,7 @@ test("SimHash collides identical observations and separates distant ones", () =>
 });
 
 test("E3B's Sherman–Morrison inverse matches a direct inverse of λI + Σφφᵀ", () => {
-  const bonus = e3bBonus({ features: 4, lambda: 0.5, seed: 3 }, "options");
+  const bonus = e3bBonus({ embedding: "random", features: 4, lambda: 0.5, seed: 3 }, "options");
   bonus.init({ n: 1, obsSize: 3, actionSize: 1 });
   const out = new Float64Array(1);
   const rows = [[0.1, 0.2, -0.3], [1, 0, 0.5], [-0.2, 0.9, 0.1], [0.3, 0.3, 0.3]];

@@ -13,6 +13,8 @@ export interface RewardBatch extends ExprInputs {
   readonly nextObs?: Float32Array;
   /** Steps taken so far in each environment's current episode (1 on its first step). */
   readonly episodeStep: Float64Array;
+  /** The number of discrete actions, numbered from 0 (absent for continuous or offset action spaces). */
+  readonly actionCount?: number;
 }
 
 /** What a spec is compiled against: the names an environment provides. */

@@ -10,7 +10,7 @@ import type { RewardBatch } from "./batch.js";
 export interface IntrinsicModule {
   readonly name: string;
   /** Called once, when the reward program is bound to n environments. */
-  init(info: { n: number; obsSize: number; actionSize: number }): void;
+  init(info: { n: number; obsSize: number; actionSize: number; /** discrete actions 0 … actionCount − 1, if so */ actionCount?: number }): void;
   /** Writes the bonus of each transition into `out` (batch.obs and batch.nextObs are filled). */
   compute(batch: RewardBatch, out: Float64Array): void;
   /** Environment i's episode ended (episodic bonuses reset here). */

@@ -60,6 +60,7 @@ export class RewardedVector {
       obs: this.prevObs,
       nextObs: this.nextObs,
       episodeStep: this.episodeStep,
+      actionCount: vec.actionSpace.kind === "discrete" && vec.actionSpace.start === 0 ? vec.actionSpace.n : undefined,
     };
     this.reward = this.program.bind(this.batch, vec.eventNames);
     this.rewards = this.reward.total;

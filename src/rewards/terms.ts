@@ -93,7 +93,7 @@ export function planTerm(term: Term, ctx: PlanContext): TermPlan {
         usesObs: true,
         potentialBased: false,
         bind: (b) => {
-          module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize });
+          module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize, actionCount: b.actionCount });
           return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i), state: module };
         },
       };
