@@ -61,7 +61,7 @@ export interface MapElitesResult {
   successes: number;
 }
 
-export interface MapElitesOptions extends Partial<MapElitesConfig> {
+export interface MapElitesOptions extends Partial<z.input<typeof MapElitesConfig>> {
   descriptor: readonly string[];
   /** The score an elite is kept for (default: the primary return). */
   objective?: (o: Outcome) => number;

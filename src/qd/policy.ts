@@ -55,6 +55,8 @@ export interface Outcome {
   /** Feature values at the episode's end: the behaviour descriptor. */
   descriptor: number[];
   success: boolean;
+  /** The observation the episode ended on (for a learned behaviour space). */
+  finalObs: Float32Array;
 }
 
 /**
@@ -70,14 +72,16 @@ export function rollout(env: Env, s: PolicyShape, theta: Float64Array, seed: num
   env.reset(seed);
   let fitness = 0;
   let success = false;
+  let finalObs: Float32Array;
   for (;;) {
     inputs.forEach((f, i) => (x[i] = f.read(env.core) * inputScale));
     const step = env.step(act(s, theta, x, hidden));
     fitness += step.reward;
     if (step.terminated || step.truncated) {
       success = step.terminated && step.reward > 0;
+      finalObs = step.obs;
       break;
     }
   }
-  return { fitness, descriptor: ends.map((f) => f.read(env.core)), success };
+  return { fitness, descriptor: ends.map((f) => f.read(env.core)), success, finalObs };
 }

@@ -57,3 +57,40 @@ test("SERENE-style emitters exploit a rewarding elite: many more of their childr
     expect(serene.successes).toBeGreaterThan(2 * plain.successes);
   }
 }, 30_000);
+
+test("novelty search in a learned behaviour space (an autoencoder of final observations) covers more of the maze than objective search", () => {
+  const env = make("DeceptiveMaze-11x11", { kwargs: { maxSteps: 100 } });
+  const common = { descriptor: ["agent.x", "agent.y"], sigma: 0.5, generations: 40, population: 32, parents: 8 };
+  let learnedCells = 0;
+  let objectiveCells = 0;
+  for (const seed of [0, 1, 2]) {
+    const learned = noveltySearch(env, shape, { ...common, seed, behaviour: "learned", trainSteps: 100, retrainEvery: 5 });
+    const objective = noveltySearch(env, shape, { ...common, seed, score: "objective" });
+    // Coverage is counted in (x, y), which the learned search never sees: it only sees final views.
+    learnedCells += learned.coverage.at(-1)!;
+    objectiveCells += objective.coverage.at(-1)!;
+    expect(learned.reconstruction).toHaveLength(8);
+    expect(learned.reconstruction.every(Number.isFinite)).toBe(true);
+  }
+  expect(learnedCells).toBeGreaterThan(1.15 * objectiveCells);
+}, 60_000);
+
+test("the autoencoder learns to reconstruct final observations and gives distinct views distinct codes", async () => {
+  const { Autoencoder } = await import("./autoencoder.js");
+  const { Rng } = await import("../core/rng.js");
+  const env = make("DeceptiveMaze-11x11");
+  // The views after 0 … 11 left turns and forward steps: a handful of distinct observations.
+  const views: Float32Array[] = [env.reset(0).obs];
+  for (let t = 0; t < 11; t++) views.push(env.step(t % 3 === 2 ? 1 : 2).obs);
+  const d = views[0].length;
+  const data = new Float32Array(views.length * d);
+  views.forEach((v, r) => data.set(v, r * d));
+  const ae = new Autoencoder(d, 2, 64, 1e-3, new Rng(0));
+  const first = ae.train(data, views.length, 1);
+  const last = ae.train(data, views.length, 1000, 12);
+  expect(last).toBeLessThan(first / 4);
+  const codes = ae.encode(data, views.length);
+  const key = (z: number[]) => z.map((v) => v.toFixed(3)).join(",");
+  const distinctViews = new Set(views.map((v) => v.join(","))).size;
+  expect(new Set(codes.map(key)).size).toBe(distinctViews);
+});
