@@ -1,0 +1,184 @@
+/**
+ * A reward model learned from preferences (Christiano et al. 2017): an
+ * ensemble of MLPs r_θ(x) over per-step features x of (s, a, s′), each
+ * trained with the Bradley–Terry model of a comparison between two segments:
+ *
+ *   P(a ≻ b) = exp(R_a) / (exp(R_a) + exp(R_b)),   R = Σ_t r_θ(x_t)
+ *   loss = −[y log P(a ≻ b) + (1 − y) log P(b ≻ a)]
+ *
+ * with y ∈ {1, 0, ½} the label, optionally smoothed (y ← y(1 − ε) + ε/2) and
+ * with a margin m the preferred segment must win by (R_a − m·y against
+ * R_b − m·(1 − y)). Each pair may carry a weight (how much its label is
+ * trusted). Members differ by initialization and minibatch order; their
+ * spread is what active query selection asks about.
+ */
+import { z } from "zod";
+import { Rng } from "../../core/rng.js";
+import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
+import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
+import { initMlp, mlpForward, type Activation, type MlpParams } from "../../nn/mlp.js";
+import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
+
+export const RewardModelConfig = z
+  .object({
+    members: z.number().int().min(1).max(16).default(3).describe("ensemble size"),
+    hidden: z.array(z.number().int().positive()).default([64, 64]).describe("hidden layers (empty: a linear reward)"),
+    activation: z.enum(["tanh", "relu"]).default("relu"),
+    learningRate: z.number().positive().default(1e-3),
+    epochs: z.number().int().positive().default(20).describe("passes over the comparisons per training"),
+    minibatch: z.number().int().positive().default(32).describe("comparisons per Adam step"),
+    labelSmoothing: z.number().min(0).max(1).default(0).describe("ε: y ← y(1 − ε) + ε/2"),
+    margin: z.number().min(0).default(0).describe("m: the preferred segment's return must exceed the other's by m"),
+    seed: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+export type RewardModelConfig = z.output<typeof RewardModelConfig>;
+
+/** Two segments of T steps each (T × d features, row-major), a label P(a ≻ b), and a weight. */
+export interface Comparison {
+  a: Float32Array;
+  b: Float32Array;
+  label: 1 | 0 | 0.5;
+  weight?: number;
+}
+
+type Step = (p: MlpParams, s: AdamState<MlpParams>, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
+
+const weightsOf = (params: MlpParams, sizes: readonly number[]): MlpWeights => ({
+  sizes,
+  w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)),
+  b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)),
+});
+
+export class RewardModel {
+  readonly config: RewardModelConfig;
+  readonly sizes: number[];
+  private params: MlpParams[];
+  private opts: AdamState<MlpParams>[];
+  private weights: MlpWeights[];
+  private readonly rng: Rng;
+  private readonly steps = new Map<number, Step>();
+  private scratch: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+  private scratchRows = 0;
+  private out = new Float32Array(0);
+
+  constructor(
+    readonly inputSize: number,
+    config: Partial<z.input<typeof RewardModelConfig>> = {},
+  ) {
+    this.config = RewardModelConfig.parse(config);
+    this.sizes = [inputSize, ...this.config.hidden, 1];
+    this.rng = new Rng(this.config.seed);
+    this.params = Array.from({ length: this.config.members }, () => initMlp(this.sizes, this.rng.split()));
+    this.opts = this.params.map((p) => adamInit(tree.ref(p)));
+    this.weights = this.params.map((p) => weightsOf(p, this.sizes));
+  }
+
+  /** The compiled Adam step for segments of T steps (jit specializes on shapes). */
+  private stepFor(T: number): Step {
+    let step = this.steps.get(T);
+    if (step) return step;
+    const { activation, margin: m, labelSmoothing: eps } = this.config;
+    const d = this.inputSize;
+    const ret = (p: MlpParams, x: JaxArray, B: number) => mlpForward(p, x.reshape([B * T, d]), activation as Activation).reshape([B, T]).sum(1).reshape([B, 1]);
+    const loss = (p: MlpParams, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray) => {
+      const B = y.shape[0];
+      const yy = y.reshape([B, 1]);
+      const logits = np.concatenate([ret(tree.ref(p), xa, B).sub(yy.ref.mul(m)), ret(p, xb, B).sub(np.subtract(1, yy.ref).mul(m))], 1);
+      const smooth = yy.mul(1 - eps).add(eps / 2);
+      const target = np.concatenate([smooth.ref, np.subtract(1, smooth)], 1);
+      const nll = jnn.logSoftmax(logits, -1).mul(target).sum(1).neg();
+      return nll.mul(w).sum().div(B);
+    };
+    step = jit(((p: MlpParams, s: AdamState<MlpParams>, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray, lr: JaxArray) => {
+      const [value, grads] = valueAndGrad(loss)(tree.ref(p), xa, xb, y, w) as unknown as [JaxArray, MlpParams];
+      const [p2, s2] = adamUpdate(p, grads, s, lr);
+      return [p2, s2, value];
+    }) as never) as never;
+    this.steps.set(T, step!);
+    return step!;
+  }
+
+  /**
+   * Trains every member for `epochs` passes over the comparisons (all of T
+   * steps); returns each epoch's mean loss, averaged over members.
+   */
+  train(comparisons: readonly Comparison[]): number[] {
+    if (comparisons.length === 0) return [];
+    const d = this.inputSize;
+    const T = comparisons[0].a.length / d;
+    for (const c of comparisons) {
+      if (c.a.length !== T * d || c.b.length !== T * d) throw new Error(`reward model: every segment must have ${T} steps of ${d} features`);
+    }
+    const step = this.stepFor(T);
+    const B = Math.min(this.config.minibatch, comparisons.length);
+    const xa = new Float32Array(B * T * d);
+    const xb = new Float32Array(B * T * d);
+    const y = new Float32Array(B);
+    const w = new Float32Array(B);
+    const lr = this.config.learningRate;
+    const losses = new Array<number>(this.config.epochs).fill(0);
+    const order = Int32Array.from({ length: comparisons.length }, (_, i) => i);
+    for (let k = 0; k < this.params.length; k++) {
+      for (let epoch = 0; epoch < this.config.epochs; epoch++) {
+        this.rng.shuffle(order);
+        let total = 0;
+        let batches = 0;
+        for (let start = 0; start + B <= order.length; start += B) {
+          for (let r = 0; r < B; r++) {
+            const c = comparisons[order[start + r]];
+            xa.set(c.a, r * T * d);
+            xb.set(c.b, r * T * d);
+            y[r] = c.label;
+            w[r] = c.weight ?? 1;
+          }
+          const [p2, s2, value] = step(this.params[k], this.opts[k], np.array(xa).reshape([B, T * d]), np.array(xb).reshape([B, T * d]), np.array(y), np.array(w), np.array(Float32Array.of(lr)));
+          this.params[k] = p2;
+          this.opts[k] = s2;
+          total += (value.dataSync() as Float32Array)[0];
+          batches++;
+        }
+        losses[epoch] += total / batches / this.params.length;
+      }
+      this.weights[k] = weightsOf(this.params[k], this.sizes);
+    }
+    return losses;
+  }
+
+  /** r_θ of `rows` steps (rows × d) into out (rows), for one member or the ensemble mean. */
+  rewards(x: Float32Array, rows: number, out: Float32Array | Float64Array, member?: number): void {
+    if (rows > this.scratchRows) {
+      this.scratch = mlpScratch(this.sizes, rows);
+      this.out = new Float32Array(rows);
+      this.scratchRows = rows;
+    }
+    const members = member === undefined ? this.weights : [this.weights[member]];
+    out.fill(0, 0, rows);
+    for (const wts of members) {
+      mlpForwardJs(wts, x, rows, this.out, this.config.activation, this.scratch);
+      for (let i = 0; i < rows; i++) out[i] += this.out[i] / members.length;
+    }
+  }
+
+  /** Each member's P(a ≻ b) for two segments. */
+  preferenceProbabilities(a: Float32Array, b: Float32Array): number[] {
+    const T = a.length / this.inputSize;
+    const ra = new Float64Array(T);
+    const rb = new Float64Array(T);
+    return this.weights.map((_, k) => {
+      this.rewards(a, T, ra, k);
+      this.rewards(b, T, rb, k);
+      const diff = rb.reduce((s, v) => s + v, 0) - ra.reduce((s, v) => s + v, 0);
+      return 1 / (1 + Math.exp(diff));
+    });
+  }
+
+  get memberCount(): number {
+    return this.weights.length;
+  }
+
+  /** The members' weights (plain arrays), to save the model. */
+  exportWeights(): MlpWeights[] {
+    return this.weights;
+  }
+}
