@@ -70,6 +70,7 @@ const DEFAULT_NAMES: Record<Term["kind"], (t: Term) => string> = {
   potential: () => "potential",
   combine: (t) => (t as { op: string }).op,
   intrinsic: (t) => (t as { module: string }).module,
+  learned: () => "learned",
   code: () => "code",
 };
 

@@ -95,6 +95,13 @@ const IntrinsicTerm = z
     ...common,
   })
   .strict();
+const LearnedTerm = z
+  .object({
+    kind: z.literal("learned"),
+    model: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe("a learned reward model: the path of the JSON `rewardlab learn-reward` wrote, or its content"),
+    ...common,
+  })
+  .strict();
 const CodeTerm = z
   .object({
     kind: z.literal("code"),
@@ -111,6 +118,7 @@ type TermOut =
   | z.output<typeof ExpressionTerm>
   | z.output<typeof PotentialTerm>
   | z.output<typeof IntrinsicTerm>
+  | z.output<typeof LearnedTerm>
   | z.output<typeof CodeTerm>
   | CombineOut;
 export interface CombineOut {
@@ -136,7 +144,7 @@ function termSchema(allowCode: boolean): z.ZodType<TermOut> {
       })
       .strict(),
   ) as unknown as z.ZodType<CombineOut>;
-  const kinds = [TaskTerm, EventTerm, ExpressionTerm, PotentialTerm, IntrinsicTerm, Combine, ...(allowCode ? [CodeTerm] : [])];
+  const kinds = [TaskTerm, EventTerm, ExpressionTerm, PotentialTerm, IntrinsicTerm, LearnedTerm, Combine, ...(allowCode ? [CodeTerm] : [])];
   const term: z.ZodType<TermOut> = z.lazy(() => z.union(kinds as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])) as unknown as z.ZodType<TermOut>;
   return term;
 }
@@ -171,6 +179,7 @@ const KINDS = {
   expression: ExpressionTerm,
   potential: PotentialTerm,
   intrinsic: IntrinsicTerm,
+  learned: LearnedTerm,
   code: CodeTerm,
 } as const;
 export const TERM_KINDS = [...Object.keys(KINDS), "combine"];

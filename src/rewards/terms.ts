@@ -8,6 +8,7 @@ import type { RewardBatch, Transition } from "./batch.js";
 import { didYouMean as closestHint } from "../core/suggest.js";
 import { compileExpression, featuresOf, parseExpression, typeOf, walk, type CheckedExpression, type Layout, type Node, type Scope } from "./expr/index.js";
 import type { IntrinsicModule } from "./intrinsic.js";
+import { bindLearnedReward, loadLearnedReward } from "./learned.js";
 import { combine } from "./transforms.js";
 import type { Term } from "./spec.js";
 
@@ -84,6 +85,15 @@ export function planTerm(term: Term, ctx: PlanContext): TermPlan {
             state: { children: bound.map((c) => c.term.state ?? {}) },
           };
         },
+      };
+    }
+    case "learned": {
+      const model = loadLearnedReward(term.model, `${ctx.path}.model`);
+      return {
+        features: new Set(),
+        usesObs: true,
+        potentialBased: false,
+        bind: (b) => ({ compute: bindLearnedReward(model, b, `${ctx.path}.model`) }),
       };
     }
     case "intrinsic": {

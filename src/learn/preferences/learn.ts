@@ -1,0 +1,149 @@
+/**
+ * Learning a reward from comparisons, end to end: collect segments with a
+ * policy, ask a labeler (synthetic here, from the true reward) about pairs
+ * of them, fit the Bradley–Terry ensemble, and repeat for a few rounds.
+ * Pairs are drawn uniformly, or (active) the pairs the ensemble's members
+ * disagree on most are asked about, among `candidates` times as many.
+ */
+import { z } from "zod";
+import { Rng } from "../../core/rng.js";
+import { makeRewarded } from "../../rewards/make.js";
+import { LEARNED_REWARD_FORMAT, type LearnedRewardArtifact } from "../../rewards/learned.js";
+import { RewardSpec } from "../../rewards/spec.js";
+import { EnvConfig } from "../../runs/config.js";
+import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
+import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
+import { collectSegments, featureSize, transitionLayout, writeAbsorbing, type Segment } from "./segments.js";
+
+export const PreferenceConfig = z
+  .object({
+    env: EnvConfig,
+    reward: RewardSpec.prefault({ terms: [{ kind: "task" }] }).describe("the true reward the synthetic labeler judges by (its primary terms)"),
+    numEnvs: z.number().int().min(1).max(256).default(8),
+    segmentLength: z.number().int().min(1).default(25).describe("steps per segment"),
+    labels: z.number().int().min(1).default(500).describe("the label budget"),
+    rounds: z.number().int().min(1).default(4).describe("collect–label–train rounds the budget is spread over"),
+    query: z.enum(["uniform", "disagreement"]).default("uniform").describe("which pairs to ask about"),
+    candidates: z.number().int().min(1).default(4).describe("disagreement: candidate pairs considered per label"),
+    labeler: LabelerConfig.prefault({}),
+    model: RewardModelConfig.partial().default({}),
+    heldOut: z.number().int().min(0).default(200).describe("pairs kept aside to measure agreement with the true reward"),
+    seed: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+export type PreferenceConfig = z.output<typeof PreferenceConfig>;
+
+export interface RoundReport {
+  round: number;
+  labels: number;
+  skipped: number;
+  loss: number;
+  /** Share of held-out pairs (with a strict true preference) the model orders as the true reward does. */
+  accuracy: number;
+}
+
+export interface PreferenceResult {
+  model: RewardModel;
+  artifact: LearnedRewardArtifact;
+  rounds: RoundReport[];
+}
+
+type Policy = (obs: Float32Array, rng: Rng) => ArrayLike<number>;
+
+/** A uniformly random policy over the vector's discrete actions. */
+export function randomPolicy(n: number, actions: number): Policy {
+  const out = new Int32Array(n);
+  return (_obs, rng) => {
+    for (let i = 0; i < n; i++) out[i] = rng.int(actions);
+    return out;
+  };
+}
+
+export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, onRound?: (r: RoundReport) => void): PreferenceResult {
+  const c = config;
+  const rng = new Rng(c.seed);
+  const env = makeRewarded(c.env.id, c.numEnvs, c.reward, { kwargs: c.env.kwargs });
+  const layout = transitionLayout(env);
+  const act = policy ?? randomPolicy(c.numEnvs, layout.actionCount);
+  const model = new RewardModel(featureSize(layout), { ...c.model, seed: c.model.seed ?? c.seed });
+  env.reset(c.seed);
+  const T = c.segmentLength;
+  const heldOut = pairsOf(collectSegments(env, act, 2 * c.heldOut, T, rng));
+  const comparisons: Comparison[] = [];
+  const rounds: RoundReport[] = [];
+  let asked = 0;
+  for (let round = 1; round <= c.rounds; round++) {
+    const budget = Math.round((c.labels * round) / c.rounds) - asked;
+    const pool = c.query === "uniform" ? budget : budget * c.candidates;
+    let pairs = pairsOf(collectSegments(env, act, 2 * pool, T, rng));
+    if (c.query === "disagreement" && round > 1) pairs = mostDisputed(model, pairs, budget);
+    let skipped = 0;
+    for (const [a, b] of pairs.slice(0, budget)) {
+      const label: Label = syntheticLabel(a.rewards, b.rewards, c.labeler, rng);
+      if (label === null) skipped++;
+      else comparisons.push({ a: a.x, b: b.x, label });
+    }
+    asked += budget;
+    const losses = model.train(comparisons);
+    const report = { round, labels: comparisons.length, skipped, loss: losses.at(-1) ?? NaN, accuracy: agreement(model, heldOut) };
+    rounds.push(report);
+    onRound?.(report);
+  }
+  return { model, artifact: artifactOf(model, c.env.id, layout, { labels: comparisons.length, segmentLength: T, query: c.query, heldOutAccuracy: rounds.at(-1)!.accuracy }), rounds };
+}
+
+function pairsOf(segments: Segment[]): [Segment, Segment][] {
+  const pairs: [Segment, Segment][] = [];
+  for (let k = 0; k + 1 < segments.length; k += 2) pairs.push([segments[k], segments[k + 1]]);
+  return pairs;
+}
+
+function sum(r: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < r.length; i++) s += r[i];
+  return s;
+}
+
+/** The `k` pairs whose members' P(a ≻ b) spread most (standard deviation over the ensemble). */
+function mostDisputed(model: RewardModel, pairs: [Segment, Segment][], k: number): [Segment, Segment][] {
+  const spread = pairs.map(([a, b]) => {
+    const p = model.preferenceProbabilities(a.x, b.x);
+    const m = p.reduce((s, v) => s + v, 0) / p.length;
+    return Math.sqrt(p.reduce((s, v) => s + (v - m) ** 2, 0) / p.length);
+  });
+  return pairs.map((p, i) => [p, spread[i]] as const).sort((x, y) => y[1] - x[1]).slice(0, k).map(([p]) => p);
+}
+
+/** Share of pairs with a strict true preference that the ensemble orders the same way. */
+export function agreement(model: RewardModel, pairs: readonly [Segment, Segment][]): number {
+  let right = 0;
+  let strict = 0;
+  for (const [a, b] of pairs) {
+    const diff = sum(a.rewards) - sum(b.rewards);
+    if (diff === 0) continue;
+    strict++;
+    const p = model.preferenceProbabilities(a.x, b.x);
+    if ((p.reduce((s, v) => s + v, 0) / p.length > 0.5) === diff > 0) right++;
+  }
+  return strict ? right / strict : NaN;
+}
+
+/** The saved form of a reward model: weights, layout and the absorbing state's reward. */
+export function artifactOf(model: RewardModel, env: string, layout: { obsSize: number; actionCount: number }, about: Record<string, unknown>): LearnedRewardArtifact {
+  const absorbing = new Float32Array(featureSize(layout));
+  writeAbsorbing(layout, absorbing, 0);
+  const r = new Float64Array(1);
+  model.rewards(absorbing, 1, r);
+  return {
+    format: LEARNED_REWARD_FORMAT,
+    env,
+    inputs: "obs-action-next",
+    obsSize: layout.obsSize,
+    actionCount: layout.actionCount,
+    sizes: model.sizes,
+    activation: model.config.activation,
+    members: model.exportWeights().map((m) => m.w.map((w, j) => ({ w: Array.from(w), b: Array.from(m.b[j]) }))),
+    absorbing: r[0],
+    about,
+  };
+}

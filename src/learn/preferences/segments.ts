@@ -1,0 +1,90 @@
+/**
+ * Segments of experience to compare: T consecutive transitions of one
+ * environment, each as a feature row x = [s, one-hot a, s′, absorbing], with
+ * the true (primary) reward of each step for synthetic labelers.
+ *
+ * A segment that reaches the end of its episode is padded to T steps with
+ * the absorbing state (all zeros but the last feature, true reward 0), as
+ * if the episode went on in a terminal state. That keeps every segment the
+ * same length and lets a comparison say "this one lasted longer": without
+ * it, CartPole's +1 per step would make every pair of segments equal.
+ */
+import type { Rng } from "../../core/rng.js";
+import { UserError } from "../../core/errors.js";
+import type { RewardedVector } from "../../rewards/rewarded.js";
+
+export interface Segment {
+  /** T × featureSize, row-major. */
+  x: Float32Array;
+  /** The true reward of each step (0 on absorbing steps). */
+  rewards: Float64Array;
+}
+
+/** The feature row of a transition: s, a one-hot action, s′, and the absorbing flag. */
+export interface TransitionLayout {
+  obsSize: number;
+  actionCount: number;
+}
+
+export const featureSize = (l: TransitionLayout): number => 2 * l.obsSize + l.actionCount + 1;
+
+/** The layout of a vector's transitions; discrete actions numbered from 0 only. */
+export function transitionLayout(env: RewardedVector): TransitionLayout {
+  const space = env.vec.actionSpace;
+  if (space.kind !== "discrete" || space.start !== 0) throw new UserError("env.id", `reward learning here needs discrete actions numbered from 0; ${env.vec.id} has ${space}`);
+  return { obsSize: env.vec.obsSize, actionCount: space.n };
+}
+
+/** Writes the feature row of (s, a, s′) at `out[offset …]`. */
+export function writeTransition(l: TransitionLayout, s: Float32Array, sOffset: number, a: number, next: Float32Array, nextOffset: number, out: Float32Array, offset: number): void {
+  const d = l.obsSize;
+  out.set(s.subarray(sOffset, sOffset + d), offset);
+  out.fill(0, offset + d, offset + d + l.actionCount);
+  out[offset + d + a] = 1;
+  out.set(next.subarray(nextOffset, nextOffset + d), offset + d + l.actionCount);
+  out[offset + 2 * d + l.actionCount] = 0;
+}
+
+/** Writes the absorbing row (zeros, flag 1). */
+export function writeAbsorbing(l: TransitionLayout, out: Float32Array, offset: number): void {
+  const size = featureSize(l);
+  out.fill(0, offset, offset + size - 1);
+  out[offset + size - 1] = 1;
+}
+
+/**
+ * Runs `act` on the vector until `count` segments of `length` steps are
+ * complete, and returns them (in the order they completed).
+ */
+export function collectSegments(env: RewardedVector, act: (obs: Float32Array, rng: Rng) => ArrayLike<number>, count: number, length: number, rng: Rng): Segment[] {
+  const l = transitionLayout(env);
+  const size = featureSize(l);
+  const n = env.vec.n;
+  const d = l.obsSize;
+  const fresh = () => ({ x: new Float32Array(length * size), rewards: new Float64Array(length), t: 0 });
+  const open = Array.from({ length: n }, fresh);
+  const done: Segment[] = [];
+  const before = new Float32Array(env.vec.obs.length);
+  const close = (i: number) => {
+    const seg = open[i];
+    for (let t = seg.t; t < length; t++) writeAbsorbing(l, seg.x, t * size);
+    done.push({ x: seg.x, rewards: seg.rewards });
+    open[i] = fresh();
+  };
+  while (done.length < count) {
+    before.set(env.vec.obs);
+    const actions = act(env.vec.obs, rng);
+    env.step(actions);
+    for (let i = 0; i < n && done.length < count; i++) {
+      const seg = open[i];
+      const ended = env.vec.terminated[i] === 1 || env.vec.truncated[i] === 1;
+      writeTransition(l, before, i * d, actions[i], ended ? env.vec.finalObs : env.vec.obs, i * d, seg.x, seg.t * size);
+      seg.rewards[seg.t] = env.reward.primary[i];
+      seg.t++;
+      // A truncated episode is not over for the task; only termination leads to the absorbing state.
+      if (env.vec.terminated[i] || seg.t === length) close(i);
+      else if (env.vec.truncated[i]) open[i] = fresh();
+    }
+  }
+  return done;
+}
