@@ -79,6 +79,12 @@ function build(): Command {
     .action(async (name, opts) => (await import("./commands/suite.js")).suite(name, opts));
 
   program
+    .command("learn-reward <config>")
+    .description("learn a reward from synthetic preference labels and save it for a `kind: learned` reward term")
+    .option("--out <path>", "where to write the model (default: learned-<env>.json)")
+    .action(async (config, opts) => (await import("./commands/learn-reward.js")).learnReward(config, opts));
+
+  program
     .command("qd <config>")
     .description("quality-diversity search (MAP-Elites or novelty search) over small policies, with the archive's coverage")
     .action(async (config) => (await import("./commands/qd.js")).qd(config));

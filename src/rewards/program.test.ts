@@ -173,3 +173,13 @@ describe("combinators and transforms on terms", () => {
     expect(rv.reward.terms[1][0]).toBe(5);
   });
 });
+
+test("a term with optimize: false counts in the primary return but not in the reward the agent learns from", () => {
+  const rv = new RewardedVector(makeVector("CartPole-v1", 2), { terms: [{ kind: "task", optimize: false }, { name: "half", kind: "expression", expr: "0.5" }] });
+  rv.reset(0);
+  rv.step([0, 1]);
+  expect(Array.from(rv.reward.primary)).toEqual([1, 1]);
+  expect(Array.from(rv.rewards)).toEqual([0.5, 0.5]);
+  expect(Array.from(rv.reward.terms[0])).toEqual([1, 1]); // still shown per term
+  expect(rv.program.terms.map((t) => t.optimize)).toEqual([false, true]);
+});

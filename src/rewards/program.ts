@@ -23,6 +23,8 @@ export interface TermInfo {
   readonly objective: string;
   /** Potential-based shaping: provably keeps the optimal policy. */
   readonly potentialBased: boolean;
+  /** Part of the reward the agent learns from (false: measured only). */
+  readonly optimize: boolean;
 }
 
 export interface RewardProgram {
@@ -126,7 +128,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     names.add(name);
     const plan = planTerm(term, makeCtx(termPath));
     const role = term.role ?? (term.kind === "task" ? "primary" : "auxiliary");
-    return { info: { name, kind: term.kind, role, weight: term.weight, objective: term.objective ?? "reward", potentialBased: plan.potentialBased }, plan, term, path: termPath };
+    return { info: { name, kind: term.kind, role, weight: term.weight, objective: term.objective ?? "reward", potentialBased: plan.potentialBased, optimize: term.optimize }, plan, term, path: termPath };
   });
   if (!plans.some((p) => p.info.role === "primary")) {
     throw new UserError(joinPath(path, "terms"), 'expected at least one term with role "primary" (the true objective, usually {kind: task})');
@@ -181,6 +183,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const episodeTotal = new Float64Array(n);
       const episodeObjectives = objCols();
       const totalValues = out.total64;
+      const scratch = new Float64Array(n);
       let step = 0;
       // What carries over between steps, gathered for checkpoints.
       const carried = () => ({
@@ -205,7 +208,8 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
           for (const t of b.transforms) t.apply(values, n, batch.terminated);
           const w = b.info.weight;
           const primary = b.info.role === "primary";
-          const objective = out.objectives[b.objective];
+          // A term left out of optimization still counts in the primary return, not in the total.
+          const objective = b.info.optimize ? out.objectives[b.objective] : scratch;
           for (let i = 0; i < n; i++) {
             const v = values[i] * w;
             if (v - v !== 0) throw nonFinite(b.path, b.info.name, v, i);

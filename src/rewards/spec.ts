@@ -64,6 +64,7 @@ const common = {
   role: Role.optional().describe("primary = the true objective; auxiliary = heuristics (default: primary for task, auxiliary otherwise)"),
   objective: z.string().min(1).optional().describe("objective this term belongs to (multi-objective specs)"),
   transforms: z.array(Transform).default([]).describe("applied to the term's value before its weight"),
+  optimize: z.boolean().default(true).describe("false: measured and shown but left out of the reward the agent learns from (a true reward kept to evaluate a learned one)"),
 };
 
 const TaskTerm = z.object({ kind: z.literal("task"), ...common }).strict();
@@ -130,6 +131,7 @@ export interface CombineOut {
   role?: Role;
   objective?: string;
   transforms: Transform[];
+  optimize: boolean;
 }
 export type Term = TermOut;
 

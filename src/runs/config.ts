@@ -49,11 +49,33 @@ export function loadRunConfig(file: string): RunConfig {
   return resolveReward(config, dirname(resolve(file)));
 }
 
-/** Reads a reward spec given as a path, so the config holds the spec itself (and a stored run is self-contained). */
+/**
+ * Reads a reward spec given as a path, and the learned reward models its
+ * terms name by path (relative to the file that names them), so the config
+ * holds everything itself and a stored run is self-contained.
+ */
 export function resolveReward(config: RunConfig, baseDir = process.cwd()): RunConfig {
-  if (typeof config.reward !== "string") return config;
-  const path = resolve(baseDir, config.reward);
-  return { ...config, reward: readConfigFile(path) as RunConfig["reward"] };
+  let reward: unknown = config.reward;
+  let dir = baseDir;
+  if (typeof reward === "string") {
+    const path = resolve(baseDir, reward);
+    reward = readConfigFile(path);
+    dir = dirname(path);
+  }
+  return { ...config, reward: inlineLearnedModels(reward, dir) as RunConfig["reward"] };
+}
+
+/** A copy of a spec whose `learned` terms hold their model instead of its path. */
+function inlineLearnedModels(spec: unknown, dir: string): unknown {
+  const visit = (term: unknown): unknown => {
+    if (term === null || typeof term !== "object") return term;
+    const t = term as { kind?: unknown; model?: unknown; terms?: unknown };
+    if (t.kind === "learned" && typeof t.model === "string") return { ...t, model: readConfigFile(resolve(dir, t.model)) };
+    if (t.kind === "combine" && Array.isArray(t.terms)) return { ...t, terms: t.terms.map(visit) };
+    return term;
+  };
+  const s = spec as { terms?: unknown };
+  return s && typeof s === "object" && Array.isArray(s.terms) ? { ...s, terms: s.terms.map(visit) } : spec;
 }
 
 /** The configs whose JSON Schema `rewardlab schema NAME` prints. */

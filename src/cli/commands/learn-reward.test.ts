@@ -1,0 +1,37 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { loadRunConfig } from "../../runs/config.js";
+import { runCli } from "../../test-utils/cli.js";
+
+test("learn-reward learns from synthetic labels, reports each round and writes a model a run config can use", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
+  const config = join(dir, "prefs.yaml");
+  writeFileSync(config, "env: {id: CartPole-v1}\nlabels: 60\nrounds: 2\nheldOut: 40\nmodel: {members: 1, hidden: [16], epochs: 5}\n");
+  const out = join(dir, "cartpole.json");
+  const r = await runCli("learn-reward", config, "--out", out);
+  expect(r.err).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/round 1: 30 labels, loss \d\.\d{3}, held-out agreement with the true reward \d+\.\d%/);
+  expect(r.out).toMatch(/round 2: 60 labels/);
+  expect(existsSync(out)).toBe(true);
+  expect(JSON.parse(readFileSync(out, "utf8")).format).toBe("rewardlab.learned-reward/1");
+  // A run config names the model relative to itself; loading inlines it, so stored runs need no file.
+  const runFile = join(dir, "run.yaml");
+  writeFileSync(runFile, "env: {id: CartPole-v1}\nreward:\n  terms:\n    - {kind: task, optimize: false}\n    - {kind: learned, model: cartpole.json}\n");
+  const run = loadRunConfig(runFile);
+  expect(((run.reward as { terms: { model: { env: string } }[] }).terms[1].model).env).toBe("CartPole-v1");
+});
+
+test("learn-reward's bad configs are one-line errors", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
+  const bad = join(dir, "bad.yaml");
+  writeFileSync(bad, "env: {id: CartPole-v1}\nquery: clever\n");
+  const r = await runCli("learn-reward", bad);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^error: query: expected one of "uniform", "disagreement", got "clever"/);
+  writeFileSync(bad, "env: {id: Pendulum-v1}\nlabels: 10\n");
+  const continuous = await runCli("learn-reward", bad);
+  expect(continuous.err).toMatch(/^error: env\.id: reward learning here needs discrete actions numbered from 0; Pendulum-v1 has/);
+});

@@ -1,0 +1,28 @@
+/**
+ * `rewardlab learn-reward CONFIG`: learn a reward from synthetic preference
+ * labels (see src/learn/preferences/learn.ts), print each round's labels,
+ * loss and agreement with the true reward on held-out pairs, and save the
+ * model as a JSON artifact for a `kind: learned` reward term.
+ */
+import { writeFileSync } from "node:fs";
+import { resolve, relative } from "node:path";
+import { loadConfigFile } from "../../core/config.js";
+import { learnFromPreferences, PreferenceConfig } from "../../learn/preferences/learn.js";
+import { progressBar } from "../progress.js";
+
+export function learnReward(file: string, opts: { out?: string }): void {
+  const config = loadConfigFile(file, PreferenceConfig);
+  const out = resolve(opts.out ?? `learned-${config.env.id}.json`);
+  console.log(`Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`);
+  const bar = progressBar(config.rounds, "rounds");
+  const lines: string[] = [];
+  const { artifact } = learnFromPreferences(config, undefined, (r) => {
+    bar.update(r.round, {});
+    lines.push(`  round ${r.round}: ${r.labels} labels${r.skipped ? ` (${r.skipped} skipped)` : ""}, loss ${r.loss.toFixed(3)}, held-out agreement with the true reward ${Number.isNaN(r.accuracy) ? "— (no strict pairs)" : `${(100 * r.accuracy).toFixed(1)}%`}`);
+  });
+  bar.stop();
+  for (const line of lines) console.log(line);
+  writeFileSync(out, `${JSON.stringify(artifact)}\n`);
+  const shown = relative(process.cwd(), out);
+  console.log(`\nWrote ${shown}. Train on it, keeping the true reward to measure:\n  terms:\n    - {kind: task, optimize: false}\n    - {kind: learned, model: ${shown}}`);
+}
