@@ -21,7 +21,7 @@ test("learn-reward learns from synthetic labels, reports each round and writes a
   const runFile = join(dir, "run.yaml");
   writeFileSync(runFile, "env: {id: CartPole-v1}\nreward:\n  terms:\n    - {kind: task, optimize: false}\n    - {kind: learned, model: cartpole.json}\n");
   const run = loadRunConfig(runFile);
-  expect(((run.reward as { terms: { model: { env: string } }[] }).terms[1].model).env).toBe("CartPole-v1");
+  expect((run.reward as unknown as { terms: { model: { env: string } }[] }).terms[1].model.env).toBe("CartPole-v1");
 });
 
 test("learn-reward's bad configs are one-line errors", async () => {
