@@ -153,7 +153,7 @@ function build(): Command {
     .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
 
-  const reward = program.command("reward").description("check and explain reward specs");
+  const reward = program.command("reward").description("check, explain and compare reward specs");
   reward
     .command("check <spec>")
     .description("compile a spec against an environment, sample a random policy, and report problems (exit 2 on errors)")
@@ -173,6 +173,15 @@ function build(): Command {
     .option("--seed <n>", "random seed", "0")
     .option("--json", "print JSON")
     .action(async (spec, opts) => (await import("./commands/reward.js")).explain(spec, opts));
+  reward
+    .command("compare <a> <b>")
+    .description("how far apart two rewards are: EPIC distance (0 = the same up to shaping and scale, 1 = opposite) with a bootstrap interval, and ERC")
+    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--gamma <g>", "discount of the canonicalization (match the shaping's)", "0.99")
+    .option("--seed <n>", "random seed (layout, bootstrap)", "0")
+    .option("--json", "print JSON")
+    .action(async (a, b, opts) => (await import("./commands/reward.js")).compare(a, b, opts));
 
   program
     .command("schema <name>")

@@ -207,3 +207,15 @@ describe("schema reward", () => {
 function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
+
+test("reward compare prints EPIC with its interval and ERC; shaping is ≈ 0, heuristics are not", async () => {
+  const shaping = await runCli("reward", "compare", "examples/rewards/doorkey-sparse.yaml", "examples/rewards/doorkey-potential.yaml", "--env", "DoorKey-5x5", "--json");
+  expect(shaping.code).toBe(0);
+  const s = JSON.parse(shaping.out);
+  expect(s.epic).toBeLessThan(0.005);
+  expect(s.interval).toHaveLength(2);
+  const naive = await runCli("reward", "compare", "examples/rewards/doorkey-sparse.yaml", "examples/rewards/doorkey-naive.yaml", "--env", "DoorKey-5x5");
+  expect(naive.out).toMatch(/EPIC distance {2}0\.[1-9]\d{3} {3}95% bootstrap interval \[0\.\d{4}, 0\.\d{4}\]/);
+  const bad = await runCli("reward", "compare", "examples/rewards/doorkey-sparse.yaml", "examples/rewards/doorkey-naive.yaml", "--env", "DoorKey-5x5", "--gamma", "2");
+  expect(bad.err).toBe('error: --gamma: expected a number in [0, 1], got "2"\n');
+});

@@ -11,6 +11,7 @@
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { checkReward, type CheckReport, type Finding, type TermStats } from "../../rewards/check.js";
+import { epicDistance, ercDistance } from "../../rewards/epic.js";
 import { explainReward, type ExplainReport } from "../../rewards/explain.js";
 import { formatNumber } from "../../rewards/format.js";
 import { makeRewarded } from "../../rewards/make.js";
@@ -174,4 +175,26 @@ function percent(k: number, total: number): string {
   if (total === 0) return "—";
   const p = (100 * k) / total;
   return `${p > 0 && p < 0.1 ? "<0.1" : p.toFixed(1)}%`;
+}
+
+// ── compare ──────────────────────────────────────────────────────────────
+
+/** `reward compare A B --env ID`: EPIC distance with its bootstrap interval, and ERC over random rollouts. */
+export function compare(a: string, b: string, opts: EnvOpts & { gamma?: string }): void {
+  if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id (see `rewardlab envs list --family grid`)");
+  const gamma = Number(opts.gamma ?? "0.99");
+  if (!(gamma >= 0 && gamma <= 1)) throw new UserError("--gamma", `expected a number in [0, 1], got ${JSON.stringify(opts.gamma)}`);
+  const seed = intOption(opts.seed ?? "0", "--seed", 0);
+  const kwargs = kwargsOption(opts.kwargs);
+  const [specA, specB] = [readConfigFile(a), readConfigFile(b)];
+  const epic = epicDistance(opts.env, specA, specB, { gamma, seed }, kwargs);
+  const erc = ercDistance(opts.env, specA, specB, { seed, kwargs });
+  if (opts.json) {
+    console.log(JSON.stringify({ epic: epic.distance, interval: epic.interval, erc, states: epic.states, transitions: epic.transitions, exact: epic.exact }));
+    return;
+  }
+  console.log(`${a} vs ${b} on ${opts.env} (${epic.states} states, ${epic.transitions} transitions${epic.exact ? "" : ", expectations sampled"})`);
+  console.log(`  EPIC distance  ${epic.distance.toFixed(4)}   95% bootstrap interval [${epic.interval[0].toFixed(4)}, ${epic.interval[1].toFixed(4)}]`);
+  console.log(`  ERC distance   ${erc.toFixed(4)}   (episode returns of the same random rollouts)`);
+  console.log("  0: the same reward up to potential shaping and positive scale; 1: opposite rewards");
 }
