@@ -31,7 +31,7 @@ test("synthetic labelers: oracle, equal, skip, myopia, mistakes and Boltzmann ra
 });
 
 /** Segments of T steps of Gaussian features and their true rewards w·x. */
-function linearTask(d: number, T: number, pairs: number, seed: number) {
+function linearTask(d: number, T: number, pairs: number, seed: number, flip = 0) {
   const rng = new Rng(seed);
   const w = Array.from({ length: d }, () => rng.normal());
   const segment = () => {
@@ -43,9 +43,10 @@ function linearTask(d: number, T: number, pairs: number, seed: number) {
   for (let i = 0; i < pairs; i++) {
     const a = segment();
     const b = segment();
-    comparisons.push({ a: a.x, b: b.x, label: syntheticLabel(a.r, b.r, labeler(), rng) as 1 | 0 });
+    const truth = syntheticLabel(a.r, b.r, labeler(), rng) as 1 | 0;
+    comparisons.push({ a: a.x, b: b.x, label: flip > 0 && rng.float() < flip ? ((1 - truth) as 1 | 0) : truth, truth } as Comparison);
   }
-  return { w, comparisons };
+  return { w, comparisons: comparisons as (Comparison & { truth: 1 | 0 })[] };
 }
 
 const cosine = (u: ArrayLike<number>, v: ArrayLike<number>) => {
@@ -86,3 +87,31 @@ test("label smoothing and a margin change the loss as their definitions say", ()
   // ε = 1 turns every label into ½, whose loss −½(log P + log(1 − P)) is at least ln 2.
   expect(lossWith({ labelSmoothing: 1 })).toBeGreaterThanOrEqual(Math.log(2) - 1e-6);
 });
+
+test("preference strength from cross-fitted ensemble votes finds injected label noise, and filtering it raises accuracy", async () => {
+  const { preferenceStrength, filterByStrength } = await import("./strength.js");
+  const { comparisons } = linearTask(5, 6, 900, 5, 0.25);
+  const train = comparisons.slice(0, 700);
+  const held = comparisons.slice(700);
+  const modelConfig = { members: 3, hidden: [16], epochs: 15, learningRate: 3e-3 };
+  const strength = preferenceStrength(train, 5, modelConfig, { folds: 2 });
+  // Wrong labels get low strength: flipped labels average far below correct ones.
+  const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+  const wrong = train.map((c, i) => [c, strength[i]] as const).filter(([c]) => c.label !== c.truth).map(([, s]) => s);
+  const right = train.map((c, i) => [c, strength[i]] as const).filter(([c]) => c.label === c.truth).map(([, s]) => s);
+  expect(mean(wrong)).toBeLessThan(0.35);
+  expect(mean(right)).toBeGreaterThan(0.65);
+  const filtered = filterByStrength(train, strength, 0.2);
+  const errorsBefore = train.filter((c) => c.label !== c.truth).length;
+  const errorsAfter = filtered.comparisons.filter((c, i) => c.label !== train[i].truth).length;
+  expect(errorsAfter).toBeLessThan(0.8 * errorsBefore);
+  const accuracy = (data: Comparison[]) => {
+    const model = new RewardModel(5, { ...modelConfig, seed: 9 });
+    model.train(data);
+    return held.filter((c) => {
+      const p = model.preferenceProbabilities(c.a, c.b);
+      return (p.reduce((s, v) => s + v, 0) / p.length > 0.5 ? 1 : 0) === c.truth;
+    }).length / held.length;
+  };
+  expect(accuracy(filtered.comparisons)).toBeGreaterThan(accuracy(train));
+}, 60_000);
