@@ -84,6 +84,18 @@ function build(): Command {
     .option("--out <path>", "where to write the model (default: learned-<env>.json)")
     .action(async (config, opts) => (await import("./commands/learn-reward.js")).learnReward(config, opts));
 
+  const prefs = program.command("prefs").description("collect preferences from people");
+  prefs
+    .command("label")
+    .description("compare pairs of clips in the terminal (←/l left, →/r right, e equal, s skip, q quit); answers append to a JSONL file, and sessions resume")
+    .requiredOption("--env <id>", "a gridworld id")
+    .requiredOption("--out <file>", "JSONL file to append labels to")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--pairs <n>", "pairs in the session", "20")
+    .option("--length <n>", "steps per clip", "12")
+    .option("--seed <n>", "seed the pairs are drawn from", "0")
+    .action(async (opts) => (await import("./commands/prefs.js")).label(opts));
+
   program
     .command("qd <config>")
     .description("quality-diversity search (MAP-Elites or novelty search) over small policies, with the archive's coverage")

@@ -35,3 +35,22 @@ test("learn-reward's bad configs are one-line errors", async () => {
   const continuous = await runCli("learn-reward", bad);
   expect(continuous.err).toMatch(/^error: env\.id: reward learning here needs discrete actions numbered from 0; Pendulum-v1 has/);
 });
+
+test("learn-reward learns from a file of people's labels (prefs label's JSONL), named relative to the config", async () => {
+  const { appendPreference, clipPair, PREFERENCE_FORMAT } = await import("../../learn/preferences/data.js");
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
+  const labels = ["left", "right", "equal", "skip"] as const;
+  for (let k = 0; k < 12; k++) {
+    const [left, right] = clipPair("DoorKey-5x5", {}, 1, k, 5);
+    appendPreference(join(dir, "people.jsonl"), { format: PREFERENCE_FORMAT, env: "DoorKey-5x5", kwargs: {}, pair: k, left, right, length: 5, label: labels[k % 4], by: "test" });
+  }
+  writeFileSync(join(dir, "prefs.yaml"), "env: {id: DoorKey-5x5}\npreferences: people.jsonl\nheldOut: 20\nmodel: {members: 1, hidden: [8], epochs: 3}\n");
+  const r = await runCli("learn-reward", join(dir, "prefs.yaml"), "--out", join(dir, "doorkey.json"));
+  expect(r.err).not.toMatch(/error/);
+  expect(r.out).toContain("from the labels in");
+  expect(r.out).toMatch(/round 1: 9 labels \(3 skipped\)/);
+  expect(JSON.parse(readFileSync(join(dir, "doorkey.json"), "utf8")).env).toBe("DoorKey-5x5");
+  writeFileSync(join(dir, "wrong.yaml"), "env: {id: Empty-5x5}\npreferences: people.jsonl\n");
+  const wrong = await runCli("learn-reward", join(dir, "wrong.yaml"));
+  expect(wrong.err).toMatch(/^error: preferences: .*people\.jsonl holds labels for DoorKey-5x5; this config learns a reward for Empty-5x5\n$/);
+});

@@ -5,16 +5,22 @@
  * model as a JSON artifact for a `kind: learned` reward term.
  */
 import { writeFileSync } from "node:fs";
-import { resolve, relative } from "node:path";
+import { dirname, resolve, relative } from "node:path";
 import { loadConfigFile } from "../../core/config.js";
 import { learnFromPreferences, PreferenceConfig } from "../../learn/preferences/learn.js";
 import { progressBar } from "../progress.js";
 
 export function learnReward(file: string, opts: { out?: string }): void {
-  const config = loadConfigFile(file, PreferenceConfig);
+  const loaded = loadConfigFile(file, PreferenceConfig);
+  // A preferences file is named relative to the config.
+  const config = loaded.preferences ? { ...loaded, preferences: resolve(dirname(resolve(file)), loaded.preferences) } : loaded;
   const out = resolve(opts.out ?? `learned-${config.env.id}.json`);
-  console.log(`Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`);
-  const bar = progressBar(config.rounds, "rounds");
+  console.log(
+    config.preferences
+      ? `Learning a reward for ${config.env.id} from the labels in ${relative(process.cwd(), config.preferences)}`
+      : `Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`,
+  );
+  const bar = progressBar(config.preferences ? 1 : config.rounds, "rounds");
   const lines: string[] = [];
   const { artifact } = learnFromPreferences(config, undefined, (r) => {
     bar.update(r.round, {});

@@ -11,6 +11,8 @@ import { makeRewarded } from "../../rewards/make.js";
 import { LEARNED_REWARD_FORMAT, type LearnedRewardArtifact } from "../../rewards/learned.js";
 import { RewardSpec } from "../../rewards/spec.js";
 import { EnvConfig } from "../../runs/config.js";
+import { UserError } from "../../core/errors.js";
+import { comparisonsOf, readPreferences } from "./data.js";
 import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
 import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
 import { collectSegments, featureSize, transitionLayout, writeAbsorbing, type Segment } from "./segments.js";
@@ -28,6 +30,7 @@ export const PreferenceConfig = z
     labeler: LabelerConfig.prefault({}),
     model: RewardModelConfig.partial().default({}),
     heldOut: z.number().int().min(0).default(200).describe("pairs kept aside to measure agreement with the true reward"),
+    preferences: z.string().min(1).optional().describe("a JSONL file of labelled pairs (`rewardlab prefs label`) to learn from instead of the synthetic labeler"),
     seed: z.number().int().nonnegative().default(0),
   })
   .strict();
@@ -71,8 +74,20 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
   const heldOut = pairsOf(collectSegments(env, act, 2 * c.heldOut, T, rng));
   const comparisons: Comparison[] = [];
   const rounds: RoundReport[] = [];
+  if (c.preferences) {
+    // People's labels: one training on all of them.
+    const records = readPreferences(c.preferences);
+    const other = records.find((r) => r.env !== env.vec.id);
+    if (other) throw new UserError("preferences", `${c.preferences} holds labels for ${other.env}; this config learns a reward for ${env.vec.id}`);
+    comparisons.push(...comparisonsOf(records));
+    if (comparisons.length === 0) throw new UserError("preferences", `${c.preferences} has no labelled pairs (skips do not count)`);
+    const losses = model.train(comparisons);
+    const report = { round: 1, labels: comparisons.length, skipped: records.length - comparisons.length, loss: losses.at(-1) ?? NaN, accuracy: agreement(model, heldOut) };
+    rounds.push(report);
+    onRound?.(report);
+  }
   let asked = 0;
-  for (let round = 1; round <= c.rounds; round++) {
+  for (let round = 1; round <= (c.preferences ? 0 : c.rounds); round++) {
     const budget = Math.round((c.labels * round) / c.rounds) - asked;
     const pool = c.query === "uniform" ? budget : budget * c.candidates;
     let pairs = pairsOf(collectSegments(env, act, 2 * pool, T, rng));

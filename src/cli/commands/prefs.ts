@@ -1,0 +1,106 @@
+/**
+ * `rewardlab prefs label --env ID --out prefs.jsonl`: a person compares
+ * pairs of clips in the terminal and each answer is appended to a JSON
+ * Lines file (src/learn/preferences/data.ts), ready for `learn-reward`.
+ *
+ * The two clips play side by side, frame by frame, on a loop (on a
+ * terminal; piped output shows each clip's first and last frames). Keys:
+ * ← or l the left clip is better, → or r the right, e equally good,
+ * s skip, q quit. Sessions resume: pairs are drawn from the seed, and the
+ * pairs already in the file are not asked again.
+ */
+import { emitKeypressEvents } from "node:readline";
+import { UserError } from "../../core/errors.js";
+import { envSpec } from "../../envs/registry.js";
+import { appendPreference, clipPair, PREFERENCE_FORMAT, readPreferences, replayClip, type PreferenceRecord } from "../../learn/preferences/data.js";
+import { intOption, kwargsOption } from "../args.js";
+import type { PlayIO } from "./play.js";
+
+export interface LabelOptions {
+  env?: string;
+  kwargs?: string;
+  out?: string;
+  pairs?: string;
+  length?: string;
+  seed?: string;
+}
+
+const ANSWERS: Record<string, PreferenceRecord["label"]> = { left: "left", l: "left", right: "right", r: "right", e: "equal", s: "skip" };
+
+/** Two multi-line frames side by side, the left padded to its widest line. */
+export function sideBySide(left: string, right: string, gap = 6): string {
+  const a = left.split("\n");
+  const b = right.split("\n");
+  const width = Math.max(...a.map((l) => l.length));
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? "").padEnd(width + gap) + (b[i] ?? "")).join("\n");
+}
+
+export async function label(opts: LabelOptions, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
+  if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id");
+  const spec = envSpec(opts.env, "--env");
+  if (spec.family !== "grid") throw new UserError("--env", `clips are shown as gridworld frames; ${spec.id} is a ${spec.family} environment`);
+  if (!opts.out) throw new UserError("--out", "missing; expected the JSONL file to append labels to");
+  const kwargs = kwargsOption(opts.kwargs) ?? {};
+  const pairs = intOption(opts.pairs ?? "20", "--pairs", 1);
+  const length = intOption(opts.length ?? "12", "--length", 1);
+  const seed = intOption(opts.seed ?? "0", "--seed", 0);
+  const done = new Set(readPreferences(opts.out).filter((r) => r.env === spec.id).map((r) => r.pair));
+  const todo = Array.from({ length: pairs }, (_, k) => k).filter((k) => !done.has(k));
+  const { input, output } = io;
+  const tty = !!output.isTTY;
+  output.write(`Labelling ${spec.id}: ${todo.length} of ${pairs} pairs to go (${done.size} already in ${opts.out}).\n`);
+  if (todo.length === 0) return;
+
+  emitKeypressEvents(input);
+  if (input.isTTY) input.setRawMode?.(true);
+  let timer: NodeJS.Timeout | undefined;
+  const show = (k: number) => {
+    const [left, right] = clipPair(spec.id, kwargs, seed, k, length);
+    const l = replayClip(spec.id, kwargs, left, length).frames;
+    const r = replayClip(spec.id, kwargs, right, length).frames;
+    const header = `pair ${k + 1}/${pairs}: which clip is better?  ← or l: left   → or r: right   e: equal   s: skip   q: quit\n`;
+    if (!tty) {
+      output.write(`${header}first frames:\n${sideBySide(l[0], r[0])}\nlast frames:\n${sideBySide(l.at(-1)!, r.at(-1)!)}\n`);
+    } else {
+      let f = 0;
+      const frames = Math.max(l.length, r.length);
+      const draw = () => {
+        output.write(`\x1b[2J\x1b[H${header}frame ${(f % frames) + 1}/${frames}\n${sideBySide(l[Math.min(f % frames, l.length - 1)], r[Math.min(f % frames, r.length - 1)])}\n`);
+        f++;
+      };
+      draw();
+      timer = setInterval(draw, 300);
+    }
+    return [left, right] as const;
+  };
+
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    let current = show(todo[0]);
+    const finish = () => {
+      clearInterval(timer);
+      input.off("keypress", onKey);
+      if (input.isTTY) input.setRawMode?.(false);
+      input.pause();
+      resolve();
+    };
+    const onKey = (_s: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
+      const name = key?.name;
+      if (!name) return;
+      if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
+      const answer = ANSWERS[name];
+      if (!answer) return;
+      clearInterval(timer);
+      appendPreference(opts.out!, { format: PREFERENCE_FORMAT, env: spec.id, kwargs, pair: todo[i], left: current[0], right: current[1], length, label: answer, by: "human", at: new Date().toISOString() });
+      output.write(`pair ${todo[i] + 1}: ${answer}\n`);
+      i++;
+      if (i === todo.length) {
+        output.write(`Done: ${done.size + i} pairs labelled in ${opts.out}.\n`);
+        return finish();
+      }
+      current = show(todo[i]);
+    };
+    input.on("keypress", onKey);
+    input.on("end", finish);
+  });
+}
