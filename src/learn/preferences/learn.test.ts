@@ -44,3 +44,24 @@ test("the saved model is a `learned` reward term: alive steps earn more than end
   expect(() => makeRewarded("CartPole-v1", 1, { terms: [{ kind: "task" }, { kind: "learned", model: "/nonexistent/model.json" }] })).toThrow('reward.terms[1].model: cannot read the learned reward model "/nonexistent/model.json"');
   expect(() => makeRewarded("CartPole-v1", 1, { terms: [{ kind: "task" }, { kind: "learned", model: { ...artifact, sizes: [3, 1] } }] })).toThrow("reward.terms[1].model.sizes: expected layer sizes from 11 inputs to 1 output, got 3→1");
 });
+
+test("tree-structured collection pairs sibling segments that branch from the same state, at the same label budget", async () => {
+  const { collectTreeSegments } = await import("./segments.js");
+  const env = makeRewarded("CartPole-v1", 1, { terms: [{ kind: "task" }] });
+  env.reset(0);
+  const rng = new Rng(1);
+  const act = () => Int32Array.of(rng.int(2));
+  const segments = collectTreeSegments(env, act, 8, 5, 2, rng);
+  expect(segments).toHaveLength(8);
+  const size = 2 * 4 + 2 + 1;
+  for (let k = 0; k < 8; k += 2) {
+    // Siblings start from the same s (the first 4 features of their first row)…
+    expect(Array.from(segments[k].x.subarray(0, 4))).toEqual(Array.from(segments[k + 1].x.subarray(0, 4)));
+  }
+  // …and different trees from different states.
+  expect(Array.from(segments[0].x.subarray(0, 4))).not.toEqual(Array.from(segments[2].x.subarray(0, 4)));
+  expect(segments[0].x.length).toBe(5 * size);
+  const tree = learnFromPreferences(config({ collection: "tree" }));
+  expect(tree.rounds.map((r) => r.labels)).toEqual([100, 200]);
+  expect(tree.rounds.at(-1)!.accuracy).toBeGreaterThan(0.9);
+});

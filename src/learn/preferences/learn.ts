@@ -15,7 +15,7 @@ import { UserError } from "../../core/errors.js";
 import { comparisonsOf, readPreferences } from "./data.js";
 import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
 import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
-import { collectSegments, featureSize, transitionLayout, writeAbsorbing, type Segment } from "./segments.js";
+import { collectSegments, collectTreeSegments, featureSize, transitionLayout, writeAbsorbing, type Segment } from "./segments.js";
 
 export const PreferenceConfig = z
   .object({
@@ -26,6 +26,8 @@ export const PreferenceConfig = z
     labels: z.number().int().min(1).default(500).describe("the label budget"),
     rounds: z.number().int().min(1).default(4).describe("collect–label–train rounds the budget is spread over"),
     query: z.enum(["uniform", "disagreement"]).default("uniform").describe("which pairs to ask about"),
+    collection: z.enum(["independent", "tree"]).default("independent").describe("pairs of independent segments, or of sibling segments branched from a shared state"),
+    branches: z.number().int().min(2).multipleOf(2).default(2).describe("tree: continuations rolled out from each branching state (even: siblings are paired)"),
     candidates: z.number().int().min(1).default(4).describe("disagreement: candidate pairs considered per label"),
     labeler: LabelerConfig.prefault({}),
     model: RewardModelConfig.partial().default({}),
@@ -71,7 +73,11 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
   const model = new RewardModel(featureSize(layout), { ...c.model, seed: c.model.seed ?? c.seed });
   env.reset(c.seed);
   const T = c.segmentLength;
+  // Held-out pairs are independent ones whatever the collection, so both are measured alike.
   const heldOut = pairsOf(collectSegments(env, act, 2 * c.heldOut, T, rng));
+  const tree = c.collection === "tree" ? makeRewarded(c.env.id, 1, c.reward, { kwargs: c.env.kwargs }) : undefined;
+  tree?.reset(c.seed + 1);
+  const treeAct = tree ? randomPolicy(1, layout.actionCount) : undefined;
   const comparisons: Comparison[] = [];
   const rounds: RoundReport[] = [];
   if (c.preferences) {
@@ -90,7 +96,7 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
   for (let round = 1; round <= (c.preferences ? 0 : c.rounds); round++) {
     const budget = Math.round((c.labels * round) / c.rounds) - asked;
     const pool = c.query === "uniform" ? budget : budget * c.candidates;
-    let pairs = pairsOf(collectSegments(env, act, 2 * pool, T, rng));
+    let pairs = pairsOf(c.collection === "tree" ? collectTreeSegments(tree!, treeAct!, 2 * pool, T, c.branches, rng) : collectSegments(env, act, 2 * pool, T, rng));
     if (c.query === "disagreement" && round > 1) pairs = mostDisputed(model, pairs, budget);
     let skipped = 0;
     for (const [a, b] of pairs.slice(0, budget)) {

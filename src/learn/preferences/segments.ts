@@ -11,7 +11,7 @@
  */
 import type { Rng } from "../../core/rng.js";
 import { UserError } from "../../core/errors.js";
-import type { RewardedVector } from "../../rewards/rewarded.js";
+import { loadRewardedState, saveRewardedState, type RewardedVector } from "../../rewards/rewarded.js";
 
 export interface Segment {
   /** T × featureSize, row-major. */
@@ -85,6 +85,52 @@ export function collectSegments(env: RewardedVector, act: (obs: Float32Array, rn
       if (env.vec.terminated[i] || seg.t === length) close(i);
       else if (env.vec.truncated[i]) open[i] = fresh();
     }
+  }
+  return done;
+}
+
+/**
+ * Tree-structured collection (after "Reward Generalization in RLHF: A
+ * Topological Perspective"): segments branch from shared states. A parent
+ * trajectory runs on; every so often its state is saved and `branches`
+ * continuations of `length` steps are rolled out from it, each after
+ * restoring it. Siblings come out next to each other, so pairing
+ * consecutive segments compares continuations of the same state: the
+ * difference a label reports is the difference the actions made.
+ * `env` must hold one environment.
+ */
+export function collectTreeSegments(env: RewardedVector, act: (obs: Float32Array, rng: Rng) => ArrayLike<number>, count: number, length: number, branches: number, rng: Rng): Segment[] {
+  if (env.vec.n !== 1) throw new Error("collectTreeSegments: expected a vector of one environment");
+  const l = transitionLayout(env);
+  const size = featureSize(l);
+  const done: Segment[] = [];
+  const before = new Float32Array(env.vec.obs.length);
+  while (done.length < count) {
+    // Walk the parent a few steps, then branch.
+    for (let k = rng.int(10); k > 0; k--) env.step(act(env.vec.obs, rng));
+    const root = saveRewardedState(env);
+    for (let b = 0; b < branches && done.length < count; b++) {
+      loadRewardedState(env, root);
+      const x = new Float32Array(length * size);
+      const rewards = new Float64Array(length);
+      let t = 0;
+      for (; t < length; t++) {
+        before.set(env.vec.obs);
+        const actions = act(env.vec.obs, rng);
+        env.step(actions);
+        const ended = env.vec.terminated[0] === 1 || env.vec.truncated[0] === 1;
+        writeTransition(l, before, 0, actions[0], ended ? env.vec.finalObs : env.vec.obs, 0, x, t * size);
+        rewards[t] = env.reward.primary[0];
+        // A truncated branch is padded too: the comparison is of what happened within the clip.
+        if (ended) {
+          t++;
+          break;
+        }
+      }
+      for (; t < length; t++) writeAbsorbing(l, x, t * size);
+      done.push({ x, rewards });
+    }
+    loadRewardedState(env, root);
   }
   return done;
 }
