@@ -19,12 +19,15 @@ import { countBonus, episodicCountBonus } from "./counts.js";
 import { e3bBonus } from "./e3b.js";
 import { episodicNoveltyBonus } from "./episodic-novelty.js";
 import { rndBonus } from "./rnd.js";
+import { adversarialReward } from "../learn/irl/adversarial.js";
 
 registerIntrinsic("count", countBonus);
 registerIntrinsic("episodic-count", episodicCountBonus);
 registerIntrinsic("e3b", e3bBonus);
 registerIntrinsic("episodic-novelty", episodicNoveltyBonus);
 registerIntrinsic("rnd", rndBonus);
+// Not a bonus but learned online the same way: an imitation reward from demonstrations.
+registerIntrinsic("adversarial", adversarialReward);
 
 export { countBonus, episodicCountBonus } from "./counts.js";
 export { e3bBonus } from "./e3b.js";
