@@ -156,7 +156,19 @@ function build(): Command {
     .description("play a gridworld in the terminal: arrows move, p pickup, d drop, t toggle, space done, r reset, q quit")
     .option("--seed <n>", "random seed", "0")
     .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--record <file>", "append every finished episode to this demonstrations file (JSONL)")
     .action(async (id, opts) => (await import("./commands/play.js")).play(id, opts));
+
+  const demos = program.command("demos").description("record demonstrations");
+  demos
+    .command("record")
+    .description("write the gridworld planner's winning episodes as demonstrations (JSONL)")
+    .requiredOption("--env <id>", "a gridworld id")
+    .requiredOption("--out <file>", "JSONL file to append to")
+    .option("--episodes <n>", "episodes (seeds seed … seed + n − 1)", "50")
+    .option("--seed <n>", "first seed", "0")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .action(async (opts) => (await import("./commands/demos.js")).record(opts));
 
   program
     .command("bench [suite]")

@@ -36,3 +36,28 @@ test("play ends when input ends", async () => {
   input.end();
   await expect(done).resolves.toBeUndefined();
 });
+
+test("play --record appends each finished episode as a demonstration that replays to the same outcome", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { readDemonstrations } = await import("../../learn/demos/demos.js");
+  const file = join(mkdtempSync(join(tmpdir(), "rewardlab-play-")), "demos.jsonl");
+  const env = make("DoorKey-5x5");
+  env.reset(3);
+  const plan = solve(env.core as GridEnv)!;
+  const input = new PassThrough();
+  const output = new PassThrough();
+  output.resume();
+  const done = play("DoorKey-5x5", { seed: "3", record: file }, { input, output });
+  for (const action of plan) input.write(KEY_OF_ACTION[action]);
+  input.write("q");
+  await done;
+  const [demo] = readDemonstrations(file);
+  expect(demo).toMatchObject({ env: "DoorKey-5x5", seed: 3, actions: plan, by: "human" });
+  // Replaying the record wins the episode.
+  env.reset(demo.seed);
+  let last;
+  for (const a of demo.actions) last = env.step(a);
+  expect(last!.terminated && last!.reward > 0).toBe(true);
+});

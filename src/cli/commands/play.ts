@@ -13,6 +13,7 @@ import type { GridEnv } from "../../envs/grid/engine.js";
 import { ACTION_NAMES, A } from "../../envs/grid/objects.js";
 import { renderGrid } from "../../envs/grid/render.js";
 import { envSpec, make } from "../../envs/registry.js";
+import { appendDemonstration, DEMONSTRATION_FORMAT } from "../../learn/demos/demos.js";
 import { intOption, kwargsOption } from "../args.js";
 
 const KEYS: Record<string, number> = { left: A.left, right: A.right, up: A.forward, p: A.pickup, d: A.drop, t: A.toggle, space: A.done, return: A.done, enter: A.done };
@@ -22,23 +23,33 @@ export interface PlayIO {
   output: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export async function play(id: string, opts: { seed?: string; kwargs?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
+export async function play(id: string, opts: { seed?: string; kwargs?: string; record?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const spec = envSpec(id, "play");
   if (spec.family !== "grid") throw new UserError("play", `only gridworlds can be played in the terminal; ${spec.id} is a ${spec.family} environment`);
   const env = make(spec.id, { kwargs: kwargsOption(opts.kwargs) });
+  const record = opts.record;
   const core = env.core as GridEnv;
   const tty = !!io.output.isTTY;
   const { input, output } = io;
   let episode = 1;
   let ret = 0;
   let status = "";
+  // With --record, each episode that ends is appended as a demonstration (its seed and actions replay it).
+  let episodeSeed = seed;
+  let actions: number[] = [];
+  const kwargs = kwargsOption(opts.kwargs) ?? {};
+  const newEpisode = () => {
+    episodeSeed = seed + episode - 1;
+    actions = [];
+    env.reset(episodeSeed);
+  };
   env.reset(seed);
 
   const draw = () => {
     if (tty) output.write("\x1b[2J\x1b[H");
     const lines = [
-      `${spec.id}  seed ${seed}  episode ${episode}  step ${core.stepCount}/${core.maxSteps}`,
+      `${spec.id}  seed ${episodeSeed}  episode ${episode}  step ${core.stepCount}/${core.maxSteps}`,
       `mission: ${core.mission}`,
       renderGrid(core, tty),
       status,
@@ -62,8 +73,8 @@ export async function play(id: string, opts: { seed?: string; kwargs?: string },
       if (!name) return;
       if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
       if (name === "r") {
-        env.reset();
         episode++;
+        newEpisode();
         ret = 0;
         status = "new episode";
         return draw();
@@ -71,13 +82,18 @@ export async function play(id: string, opts: { seed?: string; kwargs?: string },
       const action = KEYS[name];
       if (action === undefined || action >= core.actionSpace.n) return;
       const s = env.step(action);
+      actions.push(action);
       ret += s.reward;
       const events = s.info.events.length ? s.info.events.join(", ") : "none";
       status = `${ACTION_NAMES[action]}: reward ${s.reward.toFixed(3)}  return ${ret.toFixed(3)}  events ${events}`;
       if (s.terminated || s.truncated) {
         status += `\nepisode ${episode} ${s.terminated ? "terminated" : "truncated"} with return ${ret.toFixed(3)}; new episode`;
-        env.reset();
+        if (record) {
+          appendDemonstration(record, { format: DEMONSTRATION_FORMAT, env: spec.id, kwargs, seed: episodeSeed, actions, by: "human" });
+          status += ` (recorded in ${record})`;
+        }
         episode++;
+        newEpisode();
         ret = 0;
       }
       draw();
