@@ -20,6 +20,7 @@ import { e3bBonus } from "./e3b.js";
 import { episodicNoveltyBonus } from "./episodic-novelty.js";
 import { rndBonus } from "./rnd.js";
 import { adversarialReward } from "../learn/irl/adversarial.js";
+import { progressReward } from "../learn/progress.js";
 
 registerIntrinsic("count", countBonus);
 registerIntrinsic("episodic-count", episodicCountBonus);
@@ -28,6 +29,8 @@ registerIntrinsic("episodic-novelty", episodicNoveltyBonus);
 registerIntrinsic("rnd", rndBonus);
 // Not a bonus but learned online the same way: an imitation reward from demonstrations.
 registerIntrinsic("adversarial", adversarialReward);
+// Outcome-only credit assignment: per-step contributions that add up to the episode's outcome.
+registerIntrinsic("progress", progressReward);
 
 export { countBonus, episodicCountBonus } from "./counts.js";
 export { e3bBonus } from "./e3b.js";

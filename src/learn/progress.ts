@@ -1,0 +1,164 @@
+/**
+ * Stepwise progress attribution (after SPA-RL, Wang et al. 2025): when only
+ * the outcome of an episode is rewarded, learn how much each step
+ * contributed to it. A progress estimator c(s, a, s′) is trained, on
+ * finished episodes, so that an episode's contributions add up to its
+ * outcome R (1 for success, else 0; or the task's return):
+ *
+ *   loss = mean over episodes (Σ_t c(x_t) − R)²
+ *
+ * and the reward of a step is its contribution, plus a small grounding
+ * bonus for an action that changed the state (an executable action, in the
+ * paper's words). A reward-spec module that learns online, like RND:
+ *
+ *   - {kind: intrinsic, module: progress, weight: 1, options: {grounding: 0.01}}
+ */
+import { z } from "zod";
+import { Rng } from "../core/rng.js";
+import { UserError } from "../core/errors.js";
+import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
+import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
+import type { RewardBatch } from "../rewards/batch.js";
+import type { IntrinsicModule } from "../rewards/intrinsic.js";
+import { BonusScale, parseBonusOptions } from "../intrinsic/options.js";
+import { featureSize, writeTransition, type TransitionLayout } from "./preferences/segments.js";
+
+const ProgressOptions = z.object({
+  hidden: z.array(z.number().int().positive()).default([64]),
+  learningRate: z.number().positive().default(1e-3),
+  epochs: z.number().int().positive().default(4).describe("passes over the episodes kept"),
+  minibatch: z.number().int().positive().default(16).describe("episodes per Adam step"),
+  keep: z.number().int().positive().default(256).describe("finished episodes kept for training (newest)"),
+  grounding: z.number().min(0).default(0).describe("bonus for a step whose action changed the observation"),
+  outcome: z.enum(["success", "return"]).default("success").describe("what contributions add up to: 1 for an episode with a positive task return (else 0), or the task return itself"),
+  seed: z.number().int().nonnegative().default(0),
+});
+
+interface Episode {
+  x: Float32Array;
+  length: number;
+  outcome: number;
+}
+
+export function progressReward(raw: Record<string, unknown>, path: string): IntrinsicModule & { contributions(x: Float32Array, rows: number): Float32Array; episodes(): readonly Episode[] } {
+  const o = parseBonusOptions(ProgressOptions, raw, path);
+  const scale = new BonusScale(o);
+  const rng = new Rng(o.seed);
+  let layout!: TransitionLayout;
+  let size = 0;
+  let sizes: number[] = [];
+  let params!: MlpParams;
+  let opt!: AdamState<MlpParams>;
+  let weights!: MlpWeights;
+  let x = new Float32Array(0);
+  let y = new Float32Array(0);
+  let scratch!: [Float32Array, Float32Array];
+  // Each environment's current episode: its rows and task return so far.
+  let open: { x: Float32Array; length: number; outcome: number }[] = [];
+  const finished: Episode[] = [];
+  const steps = new Map<number, (p: MlpParams, s: AdamState<MlpParams>, x: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray]>();
+  const snapshot = (p: MlpParams): MlpWeights => ({ sizes, w: p.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: p.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) });
+
+  /** The compiled step for minibatches of `E` episodes padded to `L` steps. */
+  const stepFor = (E: number, L: number) => {
+    const key = E * 100_000 + L;
+    let step = steps.get(key);
+    if (!step) {
+      const loss = (p: MlpParams, xs: JaxArray, mask: JaxArray, r: JaxArray) => {
+        const c = mlpForward(p, xs.reshape([E * L, size]), "relu").reshape([E, L]).mul(mask).sum(1);
+        const err = c.sub(r);
+        return err.ref.mul(err).mean();
+      };
+      step = jit(((p: MlpParams, s: AdamState<MlpParams>, xs: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => {
+        const [value, grads] = valueAndGrad(loss)(tree.ref(p), xs, mask, r) as unknown as [JaxArray, MlpParams];
+        const [p2, s2] = adamUpdate(p, grads, s, lr);
+        return [p2, s2, value];
+      }) as never) as never;
+      steps.set(key, step!);
+    }
+    return step!;
+  };
+
+  return {
+    name: "progress",
+    contributions(input, rows) {
+      const out = new Float32Array(rows);
+      mlpForwardJs(weights, input, rows, out, "relu", mlpScratch(sizes, rows));
+      return out;
+    },
+    episodes: () => finished,
+    init(info) {
+      if (info.actionCount === undefined || info.actionSize !== 1) throw new UserError(path, "progress attribution here needs discrete actions numbered from 0");
+      layout = { obsSize: info.obsSize, actionCount: info.actionCount };
+      size = featureSize(layout);
+      sizes = [size, ...o.hidden, 1];
+      params = initMlp(sizes, rng.split(), { outputGain: 0.01 });
+      opt = adamInit(tree.ref(params));
+      weights = snapshot(params);
+      x = new Float32Array(info.n * size);
+      y = new Float32Array(info.n);
+      scratch = mlpScratch(sizes, info.n);
+      open = Array.from({ length: info.n }, () => ({ x: new Float32Array(64 * size), length: 0, outcome: 0 }));
+    },
+    compute(b: RewardBatch, out: Float64Array) {
+      const d = layout.obsSize;
+      for (let i = 0; i < b.n; i++) writeTransition(layout, b.obs!, i * d, b.actions[i], b.nextObs!, i * d, x, i * size);
+      mlpForwardJs(weights, x, b.n, y, "relu", scratch);
+      for (let i = 0; i < b.n; i++) {
+        let changed = false;
+        for (let j = 0; j < d && !changed; j++) changed = b.obs![i * d + j] !== b.nextObs![i * d + j];
+        out[i] = y[i] + (changed ? o.grounding : 0);
+        const e = open[i];
+        if ((e.length + 1) * size > e.x.length) {
+          const grown = new Float32Array(2 * e.x.length);
+          grown.set(e.x);
+          e.x = grown;
+        }
+        e.x.set(x.subarray(i * size, (i + 1) * size), e.length * size);
+        e.length++;
+        e.outcome += b.taskReward[i];
+      }
+      scale.apply(out, b.n);
+    },
+    endEpisode(i) {
+      const e = open[i];
+      const outcome = o.outcome === "success" ? (e.outcome > 0 ? 1 : 0) : e.outcome;
+      finished.push({ x: e.x.slice(0, e.length * size), length: e.length, outcome });
+      if (finished.length > o.keep) finished.splice(0, finished.length - o.keep);
+      e.length = 0;
+      e.outcome = 0;
+    },
+    update(): Record<string, number> {
+      if (finished.length === 0) return {};
+      const E = Math.min(o.minibatch, finished.length);
+      const order = Int32Array.from({ length: finished.length }, (_, i) => i);
+      let total = 0;
+      let count = 0;
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        rng.shuffle(order);
+        for (let start = 0; start + E <= order.length; start += E) {
+          const batch = Array.from({ length: E }, (_, k) => finished[order[start + k]]);
+          // Pad to a power of two, so a few compiled shapes serve every length.
+          const L = 1 << Math.ceil(Math.log2(Math.max(...batch.map((e) => e.length), 1)));
+          const xs = new Float32Array(E * L * size);
+          const mask = new Float32Array(E * L);
+          const r = new Float32Array(E);
+          batch.forEach((e, k) => {
+            xs.set(e.x, k * L * size);
+            mask.fill(1, k * L, k * L + e.length);
+            r[k] = e.outcome;
+          });
+          const [p2, s2, value] = stepFor(E, L)(params, opt, np.array(xs).reshape([E, L, size]), np.array(mask).reshape([E, L]), np.array(r), np.array(Float32Array.of(o.learningRate)));
+          params = p2;
+          opt = s2;
+          total += (value.dataSync() as Float32Array)[0];
+          count++;
+        }
+      }
+      weights = snapshot(params);
+      return { loss: count ? total / count : NaN };
+    },
+  };
+}
