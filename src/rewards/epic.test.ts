@@ -36,3 +36,17 @@ test("ERC: returns of the same rollouts correlate perfectly under rescaling, les
 test("EPIC refuses environments without a tabular model in one line", () => {
   expect(() => epicDistance("CartPole-v1", task, task)).toThrow("--env: EPIC here needs a deterministic gridworld with a tabular model; CartPole-v1 is not one");
 });
+
+test("EPIC reads observations for learned rewards (sampled expectations): a learned reward is at distance ≈ 0 from its rescaling", async () => {
+  const { RewardModel } = await import("../learn/preferences/reward-model.js");
+  const { artifactOf } = await import("../learn/preferences/learn.js");
+  const layout = { obsSize: 147, actionCount: 7 };
+  const model = new RewardModel(2 * 147 + 7 + 1, { members: 1, hidden: [8], seed: 3 });
+  const artifact = artifactOf(model, "DoorKey-5x5", layout, {});
+  const learned = { terms: [{ kind: "learned", model: artifact, role: "primary" }] };
+  const doubled = { terms: [{ kind: "learned", model: artifact, role: "primary", weight: 2 }] };
+  const same = epicDistance("DoorKey-5x5", learned, doubled, { bootstrap: 0, samples: 32 });
+  expect(same.exact).toBe(false);
+  expect(same.distance).toBeLessThan(1e-3);
+  expect(epicDistance("DoorKey-5x5", task, learned, { bootstrap: 0, samples: 32 }).distance).toBeGreaterThan(0.1);
+});

@@ -33,17 +33,19 @@ import type { RewardBatch } from "./batch.js";
 import { compileReward, type RewardProgram } from "./program.js";
 import { envInfoOf, RewardedVector } from "./rewarded.js";
 
-/** Per state: feature values; per (s, a): the real step's task reward, events, termination. */
+/** Per state: feature values (and observations, if asked); per (s, a): the real step's task reward, events, termination. */
 interface Table {
   model: TabularModel;
   features: Map<string, Float64Array>;
+  obs?: Float32Array;
+  obsSize: number;
   taskReward: Float32Array;
   events: Uint32Array;
   terminated: Uint8Array;
   eventNames: readonly string[];
 }
 
-function table(core: GridEnv, model: TabularModel, names: readonly string[]): Table {
+function table(core: GridEnv, model: TabularModel, names: readonly string[], withObs: boolean): Table {
   const { numStates: S, numActions: A } = model;
   const features = new Map(names.map((n) => [n, new Float64Array(S)]));
   const specs = names.map((n) => core.features.find((f) => f.name === n)!);
@@ -52,11 +54,14 @@ function table(core: GridEnv, model: TabularModel, names: readonly string[]): Ta
   const terminated = new Uint8Array(S * A);
   const start = core.snapshot();
   const obs = new Float32Array(core.observationSpace.size);
+  const obsSize = core.observationSpace.size;
+  const stateObs = withObs ? new Float32Array(S * obsSize) : undefined;
   const action = new Int32Array(1);
   try {
     for (let s = 0; s < S; s++) {
       core.restore(model.snapshots[s]);
       specs.forEach((f, j) => (features.get(names[j])![s] = f.read(core)));
+      if (stateObs) core.observe(stateObs, s * obsSize);
       for (let a = 0; a < A; a++) {
         core.restore(model.snapshots[s]);
         action[0] = a;
@@ -68,7 +73,7 @@ function table(core: GridEnv, model: TabularModel, names: readonly string[]): Ta
   } finally {
     core.restore(start);
   }
-  return { model, features, taskReward, events, terminated, eventNames: core.events };
+  return { model, features, obs: stateObs, obsSize, taskReward, events, terminated, eventNames: core.events };
 }
 
 /** R(s, a, s″) for each triple, by one fresh binding of the program (every row a first step). */
@@ -88,12 +93,25 @@ function evaluate(program: RewardProgram, t: Table, s: Int32Array, a: Int32Array
     terminated: Uint8Array.from(s, (x, i) => t.terminated[x * A + a[i]]),
     truncated: new Uint8Array(n),
     events: Uint32Array.from(s, (x, i) => t.events[x * A + a[i]]),
-    obsSize: 0,
+    obsSize: t.obsSize,
+    // Terms that read observations (learned rewards) see s's and s″'s; the absorbing state's is all zeros.
+    obs: t.obs ? gatherObs(t, s) : undefined,
+    nextObs: t.obs ? gatherObs(t, s2) : undefined,
+    actionCount: t.model.numActions,
     episodeStep: new Float64Array(n).fill(1),
   };
   const bound = program.bind(batch, t.eventNames);
   bound.apply();
   return Float64Array.from(bound.total64);
+}
+
+function gatherObs(t: Table, states: Int32Array): Float32Array {
+  const d = t.obsSize;
+  const out = new Float32Array(states.length * d);
+  states.forEach((x, i) => {
+    if (x >= 0) out.set(t.obs!.subarray(x * d, (x + 1) * d), i * d);
+  });
+  return out;
 }
 
 export interface EpicOptions {
@@ -145,7 +163,8 @@ const pearsonDistance = (rho: number) => Math.sqrt(Math.max(0, (1 - rho) / 2));
  */
 function canonical(programs: RewardProgram[], t: Table, gamma: number, exactLimit: number, samples: number, rng: Rng): { canon: Float64Array[]; exact: boolean } {
   const { numStates: S, numActions: A } = t.model;
-  const exact = S * A * S <= exactLimit;
+  // Observation-reading rewards need one observation row per triple: sample them.
+  const exact = S * A * S <= exactLimit && !t.obs;
   const perState = exact ? A * S : samples;
   // Triples (x, A, S″) for every state x: the expectation E[R(x, A, S″)] is their mean.
   const xs = new Int32Array(S * perState);
@@ -186,7 +205,7 @@ export function epicDistance(envId: string, specA: unknown, specB: unknown, opti
   const info = envInfoOf(vec);
   const programs = [compileReward(specA, info, "A"), compileReward(specB, info, "B")];
   const rng = new Rng(seed);
-  const t = table(core, model, [...new Set(programs.flatMap((p) => p.features))]);
+  const t = table(core, model, [...new Set(programs.flatMap((p) => p.features))], programs.some((p) => p.usesObs));
   const { canon, exact } = canonical(programs, t, gamma, exactLimit, samples, rng);
   const n = canon[0].length;
   const all = Int32Array.from({ length: n }, (_, i) => i);
