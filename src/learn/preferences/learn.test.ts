@@ -65,3 +65,11 @@ test("tree-structured collection pairs sibling segments that branch from the sam
   expect(tree.rounds.map((r) => r.labels)).toEqual([100, 200]);
   expect(tree.rounds.at(-1)!.accuracy).toBeGreaterThan(0.9);
 });
+
+test("the RLHF loop trains PPO on the reward learned so far after each round and reports its true return", () => {
+  const reports = learnFromPreferences(config({ labels: 200, rounds: 2, heldOut: 20, agent: { steps: 10_000, numEnvs: 4 } })).rounds;
+  expect(reports).toHaveLength(2);
+  for (const r of reports) expect(Number.isFinite(r.agentReturn)).toBe(true);
+  // CartPole's true return is the episode length: PPO on a learned "stay up" reward keeps the pole up longer than a random policy (≈ 22).
+  expect(reports.at(-1)!.agentReturn!).toBeGreaterThan(25);
+}, 60_000);

@@ -12,6 +12,7 @@ import { LEARNED_REWARD_FORMAT, type LearnedRewardArtifact } from "../../rewards
 import { RewardSpec } from "../../rewards/spec.js";
 import { EnvConfig } from "../../runs/config.js";
 import { UserError } from "../../core/errors.js";
+import { Ppo, type PpoConfig } from "../../agents/ppo.js";
 import { comparisonsOf, readPreferences } from "./data.js";
 import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
 import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
@@ -32,6 +33,15 @@ export const PreferenceConfig = z
     labeler: LabelerConfig.prefault({}),
     model: RewardModelConfig.partial().default({}),
     heldOut: z.number().int().min(0).default(200).describe("pairs kept aside to measure agreement with the true reward"),
+    agent: z
+      .object({
+        steps: z.number().int().positive().describe("PPO steps on the learned reward after each round"),
+        numEnvs: z.number().int().min(1).default(8),
+        ppo: z.record(z.string(), z.unknown()).default({}).describe("PPO hyperparameters"),
+      })
+      .strict()
+      .optional()
+      .describe("the RLHF loop: after each round, train PPO on the reward learned so far and collect the next segments with it"),
     preferences: z.string().min(1).optional().describe("a JSONL file of labelled pairs (`rewardlab prefs label`) to learn from instead of the synthetic labeler"),
     seed: z.number().int().nonnegative().default(0),
   })
@@ -40,6 +50,8 @@ export type PreferenceConfig = z.output<typeof PreferenceConfig>;
 
 export interface RoundReport {
   round: number;
+  /** With an agent: its mean primary (true) return over the episodes of its last training. */
+  agentReturn?: number;
   labels: number;
   skipped: number;
   loss: number;
@@ -93,10 +105,14 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
     onRound?.(report);
   }
   let asked = 0;
+  // The RLHF loop: PPO trains on the current learned reward, its parameters carried from round to round.
+  let agent: Ppo | undefined;
+  let agentReturn: number | undefined;
+  let collectWith: Policy = act;
   for (let round = 1; round <= (c.preferences ? 0 : c.rounds); round++) {
     const budget = Math.round((c.labels * round) / c.rounds) - asked;
     const pool = c.query === "uniform" ? budget : budget * c.candidates;
-    let pairs = pairsOf(c.collection === "tree" ? collectTreeSegments(tree!, treeAct!, 2 * pool, T, c.branches, rng) : collectSegments(env, act, 2 * pool, T, rng));
+    let pairs = pairsOf(c.collection === "tree" ? collectTreeSegments(tree!, treeAct!, 2 * pool, T, c.branches, rng) : collectSegments(env, collectWith, 2 * pool, T, rng));
     if (c.query === "disagreement" && round > 1) pairs = mostDisputed(model, pairs, budget);
     let skipped = 0;
     for (const [a, b] of pairs.slice(0, budget)) {
@@ -106,11 +122,32 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
     }
     asked += budget;
     const losses = model.train(comparisons);
-    const report = { round, labels: comparisons.length, skipped, loss: losses.at(-1) ?? NaN, accuracy: agreement(model, heldOut) };
+    if (c.agent) {
+      ({ agent, agentReturn } = trainAgent(c, model, layout, agent, round));
+      const trained = agent;
+      collectWith = (obs) => trained.policyActions(obs, false);
+    }
+    const report = { round, labels: comparisons.length, skipped, loss: losses.at(-1) ?? NaN, accuracy: agreement(model, heldOut), agentReturn };
     rounds.push(report);
     onRound?.(report);
   }
   return { model, artifact: artifactOf(model, c.env.id, layout, { labels: comparisons.length, segmentLength: T, query: c.query, heldOutAccuracy: rounds.at(-1)!.accuracy }), rounds };
+}
+
+/** PPO for `agent.steps` more steps on the reward learned so far (true reward measured, not optimized). */
+function trainAgent(c: PreferenceConfig, model: RewardModel, layout: { obsSize: number; actionCount: number }, previous: Ppo | undefined, round: number): { agent: Ppo; agentReturn: number } {
+  const a = c.agent!;
+  const spec = { terms: [{ kind: "task", optimize: false }, { name: "learned", kind: "learned", model: artifactOf(model, c.env.id, layout, {}) }] };
+  const env = makeRewarded(c.env.id, a.numEnvs, spec, { kwargs: c.env.kwargs });
+  // No annealing: the loop's total length is not known to PPO's schedule.
+  const agent = new Ppo(env, { annealLr: false, ...(a.ppo as Partial<PpoConfig>) }, c.seed);
+  if (previous) agent.load(previous.save());
+  env.reset(c.seed + 1000 * round);
+  const returns: number[] = [];
+  // `train` counts steps from the start of the loop: this round's share ends at round × steps.
+  agent.train(a.steps * round, (_metrics, episodes) => void returns.push(...episodes.map((e) => e.primary)));
+  const recent = returns.slice(-50);
+  return { agent, agentReturn: recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : NaN };
 }
 
 function pairsOf(segments: Segment[]): [Segment, Segment][] {
