@@ -20,11 +20,11 @@ export function learnReward(file: string, opts: { out?: string }): void {
       ? `Learning a reward for ${config.env.id} from the labels in ${relative(process.cwd(), config.preferences)}`
       : `Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`,
   );
-  const bar = progressBar(config.preferences ? 1 : config.rounds, "rounds");
+  const bar = progressBar(config.preferences ? 1 : config.rounds, config.agent ? "rounds (with PPO)" : "rounds");
   const lines: string[] = [];
   const { artifact } = learnFromPreferences(config, undefined, (r) => {
     bar.update(r.round, {});
-    lines.push(`  round ${r.round}: ${r.labels} labels${r.skipped ? ` (${r.skipped} skipped)` : ""}, loss ${r.loss.toFixed(3)}, held-out agreement with the true reward ${Number.isNaN(r.accuracy) ? "— (no strict pairs)" : `${(100 * r.accuracy).toFixed(1)}%`}`);
+    lines.push(`  round ${r.round}: ${r.labels} labels${r.skipped ? ` (${r.skipped} skipped)` : ""}, loss ${r.loss.toFixed(3)}, held-out agreement with the true reward ${Number.isNaN(r.accuracy) ? "— (no strict pairs)" : `${(100 * r.accuracy).toFixed(1)}%`}${r.agentReturn === undefined ? "" : `, agent's true return ${r.agentReturn.toFixed(3)}`}`);
   });
   bar.stop();
   for (const line of lines) console.log(line);
