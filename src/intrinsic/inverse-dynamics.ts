@@ -13,7 +13,7 @@ import type { Rng } from "../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { categoricalLogProb } from "../nn/distributions.js";
 import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
-import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 
 export interface InverseDynamicsOptions {
@@ -29,10 +29,6 @@ export interface InverseDynamicsOptions {
 interface Params {
   encoder: MlpParams;
   head: MlpParams;
-}
-
-function weightsOf(params: MlpParams, sizes: readonly number[]): MlpWeights {
-  return { sizes, w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) };
 }
 
 export class InverseDynamics {
@@ -53,7 +49,7 @@ export class InverseDynamics {
     this.encoderSizes = [d, hidden, m];
     this.params = { encoder: initMlp(this.encoderSizes, rng.split()), head: initMlp([2 * m, hidden, actions], rng.split(), { outputGain: 0.01 }) };
     this.opt = adamInit(tree.ref(this.params));
-    this.encoder = weightsOf(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
     const loss = (p: Params, xs: JaxArray, xn: JaxArray, a: JaxArray) => {
       const phiS = mlpForward(tree.ref(p.encoder), xs, "relu");
       const phiN = mlpForward(p.encoder, xn, "relu");
@@ -102,7 +98,7 @@ export class InverseDynamics {
 
   /** Makes the trained encoder the one `embed` uses. */
   publish(): void {
-    this.encoder = weightsOf(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
   }
 
   /** The head's action probabilities for transitions (s, s′): for tests of what the model learned. */

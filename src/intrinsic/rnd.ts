@@ -12,7 +12,7 @@ import { z } from "zod";
 import { Rng } from "../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
-import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import type { RewardBatch } from "../rewards/batch.js";
 import type { IntrinsicModule } from "../rewards/intrinsic.js";
@@ -28,11 +28,6 @@ const RndOptions = z.object({
   gamma: z.number().min(0).max(1).default(0.99).describe("discount of the intrinsic return used for normalization"),
   seed: z.number().int().nonnegative().default(0),
 });
-
-/** Reads an MLP's parameters into plain arrays for the JS forward pass. */
-function weightsOf(params: MlpParams, sizes: number[]): MlpWeights {
-  return { sizes, w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) };
-}
 
 export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { buffered(): number; predictionErrors(): Float64Array } {
   const o = parseBonusOptions(RndOptions, raw, path);
@@ -68,9 +63,9 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       d = info.obsSize;
       n = info.n;
       sizes = [d, ...o.hidden, o.features];
-      target = weightsOf(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
+      target = mlpWeights(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
       predictor = initMlp(sizes, rng.split(), { outputGain: 1 });
-      predictorJs = weightsOf(predictor, sizes);
+      predictorJs = mlpWeights(predictor, sizes);
       opt = adamInit(tree.ref(predictor));
       scratch = mlpScratch(sizes, n);
       x = new Float32Array(n * d);
@@ -153,7 +148,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
           count++;
         }
       }
-      predictorJs = weightsOf(predictor, sizes);
+      predictorJs = mlpWeights(predictor, sizes);
       rows = 0;
       return { loss: count ? total / count : NaN };
     },

@@ -18,7 +18,7 @@ import { Rng } from "../core/rng.js";
 import { UserError } from "../core/errors.js";
 import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
-import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import type { RewardBatch } from "../rewards/batch.js";
 import type { IntrinsicModule } from "../rewards/intrinsic.js";
@@ -59,7 +59,6 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
   let open: { x: Float32Array; length: number; outcome: number }[] = [];
   const finished: Episode[] = [];
   const steps = new Map<number, (p: MlpParams, s: AdamState<MlpParams>, x: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray]>();
-  const snapshot = (p: MlpParams): MlpWeights => ({ sizes, w: p.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: p.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) });
 
   /** The compiled step for minibatches of `E` episodes padded to `L` steps. */
   const stepFor = (E: number, L: number) => {
@@ -96,7 +95,7 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
       sizes = [size, ...o.hidden, 1];
       params = initMlp(sizes, rng.split(), { outputGain: 0.01 });
       opt = adamInit(tree.ref(params));
-      weights = snapshot(params);
+      weights = mlpWeights(params, sizes);
       x = new Float32Array(info.n * size);
       y = new Float32Array(info.n);
       scratch = mlpScratch(sizes, info.n);
@@ -157,7 +156,7 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
           count++;
         }
       }
-      weights = snapshot(params);
+      weights = mlpWeights(params, sizes);
       return { loss: count ? total / count : NaN };
     },
   };

@@ -9,6 +9,7 @@
 import type { Rng } from "../core/rng.js";
 import { orthogonal } from "./init.js";
 import { np, type JaxArray } from "./jax.js";
+import type { MlpWeights } from "./mlp-js.js";
 
 export interface Layer {
   w: JaxArray;
@@ -37,4 +38,9 @@ export function mlpForward(params: MlpParams, x: JaxArray, activation: Activatio
     if (i + 1 < params.length) h = activation === "tanh" ? np.tanh(h) : np.maximum(h, 0);
   });
   return h;
+}
+
+/** A plain-array copy of an MLP's parameters (not consumed), for the JavaScript forward pass of mlp-js.ts. */
+export function mlpWeights(params: MlpParams, sizes: readonly number[]): MlpWeights {
+  return { sizes, w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) };
 }

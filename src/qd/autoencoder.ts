@@ -11,19 +11,13 @@
 import type { Rng } from "../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
-import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 
 interface Params {
   encoder: MlpParams;
   decoder: MlpParams;
 }
-
-const weightsOf = (params: MlpParams, sizes: readonly number[]): MlpWeights => ({
-  sizes,
-  w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)),
-  b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)),
-});
 
 export class Autoencoder {
   private params: Params;
@@ -42,7 +36,7 @@ export class Autoencoder {
     this.encoderSizes = [inputSize, hidden, latent];
     this.params = { encoder: initMlp(this.encoderSizes, rng.split()), decoder: initMlp([latent, hidden, inputSize], rng.split()) };
     this.opt = adamInit(tree.ref(this.params));
-    this.encoder = weightsOf(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
     const loss = (p: Params, x: JaxArray) => {
       const z = mlpForward(p.encoder, x.ref, "tanh");
       const diff = mlpForward(p.decoder, z, "tanh").sub(x);
@@ -71,7 +65,7 @@ export class Autoencoder {
       this.opt = s2;
       last = (value.dataSync() as Float32Array)[0];
     }
-    this.encoder = weightsOf(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
     return last;
   }
 

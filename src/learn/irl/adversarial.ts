@@ -19,7 +19,7 @@ import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
-import { initMlp, mlpForward, type MlpParams } from "../../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
 import type { RewardBatch } from "../../rewards/batch.js";
 import type { IntrinsicModule } from "../../rewards/intrinsic.js";
@@ -58,7 +58,6 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
   let seen = new Float32Array(0);
   let rows = 0;
   let step!: (p: MlpParams, s: AdamState<MlpParams>, xe: JaxArray, xp: JaxArray, eps: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
-  const snapshot = (p: MlpParams): MlpWeights => ({ sizes, w: p.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)), b: p.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)) });
 
   return {
     name: "adversarial",
@@ -76,7 +75,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
       sizes = [size, ...o.hidden, 1];
       params = initMlp(sizes, rng.split());
       opt = adamInit(tree.ref(params));
-      weights = snapshot(params);
+      weights = mlpWeights(params, sizes);
       x = new Float32Array(info.n * size);
       y = new Float32Array(info.n);
       scratch = mlpScratch(sizes, info.n);
@@ -133,7 +132,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
           count++;
         }
       }
-      weights = snapshot(params);
+      weights = mlpWeights(params, sizes);
       rows = 0;
       return { loss: count ? total / count : NaN };
     },

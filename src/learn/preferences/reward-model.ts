@@ -16,7 +16,7 @@ import { z } from "zod";
 import { Rng } from "../../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
 import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
-import { initMlp, mlpForward, type Activation, type MlpParams } from "../../nn/mlp.js";
+import { initMlp, mlpForward, mlpWeights, type Activation, type MlpParams } from "../../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
 
 export const RewardModelConfig = z
@@ -44,12 +44,6 @@ export interface Comparison {
 
 type Step = (p: MlpParams, s: AdamState<MlpParams>, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
 
-const weightsOf = (params: MlpParams, sizes: readonly number[]): MlpWeights => ({
-  sizes,
-  w: params.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)),
-  b: params.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)),
-});
-
 export class RewardModel {
   readonly config: RewardModelConfig;
   readonly sizes: number[];
@@ -71,7 +65,7 @@ export class RewardModel {
     this.rng = new Rng(this.config.seed);
     this.params = Array.from({ length: this.config.members }, () => initMlp(this.sizes, this.rng.split()));
     this.opts = this.params.map((p) => adamInit(tree.ref(p)));
-    this.weights = this.params.map((p) => weightsOf(p, this.sizes));
+    this.weights = this.params.map((p) => mlpWeights(p, this.sizes));
   }
 
   /** The compiled Adam step for segments of T steps (jit specializes on shapes). */
@@ -140,7 +134,7 @@ export class RewardModel {
         }
         losses[epoch] += total / batches / this.params.length;
       }
-      this.weights[k] = weightsOf(this.params[k], this.sizes);
+      this.weights[k] = mlpWeights(this.params[k], this.sizes);
     }
     return losses;
   }
