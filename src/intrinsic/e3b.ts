@@ -15,6 +15,7 @@ import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import type { RewardBatch } from "../rewards/batch.js";
 import type { IntrinsicModule } from "../rewards/intrinsic.js";
+import { Rows } from "../nn/rows.js";
 import { InverseDynamics } from "./inverse-dynamics.js";
 import { BonusScale, parseBonusOptions } from "./options.js";
 
@@ -42,8 +43,9 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
   let model: InverseDynamics | undefined;
   const updateRng = new Rng(options.seed + 1);
   let phiBatch = new Float32Array(0);
-  // The rollout's transitions (s, s′, a), for the next inverse-dynamics update.
-  const seen = { s: new Float32Array(0), next: new Float32Array(0), a: new Int32Array(0), rows: 0 };
+  // The rollout's transitions, one row [s, s′, a] each, for the next inverse-dynamics update.
+  let seen = new Rows(1);
+  let row = new Float32Array(0);
   const resetInverse = (inv: Float64Array) => {
     inv.fill(0);
     for (let j = 0; j < m; j++) inv[j * m + j] = 1 / options.lambda;
@@ -65,6 +67,8 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
         }
         model = new InverseDynamics({ obsSize: d, actions: info.actionCount, features: m, hidden: options.hidden, learningRate: options.learningRate }, new Rng(options.seed));
         phiBatch = new Float32Array(info.n * m);
+        seen = new Rows(2 * d + 1);
+        row = new Float32Array(info.n * (2 * d + 1));
         return;
       }
       // W (m × d) drawn row by row, stored transposed (d × m) so zeros in s′ cost nothing.
@@ -116,9 +120,9 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       resetInverse(inverse[i]);
     },
     update(): Record<string, number> {
-      if (!model || seen.rows === 0) return {};
+      if (!model || seen.count === 0) return {};
       const rng = updateRng;
-      const rows = seen.rows;
+      const rows = seen.count;
       const mb = Math.min(options.minibatch, rows);
       const order = Int32Array.from({ length: rows }, (_, i) => i);
       const xs = new Float32Array(mb * d);
@@ -130,39 +134,29 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
         rng.shuffle(order);
         for (let start = 0; start + mb <= rows; start += mb) {
           for (let r = 0; r < mb; r++) {
-            const k = order[start + r];
-            xs.set(seen.s.subarray(k * d, (k + 1) * d), r * d);
-            xn.set(seen.next.subarray(k * d, (k + 1) * d), r * d);
-            a[r] = seen.a[k];
+            const t = seen.row(order[start + r]);
+            xs.set(t.subarray(0, d), r * d);
+            xn.set(t.subarray(d, 2 * d), r * d);
+            a[r] = t[2 * d];
           }
           total += model.train(xs, xn, a, mb);
           count++;
         }
       }
       model.publish();
-      seen.rows = 0;
+      seen.clear();
       return { loss: count ? total / count : NaN };
     },
   };
 
   /** Keeps this step's transitions for the next update. */
   function remember(b: RewardBatch): void {
-    const need = (seen.rows + b.n) * d;
-    if (need > seen.s.length) {
-      const grow = (old: Float32Array) => {
-        const a = new Float32Array(Math.max(2 * old.length, need));
-        a.set(old.subarray(0, seen.rows * d));
-        return a;
-      };
-      seen.s = grow(seen.s);
-      seen.next = grow(seen.next);
-      const a = new Int32Array(Math.max(2 * seen.a.length, seen.rows + b.n));
-      a.set(seen.a.subarray(0, seen.rows));
-      seen.a = a;
+    const w = 2 * d + 1;
+    for (let i = 0; i < b.n; i++) {
+      row.set(b.obs!.subarray(i * d, (i + 1) * d), i * w);
+      row.set(b.nextObs!.subarray(i * d, (i + 1) * d), i * w + d);
+      row[i * w + 2 * d] = b.actions[i];
     }
-    seen.s.set(b.obs!.subarray(0, b.n * d), seen.rows * d);
-    seen.next.set(b.nextObs!.subarray(0, b.n * d), seen.rows * d);
-    for (let i = 0; i < b.n; i++) seen.a[seen.rows + i] = b.actions[i];
-    seen.rows += b.n;
+    seen.push(row, b.n);
   }
 }

@@ -17,6 +17,7 @@ import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import type { RewardBatch } from "../rewards/batch.js";
 import type { IntrinsicModule } from "../rewards/intrinsic.js";
 import { RunningMeanStd } from "../rewards/transforms.js";
+import { Rows } from "../nn/rows.js";
 import { BonusScale, parseBonusOptions } from "./options.js";
 
 const RndOptions = z.object({
@@ -51,16 +52,16 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
   let errors = new Float64Array(0);
   let column = new Float64Array(0);
   // Normalized observations of the current rollout, for training.
-  let buffer = new Float32Array(0);
-  let rows = 0;
+  let seen = new Rows(1);
   let train: (p: MlpParams, s: AdamState<MlpParams>, xb: JaxArray, yb: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
 
   return {
     name: "rnd",
-    buffered: () => rows,
+    buffered: () => seen.count,
     predictionErrors: () => errors,
     init(info) {
       d = info.obsSize;
+      seen = new Rows(d);
       n = info.n;
       sizes = [d, ...o.hidden, o.features];
       target = mlpWeights(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
@@ -113,15 +114,10 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       for (let i = 0; i < b.n; i++) out[i] *= rs;
       scale.apply(out, b.n);
       // Keep the normalized observations for the predictor's next update.
-      if ((rows + b.n) * d > buffer.length) {
-        const grown = new Float32Array(Math.max(buffer.length * 2, (rows + b.n) * d));
-        grown.set(buffer.subarray(0, rows * d));
-        buffer = grown;
-      }
-      buffer.set(x.subarray(0, b.n * d), rows * d);
-      rows += b.n;
+      seen.push(x, b.n);
     },
     update(): Record<string, number> {
+      const rows = seen.count;
       if (rows === 0) return {};
       const k = o.features;
       const mb = Math.min(o.minibatch, rows);
@@ -136,7 +132,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
         rng.shuffle(order);
         for (let start = 0; start + mb <= rows; start += mb) {
           for (let r = 0; r < mb; r++) {
-            const row = buffer.subarray(order[start + r] * d, (order[start + r] + 1) * d);
+            const row = seen.row(order[start + r]);
             xb.set(row, r * d);
             mlpForwardJs(target, row, 1, yRow, "relu", targetScratch);
             targets.set(yRow, r * k);
@@ -149,7 +145,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
         }
       }
       predictorJs = mlpWeights(predictor, sizes);
-      rows = 0;
+      seen.clear();
       return { loss: count ? total / count : NaN };
     },
     endEpisode(i) {

@@ -20,6 +20,7 @@ import { Rng } from "../../core/rng.js";
 import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../../nn/mlp.js";
+import { Rows } from "../../nn/rows.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
 import type { RewardBatch } from "../../rewards/batch.js";
 import type { IntrinsicModule } from "../../rewards/intrinsic.js";
@@ -55,8 +56,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
   let y = new Float32Array(0);
   let scratch!: [Float32Array, Float32Array];
   // The rollout's transitions, for the next update.
-  let seen = new Float32Array(0);
-  let rows = 0;
+  let seen = new Rows(1);
   let step!: (p: MlpParams, s: AdamState<MlpParams>, xe: JaxArray, xp: JaxArray, eps: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
 
   return {
@@ -70,6 +70,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
       if (info.actionCount === undefined || info.actionSize !== 1) throw new UserError(`${path}.demonstrations`, "adversarial rewards here need discrete actions numbered from 0");
       layout = { obsSize: info.obsSize, actionCount: info.actionCount };
       size = featureSize(layout);
+      seen = new Rows(size);
       expert = demonstrationTransitions(readDemonstrations(o.demonstrations), layout);
       if (expert.rows === 0) throw new UserError(`${path}.demonstrations`, `${o.demonstrations} holds no transitions`);
       sizes = [size, ...o.hidden, 1];
@@ -100,15 +101,10 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
       mlpForwardJs(weights, x, b.n, y, "relu", scratch);
       for (let i = 0; i < b.n; i++) out[i] = y[i];
       scale.apply(out, b.n);
-      if ((rows + b.n) * size > seen.length) {
-        const grown = new Float32Array(Math.max(2 * seen.length, (rows + b.n) * size));
-        grown.set(seen.subarray(0, rows * size));
-        seen = grown;
-      }
-      seen.set(x.subarray(0, b.n * size), rows * size);
-      rows += b.n;
+      seen.push(x, b.n);
     },
     update(): Record<string, number> {
+      const rows = seen.count;
       if (rows === 0) return {};
       const mb = Math.min(o.minibatch, rows);
       const xp = new Float32Array(mb * size);
@@ -120,7 +116,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
         rng.shuffle(order);
         for (let start = 0; start + mb <= rows; start += mb) {
           for (let r = 0; r < mb; r++) {
-            xp.set(seen.subarray(order[start + r] * size, (order[start + r] + 1) * size), r * size);
+            xp.set(seen.row(order[start + r]), r * size);
             const e = rng.int(expert.rows);
             xe.set(expert.x.subarray(e * size, (e + 1) * size), r * size);
           }
@@ -133,7 +129,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
         }
       }
       weights = mlpWeights(params, sizes);
-      rows = 0;
+      seen.clear();
       return { loss: count ? total / count : NaN };
     },
   };
