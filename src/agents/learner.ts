@@ -3,6 +3,7 @@
  * iteration's metrics and the episodes that ended. `createLearner` builds one
  * from a run config's `learner` section.
  */
+import type { Rng } from "../core/rng.js";
 import { z } from "zod";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import type { EpisodeRecord } from "./episodes.js";
@@ -27,8 +28,10 @@ export interface Learner {
    * The current policy's actions for the observations of the learner's own
    * environments (n rows, in their current states), with no exploration
    * added on top: a stochastic policy is sampled, a tabular one acts greedily.
+   * Samples come from `rng` when given (a caller that needs its own
+   * reproducible stream), else from the learner's.
    */
-  act(obs: Float32Array): Int32Array | Float32Array;
+  act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array;
   /** Everything needed to continue exactly (parameters, optimizer, random streams, environments), JSON-ready. */
   checkpoint?(): unknown;
   /** Restores a checkpoint into a learner built with the same config and environment. */

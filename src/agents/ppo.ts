@@ -341,20 +341,20 @@ export class Ppo {
   }
 
   /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
-  act(obs: Float32Array): Int32Array | Float32Array {
-    return this.policyActions(obs, false);
+  act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array {
+    return this.policyActions(obs, false, rng);
   }
 
   /**
    * The policy's actions for a batch of observations (rows × obsSize, any
    * number of rows): the most likely action, or a sample with `deterministic = false`.
    */
-  policyActions(obs: Float32Array, deterministic = true): Int32Array | Float32Array {
+  policyActions(obs: Float32Array, deterministic = true, rng: Rng = this.rng): Int32Array | Float32Array {
     const rows = obs.length / this.shape.obsSize;
     const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
     if (policy !== this.policy) policy.sync(this.params);
     const out = actionBuffer(this.env.vec.actionSpace, rows);
-    policy.act(obs, this.rng, out, new Float32Array(rows), undefined, deterministic);
+    policy.act(obs, rng, out, new Float32Array(rows), undefined, deterministic);
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 

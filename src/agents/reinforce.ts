@@ -142,12 +142,12 @@ export class Reinforce {
   }
 
   /** Actions sampled from π for `obs` (rows × obsSize), as `Learner.act`. */
-  act(obs: Float32Array): Int32Array {
+  act(obs: Float32Array, rng: Rng = this.rng): Int32Array {
     const rows = obs.length / this.shape.obsSize;
     const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
     if (policy !== this.policy) policy.sync(this.params);
     const out = new Int32Array(rows);
-    policy.act(obs, this.rng, out, new Float32Array(rows), undefined);
+    policy.act(obs, rng, out, new Float32Array(rows), undefined);
     return out;
   }
 

@@ -88,8 +88,10 @@ function build(): Command {
   prefs
     .command("label")
     .description("compare pairs of clips in the terminal (←/l left, →/r right, e equal, s skip, q quit); answers append to a JSONL file, and sessions resume")
-    .requiredOption("--env <id>", "a gridworld id")
+    .option("--env <id>", "a gridworld id (default with --policy: the run's)")
     .requiredOption("--out <file>", "JSONL file to append labels to")
+    .option("--policy <run>", "play the clips with a stored run's policy (its latest checkpoint) instead of random actions")
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--pairs <n>", "pairs in the session", "20")
     .option("--length <n>", "steps per clip", "12")

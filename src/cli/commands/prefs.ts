@@ -7,11 +7,15 @@
  * terminal; piped output shows each clip's first and last frames). Keys:
  * ← or l the left clip is better, → or r the right, e equally good,
  * s skip, q quit. Sessions resume: pairs are drawn from the seed, and the
- * pairs already in the file are not asked again.
+ * pairs already in the file are not asked again. With `--policy RUN_ID` the
+ * clips are played by a stored run's policy (its latest checkpoint) instead
+ * of random actions: people judge what the agent actually does.
  */
 import { emitKeypressEvents } from "node:readline";
 import { UserError } from "../../core/errors.js";
 import { envSpec } from "../../envs/registry.js";
+import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
+import { DEFAULT_STORE_PATH, openStore } from "../../runs/store/index.js";
 import { appendPreference, clipPair, PREFERENCE_FORMAT, readPreferences, replayClip, type PreferenceRecord } from "../../learn/preferences/data.js";
 import { intOption, kwargsOption } from "../args.js";
 import type { PlayIO } from "./play.js";
@@ -23,6 +27,8 @@ export interface LabelOptions {
   pairs?: string;
   length?: string;
   seed?: string;
+  policy?: string;
+  db?: string | false;
 }
 
 const ANSWERS: Record<string, PreferenceRecord["label"]> = { left: "left", l: "left", right: "right", r: "right", e: "equal", s: "skip" };
@@ -36,11 +42,14 @@ export function sideBySide(left: string, right: string, gap = 6): string {
 }
 
 export async function label(opts: LabelOptions, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
-  if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id");
-  const spec = envSpec(opts.env, "--env");
+  const policy = opts.policy ? await loadPolicy(opts.policy, opts.db) : undefined;
+  if (policy && opts.env && envSpec(opts.env, "--env").id !== policy.env) throw new UserError("--env", `${opts.env} is not the environment of run ${policy.runId} (${policy.env}); drop --env or pick a run trained on it`);
+  const envId = opts.env ?? policy?.env;
+  if (!envId) throw new UserError("--env", "missing; expected a gridworld id (or --policy RUN_ID)");
+  const spec = envSpec(envId, "--env");
   if (spec.family !== "grid") throw new UserError("--env", `clips are shown as gridworld frames; ${spec.id} is a ${spec.family} environment`);
   if (!opts.out) throw new UserError("--out", "missing; expected the JSONL file to append labels to");
-  const kwargs = kwargsOption(opts.kwargs) ?? {};
+  const kwargs = kwargsOption(opts.kwargs) ?? policy?.kwargs ?? {};
   const pairs = intOption(opts.pairs ?? "20", "--pairs", 1);
   const length = intOption(opts.length ?? "12", "--length", 1);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
@@ -48,14 +57,14 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
   const todo = Array.from({ length: pairs }, (_, k) => k).filter((k) => !done.has(k));
   const { input, output } = io;
   const tty = !!output.isTTY;
-  output.write(`Labelling ${spec.id}: ${todo.length} of ${pairs} pairs to go (${done.size} already in ${opts.out}).\n`);
+  output.write(`Labelling ${spec.id}${policy ? ` played by run ${policy.runId} (step ${policy.step})` : ""}: ${todo.length} of ${pairs} pairs to go (${done.size} already in ${opts.out}).\n`);
   if (todo.length === 0) return;
 
   emitKeypressEvents(input);
   if (input.isTTY) input.setRawMode?.(true);
   let timer: NodeJS.Timeout | undefined;
   const show = (k: number) => {
-    const [left, right] = clipPair(spec.id, kwargs, seed, k, length);
+    const [left, right] = clipPair(spec.id, kwargs, seed, k, length, policy?.act);
     const l = replayClip(spec.id, kwargs, left, length).frames;
     const r = replayClip(spec.id, kwargs, right, length).frames;
     const header = `pair ${k + 1}/${pairs}: which clip is better?  ← or l: left   → or r: right   e: equal   s: skip   q: quit\n`;
@@ -91,7 +100,7 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
       const answer = ANSWERS[name];
       if (!answer) return;
       clearInterval(timer);
-      appendPreference(opts.out!, { format: PREFERENCE_FORMAT, env: spec.id, kwargs, pair: todo[i], left: current[0], right: current[1], length, label: answer, by: "human", at: new Date().toISOString() });
+      appendPreference(opts.out!, { format: PREFERENCE_FORMAT, env: spec.id, kwargs, pair: todo[i], left: current[0], right: current[1], length, label: answer, by: "human", ...(policy ? { policy: policy.runId } : {}), at: new Date().toISOString() });
       output.write(`pair ${todo[i] + 1}: ${answer}\n`);
       i++;
       if (i === todo.length) {
@@ -103,4 +112,14 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
     input.on("keypress", onKey);
     input.on("end", finish);
   });
+}
+
+async function loadPolicy(id: string, db: string | false | undefined): Promise<StoredPolicy> {
+  if (db === false) throw new UserError("--policy", "a run's policy comes from the run store; drop --no-db");
+  const store = await openStore(db ?? DEFAULT_STORE_PATH, { create: false });
+  try {
+    return await storedPolicy(store, id);
+  } finally {
+    await store.close();
+  }
 }

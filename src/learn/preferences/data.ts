@@ -39,6 +39,7 @@ export const PreferenceRecord = z
     length: z.number().int().positive(),
     label: z.enum(["left", "right", "equal", "skip"]),
     by: z.string().default("human"),
+    policy: z.string().optional().describe("the run whose policy played the clips (else random actions)"),
     at: z.string().optional(),
   })
   .strict();
@@ -114,23 +115,37 @@ export function comparisonsOf(records: readonly PreferenceRecord[]): Comparison[
     }));
 }
 
+/** How clips choose actions: one action for one observation, drawn from `rng`. */
+export type ClipPolicy = (obs: Float32Array, rng: Rng) => number;
+
 /**
  * The two clips of pair `k` of a session: each an episode from a seed drawn
- * for that pair, played by random actions, cut at a random start. The same
- * (seed, k) always gives the same pair, which is what makes sessions resumable.
+ * for that pair, played by random actions (or by `policy`), cut at a random
+ * start. The same (seed, k) always gives the same pair, which is what makes
+ * sessions resumable.
  */
-export function clipPair(envId: string, kwargs: Record<string, unknown>, seed: number, k: number, length: number): [Clip, Clip] {
+export function clipPair(envId: string, kwargs: Record<string, unknown>, seed: number, k: number, length: number, policy?: ClipPolicy): [Clip, Clip] {
   // Pair k has its own stream, whatever pairs were made before it.
   const rng = new Rng(seed * 1_000_003 + k);
   const env = make(envId, { kwargs });
   const n = env.actionSpace.kind === "discrete" ? env.actionSpace.n : 0;
+  // Navigation, pickup and toggle: random "drop" and "done" make dull clips.
+  const choices = n >= 6 ? [0, 1, 2, 2, 2, 3, 5] : Array.from({ length: n }, (_, i) => i);
   const clip = (): Clip => {
     const clipSeed = rng.int(1 << 30);
     const from = rng.int(Math.max(1, Math.min(50, env.core.maxSteps - length)));
-    // Navigation, pickup and toggle: random "drop" and "done" make dull clips.
-    const choices = n >= 6 ? [0, 1, 2, 2, 2, 3, 5] : Array.from({ length: n }, (_, i) => i);
-    const actions = Array.from({ length: from + length }, () => choices[rng.int(choices.length)]);
-    return { seed: clipSeed, actions, from };
+    if (!policy) return { seed: clipSeed, actions: Array.from({ length: from + length }, () => choices[rng.int(choices.length)]), from };
+    const actions: number[] = [];
+    let obs = env.reset(clipSeed).obs;
+    while (actions.length < from + length) {
+      const a = policy(obs, rng);
+      actions.push(a);
+      const r = env.step(a);
+      if (r.terminated || r.truncated) break;
+      obs = r.obs;
+    }
+    // A policy's episode may end before the cut: start the clip where it still shows steps.
+    return { seed: clipSeed, actions, from: Math.min(from, Math.max(0, actions.length - length)) };
   };
   return [clip(), clip()];
 }
