@@ -54,3 +54,47 @@ test("learn-reward learns from a file of people's labels (prefs label's JSONL), 
   const wrong = await runCli("learn-reward", join(dir, "wrong.yaml"));
   expect(wrong.err).toMatch(/^error: preferences: .*people\.jsonl holds labels for DoorKey-5x5; this config learns a reward for Empty-5x5\n$/);
 });
+
+test("learn-reward learns from demonstrations: over the same horizon the reward pays every held-out expert episode more than any random one, and bad combinations are one-line errors", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
+  const recorded = await runCli("demos", "record", "--env", "DoorKey-5x5", "--episodes", "30", "--out", join(dir, "demos.jsonl"));
+  expect(recorded.code).toBe(0);
+  writeFileSync(join(dir, "demos.yaml"), "env: {id: DoorKey-5x5}\ndemonstrations: demos.jsonl\nlabels: 300\nrounds: 1\nheldOut: 10\nmodel: {members: 2, hidden: [32], epochs: 10}\n");
+  const r = await runCli("learn-reward", join(dir, "demos.yaml"), "--out", join(dir, "doorkey.json"));
+  expect(r.err).not.toMatch(/error/);
+  expect(r.out).toContain("from the demonstrations in");
+  const { makeRewarded } = await import("../../rewards/make.js");
+  const { plannerDemonstrations } = await import("../../learn/demos/demos.js");
+  const { Rng } = await import("../../core/rng.js");
+  const spec = { terms: [{ kind: "task", optimize: false }, { name: "learned", kind: "learned", model: join(dir, "doorkey.json") }] };
+  // Returns over the first H = 40 steps, as segments are compared: an episode that ended sooner earns 0 after (the term pays the absorbing state 0).
+  const H = 40;
+  const env = makeRewarded("DoorKey-5x5", 1, spec);
+  const expert = plannerDemonstrations("DoorKey-5x5", {}, 10, 1000).map((d) => {
+    env.reset(d.seed); // seeds the demonstrations did not use
+    let ret = 0;
+    for (const a of d.actions.slice(0, H)) {
+      env.step(Int32Array.of(a));
+      ret += env.rewards[0];
+    }
+    return ret;
+  });
+  const random = makeRewarded("DoorKey-5x5", 10, spec);
+  random.reset(1000);
+  const rng = new Rng(5);
+  const other = new Float64Array(10);
+  const over = new Uint8Array(10);
+  for (let t = 0; t < H; t++) {
+    random.step(Int32Array.from({ length: 10 }, () => rng.int(7)));
+    for (let i = 0; i < 10; i++) {
+      if (!over[i]) other[i] += random.rewards[i];
+      if (random.vec.terminated[i]) over[i] = 1;
+    }
+  }
+  // Every expert episode beats every random one.
+  expect(Math.min(...expert)).toBeGreaterThan(Math.max(...other));
+  writeFileSync(join(dir, "both.yaml"), "env: {id: DoorKey-5x5}\ndemonstrations: demos.jsonl\npreferences: people.jsonl\n");
+  expect((await runCli("learn-reward", join(dir, "both.yaml"))).err).toBe("error: demonstrations: give preferences or demonstrations, not both\n");
+  writeFileSync(join(dir, "other.yaml"), "env: {id: Empty-5x5}\ndemonstrations: demos.jsonl\n");
+  expect((await runCli("learn-reward", join(dir, "other.yaml"))).err).toMatch(/^error: demonstrations: .*demos\.jsonl holds episodes of DoorKey-5x5; this config learns a reward for Empty-5x5\n$/);
+}, 60_000);

@@ -12,13 +12,16 @@ import { progressBar } from "../progress.js";
 
 export function learnReward(file: string, opts: { out?: string }): void {
   const loaded = loadConfigFile(file, PreferenceConfig);
-  // A preferences file is named relative to the config.
-  const config = loaded.preferences ? { ...loaded, preferences: resolve(dirname(resolve(file)), loaded.preferences) } : loaded;
+  // Data files are named relative to the config.
+  const near = (path: string | undefined) => path && resolve(dirname(resolve(file)), path);
+  const config = { ...loaded, preferences: near(loaded.preferences), demonstrations: near(loaded.demonstrations) };
   const out = resolve(opts.out ?? `learned-${config.env.id}.json`);
   console.log(
     config.preferences
       ? `Learning a reward for ${config.env.id} from the labels in ${relative(process.cwd(), config.preferences)}`
-      : `Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`,
+      : config.demonstrations
+        ? `Learning a reward for ${config.env.id} from the demonstrations in ${relative(process.cwd(), config.demonstrations)}: ${config.labels} comparisons of their segments with the ${config.agent ? "agent's" : "random policy's"} over ${config.rounds} rounds`
+        : `Learning a reward for ${config.env.id} from ${config.labels} synthetic comparisons (${config.query} queries, ${config.rounds} rounds, segments of ${config.segmentLength} steps)`,
   );
   const bar = progressBar(config.preferences ? 1 : config.rounds, config.agent ? "rounds (with PPO)" : "rounds");
   const lines: string[] = [];

@@ -4,6 +4,13 @@
  * of them, fit the Bradley–Terry ensemble, and repeat for a few rounds.
  * Pairs are drawn uniformly, or (active) the pairs the ensemble's members
  * disagree on most are asked about, among `candidates` times as many.
+ *
+ * From demonstrations instead of labels: every comparison prefers a
+ * segment of an expert's episode to one of the current policy (the ranking
+ * view of imitation, as in T-REX, "Extrapolating Beyond Suboptimal
+ * Demonstrations", Brown et al. 2019). With the RLHF loop's agent, each
+ * round compares the demonstrations with a better policy, so the reward
+ * keeps pointing from what the agent does towards what the expert does.
  */
 import { z } from "zod";
 import { Rng } from "../../core/rng.js";
@@ -13,10 +20,11 @@ import { RewardSpec } from "../../rewards/spec.js";
 import { EnvConfig } from "../../runs/config.js";
 import { UserError } from "../../core/errors.js";
 import { Ppo, type PpoConfig } from "../../agents/ppo.js";
+import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
 import { comparisonsOf, readPreferences } from "./data.js";
 import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
 import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
-import { collectSegments, collectTreeSegments, featureSize, transitionLayout, writeAbsorbing, type Segment } from "./segments.js";
+import { collectSegments, collectTreeSegments, featureSize, transitionLayout, writeAbsorbing, type Segment, type TransitionLayout } from "./segments.js";
 
 export const PreferenceConfig = z
   .object({
@@ -43,9 +51,12 @@ export const PreferenceConfig = z
       .optional()
       .describe("the RLHF loop: after each round, train PPO on the reward learned so far and collect the next segments with it"),
     preferences: z.string().min(1).optional().describe("a JSONL file of labelled pairs (`rewardlab prefs label`) to learn from instead of the synthetic labeler"),
+    demonstrations: z.string().min(1).optional().describe("a JSONL file of expert episodes (`rewardlab demos record`): each comparison prefers a segment of them to one of the current policy"),
     seed: z.number().int().nonnegative().default(0),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.preferences && c.demonstrations), { message: "give preferences or demonstrations, not both", path: ["demonstrations"] })
+  .refine((c) => !(c.demonstrations && c.query !== "uniform"), { message: "queries choose which pairs to label; learning from demonstrations asks no one (drop query)", path: ["query"] });
 export type PreferenceConfig = z.output<typeof PreferenceConfig>;
 
 export interface RoundReport {
@@ -104,6 +115,7 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
     rounds.push(report);
     onRound?.(report);
   }
+  const expert = c.demonstrations ? demonstrationEpisodes(c.demonstrations, env.vec.id, layout) : undefined;
   let asked = 0;
   // The RLHF loop: PPO trains on the current learned reward, its parameters carried from round to round.
   let agent: Ppo | undefined;
@@ -116,6 +128,10 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
     if (c.query === "disagreement" && round > 1) pairs = mostDisputed(model, pairs, budget);
     let skipped = 0;
     for (const [a, b] of pairs.slice(0, budget)) {
+      if (expert) {
+        comparisons.push({ a: expertSegment(expert, layout, T, rng), b: b.x, label: 1 });
+        continue;
+      }
       const label: Label = syntheticLabel(a.rewards, b.rewards, c.labeler, rng);
       if (label === null) skipped++;
       else comparisons.push({ a: a.x, b: b.x, label });
@@ -148,6 +164,33 @@ function trainAgent(c: PreferenceConfig, model: RewardModel, layout: { obsSize: 
   agent.train(a.steps * round, (_metrics, episodes) => void returns.push(...episodes.map((e) => e.primary)));
   const recent = returns.slice(-50);
   return { agent, agentReturn: recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : NaN };
+}
+
+/** Each demonstration's transition rows, checked against the environment learned for. */
+function demonstrationEpisodes(file: string, envId: string, layout: TransitionLayout): Float32Array[] {
+  const demos = readDemonstrations(file);
+  const other = demos.find((d) => d.env !== envId);
+  if (other) throw new UserError("demonstrations", `${file} holds episodes of ${other.env}; this config learns a reward for ${envId}`);
+  const episodes = demos.map((d) => demonstrationTransitions([d], layout).x).filter((x) => x.length > 0);
+  if (episodes.length === 0) throw new UserError("demonstrations", `${file} holds no transitions`);
+  return episodes;
+}
+
+/**
+ * T steps of a random demonstration from a random start, the absorbing
+ * state after its last step: the recorded episodes are the expert's whole
+ * episodes, which end by reaching the task's end.
+ */
+function expertSegment(episodes: readonly Float32Array[], layout: TransitionLayout, T: number, rng: Rng): Float32Array {
+  const size = featureSize(layout);
+  const episode = episodes[rng.int(episodes.length)];
+  const length = episode.length / size;
+  const start = rng.int(length);
+  const x = new Float32Array(T * size);
+  const steps = Math.min(T, length - start);
+  x.set(episode.subarray(start * size, (start + steps) * size));
+  for (let t = steps; t < T; t++) writeAbsorbing(layout, x, t * size);
+  return x;
 }
 
 function pairsOf(segments: Segment[]): [Segment, Segment][] {
