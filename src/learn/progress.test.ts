@@ -5,7 +5,7 @@ import "../intrinsic/index.js";
 import type { progressReward } from "./progress.js";
 
 test("progress attribution learns per-step contributions that add up to each episode's outcome, most of it on the step that wins", () => {
-  const env = makeRewarded("Empty-5x5", 8, { terms: [{ kind: "task" }, { kind: "intrinsic", module: "progress", options: { epochs: 20, minibatch: 16, learningRate: 3e-3 } }] }, { kwargs: { maxSteps: 30 } });
+  const env = makeRewarded("Empty-5x5", 8, { terms: [{ kind: "task" }, { kind: "intrinsic", module: "progress", options: { every: 1, epochs: 20, sample: 256, minibatch: 16, learningRate: 3e-3 } }] }, { kwargs: { maxSteps: 30 } });
   const module = env.program.intrinsicModules[0] as ReturnType<typeof progressReward>;
   const rng = new Rng(0);
   env.reset(0);

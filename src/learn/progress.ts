@@ -28,7 +28,9 @@ import { featureSize, writeTransition, type TransitionLayout } from "./preferenc
 const ProgressOptions = z.object({
   hidden: z.array(z.number().int().positive()).default([64]),
   learningRate: z.number().positive().default(1e-3),
-  epochs: z.number().int().positive().default(4).describe("passes over the episodes kept"),
+  epochs: z.number().int().positive().default(1).describe("passes over each update's sample"),
+  every: z.number().int().positive().default(4).describe("rollouts between trainings"),
+  sample: z.number().int().positive().default(32).describe("episodes drawn (without replacement) from those kept for each update: long episodes make every pass costly"),
   minibatch: z.number().int().positive().default(16).describe("episodes per Adam step"),
   keep: z.number().int().positive().default(256).describe("finished episodes kept for training (newest)"),
   grounding: z.number().min(0).default(0).describe("bonus for a step whose action changed the observation"),
@@ -58,6 +60,7 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
   // Each environment's current episode: its rows and task return so far.
   let open: { x: Float32Array; length: number; outcome: number }[] = [];
   const finished: Episode[] = [];
+  let updates = 0;
   const steps = new Map<number, (p: MlpParams, s: AdamState<MlpParams>, x: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray]>();
 
   /** The compiled step for minibatches of `E` episodes padded to `L` steps. */
@@ -130,9 +133,11 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
       e.outcome = 0;
     },
     update(): Record<string, number> {
-      if (finished.length === 0) return {};
+      if (finished.length === 0 || ++updates % o.every !== 0) return {};
       const E = Math.min(o.minibatch, finished.length);
-      const order = Int32Array.from({ length: finished.length }, (_, i) => i);
+      const all = Int32Array.from({ length: finished.length }, (_, i) => i);
+      rng.shuffle(all);
+      const order = all.subarray(0, Math.max(E, Math.min(o.sample, all.length)));
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < o.epochs; epoch++) {
