@@ -210,6 +210,15 @@ function build(): Command {
     .action(async (a, b, opts) => (await import("./commands/reward.js")).compare(a, b, opts));
 
   program
+    .command("off-switch")
+    .description("the Off-Switch Game (Hadfield-Menell et al. 2017): when does a robot let a human switch it off? a table over its uncertainty and the human's rationality")
+    .option("--mean <μ>", "the robot's expected utility of acting", "0.5")
+    .option("--stds <list>", "the robot's uncertainties σ, comma-separated", "0,0.25,0.5,1,2")
+    .option("--betas <list>", "the human's rationalities β, comma-separated (inf: rational)", "inf,10,3,1,0.3")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./commands/off-switch.js")).offSwitch(opts));
+
+  program
     .command("schema <name>")
     .description("print the JSON Schema of a config (run, reward) so editors can autocomplete")
     .action(async (name) => (await import("./commands/schema.js")).schema(name));
