@@ -209,6 +209,16 @@ function build(): Command {
     .option("--json", "print JSON")
     .action(async (a, b, opts) => (await import("./commands/reward.js")).compare(a, b, opts));
 
+  reward
+    .command("invariance <spec>")
+    .description("exact check, by value iteration on a gridworld's tabular model, of whether the spec's auxiliary terms change the optimal policy; the states where they do, drawn on the grid")
+    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--gamma <g>", "discount (match the shaping's)", "0.99")
+    .option("--seed <n>", "layout seed", "0")
+    .option("--json", "print JSON")
+    .action(async (spec, opts) => (await import("./commands/invariance.js")).invariance(spec, opts));
+
   program
     .command("off-switch")
     .description("the Off-Switch Game (Hadfield-Menell et al. 2017): when does a robot let a human switch it off? a table over its uncertainty and the human's rationality")

@@ -15,6 +15,11 @@ import type { RewardProgram } from "./program.js";
 
 /** The program's total reward for every transition: out[s·A + a]. */
 export function tabularReward(core: GridEnv, model: TabularModel, program: RewardProgram): Float64Array {
+  return tabularRewards(core, model, program).total;
+}
+
+/** The total (what an agent learns from) and the primary (true) reward of every transition, and each term's. */
+export function tabularRewards(core: GridEnv, model: TabularModel, program: RewardProgram): { total: Float64Array; primary: Float64Array; terms: Float64Array[] } {
   const { numStates: S, numActions: A } = model;
   const n = S * A;
   const features = program.features.map((name) => {
@@ -59,7 +64,7 @@ export function tabularReward(core: GridEnv, model: TabularModel, program: Rewar
   }
   const bound = program.bind(batch, core.events);
   bound.apply();
-  return Float64Array.from(bound.total64);
+  return { total: Float64Array.from(bound.total64), primary: Float64Array.from(bound.primary), terms: bound.terms.map((t) => Float64Array.from(t)) };
 }
 
 /** Optimal values by value iteration: V(s) = max_a R(s,a) + γ·V(s′)·(1 − terminal). */
