@@ -219,6 +219,21 @@ function build(): Command {
     .option("--json", "print JSON")
     .action(async (spec, opts) => (await import("./commands/invariance.js")).invariance(spec, opts));
 
+  reward
+    .command("sensitivity <spec>")
+    .description("how brittle the optimal policy is to the reward (the policy cliff): perturb the reward or its term weights and measure the policy's total variation, with and without entropy regularization")
+    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--perturb <what>", "noise (on every transition's reward) or weights (of the optimized terms)", "noise")
+    .option("--sizes <list>", "perturbation sizes ε, comma-separated", "1e-6,1e-4,1e-3,1e-2,3e-2,0.1,0.3,1")
+    .option("--temperatures <list>", "entropy-regularization temperatures τ (0: none), comma-separated", "0,0.01,0.1")
+    .option("--draws <n>", "perturbations per size", "10")
+    .option("--gamma <g>", "discount", "0.99")
+    .option("--seed <n>", "layout and noise seed", "0")
+    .option("--plot <file>", "write an SVG plot of policy change against ε")
+    .option("--json", "print JSON")
+    .action(async (spec, opts) => (await import("./commands/sensitivity.js")).sensitivity(spec, opts));
+
   program
     .command("off-switch")
     .description("the Off-Switch Game (Hadfield-Menell et al. 2017): when does a robot let a human switch it off? a table over its uncertainty and the human's rationality")
