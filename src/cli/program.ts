@@ -235,6 +235,16 @@ function build(): Command {
     .action(async (spec, opts) => (await import("./commands/sensitivity.js")).sensitivity(spec, opts));
 
   program
+    .command("audit <run>")
+    .description("look for reward hacking in a stored run (proxy rising while the primary does not, a dominating term, farmed events, stalling) and replay its policy; findings with their evidence, in the terminal and the run's report")
+    .option("--replays <n>", "episodes of the run's policy to replay (gridworlds with a checkpoint)", "3")
+    .option("--report <path>", "write the HTML report here (default: reports/audit-<name>-<timestamp>.html)")
+    .option("--no-report", "do not write an HTML report")
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--json", "print JSON")
+    .action(async (run, opts) => (await import("./commands/audit.js")).audit(run, opts));
+
+  program
     .command("off-switch")
     .description("the Off-Switch Game (Hadfield-Menell et al. 2017): when does a robot let a human switch it off? a table over its uncertainty and the human's rationality")
     .option("--mean <μ>", "the robot's expected utility of acting", "0.5")
