@@ -235,6 +235,14 @@ function build(): Command {
     .action(async (spec, opts) => (await import("./commands/sensitivity.js")).sensitivity(spec, opts));
 
   program
+    .command("optimize <config>")
+    .description("learn the weights of a reward's auxiliary terms (bi-level, as in BARFI, by evolution strategies) so the learner does best on the primary reward; compares them with the designer's weights")
+    .option("--out <file>", "write the blended reward spec (YAML) here")
+    .option("--workers <n>", "trainings in parallel", "2")
+    .option("--json", "print JSON")
+    .action(async (config, opts) => (await import("./commands/optimize.js")).optimize(config, opts));
+
+  program
     .command("audit <run>")
     .description("look for reward hacking in a stored run (proxy rising while the primary does not, a dominating term, farmed events, stalling) and replay its policy; findings with their evidence, in the terminal and the run's report")
     .option("--replays <n>", "episodes of the run's policy to replay (gridworlds with a checkpoint)", "3")

@@ -17,6 +17,8 @@ import type { RunTask } from "./worker.js";
 export interface Design {
   name: string;
   reward: RunConfig["reward"];
+  /** A learner config of the design's own (default: the base config's). */
+  learner?: RunConfig["learner"];
 }
 
 export interface DesignSummary {

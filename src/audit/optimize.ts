@@ -1,0 +1,136 @@
+/**
+ * Learning how to blend heuristics with the task's reward, bi-level, after
+ * BARFI ("Behavior Alignment via Reward Function Optimization", Gupta et al.
+ * 2023). The inner learner trains on
+ *
+ *   r_φ = r_primary + Σ_i φ_i · w_i · r_aux,i      (and optionally γ_φ)
+ *
+ * and the outer loop maximizes J(φ): the inner learner's primary return
+ * at the end of its training (over its last episodes), whatever r_φ says.
+ *
+ * BARFI differentiates J through the inner updates with implicit gradients;
+ * that needs a differentiable inner learner, and ours (PPO with clipping and
+ * minibatches, tabular Q-learning) are not cheaply so. We use an honest
+ * zeroth-order method instead: evolution strategies with antithetic pairs
+ * and common random numbers (every candidate trains with the same seeds,
+ * so J(φ + σε) against J(φ − σε) measures the effect of ε, not of the
+ * seeds), with fitness shaping by centered ranks u ∈ [−½, ½] (Salimans et
+ * al. 2017), which bounds each step whatever the scale of J, and J has
+ * cliffs here (a reversed heuristic can drop it to 0 at once):
+ *
+ *   g = 1/P · Σ_j (u(φ + σε_j) − u(φ − σε_j)) · ε_j,   φ ← φ + α·g
+ *
+ * φ starts at 1 (the designer's weights). A multiplier can go to 0
+ * (ignore the heuristic) or below (reverse it). With `discount`, one more
+ * coordinate ψ sets the learner's γ_φ = 1 − (1 − γ)·e^ψ.
+ */
+import { z } from "zod";
+import { Rng } from "../core/rng.js";
+import { UserError } from "../core/errors.js";
+import { makeVector } from "../envs/registry.js";
+import { compileReward } from "../rewards/program.js";
+import { envInfoOf } from "../rewards/rewarded.js";
+import { RewardSpec } from "../rewards/spec.js";
+import { compareDesigns, type DesignSummary } from "../runs/compare.js";
+import { RunConfig } from "../runs/config.js";
+
+export const SearchConfig = z
+  .object({
+    generations: z.number().int().min(1).default(8),
+    pairs: z.number().int().min(1).default(4).describe("antithetic pairs of candidates per generation"),
+    sigma: z.number().positive().default(0.25).describe("perturbation scale of φ"),
+    learningRate: z.number().positive().default(0.5).describe("step size α of the ascent on J(φ), in units of φ"),
+    discount: z.boolean().default(false).describe("also learn the learner's discount γ_φ"),
+  })
+  .strict();
+
+export const OptimizeConfig = RunConfig.extend({
+  search: SearchConfig.prefault({}),
+  evaluate: z.object({ seeds: z.number().int().min(1).default(5).describe("fresh seeds on which fixed and learned weights are compared at the end") }).strict().prefault({}),
+}).strict();
+export type OptimizeConfig = z.output<typeof OptimizeConfig>;
+
+export interface Generation {
+  generation: number;
+  /** φ at the start of the generation (multipliers, then ψ with `discount`). */
+  phi: number[];
+  /** Mean J over the generation's candidates, and the best candidate's. */
+  mean: number;
+  best: number;
+}
+
+export interface OptimizeResult {
+  /** The auxiliary terms φ weighs, in order. */
+  terms: string[];
+  phi: number[];
+  gamma?: number;
+  history: Generation[];
+  /** The blended reward spec (weights multiplied by φ). */
+  spec: RewardSpec;
+  /** The designer's weights and the learned ones, on fresh seeds. */
+  fixed: DesignSummary;
+  learned: DesignSummary;
+}
+
+export interface OptimizeHooks {
+  onGeneration?(g: Generation): void;
+  workers?: number;
+}
+
+export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks = {}): Promise<OptimizeResult> {
+  const spec = RewardSpec.parse(typeof config.reward === "string" ? undefined : config.reward);
+  const program = compileReward(spec, envInfoOf(makeVector(config.env.id, 1, { kwargs: config.env.kwargs })));
+  const auxiliary = program.terms.map((t, i) => [t, i] as const).filter(([t]) => t.role === "auxiliary" && t.optimize);
+  if (auxiliary.length === 0) throw new UserError("reward.terms", "no auxiliary terms to blend: add the heuristics to optimize next to the task's reward");
+  const baseGamma = "gamma" in config.learner ? (config.learner.gamma as number) : 0.99;
+  const s = config.search;
+  const dims = auxiliary.length + (s.discount ? 1 : 0);
+  const rng = new Rng(config.seeds[0]);
+
+  const specFor = (phi: readonly number[]): RewardSpec => ({
+    ...spec,
+    terms: spec.terms.map((term, i) => {
+      const k = auxiliary.findIndex(([, j]) => j === i);
+      return k < 0 ? term : { ...term, weight: (term.weight ?? 1) * phi[k] };
+    }),
+  });
+  const gammaFor = (phi: readonly number[]) => (s.discount ? Math.min(0.9999, Math.max(0, 1 - (1 - baseGamma) * Math.exp(phi[dims - 1]))) : baseGamma);
+  const designFor = (name: string, phi: readonly number[]) => ({ name, reward: specFor(phi), learner: s.discount ? { ...config.learner, gamma: gammaFor(phi) } : config.learner });
+  const J = async (candidates: number[][], seeds: number[]) => {
+    const summaries = await compareDesigns({ ...config, seeds }, candidates.map((phi, k) => designFor(`candidate-${k}`, phi)), { workers: hooks.workers ?? 1 });
+    return summaries.map((d) => d.primary.mean);
+  };
+
+  let phi: number[] = Array.from({ length: dims }, (_, k) => (k < auxiliary.length ? 1 : 0));
+  const history: Generation[] = [];
+  for (let generation = 1; generation <= s.generations; generation++) {
+    const eps = Array.from({ length: s.pairs }, () => Array.from({ length: dims }, () => rng.normal()));
+    const candidates = eps.flatMap((e) => [phi.map((p, k) => p + s.sigma * e[k]), phi.map((p, k) => p - s.sigma * e[k])]);
+    // Common random numbers: every candidate of a generation trains with the same seeds, new ones each generation.
+    const seeds = config.seeds.map((seed) => seed + 1000 * generation);
+    const f = await J(candidates, seeds);
+    const u = centeredRanks(f);
+    const g = new Array<number>(dims).fill(0);
+    eps.forEach((e, j) => e.forEach((v, k) => (g[k] += ((u[2 * j] - u[2 * j + 1]) * v) / s.pairs)));
+    const report = { generation, phi: [...phi], mean: f.reduce((a, b) => a + b, 0) / f.length, best: Math.max(...f) };
+    history.push(report);
+    hooks.onGeneration?.(report);
+    phi = phi.map((p, k) => p + s.learningRate * g[k]);
+  }
+  const fresh = Array.from({ length: config.evaluate.seeds }, (_, k) => 1_000_000 + k);
+  const [fixed, learned] = await compareDesigns({ ...config, seeds: fresh }, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
+  return { terms: auxiliary.map(([t]) => t.name), phi, gamma: s.discount ? gammaFor(phi) : undefined, history, spec: specFor(phi), fixed, learned };
+}
+
+/** Centered ranks: the lowest value −½, the highest +½, ties sharing their mean rank. */
+export function centeredRanks(f: readonly number[]): number[] {
+  const order = f.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(f.length);
+  for (let a = 0; a < order.length; ) {
+    let b = a;
+    while (b + 1 < order.length && order[b + 1][0] === order[a][0]) b++;
+    for (let k = a; k <= b; k++) ranks[order[k][1]] = (a + b) / 2;
+    a = b + 1;
+  }
+  return ranks.map((r) => (f.length > 1 ? r / (f.length - 1) - 0.5 : 0));
+}
