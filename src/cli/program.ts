@@ -234,6 +234,20 @@ function build(): Command {
     .option("--json", "print JSON")
     .action(async (spec, opts) => (await import("./commands/sensitivity.js")).sensitivity(spec, opts));
 
+  reward
+    .command("teacher")
+    .description("teacher-driven reward design: shaping from the optimal value function V*, and an interpretable potential fitted to it from a few features; compares how fast tabular Q-learning learns under each")
+    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
+    .option("--kwargs <json>", "keyword arguments, as JSON")
+    .option("--features <n>", "features in the interpretable potential", "3")
+    .option("--runs <n>", "Q-learning runs per design", "10")
+    .option("--episodes <n>", "episode budget per run", "2000")
+    .option("--gamma <g>", "discount", "0.99")
+    .option("--seed <n>", "layout seed", "0")
+    .option("--out <file>", "write the interpretable reward spec (YAML) here")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./commands/teacher.js")).teacher(opts));
+
   program
     .command("optimize <config>")
     .description("learn the weights of a reward's auxiliary terms (bi-level, as in BARFI, by evolution strategies) so the learner does best on the primary reward; compares them with the designer's weights")
