@@ -20,6 +20,7 @@ export const GRID_EVENTS = [
   "success",
   "failure",
   "collide:obstacle",
+  "tamper",
 ] as const;
 
 export type GridEvent = (typeof GRID_EVENTS)[number];

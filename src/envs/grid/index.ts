@@ -15,6 +15,7 @@ import { unlockEnvs } from "./tasks/unlock.js";
 import { unlockPickupEnvs } from "./tasks/unlockpickup.js";
 import { blockedUnlockPickupEnvs } from "./tasks/blockedunlockpickup.js";
 import { obstructedMazeEnvs } from "./tasks/obstructedmaze.js";
+import { tamperingEnvs } from "./tasks/tampering.js";
 
 /** Gridworlds with MiniGrid semantics. */
 export const gridEnvs: EnvSpec[] = [
@@ -34,6 +35,7 @@ export const gridEnvs: EnvSpec[] = [
   ...distShiftEnvs,
   ...dynamicObstaclesEnvs,
   ...deceptiveMazeEnvs,
+  ...tamperingEnvs,
 ];
 
 export { GridEnv, GridKwargs, PlacementError } from "./engine.js";
