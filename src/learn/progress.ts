@@ -28,7 +28,7 @@ import { featureSize, writeTransition, type TransitionLayout } from "./preferenc
 const ProgressOptions = z.object({
   hidden: z.array(z.number().int().positive()).default([64]),
   learningRate: z.number().positive().default(1e-3),
-  epochs: z.number().int().positive().default(1).describe("passes over each update's sample"),
+  epochs: z.number().int().positive().default(4).describe("passes over each update's sample"),
   every: z.number().int().positive().default(4).describe("rollouts between trainings"),
   sample: z.number().int().positive().default(32).describe("episodes drawn (without replacement) from those kept for each update: long episodes make every pass costly"),
   minibatch: z.number().int().positive().default(16).describe("episodes per Adam step"),
