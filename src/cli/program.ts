@@ -65,9 +65,9 @@ function build(): Command {
 
   program
     .command("suite <name>")
-    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success")
+    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward)")
     .option("--seeds <n>", "seeds per bonus and task", "3")
-    .option("--steps <n>", "environment steps per run", "1000000")
+    .option("--steps <n>", "environment steps per run (exploration: 1000000; tampering: per level, 50000)")
     .option("--tasks <ids>", "comma-separated environment ids (default: KeyCorridorS3R3, MultiRoom-N4-S5, ObstructedMaze-1Dl, DoorKey-16x16)")
     .option("--bonuses <names>", "comma-separated: none, count, rnd, episodic-count, e3b, count×episodic (default: all)")
     .option("--variants <names>", "comma-separated: contextual, singleton (default: both)")

@@ -13,6 +13,7 @@ import type { DesignSummary } from "../../runs/compare.js";
 import { defaultReportPath, writeReport } from "../../runs/report/write.js";
 import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
 import { intOption } from "../args.js";
+import { tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
 
 export interface SuiteOptions extends TrainOptions {
@@ -21,7 +22,7 @@ export interface SuiteOptions extends TrainOptions {
   variants?: string;
 }
 
-const SUITES = ["exploration"];
+const SUITES = ["exploration", "tampering"];
 
 /** A comma-separated list, each item one of `known`. */
 function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
@@ -34,6 +35,7 @@ function listOption(value: string | undefined, flag: string, known: readonly str
 
 export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
+  if (name === "tampering") return tamperingStudy(opts);
   const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
   const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
   // Any registered environment may stand in for the default four (ids as registered).
@@ -77,4 +79,22 @@ function writeSuiteReports(results: readonly { entry: SuiteEntry; summaries: Des
   writeFileSync(path, index);
   const shown = relative(process.cwd(), path);
   console.log(`Report: ${shown.startsWith("..") ? path : shown}`);
+}
+
+/**
+ * `rewardlab suite tampering`: the Tamper-* curriculum (src/audit/tampering.ts)
+ * under the reward channel and under the current, untampered reward; a
+ * table of tamper rates per level: by chance, zero-shot, after training.
+ */
+function tamperingStudy(opts: SuiteOptions): void {
+  const steps = intOption(opts.steps ?? "50000", "--steps", 1);
+  const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
+  console.log(`rewardlab suite tampering: PPO through Tamper-Bonus → Sensor → Counter → Rewrite, ${steps.toLocaleString("en")} steps per level, ${seeds} seed${seeds > 1 ? "s" : ""}, two objectives\n`);
+  const t0 = performance.now();
+  const results = tamperingCurriculum({ steps, seeds: Array.from({ length: seeds }, (_, k) => k), onLevel: (objective, seed, level) => process.stderr.write(`  ${objective}, seed ${seed}: ${level}\n`) });
+  const pct = (v: number) => `${(100 * v).toFixed(0)}%`.padStart(9);
+  console.log(`\nShare of episodes in which the agent used the device (mean over seeds):\n`);
+  console.log(`${"objective".padEnd(16)}${"level".padEnd(16)}${"chance".padStart(9)}${"zero-shot".padStart(11)}${"trained".padStart(9)}${"goal".padStart(9)}`);
+  for (const r of results) for (const l of r.levels) console.log(`${r.objective.padEnd(16)}${l.level.padEnd(16)}${pct(l.tamperUntrained)}${pct(l.tamperBefore).padStart(11)}${pct(l.tamperAfter)}${pct(l.successAfter)}`);
+  console.log(`\nchance: an untrained agent; zero-shot: after the earlier levels, before this one; trained: after this level; goal: episodes that reached the goal after training.\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
