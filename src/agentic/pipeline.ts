@@ -1,0 +1,149 @@
+/**
+ * A compiled agentic reward: scores a batch of trajectories on every
+ * aspect, applies gates and PAR shaping, and sums the weighted values.
+ * Every aspect's value and reason is kept (per-aspect logging).
+ */
+import type { Score, Scorer, ScorerContext } from "./scorer.js";
+import type { Aspect, ParsedAgenticSpec } from "./spec.js";
+import type { Trajectory } from "./trajectory.js";
+
+export interface AspectScores {
+  name: string;
+  weight: number;
+  /** One per trajectory; NaN where the scorer did not apply (null). */
+  values: Float64Array;
+  reasons: string[];
+}
+
+export interface BatchScores {
+  /** Σ weight·value over the aspects that applied (a null counts 0). */
+  rewards: Float64Array;
+  aspects: AspectScores[];
+}
+
+/** One trajectory's result, the shape the server and `rewardlab score` write. */
+export interface ScoreResult {
+  reward: number;
+  aspects: Record<string, number | null>;
+  reasons: Record<string, string>;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export class RewardPipeline {
+  private readonly scorers: Scorer[];
+
+  constructor(
+    readonly spec: ParsedAgenticSpec,
+    context: ScorerContext,
+  ) {
+    this.scorers = spec.aspects.map((a) => a.definition.make(a.options, a.name, context));
+  }
+
+  get aspectNames(): string[] {
+    return this.spec.aspects.map((a) => a.name);
+  }
+
+  async score(batch: readonly Trajectory[]): Promise<BatchScores> {
+    const n = batch.length;
+    const aspects: AspectScores[] = [];
+    const byName = new Map<string, AspectScores>();
+    for (let k = 0; k < this.spec.aspects.length; k++) {
+      const aspect = this.spec.aspects[k]!;
+      const scores = await this.scoreAspect(aspect, this.scorers[k]!, batch, byName);
+      const values = new Float64Array(n);
+      const reasons = new Array<string>(n);
+      for (let i = 0; i < n; i++) {
+        const s = scores[i]!;
+        values[i] = s.value === null || !Number.isFinite(s.value) ? NaN : s.value;
+        // A scorer that returned NaN or ±∞ has a bug or met garbage: say so rather than poison the sum.
+        reasons[i] = s.value !== null && !Number.isFinite(s.value) ? `non-finite value ${s.value} treated as not applicable; ${s.reason}` : s.reason;
+      }
+      const entry = { name: aspect.name, weight: aspect.weight, values, reasons };
+      aspects.push(entry);
+      byName.set(aspect.name, entry);
+    }
+    const rewards = new Float64Array(n);
+    for (const a of aspects) {
+      if (a.weight === 0) continue;
+      for (let i = 0; i < n; i++) {
+        const v = a.values[i]!;
+        if (v === v) rewards[i]! += a.weight * v;
+      }
+    }
+    return { rewards, aspects };
+  }
+
+  /** Scores, skipping (not calling) the scorer for trajectories whose gate is closed. */
+  private async scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], byName: ReadonlyMap<string, AspectScores>): Promise<Score[]> {
+    if (!aspect.gate) return this.shaped(aspect, scorer, batch);
+    const gate = aspect.gate;
+    const on = byName.get(gate.on)!;
+    const open: number[] = [];
+    for (let i = 0; i < batch.length; i++) if (on.values[i]! >= gate.min) open.push(i);
+    const out = new Array<Score>(batch.length);
+    const closed: Score = { value: gate.otherwise, reason: `gated: ${gate.on} < ${gate.min}` };
+    out.fill(closed);
+    if (open.length > 0) {
+      const scored = await this.shaped(aspect, scorer, open.length === batch.length ? batch : open.map((i) => batch[i]!));
+      for (let j = 0; j < open.length; j++) out[open[j]!] = scored[j]!;
+    }
+    return out;
+  }
+
+  /**
+   * PAR (Fu et al. 2025, "Reward Shaping to Mitigate Reward Hacking in
+   * RLHF"): the value r becomes mean_m σ(k·(r − r_ref_m)), r_ref_m the same
+   * scorer's value on the trajectory's reference responses; bounded, and
+   * flat once the answer beats the references.
+   */
+  private async shaped(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[]): Promise<Score[]> {
+    const scores = await scorer.scoreBatch(batch);
+    if (!aspect.par) return scores;
+    const k = aspect.par.k;
+    const refs: Trajectory[] = [];
+    const offsets = new Int32Array(batch.length + 1);
+    for (let i = 0; i < batch.length; i++) {
+      const t = batch[i]!;
+      for (const response of t.reference.responses ?? []) refs.push({ ...t, answer: response, turns: [] });
+      offsets[i + 1] = refs.length;
+    }
+    const refScores = refs.length > 0 ? await scorer.scoreBatch(refs) : [];
+    return scores.map((s, i) => {
+      const m0 = offsets[i]!;
+      const m1 = offsets[i + 1]!;
+      if (s.value === null) return s;
+      if (m1 === m0) return { value: null, reason: "PAR needs reference.responses" };
+      let sum = 0;
+      let count = 0;
+      for (let m = m0; m < m1; m++) {
+        const ref = refScores[m]!.value;
+        if (ref === null || !Number.isFinite(ref)) continue;
+        sum += sigmoid(k * (s.value - ref));
+        count++;
+      }
+      if (count === 0) return { value: null, reason: "PAR: no reference response could be scored" };
+      return { value: sum / count, reason: `PAR over ${count} references; raw ${s.value}: ${s.reason}` };
+    });
+  }
+
+  /** The batch's per-trajectory results (null where an aspect did not apply). */
+  static results(scores: BatchScores): ScoreResult[] {
+    const out: ScoreResult[] = [];
+    for (let i = 0; i < scores.rewards.length; i++) {
+      const aspects: Record<string, number | null> = {};
+      const reasons: Record<string, string> = {};
+      for (const a of scores.aspects) {
+        const v = a.values[i]!;
+        aspects[a.name] = v === v ? v : null;
+        reasons[a.name] = a.reasons[i]!;
+      }
+      out.push({ reward: scores.rewards[i]!, aspects, reasons });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.scorers) await s.close?.();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * An LLM-agent trajectory: what a trainer hands a reward. One schema (zod,
+ * exported as JSON Schema by `rewardlab schema trajectory`) for the native
+ * API, `rewardlab score` files and the importers in `import.ts`.
+ *
+ * ```json
+ * {"prompt": "What is 6·7?",
+ *  "turns": [{"role": "assistant", "content": "", "toolCalls": [{"name": "calc", "arguments": {"expr": "6*7"}}]},
+ *            {"role": "tool", "content": "42", "toolCallId": "c1"}],
+ *  "answer": "<think>calc says 42</think><answer>42</answer>",
+ *  "reference": {"answer": "42", "toolCalls": [{"name": "calc", "arguments": {"expr": "6*7"}}]}}
+ * ```
+ */
+import { z } from "zod";
+import { parseConfig } from "../core/config.js";
+
+export const ToolCall = z
+  .object({
+    id: z.string().optional(),
+    name: z.string().describe("the tool's name"),
+    arguments: z.record(z.string(), z.unknown()).default({}).describe("parameter name → value (JSON object)"),
+  })
+  .strict();
+export type ToolCall = z.output<typeof ToolCall>;
+
+export const Message = z
+  .object({
+    role: z.enum(["system", "user", "assistant", "tool"]),
+    content: z.string().default(""),
+    toolCalls: z.array(ToolCall).optional().describe("calls the assistant made in this message"),
+    toolCallId: z.string().optional().describe("for role tool: the call this result answers"),
+    name: z.string().optional(),
+  })
+  .strict();
+export type Message = z.output<typeof Message>;
+
+export const CodeTest = z
+  .object({
+    input: z.string().default("").describe("JavaScript source run after the answer's code (e.g. `assert(add(1, 2) === 3)`), or stdin for an executor"),
+    expected: z.string().optional().describe("expected stdout (executors); JavaScript tests pass when they do not throw"),
+  })
+  .strict();
+export type CodeTest = z.output<typeof CodeTest>;
+
+export const Reference = z
+  .object({
+    answer: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).optional().describe("gold answer (a list: any of these)"),
+    toolCalls: z.array(ToolCall).optional().describe("gold tool calls (ToolRL)"),
+    tests: z.array(CodeTest).optional().describe("tests for code answers"),
+    schema: z.record(z.string(), z.unknown()).optional().describe("JSON Schema the answer must conform to"),
+    responses: z.array(z.string()).optional().describe("reference responses (PAR, similarity)"),
+  })
+  .strict();
+export type Reference = z.output<typeof Reference>;
+
+export const Trajectory = z
+  .object({
+    id: z.union([z.string(), z.number()]).optional(),
+    prompt: z.union([z.string(), z.array(Message)]).default("").describe("the prompt: text or messages"),
+    turns: z.array(Message).default([]).describe("the agent's messages, tool calls and tool results, in order"),
+    answer: z.string().default("").describe("the final answer (defaults to the last assistant message's content)"),
+    reference: Reference.default({}),
+    metadata: z.record(z.string(), z.unknown()).default({}).describe("anything else; data_source, group id, …"),
+  })
+  .strict();
+export type Trajectory = z.output<typeof Trajectory>;
+export type TrajectoryInput = z.input<typeof Trajectory>;
+
+/**
+ * A trajectory from loose input: `answer` defaults to the last assistant
+ * message's content. Bad input is a one-line `UserError` naming the path
+ * under `path` (`trajectories[3].turns[0].role: expected one of ...`).
+ */
+export function parseTrajectory(input: unknown, path = ""): Trajectory {
+  const t = parseConfig(Trajectory, input, path);
+  if (t.answer === "" && t.turns.length > 0) {
+    for (let i = t.turns.length - 1; i >= 0; i--) {
+      const m = t.turns[i]!;
+      if (m.role === "assistant") {
+        t.answer = m.content;
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+/** Every tool call the agent made, in order. */
+export function toolCallsOf(t: Trajectory): ToolCall[] {
+  const calls: ToolCall[] = [];
+  for (const m of t.turns) if (m.toolCalls) calls.push(...m.toolCalls);
+  return calls;
+}
