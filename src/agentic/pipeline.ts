@@ -3,6 +3,7 @@
  * aspect, applies gates and PAR shaping, and sums the weighted values.
  * Every aspect's value and reason is kept (per-aspect logging).
  */
+import { sigmoid } from "./par.js";
 import type { Score, Scorer, ScorerContext } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
 import type { Trajectory } from "./trajectory.js";
@@ -28,7 +29,6 @@ export interface ScoreResult {
   reasons: Record<string, string>;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export class RewardPipeline {
   private readonly scorers: Scorer[];

@@ -2,7 +2,11 @@
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
-import { SCHEMAS } from "../../runs/config.js";
+import { AgenticSpec } from "../../agentic/spec.js";
+import { Trajectory } from "../../agentic/trajectory.js";
+import { SCHEMAS as RUN_SCHEMAS } from "../../runs/config.js";
+
+const SCHEMAS: Record<string, z.ZodType> = { ...RUN_SCHEMAS, trajectory: Trajectory, agentic: AgenticSpec };
 
 export function schema(name: string): void {
   const s = SCHEMAS[name];

@@ -1,0 +1,73 @@
+/**
+ * `POST /v1/advantages`: group advantages (GRPO, Dr. GRPO, RLOO, REINFORCE)
+ * for groups of responses to the same prompt. Send trajectories (they are
+ * scored by the spec) or rewards already computed:
+ *
+ *   {"groups": [[trajectory, ...], ...], "options": {"estimator": "rloo"}}
+ *   {"rewards": [[1, 0, 0.5], [0, 0]], "options": {"preset": "trl"}}
+ *
+ * The reply keeps the grouping: `{"rewards": [[...]], "advantages": [[...]]}`.
+ * Options default to the spec's `advantages:` section.
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { aggregateObjectives, groupAdvantages } from "../agentic/advantages/group.js";
+import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
+import { AdvantagesSpec } from "../agentic/spec.js";
+import { parseTrajectory, type Trajectory } from "../agentic/trajectory.js";
+import { parseConfig } from "../core/config.js";
+import { jsonSchema } from "./app.js";
+
+const Options = AdvantagesSpec.partial();
+
+export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, trajectorySchema: Record<string, unknown>, score: (batch: Trajectory[]) => Promise<BatchScores>): void {
+  const options = jsonSchema(Options);
+  const body = {
+    type: "object",
+    properties: {
+      groups: { type: "array", items: { type: "array", items: trajectorySchema, minItems: 1 }, minItems: 1 },
+      rewards: { type: "array", items: { type: "array", items: { type: ["number", "null"] }, minItems: 1 }, minItems: 1 },
+      options,
+    },
+    oneOf: [{ required: ["groups"] }, { required: ["rewards"] }],
+    additionalProperties: false,
+  };
+  app.post("/v1/advantages", { schema: { body } }, async (request) => {
+    const b = request.body as { groups?: unknown[][]; rewards?: (number | null)[][]; options?: unknown };
+    const o = { ...pipeline.spec.advantages, ...(b.options ? parseConfig(Options, b.options, "body.options") : {}) };
+    const { aggregation, ...conventions } = o;
+    if (b.rewards) {
+      const sizes = b.rewards.map((g) => g.length);
+      const flat = b.rewards.flat();
+      return { rewards: b.rewards, advantages: regroup(groupAdvantages(flat, { sizes }, conventions), sizes) };
+    }
+    const groups = b.groups!;
+    const sizes = groups.map((g) => g.length);
+    const batch = groups.flatMap((g, i) => g.map((t, j) => parseTrajectory(t, `body.groups[${i}][${j}]`)));
+    const scores = await score(batch);
+    const advantages =
+      aggregation === "normalize_then_sum" && scores.aspects.length > 1
+        ? aggregateObjectives(
+            scores.aspects.map((a) => a.values.map((v) => (v === v ? v : 0))),
+            scores.aspects.map((a) => a.weight),
+            { sizes },
+            "normalize_then_sum",
+            { ...conventions, estimator: "grpo", scale: undefined },
+          )
+        : groupAdvantages(scores.rewards, { sizes }, conventions);
+    return { rewards: regroup(scores.rewards, sizes), advantages: regroup(advantages, sizes) };
+  });
+}
+
+function regroup(values: ArrayLike<number>, sizes: readonly number[]): number[][] {
+  const out: number[][] = [];
+  let k = 0;
+  for (const size of sizes) {
+    const g: number[] = [];
+    for (let j = 0; j < size; j++) g.push(values[k++]!);
+    out.push(g);
+  }
+  return out;
+}
+
+export type AdvantageOptionsInput = z.input<typeof Options>;

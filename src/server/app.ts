@@ -1,0 +1,212 @@
+/**
+ * The HTTP reward server (Fastify). Routes:
+ *
+ * | route | body | reply |
+ * |---|---|---|
+ * | `POST /v1/score` | a trajectory | `{reward, aspects, reasons}` |
+ * | `POST /v1/score/batch` | `{trajectories: [...]}` | `{results: [...]}` |
+ * | `POST /v1/advantages` | `{groups: [[trajectory, ...], ...]}` or `{rewards: [[n, ...], ...]}` | `{rewards, advantages}` (grouped) |
+ * | `POST /get_reward` | OpenRLHF `{query, prompts, labels}` | `{rewards, scores, extra_logs}` |
+ * | `POST /compute_score` | verl `{data_source, solution_str, ground_truth, extra_info}` or the batch form | `{score, <aspect>: value}` (or a list) |
+ * | `GET /health` | | `{status: "ok", aspects}` |
+ * | `GET /metrics` | | Prometheus text |
+ *
+ * Bodies are validated by JSON Schema (generated from the zod schemas); a
+ * bad body is a 400 with one line naming the path. Optional bearer-token
+ * auth; a body-size limit (413); bounded concurrency (429 beyond the
+ * queue); `close()` finishes in-flight requests before it resolves.
+ */
+import { timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { z } from "zod";
+import { fromOpenRlhf, fromVerlScore } from "../agentic/import.js";
+import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
+import { parseTrajectory, Trajectory } from "../agentic/trajectory.js";
+import { errorHandler } from "./errors.js";
+import { Limiter, Overloaded } from "./limiter.js";
+import { ServerMetrics } from "./metrics.js";
+import { advantagesRoute } from "./advantages.js";
+
+export interface ServerOptions {
+  /** When set, every route but /health needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest body accepted, in bytes (default 16 MiB). */
+  bodyLimit?: number;
+  /** Requests scoring at once (default 64). */
+  maxInFlight?: number;
+  /** Requests waiting beyond those (default 1024); more are refused with 429. */
+  maxQueue?: number;
+  /** Most trajectories in one request (default 10,000). */
+  maxBatch?: number;
+  /** Fastify's request log (default off: it costs throughput). */
+  logger?: boolean;
+}
+
+/** A zod schema as a draft-7 JSON Schema for Fastify's validator. */
+export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+const OpenRlhfBody = z
+  .object({
+    query: z.array(z.string()).describe("decoded prompt + response, one per sample"),
+    prompts: z.array(z.string()).optional(),
+    labels: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+const VerlItem = z
+  .object({
+    data_source: z.unknown().optional(),
+    solution_str: z.string(),
+    ground_truth: z.unknown().optional(),
+    extra_info: z.unknown().optional(),
+  })
+  .loose();
+
+const VerlBatch = z
+  .object({
+    data_sources: z.array(z.unknown()).optional(),
+    solution_strs: z.array(z.string()),
+    ground_truths: z.array(z.unknown()).optional(),
+    extra_infos: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {}): FastifyInstance {
+  const maxBatch = options.maxBatch ?? 10_000;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    // Unknown keys are errors, not silently dropped; no type coercion: a reward is computed from what was sent.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false } },
+    return503OnClosing: true,
+  });
+  const metrics = new ServerMetrics();
+  const limiter = new Limiter(options.maxInFlight ?? 64, options.maxQueue ?? 1024);
+  app.setErrorHandler(errorHandler);
+  // Bodies are JSON only (Fastify would also take text/plain).
+  app.removeContentTypeParser("text/plain");
+  app.setNotFoundHandler((request, reply) => void reply.code(404).send({ error: `${request.method} ${request.url}: no such route; see GET /health for the API` }));
+
+  if (options.token) {
+    const expected = Buffer.from(`Bearer ${options.token}`);
+    app.addHook("onRequest", async (request, reply) => {
+      if (request.url === "/health") return;
+      const given = Buffer.from(request.headers.authorization ?? "");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return reply.code(401).header("www-authenticate", "Bearer").send({ error: "authorization: expected `Bearer <token>`" });
+      }
+    });
+  }
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unknown";
+    metrics.requests.inc({ route, status: reply.statusCode });
+    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  /** Scores under the limiter and records aspect metrics. */
+  const score = async (batch: Trajectory[]): Promise<BatchScores> => {
+    if (batch.length > maxBatch) throw Object.assign(new Error(`expected at most ${maxBatch} trajectories per request, got ${batch.length}`), { statusCode: 413 });
+    try {
+      return await limiter.run(async () => {
+        metrics.inFlight.set(limiter.inFlight);
+        const scores = await pipeline.score(batch);
+        metrics.trajectories.inc(batch.length);
+        for (const a of scores.aspects) {
+          let sum = 0;
+          let count = 0;
+          for (const v of a.values) if (v === v) (sum += v), count++;
+          if (count > 0) {
+            metrics.aspectSum.inc({ aspect: a.name }, sum);
+            metrics.aspectCount.inc({ aspect: a.name }, count);
+          }
+        }
+        return scores;
+      });
+    } catch (e) {
+      if (e instanceof Overloaded) {
+        metrics.rejected.inc();
+      }
+      throw e;
+    }
+  };
+  // Graceful shutdown: idle keep-alive sockets are closed at once; a request
+  // in flight finishes and its reply closes its socket, so close() resolves.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (reply.statusCode === 429) void reply.header("retry-after", "1");
+    if (closing) void reply.header("connection", "close");
+    return payload;
+  });
+
+  const trajectorySchema = jsonSchema(Trajectory);
+
+  app.post("/v1/score", { schema: { body: trajectorySchema } }, async (request) => {
+    const t = parseTrajectory(request.body, "body");
+    return RewardPipeline.results(await score([t]))[0];
+  });
+
+  app.post("/v1/score/batch", { schema: { body: { type: "object", properties: { trajectories: { type: "array", items: trajectorySchema } }, required: ["trajectories"], additionalProperties: false } } }, async (request) => {
+    const body = request.body as { trajectories: unknown[] };
+    const batch = body.trajectories.map((t, i) => parseTrajectory(t, `body.trajectories[${i}]`));
+    return { results: RewardPipeline.results(await score(batch)) };
+  });
+
+  advantagesRoute(app, pipeline, trajectorySchema, (batch) => score(batch));
+
+  // OpenRLHF's remote reward model (`--reward.remote_url http://host:port/get_reward`).
+  app.post("/get_reward", { schema: { body: jsonSchema(OpenRlhfBody) } }, async (request) => {
+    const body = request.body as z.output<typeof OpenRlhfBody>;
+    const n = body.query.length;
+    for (const [key, list] of [["prompts", body.prompts], ["labels", body.labels]] as const) {
+      if (list && list.length !== n) throw Object.assign(new Error(`expected ${n} ${key} (one per query), got ${list.length}`), { statusCode: 400 });
+    }
+    const batch = body.query.map((q, i) => fromOpenRlhf(q, body.prompts?.[i], body.labels?.[i]));
+    const scores = await score(batch);
+    const rewards = Array.from(scores.rewards);
+    // extra_logs become tensors on the trainer's side: null (not applicable) is sent as 0.
+    const extra_logs: Record<string, number[]> = {};
+    for (const a of scores.aspects) extra_logs[a.name] = Array.from(a.values, (v) => (v === v ? v : 0));
+    return { rewards, scores: rewards, extra_logs };
+  });
+
+  // verl: a custom reward function can POST its compute_score arguments here.
+  app.post("/compute_score", { schema: { body: { anyOf: [jsonSchema(VerlItem), jsonSchema(VerlBatch)] } } }, async (request) => {
+    const body = request.body as Record<string, unknown>;
+    if (Array.isArray(body.solution_strs)) {
+      const b = body as z.output<typeof VerlBatch>;
+      const batch = b.solution_strs.map((s, i) => fromVerlScore({ solution_str: s, data_source: b.data_sources?.[i], ground_truth: b.ground_truths?.[i], extra_info: b.extra_infos?.[i] }));
+      return verlResults(await score(batch));
+    }
+    return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)]))[0];
+  });
+
+  app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued }));
+  app.get("/metrics", async (_request, reply) => {
+    void reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.addHook("onClose", async () => pipeline.close());
+  return app;
+}
+
+/** verl's dict shape: `score` plus each aspect (null → 0, since verl logs them as numbers). */
+function verlResults(scores: BatchScores): Record<string, number>[] {
+  const out: Record<string, number>[] = [];
+  for (let i = 0; i < scores.rewards.length; i++) {
+    const r: Record<string, number> = { score: scores.rewards[i]! };
+    for (const a of scores.aspects) {
+      const v = a.values[i]!;
+      r[a.name] = v === v ? v : 0;
+    }
+    out.push(r);
+  }
+  return out;
+}
