@@ -1,0 +1,211 @@
+/**
+ * Penalty scorers (values ≤ 0, added to a task reward):
+ *
+ *   length         −coef · max(0, len − target): linear beyond a target length
+ *   dapo-overlong  DAPO's soft overlong punishment (Yu et al. 2025): 0 up to
+ *                  maxLength − buffer, then falling linearly to −factor at maxLength
+ *   repetition     −coef · the fraction of the answer's word n-grams that repeat an earlier one
+ *
+ * Lengths are of `trajectory.answer`, in `chars` (Unicode code points) or
+ * `tokens`. Tokens here are whitespace-separated words, a tokenizer-free
+ * stand-in: a model's tokenizer gives roughly 1.3 tokens per English word,
+ * so set targets in words, or use chars for text without spaces.
+ */
+import { z } from "zod";
+import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
+import { isSpaceCode, quote, showNumber } from "./answers.js";
+
+export type LengthUnit = "chars" | "tokens";
+
+/** Unicode code points in `text` (an emoji is one, as a reader counts it). */
+export function countChars(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Whitespace-separated words in `text`, counted without splitting it. */
+export function countWords(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpaceCode(text.charCodeAt(i));
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
+export function measure(text: string, unit: LengthUnit): number {
+  return unit === "chars" ? countChars(text) : countWords(text);
+}
+
+/** The linear length penalty −coef · max(0, len − target). */
+export function linearLengthPenalty(len: number, target: number, coef: number): number {
+  return len > target ? -coef * (len - target) + 0 : 0; // + 0: no −0 when coef is 0
+}
+
+/**
+ * DAPO's overlong penalty (as verl computes it): with expected = maxLength −
+ * buffer, min(−(len − expected) / buffer · factor, 0), clipped at −factor
+ * for answers beyond maxLength (a trainer truncates there; a scorer may see
+ * longer text).
+ */
+export function overlongPenalty(len: number, maxLength: number, buffer: number, factor: number): number {
+  const expected = maxLength - buffer;
+  const p = Math.min((-(len - expected) / buffer) * factor, 0);
+  return Math.max(p, -factor) + 0; // + 0: no −0
+}
+
+const Unit = z.enum(["chars", "tokens"]).default("tokens").describe('what a length counts: "tokens" (whitespace-separated words) or "chars" (code points)');
+
+const LengthOptions = z
+  .object({
+    target: z.number().int().nonnegative().default(300).describe("the length up to which there is no penalty"),
+    coef: z.number().nonnegative().default(0.01).describe("penalty per unit beyond the target"),
+    unit: Unit,
+  })
+  .strict();
+
+const OverlongOptions = z
+  .object({
+    maxLength: z.number().int().positive().default(20480).describe("the maximum response length L_max (DAPO: 20480 tokens)"),
+    buffer: z.number().int().positive().default(4096).describe("the soft punishment interval L_cache before maxLength (DAPO: 4096)"),
+    factor: z.number().nonnegative().default(1).describe("the penalty at maxLength and beyond"),
+    unit: Unit,
+  })
+  .strict()
+  .refine((o) => o.buffer <= o.maxLength, { message: "expected buffer ≤ maxLength", path: ["buffer"] });
+
+// ---------------------------------------------------------------------------
+// repetition
+
+export interface Repetition {
+  /** (n-grams − distinct n-grams) / n-grams; 0 with fewer than n words. */
+  fraction: number;
+  ngrams: number;
+  /** The most frequent n-gram and its count (the first such, when tied). */
+  top: string;
+  topCount: number;
+}
+
+const WORDS = /\s+/;
+
+/**
+ * How repetitive `text` is: the fraction of its word n-grams that repeat an
+ * earlier one ("a b c a b c", n = 3: 4 trigrams, 3 distinct → 1/4). Words
+ * are numbered first so that n-grams are keyed by numbers, not strings,
+ * whenever vocabularySize^n fits in 2^53.
+ */
+export function ngramRepetition(text: string, n: number, caseSensitive = false): Repetition {
+  const words = (caseSensitive ? text : text.toLowerCase()).split(WORDS);
+  // split leaves an empty first or last word when the text starts or ends with whitespace.
+  let lo = 0;
+  let hi = words.length;
+  if (hi > 0 && words[0] === "") lo++;
+  if (hi > lo && words[hi - 1] === "") hi--;
+  const count = hi - lo;
+  if (count < n) return { fraction: 0, ngrams: 0, top: "", topCount: 0 };
+  const ids = new Int32Array(count);
+  const vocabulary = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const w = words[lo + i];
+    let id = vocabulary.get(w);
+    if (id === undefined) {
+      id = vocabulary.size;
+      vocabulary.set(w, id);
+    }
+    ids[i] = id;
+  }
+  const v = vocabulary.size;
+  const numeric = n * Math.log2(Math.max(v, 2)) < 53;
+  const counts = new Map<number | string, number>();
+  const ngrams = count - n + 1;
+  let topAt = 0;
+  let topCount = 0;
+  for (let i = 0; i < ngrams; i++) {
+    let key: number | string;
+    if (numeric) {
+      let k = 0;
+      for (let j = 0; j < n; j++) k = k * v + ids[i + j];
+      key = k;
+    } else {
+      key = ids.subarray(i, i + n).join(",");
+    }
+    const c = (counts.get(key) ?? 0) + 1;
+    counts.set(key, c);
+    if (c > topCount) {
+      topCount = c;
+      topAt = i;
+    }
+  }
+  return {
+    fraction: (ngrams - counts.size) / ngrams,
+    ngrams,
+    top: words.slice(lo + topAt, lo + topAt + n).join(" "),
+    topCount,
+  };
+}
+
+const RepetitionOptions = z
+  .object({
+    n: z.number().int().min(1).max(16).default(3).describe("n-gram size, in words"),
+    coef: z.number().nonnegative().default(1).describe("the penalty when every n-gram is a repeat"),
+    caseSensitive: z.boolean().default(false).describe("count words differing only in case as different"),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------
+// The scorer kinds
+
+export const penaltyScorers: ScorerDefinition[] = [
+  defineScorer({
+    kind: "length",
+    description: "linear length penalty −coef·max(0, length − target), in chars or whitespace tokens",
+    options: LengthOptions,
+    make(o, name) {
+      return ruleScorer(name, (t) => {
+        const len = measure(t.answer, o.unit);
+        const value = linearLengthPenalty(len, o.target, o.coef);
+        return { value, reason: len > o.target ? `${len} ${o.unit}, ${len - o.target} over ${o.target}` : `${len} ${o.unit}, within ${o.target}` };
+      });
+    },
+  }),
+  defineScorer({
+    kind: "dapo-overlong",
+    description: "DAPO's soft overlong penalty: 0 up to maxLength − buffer, then linear down to −factor at maxLength",
+    options: OverlongOptions,
+    make(o, name) {
+      const expected = o.maxLength - o.buffer;
+      return ruleScorer(name, (t) => {
+        const len = measure(t.answer, o.unit);
+        const value = overlongPenalty(len, o.maxLength, o.buffer, o.factor);
+        return { value, reason: len > expected ? `${len} ${o.unit}, ${len - expected} into the ${o.buffer}-${o.unit} buffer before ${o.maxLength}` : `${len} ${o.unit}, within ${expected}` };
+      });
+    },
+  }),
+  defineScorer({
+    kind: "repetition",
+    description: "−coef × the fraction of word n-grams that repeat an earlier one",
+    options: RepetitionOptions,
+    make(o, name) {
+      return ruleScorer(name, (t) => {
+        const r = ngramRepetition(t.answer, o.n, o.caseSensitive);
+        if (r.ngrams === 0) return { value: 0, reason: `fewer than ${o.n} words` };
+        const value = -r.fraction * o.coef + 0;
+        if (r.topCount < 2) return { value, reason: `no repeated ${o.n}-grams` };
+        return { value, reason: `${showNumber(100 * r.fraction)}% of ${o.n}-grams repeated; most: ${quote(r.top)} ×${r.topCount}` };
+      });
+    },
+  }),
+];

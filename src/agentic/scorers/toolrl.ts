@@ -1,0 +1,241 @@
+/**
+ * The ToolRL reward for tool-calling answers ("ToolRL: Reward is All Tool
+ * Learning Needs", Qian et al. 2025): R = R_format + R_correct.
+ *
+ * R_format ∈ {0, 1}: the answer is exactly one `<think>…</think>` followed
+ * by one `<tool_call>…</tool_call>` (or `<response>…</response>`), nothing
+ * but whitespace around them.
+ *
+ * R_correct ∈ [R_min, R_max] (default [−3, 3]) compares the predicted calls
+ * P with the gold calls G (`reference.toolCalls`):
+ *
+ *   names   |A ∩ B| / (|A| + |B| − |A ∩ B|), A and B the multisets of tool names
+ *   match   for each gold call g, in order, the unused predicted call p with
+ *           g's name that maximizes  |Kp ∩ Kg| / |Kp ∪ Kg| + #{k ∈ Kg ∩ Kp : p[k] = g[k]}
+ *           (K the parameter names, values compared deeply); 0 if there is none
+ *   S       names + Σ match,   S_max = 1 + Σ_g (1 + |Kg|)
+ *   R_correct = (R_max − R_min) · S / S_max + R_min
+ *
+ * Calls that cannot be parsed give R_min. No gold call and no predicted call
+ * give 0. No gold call but some predicted call: the formula itself answers,
+ * names = 0 / |B| = 0, S = 0, S_max = 1, so R_correct = R_min; a tool call
+ * where none was wanted is as wrong as the wrong tool.
+ */
+import { z } from "zod";
+import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
+import { toolCallsOf, type Trajectory } from "../trajectory.js";
+import { quote, showNumber } from "./answers.js";
+import { tagPairs, tagStructureProblem } from "./format.js";
+
+/** A tool call as the reward sees it: a name and its parameters. */
+export interface Call {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const OPEN = "<tool_call>";
+const CLOSE = "</tool_call>";
+
+/**
+ * The calls written in the `<tool_call>` blocks of `text`: one JSON object
+ * per non-empty line, `{"name": …, "parameters": {…}}` (or `"arguments"`;
+ * missing means no parameters). Every block counts, in order. Any line that
+ * is not such an object, or an unclosed block, makes the whole answer
+ * unparsable: the error says which.
+ */
+export function parseToolCalls(text: string): { calls: Call[] } | { error: string } {
+  const calls: Call[] = [];
+  let from = 0;
+  for (let open = text.indexOf(OPEN); open >= 0; open = text.indexOf(OPEN, from)) {
+    const close = text.indexOf(CLOSE, open);
+    if (close < 0) return { error: `${OPEN} is not closed` };
+    const body = text.slice(open + OPEN.length, close);
+    let line = 0;
+    for (const raw of body.split("\n")) {
+      const s = raw.trim();
+      if (s === "") continue;
+      line++;
+      let v: unknown;
+      try {
+        v = JSON.parse(s);
+      } catch {
+        return { error: `call ${line} is not JSON: ${quote(s, 30)}` };
+      }
+      if (!isPlainObject(v)) return { error: `call ${line} is not a JSON object` };
+      if (typeof v.name !== "string") return { error: `call ${line} has no "name"` };
+      const args = v.parameters !== undefined ? v.parameters : v.arguments !== undefined ? v.arguments : {};
+      if (!isPlainObject(args)) return { error: `call ${line}'s parameters are not an object` };
+      calls.push({ name: v.name, args });
+    }
+    from = close + CLOSE.length;
+  }
+  return { calls };
+}
+
+/** Deep equality of JSON values: numbers by value, objects regardless of key order. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const rb = b as Record<string, unknown>;
+  const ra = a as Record<string, unknown>;
+  for (const k of ka) if (!Object.hasOwn(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+  return true;
+}
+
+/** ToolRL's score of a predicted call against a gold call: key Jaccard + number of equal gold values; at most 1 + |Kg|. */
+export function paramMatch(pred: Record<string, unknown>, gold: Record<string, unknown>): number {
+  const goldKeys = Object.keys(gold);
+  const predCount = Object.keys(pred).length;
+  let shared = 0;
+  let equal = 0;
+  for (const k of goldKeys) {
+    if (!Object.hasOwn(pred, k)) continue;
+    shared++;
+    if (jsonEqual(pred[k], gold[k])) equal++;
+  }
+  const union = predCount + goldKeys.length - shared;
+  // Two calls without parameters agree on their (empty) keys.
+  return (union === 0 ? 1 : shared / union) + equal;
+}
+
+/** |A ∩ B| / (|A| + |B| − |A ∩ B|) over the multisets of tool names; 0 when both are empty. */
+export function nameScore(pred: readonly Call[], gold: readonly Call[]): number {
+  const counts = new Map<string, number>();
+  for (const g of gold) counts.set(g.name, (counts.get(g.name) ?? 0) + 1);
+  let shared = 0;
+  for (const p of pred) {
+    const c = counts.get(p.name);
+    if (c) {
+      shared++;
+      counts.set(p.name, c - 1);
+    }
+  }
+  const union = pred.length + gold.length - shared;
+  return union === 0 ? 0 : shared / union;
+}
+
+export interface Correctness {
+  /** R_correct. */
+  value: number;
+  /** S and S_max (both 0 when there is no gold call). */
+  s: number;
+  sMax: number;
+  names: number;
+  /** Gold calls that found a predicted call with their name. */
+  matched: number;
+}
+
+/** ToolRL's R_correct of `pred` against `gold`, scaled to [min, max]. */
+export function toolCorrectness(pred: readonly Call[], gold: readonly Call[], min = -3, max = 3): Correctness {
+  if (gold.length === 0 && pred.length === 0) return { value: 0, s: 0, sMax: 0, names: 0, matched: 0 };
+  const names = nameScore(pred, gold);
+  let s = names;
+  let sMax = 1;
+  let matched = 0;
+  const used = new Array<boolean>(pred.length).fill(false);
+  for (const g of gold) {
+    sMax += 1 + Object.keys(g.args).length;
+    let best = -1;
+    let bestScore = -1;
+    for (let j = 0; j < pred.length; j++) {
+      if (used[j] || pred[j].name !== g.name) continue;
+      const m = paramMatch(pred[j].args, g.args);
+      if (m > bestScore) {
+        best = j;
+        bestScore = m;
+      }
+    }
+    if (best >= 0) {
+      used[best] = true;
+      s += bestScore;
+      matched++;
+    }
+  }
+  return { value: ((max - min) * s) / sMax + min, s, sMax, names, matched };
+}
+
+export type ToolFormat = "tool_call" | "response" | "either";
+
+const VARIANTS = {
+  tool_call: [tagPairs(["think", "tool_call"])],
+  response: [tagPairs(["think", "response"])],
+  either: [tagPairs(["think", "tool_call"]), tagPairs(["think", "response"])],
+} as const;
+
+/** ToolRL's format check: null when `text` is well formed, else what is wrong. */
+export function toolFormatProblem(text: string, format: ToolFormat): string | null {
+  const variants = VARIANTS[format];
+  let first: string | null = null;
+  for (const pairs of variants) {
+    const problem = tagStructureProblem(text, pairs, true);
+    if (problem === null) return null;
+    first ??= problem;
+  }
+  // With both variants allowed, report against the one the answer attempts.
+  if (format === "either" && !text.includes(OPEN) && text.includes("<response>")) {
+    return tagStructureProblem(text, VARIANTS.either[1], true);
+  }
+  return first;
+}
+
+const ToolRLOptions = z
+  .object({
+    format: z.enum(["tool_call", "response", "either"]).default("either").describe("what follows <think>: a <tool_call> block, a <response> block, or either one"),
+    calls: z.enum(["text", "turns"]).default("text").describe("predicted calls from the answer's <tool_call> block or from the trajectory's structured tool calls"),
+    scale: z
+      .object({
+        min: z.number().default(-3).describe("R_min, the correctness of entirely wrong or unparsable calls"),
+        max: z.number().default(3).describe("R_max, the correctness of exactly the gold calls"),
+      })
+      .strict()
+      .refine((s) => s.min < s.max, { message: "expected min < max", path: ["max"] })
+      .prefault({})
+      .describe("the range of R_correct"),
+  })
+  .strict();
+
+function predictedCalls(t: Trajectory, from: "text" | "turns"): { calls: Call[] } | { error: string } {
+  if (from === "text") return parseToolCalls(t.answer);
+  return { calls: toolCallsOf(t).map((c) => ({ name: c.name, args: c.arguments })) };
+}
+
+export const toolrlScorers: ScorerDefinition[] = [
+  defineScorer({
+    kind: "toolrl",
+    description: "ToolRL (Qian et al. 2025): format (0/1, <think> then <tool_call>) plus correctness of tool names, parameter names and values against reference.toolCalls",
+    options: ToolRLOptions,
+    make(o, name) {
+      const { min, max } = o.scale;
+      return ruleScorer(name, (t) => {
+        const gold = t.reference.toolCalls;
+        if (gold === undefined) return { value: null, reason: "no reference tool calls" };
+        const problem = toolFormatProblem(t.answer, o.format);
+        const format = problem === null ? 1 : 0;
+        const formatReason = problem === null ? "format 1" : `format 0 (${problem})`;
+        const pred = predictedCalls(t, o.calls);
+        if ("error" in pred) return { value: format + min, reason: `${formatReason}; correctness ${showNumber(min)} (${pred.error})` };
+        const goldCalls = gold.map((g) => ({ name: g.name, args: g.arguments }));
+        const c = toolCorrectness(pred.calls, goldCalls, min, max);
+        const detail =
+          goldCalls.length === 0
+            ? pred.calls.length === 0
+              ? "no call wanted, none made"
+              : `no call wanted, ${pred.calls.length} made`
+            : `names ${showNumber(c.names)}, ${c.matched}/${goldCalls.length} calls matched, S ${showNumber(c.s)}/${c.sMax}`;
+        return { value: format + c.value, reason: `${formatReason}; correctness ${showNumber(c.value)} (${detail})` };
+      });
+    },
+  }),
+];
