@@ -133,6 +133,13 @@ export function fromTrl(prompt: unknown, completion: unknown, columns: Json = {}
 export function importTrajectory(row: unknown, path = "row"): Trajectory {
   if (Array.isArray(row)) return fromOpenAiMessages(row, {}, path);
   if (!isObject(row)) throw new UserError(path, "expected a trajectory object (or a list of chat messages)");
+  const t = importRow(row, path);
+  // Rows of other shapes keep their id, so results can be joined back.
+  if (t.id === undefined && (typeof row.id === "string" || typeof row.id === "number")) t.id = row.id;
+  return t;
+}
+
+function importRow(row: Json, path: string): Trajectory {
   if (Array.isArray(row.messages) && row.turns === undefined) {
     const reference = isObject(row.reference) ? row.reference : {};
     return fromOpenAiMessages(row.messages, reference as Trajectory["reference"], joinPath(path, "messages"));

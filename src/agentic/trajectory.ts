@@ -72,7 +72,17 @@ export type TrajectoryInput = z.input<typeof Trajectory>;
  * under `path` (`trajectories[3].turns[0].role: expected one of ...`).
  */
 export function parseTrajectory(input: unknown, path = ""): Trajectory {
-  const t = parseConfig(Trajectory, input, path);
+  return completeTrajectory(parseConfig(Trajectory, input, path));
+}
+
+/**
+ * The defaults a JSON Schema validator cannot fill: `answer` from the last
+ * assistant message; content of prompt messages (inside a union, where
+ * validators skip defaults). For input already validated against
+ * `Trajectory`'s JSON Schema with defaults applied (the server's path).
+ */
+export function completeTrajectory(t: Trajectory): Trajectory {
+  if (Array.isArray(t.prompt)) for (const m of t.prompt) m.content ??= "";
   if (t.answer === "" && t.turns.length > 0) {
     for (let i = t.turns.length - 1; i >= 0; i--) {
       const m = t.turns[i]!;

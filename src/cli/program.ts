@@ -174,7 +174,7 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners vs CleanRL), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners vs CleanRL), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
@@ -212,10 +212,14 @@ function build(): Command {
   reward
     .command("invariance <spec>")
     .description("exact check, by value iteration on a gridworld's tabular model, of whether the spec's auxiliary terms change the optimal policy; the states where they do, drawn on the grid")
-    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
+    .requiredOption("--env <id>", "a deterministic gridworld with a tabular model (exact), or any environment with discrete actions (sampled)")
     .option("--kwargs <json>", "keyword arguments, as JSON")
-    .option("--gamma <g>", "discount (match the shaping's)", "0.99")
-    .option("--seed <n>", "layout seed", "0")
+    .option("--gamma <g>", "discount (match the shaping's); sampled: the learner's", "0.99")
+    .option("--seed <n>", "layout seed; sampled: the first training seed", "0")
+    .option("--sampled", "compare policies trained on all terms and on the primary terms alone, even where a tabular model exists")
+    .option("--steps <n>", "sampled: environment steps per training run", "100000")
+    .option("--seeds <n>", "sampled: training seeds per reward (at least 2)", "2")
+    .option("--episodes <n>", "sampled: rollout episodes per trained policy", "10")
     .option("--json", "print JSON")
     .action(async (spec, opts) => (await import("./commands/invariance.js")).invariance(spec, opts));
 
@@ -276,8 +280,38 @@ function build(): Command {
     .action(async (opts) => (await import("./commands/off-switch.js")).offSwitch(opts));
 
   program
+    .command("serve")
+    .description("the HTTP reward server for LLM-agent trajectories: native /v1/score, /v1/score/batch, /v1/advantages; OpenRLHF /get_reward; verl /compute_score; /health, /metrics")
+    .option("--spec <file>", "agentic reward spec (YAML or JSON)")
+    .option("--port <n>", "port", "8000")
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--token-env <name>", "environment variable holding the bearer token clients must send (auth is off when it is unset)", "REWARDLAB_TOKEN")
+    .option("--body-limit <bytes>", "largest request body", String(16 * 1024 * 1024))
+    .option("--max-in-flight <n>", "requests scored at once", "64")
+    .option("--max-queue <n>", "requests waiting beyond those; more get 429", "1024")
+    .option("--log", "log every request")
+    .action(async (opts) => (await import("./commands/serve.js")).serve(opts));
+
+  program
+    .command("score <file>")
+    .description("score a JSONL file of trajectories (native, OpenAI messages, verl or TRL rows) with an agentic reward spec; writes one result per line and prints a table per aspect")
+    .option("--spec <file>", "agentic reward spec (YAML or JSON)")
+    .option("--out <file>", "results (default: FILE.scores.jsonl)")
+    .option("--batch <n>", "trajectories per scoring batch", "256")
+    .option("--json", "print the summary as JSON")
+    .action(async (file, opts) => (await import("./commands/score.js")).score(file, opts));
+
+  const rm = program.command("rm").description("reward models for LLM answers");
+  rm.command("train <pairs>")
+    .description("train the offline reward model (sentence embeddings + a Bradley–Terry head) on preference pairs, JSONL {prompt, chosen, rejected}")
+    .option("--out <file>", "where to write the model", "rm.json")
+    .option("--epochs <n>", "passes over the pairs")
+    .option("--seed <n>", "seed", "0")
+    .action(async (pairs, opts) => (await import("./commands/rm.js")).rmTrain(pairs, opts));
+
+  program
     .command("schema <name>")
-    .description("print the JSON Schema of a config (run, reward) so editors can autocomplete")
+    .description("print the JSON Schema of a config (run, reward, agentic spec, trajectory) so editors can autocomplete")
     .action(async (name) => (await import("./commands/schema.js")).schema(name));
 
   return program;

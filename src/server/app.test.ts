@@ -216,17 +216,18 @@ describe("operations", () => {
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
   });
 
-  it("/health lists the aspects and /metrics counts requests and aspect values", async () => {
-    const url = await start();
+  it("/health lists the aspects and /metrics counts requests and aspect values, penalties included", async () => {
+    const url = await start({ aspects: [...SPEC.aspects, { name: "penalty", kind: "length", per: -100 }] });
     await post(`${url}/v1/score`, { answer: "42", reference: { answer: "42" } });
     await post(`${url}/v1/score`, { answer: 1 });
     const health = await (await fetch(`${url}/health`)).json();
-    expect(health).toMatchObject({ status: "ok", aspects: ["correct", "long"] });
+    expect(health).toMatchObject({ status: "ok", aspects: ["correct", "long", "penalty"] });
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toMatch(/rewardlab_requests_total\{route="\/v1\/score",status="200"\} 1/);
     expect(text).toMatch(/rewardlab_requests_total\{route="\/v1\/score",status="400"\} 1/);
     expect(text).toMatch(/rewardlab_aspect_value_sum\{aspect="correct"\} 1/);
     expect(text).toMatch(/rewardlab_trajectories_scored_total 1/);
+    expect(text).toMatch(/rewardlab_aspect_value_sum\{aspect="penalty"\} -0.02/);
   });
 
   it("beyond the in-flight limit and the queue, requests get 429 with Retry-After", async () => {

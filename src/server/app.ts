@@ -21,7 +21,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { fromOpenRlhf, fromVerlScore } from "../agentic/import.js";
 import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
-import { parseTrajectory, Trajectory } from "../agentic/trajectory.js";
+import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "./limiter.js";
 import { ServerMetrics } from "./metrics.js";
@@ -102,9 +102,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   }
 
   app.addHook("onResponse", async (request, reply) => {
-    const route = request.routeOptions.url ?? "unknown";
-    metrics.requests.inc({ route, status: reply.statusCode });
-    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+    metrics.observeRequest(request.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
   });
 
   /** Scores under the limiter and records aspect metrics. */
@@ -114,16 +112,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
       return await limiter.run(async () => {
         metrics.inFlight.set(limiter.inFlight);
         const scores = await pipeline.score(batch);
-        metrics.trajectories.inc(batch.length);
-        for (const a of scores.aspects) {
-          let sum = 0;
-          let count = 0;
-          for (const v of a.values) if (v === v) (sum += v), count++;
-          if (count > 0) {
-            metrics.aspectSum.inc({ aspect: a.name }, sum);
-            metrics.aspectCount.inc({ aspect: a.name }, count);
-          }
-        }
+        metrics.observeScores(scores);
         return scores;
       });
     } catch (e) {
@@ -148,13 +137,14 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   const trajectorySchema = jsonSchema(Trajectory);
 
   app.post("/v1/score", { schema: { body: trajectorySchema } }, async (request) => {
-    const t = parseTrajectory(request.body, "body");
+    // Validated against the JSON Schema with its defaults applied: only what a schema cannot fill is left.
+    const t = completeTrajectory(request.body as Trajectory);
     return RewardPipeline.results(await score([t]))[0];
   });
 
   app.post("/v1/score/batch", { schema: { body: { type: "object", properties: { trajectories: { type: "array", items: trajectorySchema } }, required: ["trajectories"], additionalProperties: false } } }, async (request) => {
     const body = request.body as { trajectories: unknown[] };
-    const batch = body.trajectories.map((t, i) => parseTrajectory(t, `body.trajectories[${i}]`));
+    const batch = body.trajectories.map((t) => completeTrajectory(t as Trajectory));
     return { results: RewardPipeline.results(await score(batch)) };
   });
 

@@ -1,6 +1,13 @@
 /** Every scorer kind a spec can name, by kind. */
 import type { ScorerDefinition } from "../scorer.js";
+import { answerScorers } from "./answers.js";
+import { embeddingScorers } from "./embedding.js";
+import { formatScorers } from "./format.js";
+import { judgeScorers } from "./judge.js";
+import { penaltyScorers } from "./penalties.js";
+import { rewardModelScorers } from "./reward-model-http.js";
+import { toolrlScorers } from "./toolrl.js";
 
-const ALL: ScorerDefinition[][] = [];
+const ALL: ScorerDefinition[][] = [answerScorers, formatScorers, toolrlScorers, penaltyScorers, judgeScorers as ScorerDefinition[], rewardModelScorers as ScorerDefinition[], embeddingScorers];
 
 export const SCORERS: ReadonlyMap<string, ScorerDefinition> = new Map(ALL.flat().map((d) => [d.kind, d]));

@@ -11,5 +11,5 @@ export async function bench(suite: string, opts: { json?: boolean; seconds?: str
     if (!SUITES[name]) throw new UserError("suite", `unknown benchmark suite ${JSON.stringify(name)}${didYouMean(name, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(", ")}, all`);
   }
   if (!opts.json) console.log(header());
-  for (const name of names) for (const figure of SUITES[name](seconds)) console.log(formatFigure(figure, !!opts.json));
+  for (const name of names) for await (const figure of SUITES[name](seconds)) console.log(formatFigure(figure, !!opts.json));
 }

@@ -1,0 +1,116 @@
+/**
+ * LLM-agent reward figures:
+ * - `scoring`: rule-based aspects (math answer, <think>/<answer> tags,
+ *   ToolRL, length, repetition) scored in-process on one core, batches of 256;
+ *   target ≥ 50,000 trajectories/s.
+ * - `server`: the HTTP reward server in a child process, loaded on loopback
+ *   by autocannon (10 connections, one trajectory per request) for the
+ *   given time; targets ≥ 10,000 requests/s with p99 < 10 ms.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { RewardPipeline } from "../src/agentic/pipeline.js";
+import { SCORERS } from "../src/agentic/scorers/registry.js";
+import { parseAgenticSpec } from "../src/agentic/spec.js";
+import { parseTrajectory, type Trajectory, type TrajectoryInput } from "../src/agentic/trajectory.js";
+import { Rng } from "../src/core/rng.js";
+import { withBaseline, type Figure } from "./harness.js";
+
+/** The spec both figures use: the rule-based aspects a math/tool-use GRPO run would combine. */
+export const RULE_SPEC = {
+  aspects: [
+    { name: "correct", kind: "math" },
+    { name: "format", kind: "tags", weight: 0.2 },
+    { name: "tools", kind: "toolrl", weight: 0.5, calls: "turns" },
+    { name: "length", kind: "length", target: 200, coef: 0.001 },
+    { name: "repetition", kind: "repetition", weight: 0.5 },
+  ],
+};
+
+/** Synthetic trajectories: right, wrong, badly formatted and tool-using answers of a few hundred characters. */
+export function syntheticTrajectories(n: number, seed = 0): TrajectoryInput[] {
+  const rng = new Rng(seed);
+  const out: TrajectoryInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = rng.int(100);
+    const b = rng.int(100);
+    const right = rng.float() < 0.6;
+    const answer = right ? a + b : a + b + 1 + rng.int(5);
+    const thinking = `We add ${a} and ${b}. First the tens, then the units; carrying where needed gives the sum. `.repeat(1 + rng.int(3));
+    const formatted = rng.float() < 0.8;
+    const text = formatted ? `<think>${thinking}</think><answer>The answer is \\boxed{${answer}}.</answer>` : `${thinking} So it is ${answer}.`;
+    const call = { name: "add", arguments: { a, b: right ? b : b + 1 } };
+    out.push({
+      prompt: `What is ${a} + ${b}?`,
+      turns: [
+        { role: "assistant", content: "", toolCalls: [call] },
+        { role: "tool", content: String(a + b) },
+        { role: "assistant", content: text },
+      ],
+      reference: { answer: String(a + b), toolCalls: [{ name: "add", arguments: { a, b } }] },
+    });
+  }
+  return out;
+}
+
+export async function* scoringSuite(seconds: number): AsyncGenerator<Figure> {
+  const pipeline = new RewardPipeline(parseAgenticSpec(RULE_SPEC, SCORERS), { baseDir: ".", env: {} });
+  const batch: Trajectory[] = syntheticTrajectories(256).map((t) => parseTrajectory(t));
+  const rates: number[] = [];
+  // Warm up, then batches for the time given; the median rate.
+  for (let i = 0; i < 20; i++) await pipeline.score(batch);
+  const end = performance.now() + seconds * 1000;
+  do {
+    const t0 = performance.now();
+    for (let i = 0; i < 8; i++) await pipeline.score(batch);
+    rates.push((8 * batch.length) / ((performance.now() - t0) / 1000));
+  } while (performance.now() < end || rates.length < 3);
+  rates.sort((x, y) => x - y);
+  yield withBaseline({ suite: "agentic", name: "score/5 rule aspects/batch256", value: rates[rates.length >> 1]!, unit: "traj/s", baseline: 50_000 });
+}
+
+/** Starts `rewardlab serve` in a child process on a free port; resolves with its URL. */
+async function startServerProcess(specFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  const child = spawn(process.execPath, [main, "serve", "--spec", specFile, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    child.stdout.on("data", (d: Buffer) => {
+      text += d.toString();
+      const m = /on (http:\/\/[^\s]+) /.exec(text);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`rewardlab serve exited with code ${code}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { url, stop };
+}
+
+export async function* serverSuite(seconds: number): AsyncGenerator<Figure> {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-bench-"));
+  const specFile = join(dir, "spec.json");
+  writeFileSync(specFile, JSON.stringify(RULE_SPEC));
+  const { url, stop } = await startServerProcess(specFile);
+  try {
+    const body = JSON.stringify(syntheticTrajectories(1, 7)[0]);
+    const duration = Math.max(2, Math.round(seconds * 5));
+    // Warm-up, not measured.
+    await autocannon({ url: `${url}/v1/score`, method: "POST", headers: { "content-type": "application/json" }, body, connections: 10, duration: 1 });
+    const r = await autocannon({ url: `${url}/v1/score`, method: "POST", headers: { "content-type": "application/json" }, body, connections: 10, duration });
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`the server answered ${r.non2xx} non-2xx and ${r.errors} errors under load`);
+    yield withBaseline({ suite: "server", name: `POST /v1/score, 10 connections, ${duration} s`, value: r.requests.total / r.duration, unit: "req/s", baseline: 10_000 });
+    yield { suite: "server", name: "  latency p50", value: r.latency.p50, unit: "ms" };
+    yield withBaseline({ suite: "server", name: "  latency p99 (target < 10 ms)", value: r.latency.p99, unit: "ms", baseline: 10 });
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

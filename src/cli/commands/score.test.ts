@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageFile } from "../../core/paths.js";
+import { runCli } from "../../test-utils/cli.js";
+
+const SPEC = packageFile("examples/agentic/math.yaml");
+const DATA = packageFile("examples/agentic/math.jsonl");
+
+describe("rewardlab score", () => {
+  it("scores every row of the example file, whatever its shape, and prints a table per aspect", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "rewardlab-score-")), "scores.jsonl");
+    const r = await runCli("score", DATA, "--spec", SPEC, "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(8);
+    // Rows 1 and 2: right and wrong boxed answers in the right format; row 4 hedges with two boxed answers.
+    expect(rows.slice(0, 4).map((x) => x.aspects.correct)).toEqual([1, 0, 1, 0]);
+    expect(rows[0]).toMatchObject({ id: 1, reward: 1.2, aspects: { format: 1 } });
+    expect(rows[2].aspects.format).toBe(0);
+    // Row 5 (OpenAI messages) keeps its id; rows 6–8 are verl, TRL and verl compute_score shapes.
+    expect(rows[4].id).toBe(5);
+    expect(rows.slice(5).map((x) => x.aspects.correct)).toEqual([1, 1, 0]);
+    expect(rows[7].aspects.repetition).toBeLessThan(0);
+    expect(r.out).toMatch(/correct\s+1\s+8\s+0\.625/);
+    expect(r.out).toMatch(/^reward\s+8/m);
+  });
+
+  it("a malformed line is one error naming the file and line, and leaves no results behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rewardlab-score-"));
+    const data = join(dir, "bad.jsonl");
+    writeFileSync(data, `{"answer": "1"}\n{"answer": "2", "turns": [{"role": "bot"}]}\n`);
+    const out = join(dir, "out.jsonl");
+    const r = await runCli("score", data, "--spec", SPEC, "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^error: .*bad\\.jsonl:2 turns\\[0\\]\\.role: expected one of`));
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    const notJson = join(dir, "notjson.jsonl");
+    writeFileSync(notJson, `{"answer": "1"}\n{"answer": \n`);
+    const r2 = await runCli("score", notJson, "--spec", SPEC, "--out", out);
+    expect(r2.err).toMatch(/notjson\.jsonl:2: not valid JSON/);
+  });
+
+  it("a spec with an unknown scorer kind or a bad option names the path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rewardlab-score-"));
+    const spec = join(dir, "spec.yaml");
+    writeFileSync(spec, "aspects:\n  - {kind: maths}\n");
+    const r = await runCli("score", DATA, "--spec", spec);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: aspects\[0\]\.kind: unknown scorer kind "maths" \(did you mean "math"\?\)/);
+    writeFileSync(spec, "aspects:\n  - {kind: math}\n  - {kind: regex, pattern: '(unclosed'}\n");
+    const r2 = await runCli("score", DATA, "--spec", spec);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/^error: aspects\[1\]\.pattern: /);
+    writeFileSync(spec, "aspects:\n  - {kind: judge, model: m, gate: {on: correct}}\n");
+    const r3 = await runCli("score", DATA, "--spec", spec);
+    expect(r3.err).toMatch(/^error: aspects\[0\]\.gate\.on: expected the name of an aspect listed before this one/);
+  });
+
+  it("serve without a spec says what it needs", async () => {
+    const r = await runCli("serve");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: --spec: missing/);
+  });
+});
