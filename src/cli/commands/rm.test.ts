@@ -28,7 +28,7 @@ test("rm train embeds the pairs, prints train and held-out accuracy per subset, 
   expect(text).toContain("Accuracy (chosen scored above rejected): train 100.0%, held out 93.8%");
   expect(text).toMatch(/ {2}rude +train +100\.0% of \d+, held out/);
   expect(text).toMatch(/ {2}wrong +train/);
-  expect(text).toContain("scorers:\n    - {kind: rm, model: ");
+  expect(text).toContain("aspects:\n    - {name: preference, kind: rm, model: ");
   expect(loadHead(out).training).toMatchObject({ heldOutAccuracy: 0.9375, trainPairs: 48 });
 });
 

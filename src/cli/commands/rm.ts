@@ -80,5 +80,5 @@ export async function rmTrain(pairsFile: string, opts: RmTrainOptions = {}): Pro
   }
   const rel = relative(process.cwd(), out);
   const file = rel === "" || rel.startsWith("..") ? out : rel;
-  console.log(`\nWrote ${file}. Score trajectories with it:\n  scorers:\n    - {kind: rm, model: ${file}}`);
+  console.log(`\nWrote ${file}. Score trajectories with it in a reward spec (the path relative to the spec):\n  aspects:\n    - {name: preference, kind: rm, model: ${file}}`);
 }
