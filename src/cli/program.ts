@@ -307,6 +307,11 @@ function build(): Command {
     .option("--out <file>", "where to write the model", "rm.json")
     .option("--epochs <n>", "passes over the pairs")
     .option("--seed <n>", "seed", "0")
+    .option("--held-out <share>", "share of prompts held out to measure accuracy (0–0.9)", "0.2")
+    .option("--hidden <n>", "hidden units (0: a linear head)")
+    .option("--lr <x>", "Adam learning rate")
+    .option("--margin <m>", "margin m in −log σ(r_c − r_r − m)")
+    .option("--center <c>", "coefficient of mean((r_c + r_r)²), as TRL's center_rewards_coefficient")
     .action(async (pairs, opts) => (await import("./commands/rm.js")).rmTrain(pairs, opts));
 
   program

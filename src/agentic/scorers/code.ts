@@ -415,7 +415,10 @@ export class JsSandbox {
       this.slots.map(async (slot) => {
         const child = slot.child;
         if (!child) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        // An idle child is unref'd; ref it while we wait, or a caller awaiting close() at top level finds the loop empty.
+        child.ref();
         child.kill("SIGKILL");
         await exited;
       }),
