@@ -70,6 +70,14 @@ describe("rewardlab CLI", () => {
     expect((await run("schema", "rnu")).err).toMatch(/unknown schema "rnu" \(did you mean "run"\?\)/);
   });
 
+  test("schema trajectory and schema agentic print the LLM-agent schemas", async () => {
+    const t = JSON.parse((await run("schema", "trajectory")).out);
+    expect(t.properties.turns.items.properties.role.enum).toEqual(["system", "user", "assistant", "tool"]);
+    expect(t.additionalProperties).toBe(false);
+    const a = JSON.parse((await run("schema", "agentic")).out);
+    expect(a.required).toContain("aspects");
+  });
+
   test("bench --json prints one figure object per line", async () => {
     const r = await run("bench", "envs", "--json", "--seconds", "0.02");
     expect(r.code).toBe(0);
