@@ -52,16 +52,24 @@ export const AspectCommon = z
 
 const Aggregation = z.enum(["sum_then_normalize", "normalize_then_sum"]);
 
-export const AdvantagesSpec = z
+const Estimator = z.enum(["grpo", "dr-grpo", "rloo", "reinforce", "none"]);
+
+/** Advantage options with nothing filled in: a request's overrides of the spec's. */
+export const AdvantagesOverride = z
   .object({
-    estimator: z.enum(["grpo", "dr-grpo", "rloo", "reinforce", "none"]).default("grpo"),
+    estimator: Estimator.optional(),
     preset: z.enum(["verl", "openrlhf", "trl"]).optional().describe("GRPO std convention and ε as that trainer computes them"),
     std: z.enum(["unbiased", "biased"]).optional(),
     epsilon: z.number().nonnegative().optional(),
     scale: z.enum(["group", "batch", "none"]).optional().describe("TRL's scale_rewards"),
-    aggregation: Aggregation.default("sum_then_normalize").describe("TRL's multi_objective_aggregation"),
+    aggregation: Aggregation.optional().describe("TRL's multi_objective_aggregation"),
   })
   .strict();
+
+export const AdvantagesSpec = AdvantagesOverride.extend({
+  estimator: Estimator.default("grpo"),
+  aggregation: Aggregation.default("sum_then_normalize").describe("TRL's multi_objective_aggregation"),
+});
 export type AdvantagesSpec = z.output<typeof AdvantagesSpec>;
 
 export const AgenticSpec = z

@@ -13,12 +13,12 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { aggregateObjectives, groupAdvantages } from "../agentic/advantages/group.js";
 import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
-import { AdvantagesSpec } from "../agentic/spec.js";
+import { AdvantagesOverride } from "../agentic/spec.js";
 import { parseTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
 import { jsonSchema } from "./app.js";
 
-const Options = AdvantagesSpec.partial();
+const Options = AdvantagesOverride;
 
 export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, trajectorySchema: Record<string, unknown>, score: (batch: Trajectory[]) => Promise<BatchScores>): void {
   const options = jsonSchema(Options);

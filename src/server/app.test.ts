@@ -125,6 +125,16 @@ describe("native routes", () => {
     const expected = [1 - 11 / 3, 2 - 10 / 3, 0, 4];
     r.json.advantages[0].forEach((v: number, i: number) => expect(v).toBeCloseTo(expected[i]!, 12));
   });
+
+  it("options a request leaves out keep the spec's values", async () => {
+    const url = await start({ ...SPEC, advantages: { estimator: "dr-grpo" } });
+    // Dr. GRPO (the spec's) with a TRL preset: r − mean, no division.
+    const r = await post(`${url}/v1/advantages`, { rewards: [[1, 2, 3, 6]], options: { preset: "trl" } });
+    expect(r.json.advantages[0]).toEqual([-2, -1, 0, 3]);
+    const bad = await post(`${url}/v1/advantages`, { rewards: [[1, 2]], options: { estimator: "ppo" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^body\.options\.estimator: expected one of "grpo"/);
+  });
 });
 
 describe("trainer protocols", () => {
