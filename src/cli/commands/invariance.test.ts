@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test } from "vitest";
 import { packageFile } from "../../core/paths.js";
 import { runCli } from "../../test-utils/cli.js";
@@ -13,4 +16,30 @@ test("reward invariance: the potential example is invariant, the naive one misle
   expect(Object.values(r.cells).reduce((s, v) => s + v, 0)).toBe(r.misled.length);
   const bad = await runCli("reward", "invariance", packageFile("examples/rewards/doorkey-naive.yaml"), "--env", "DoorKey-5x5", "--gamma", "1");
   expect(bad.err).toBe('error: --gamma: expected a number in [0, 1), got "1"\n');
+});
+
+test("reward invariance, sampled: CartPole has no tabular model, so trained policies are compared; a step penalty is caught", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-invariance-"));
+  const hurry = join(dir, "cartpole-hurry.yaml");
+  writeFileSync(hurry, "terms:\n  - {name: alive, kind: task}\n  - {name: hurry, kind: expression, expr: '-2'}\n");
+  const r = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--steps", "20000", "--episodes", "8");
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("on CartPole-v1: sampled comparison, CartPole-v1 has no tabular model");
+  expect(r.out).toContain("ppo (γ = 0.99), 20000 steps per run; seeds 0–1 on all terms, 2–3 on the primary terms alone; 8 sampled episodes per policy");
+  expect(r.out).toMatch(/across the two rewards +\d+\.\d%/);
+  expect(r.out).toMatch(/changed the learned behaviour: policies of the two rewards agree on \d+\.\d% of states, against \d+\.\d% between seeds of one reward; and the primary returns separate/);
+  const bad = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--seeds", "1");
+  expect(bad.err).toBe('error: --seeds: expected an integer ≥ 2, got "1"\n');
+});
+
+test("reward invariance --sampled: forced on a gridworld that has a tabular model, as JSON", async () => {
+  const r = await runCli("reward", "invariance", packageFile("examples/rewards/doorkey-potential.yaml"), "--env", "DoorKey-5x5", "--sampled", "--steps", "2048", "--episodes", "2", "--seed", "3", "--json");
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.out) as { mode: string; sampledBecause: string; env: string; policies: { design: string; seed: number }[]; within: { agreement: number }; gapInterval: number[] };
+  expect(report.mode).toBe("sampled");
+  expect(report.sampledBecause).toBe("as asked (--sampled)");
+  expect(report.env).toBe("DoorKey-5x5");
+  expect(report.policies.map((p) => `${p.design} ${p.seed}`)).toEqual(["full 3", "full 4", "primary 5", "primary 6"]);
+  expect(report.within.agreement).toBeGreaterThanOrEqual(0);
+  expect(report.gapInterval[0]).toBeLessThanOrEqual(report.gapInterval[1]);
 });

@@ -2,22 +2,63 @@
  * `rewardlab reward invariance SPEC --env ID`: does the spec's auxiliary
  * part change the optimal policy? Exact, by value iteration on the
  * gridworld's tabular model (src/audit/invariance.ts); the misled states
- * are counted per cell on the grid.
+ * are counted per cell on the grid. Where there is no tabular model (a
+ * control task, a gridworld too large to enumerate) or with `--sampled`,
+ * a sampled comparison of policies trained on the full spec and on its
+ * primary terms alone (src/audit/invariance-sampled.ts).
  */
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { shapingInvariance } from "../../audit/invariance.js";
+import { hasGridSnapshots, sampledInvariance, type SampledInvarianceReport } from "../../audit/invariance-sampled.js";
 import { intOption, kwargsOption } from "../args.js";
+import { progressBar } from "../progress.js";
+import "../../intrinsic/index.js";
 
-export function invariance(file: string, opts: { env?: string; kwargs?: string; seed?: string; gamma?: string; json?: boolean }): void {
-  if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id (see `rewardlab envs list --family grid`)");
+export interface InvarianceCliOptions {
+  env?: string;
+  kwargs?: string;
+  seed?: string;
+  gamma?: string;
+  json?: boolean;
+  sampled?: boolean;
+  steps?: string;
+  seeds?: string;
+  episodes?: string;
+}
+
+export function invariance(file: string, opts: InvarianceCliOptions): void {
+  if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id (see `rewardlab envs list --family grid`), or any environment with discrete actions for the sampled comparison");
   const gamma = Number(opts.gamma ?? "0.99");
   if (!(gamma >= 0 && gamma < 1)) throw new UserError("--gamma", `expected a number in [0, 1), got ${JSON.stringify(opts.gamma)}`);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
-  const r = shapingInvariance(opts.env, readConfigFile(file), { gamma, seed, kwargs: kwargsOption(opts.kwargs) });
-  if (opts.json) {
+  const kwargs = kwargsOption(opts.kwargs);
+  const spec = readConfigFile(file);
+  // Why the comparison is sampled, if it is: asked for, or no tabular model to solve exactly.
+  let sampledBecause = opts.sampled ? "as asked (--sampled)" : hasGridSnapshots(opts.env, kwargs) ? undefined : `${opts.env} has no tabular model`;
+  if (!sampledBecause) {
+    try {
+      return printExact(file, shapingInvariance(opts.env, spec, { gamma, seed, kwargs }), seed, gamma, opts.json);
+    } catch (e) {
+      // `tabulate` refuses gridworlds too large or not deterministic: those get the sampled comparison.
+      if (!(e instanceof UserError && e.path === "tabulate")) throw e;
+      sampledBecause = `no tabular model (${e.problem})`;
+    }
+  }
+  const steps = intOption(opts.steps ?? "100000", "--steps", 1);
+  const seeds = intOption(opts.seeds ?? "2", "--seeds", 2);
+  const episodes = intOption(opts.episodes ?? "10", "--episodes", 1);
+  const bar = opts.json ? undefined : progressBar(2 * seeds * steps, "training");
+  const r = sampledInvariance(opts.env, spec, { steps, seeds, seed, episodes, kwargs, learner: { algo: "ppo", gamma }, onProgress: (done) => bar?.update(done) });
+  bar?.stop();
+  if (opts.json) console.log(JSON.stringify({ ...r, sampledBecause }));
+  else printSampled(file, r, sampledBecause, gamma);
+}
+
+function printExact(file: string, r: ReturnType<typeof shapingInvariance>, seed: number, gamma: number, json?: boolean): void {
+  if (json) {
     const { cells, picture, ...rest } = r;
-    console.log(JSON.stringify({ ...rest, cells: Object.fromEntries(cells), picture }));
+    console.log(JSON.stringify({ mode: "exact", ...rest, cells: Object.fromEntries(cells), picture }));
     return;
   }
   const share = (n: number) => `${n} of ${r.states} states (${((100 * n) / r.states).toFixed(1)}%)`;
@@ -33,6 +74,35 @@ export function invariance(file: string, opts: { env?: string; kwargs?: string; 
     console.log(`\nWhere the misled states have the agent (count per cell, the start layout):\n${indent(r.picture)}`);
     for (const e of r.examples) console.log(`\nstate ${e.state}: the full reward prefers ${e.learned.join("/")}, the primary ${e.primary.join("/")}\n${indent(e.picture)}`);
   }
+}
+
+function printSampled(file: string, r: SampledInvarianceReport, because: string, gamma: number): void {
+  const seedsOf = (design: string) => r.policies.filter((p) => p.design === design).map((p) => p.seed);
+  const range = (xs: number[]) => `${xs[0]}–${xs[xs.length - 1]}`;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const signed = (x: number, digits: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)}`;
+  const pts = (x: number) => signed(100 * x, 1);
+  const perPolicy = (design: string) => r.policies.filter((p) => p.design === design).map((p) => `${p.primaryReturn.toFixed(1)} ± ${p.primaryCi.toFixed(1)}`).join(", ");
+  console.log(`${file} on ${r.env}: sampled comparison, ${because}`);
+  console.log(`  ${r.learner} (γ = ${gamma}), ${r.steps} steps per run; seeds ${range(seedsOf("full"))} on all terms, ${range(seedsOf("primary"))} on the primary terms alone; ${r.episodes} sampled episodes per policy, ${r.states} states pooled`);
+  console.log(`\n  ${"policy pairs".padEnd(30)} ${"action agreement".padStart(16)}  ${"total variation".padStart(15)}`);
+  const row = (label: string, s: { agreement: number; tv: number }) => console.log(`  ${label.padEnd(30)} ${pct(s.agreement).padStart(16)}  ${s.tv.toFixed(3).padStart(15)}`);
+  row("within all terms (seeds)", r.withinFull);
+  row("within primary terms (seeds)", r.withinPrimary);
+  row("across the two rewards", r.across);
+  console.log(`\n  agreement gap, within − across: ${pts(r.gap)} points, 95% interval [${pts(r.gapInterval[0])}, ${pts(r.gapInterval[1])}] over rollout episodes (a change needs the whole interval above ${pts(r.margin)})`);
+  console.log(`  total variation gap, across − within: ${signed(r.tvGap, 3)}, 95% interval [${r.tvGapInterval.map((x) => signed(x, 3)).join(", ")}] (and the whole interval above ${signed(r.margin / 2, 3)})`);
+  console.log(`  primary return per policy (± 95% CI over episodes): all terms ${perPolicy("full")}; primary terms ${perPolicy("primary")}`);
+  const agreement = `policies of the two rewards agree on ${pct(r.across.agreement)} of states, against ${pct(r.within.agreement)} between seeds of one reward`;
+  const returns = `(${r.primaryReturns.full.toFixed(1)} on all terms, ${r.primaryReturns.primary.toFixed(1)} on the primary terms alone)`;
+  if (r.changed) {
+    const why = [...(r.agreementChanged ? [agreement] : []), ...(r.returnsChanged ? [`the primary returns separate ${returns}`] : [])];
+    console.log(`\n  changed the learned behaviour: ${why.join("; and ")}`);
+    return;
+  }
+  // Not clearly changed: say whether the agreement leans that way, so a borderline case reads as one.
+  const lean = r.gap > r.margin ? `${agreement}: lower, but not clearly` : "the two rewards' policies agree about as much as seeds of one reward";
+  console.log(`\n  no change detected at this budget: ${lean}, and the primary returns overlap ${returns}. A sampled test: more steps or seeds can still reveal a change.`);
 }
 
 const indent = (text: string) => text.split("\n").map((l) => `  ${l}`).join("\n");
