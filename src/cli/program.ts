@@ -211,7 +211,7 @@ function build(): Command {
 
   reward
     .command("invariance <spec>")
-    .description("exact check, by value iteration on a gridworld's tabular model, of whether the spec's auxiliary terms change the optimal policy; the states where they do, drawn on the grid")
+    .description("do the spec's auxiliary terms change the optimal policy? exact on gridworlds with a tabular model (value iteration; the states where they do, drawn on the grid); otherwise sampled: PPO trained with and without them, compared on the states their policies visit against seed-to-seed agreement")
     .requiredOption("--env <id>", "a deterministic gridworld with a tabular model (exact), or any environment with discrete actions (sampled)")
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--gamma <g>", "discount (match the shaping's); sampled: the learner's", "0.99")
