@@ -30,6 +30,15 @@ export interface ScoreResult {
 }
 
 
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as { then?: unknown })?.then === "function";
+}
+
+/** `f(x)`, after `x` resolves when it is a promise; synchronously otherwise. */
+function then<T, U>(x: T | Promise<T>, f: (value: T) => U | Promise<U>): U | Promise<U> {
+  return isPromise(x) ? x.then(f) : f(x);
+}
+
 export class RewardPipeline {
   private readonly scorers: Scorer[];
 
@@ -44,25 +53,32 @@ export class RewardPipeline {
     return this.spec.aspects.map((a) => a.name);
   }
 
-  async score(batch: readonly Trajectory[]): Promise<BatchScores> {
-    const n = batch.length;
-    const aspects: AspectScores[] = [];
-    const byName = new Map<string, AspectScores>();
-    for (let k = 0; k < this.spec.aspects.length; k++) {
-      const aspect = this.spec.aspects[k]!;
-      const scores = await this.scoreAspect(aspect, this.scorers[k]!, batch, byName);
-      const values = new Float64Array(n);
-      const reasons = new Array<string>(n);
-      for (let i = 0; i < n; i++) {
-        const s = scores[i]!;
-        values[i] = s.value === null || !Number.isFinite(s.value) ? NaN : s.value;
-        // A scorer that returned NaN or ±∞ has a bug or met garbage: say so rather than poison the sum.
-        reasons[i] = s.value !== null && !Number.isFinite(s.value) ? `non-finite value ${s.value} treated as not applicable; ${s.reason}` : s.reason;
-      }
-      const entry = { name: aspect.name, weight: aspect.weight, values, reasons };
-      aspects.push(entry);
-      byName.set(aspect.name, entry);
+  /**
+   * Scores a batch on every aspect. Synchronous scorers are called without
+   * an await in between (an await per aspect costs more than a rule scorer
+   * does on one trajectory); the first asynchronous one switches to promises.
+   */
+  score(batch: readonly Trajectory[]): Promise<BatchScores> {
+    try {
+      return Promise.resolve(this.scoreFrom(0, batch, []));
+    } catch (e) {
+      return Promise.reject(e);
     }
+  }
+
+  private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[]): BatchScores | Promise<BatchScores> {
+    for (; k < this.spec.aspects.length; k++) {
+      const scores = this.scoreAspect(this.spec.aspects[k]!, this.scorers[k]!, batch, aspects);
+      if (isPromise(scores)) {
+        const next = k + 1;
+        return scores.then((done) => {
+          aspects.push(this.record(this.spec.aspects[next - 1]!, done));
+          return this.scoreFrom(next, batch, aspects);
+        });
+      }
+      aspects.push(this.record(this.spec.aspects[k]!, scores));
+    }
+    const n = batch.length;
     const rewards = new Float64Array(n);
     for (const a of aspects) {
       if (a.weight === 0) continue;
@@ -74,21 +90,34 @@ export class RewardPipeline {
     return { rewards, aspects };
   }
 
+  private record(aspect: Aspect, scores: Score[]): AspectScores {
+    const n = scores.length;
+    const values = new Float64Array(n);
+    const reasons = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const s = scores[i]!;
+      values[i] = s.value === null || !Number.isFinite(s.value) ? NaN : s.value;
+      // A scorer that returned NaN or ±∞ has a bug or met garbage: say so rather than poison the sum.
+      reasons[i] = s.value !== null && !Number.isFinite(s.value) ? `non-finite value ${s.value} treated as not applicable; ${s.reason}` : s.reason;
+    }
+    return { name: aspect.name, weight: aspect.weight, values, reasons };
+  }
+
   /** Scores, skipping (not calling) the scorer for trajectories whose gate is closed. */
-  private async scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], byName: ReadonlyMap<string, AspectScores>): Promise<Score[]> {
+  private scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], earlier: readonly AspectScores[]): Score[] | Promise<Score[]> {
     if (!aspect.gate) return this.shaped(aspect, scorer, batch);
     const gate = aspect.gate;
-    const on = byName.get(gate.on)!;
+    const on = earlier.find((a) => a.name === gate.on)!;
     const open: number[] = [];
     for (let i = 0; i < batch.length; i++) if (on.values[i]! >= gate.min) open.push(i);
     const out = new Array<Score>(batch.length);
     const closed: Score = { value: gate.otherwise, reason: `gated: ${gate.on} < ${gate.min}` };
     out.fill(closed);
-    if (open.length > 0) {
-      const scored = await this.shaped(aspect, scorer, open.length === batch.length ? batch : open.map((i) => batch[i]!));
+    if (open.length === 0) return out;
+    return then(this.shaped(aspect, scorer, open.length === batch.length ? batch : open.map((i) => batch[i]!)), (scored) => {
       for (let j = 0; j < open.length; j++) out[open[j]!] = scored[j]!;
-    }
-    return out;
+      return out;
+    });
   }
 
   /**
@@ -97,10 +126,10 @@ export class RewardPipeline {
    * scorer's value on the trajectory's reference responses; bounded, and
    * flat once the answer beats the references.
    */
-  private async shaped(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[]): Promise<Score[]> {
-    const scores = await scorer.scoreBatch(batch);
-    if (!aspect.par) return scores;
-    const k = aspect.par.k;
+  private shaped(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[]): Score[] | Promise<Score[]> {
+    const scored = scorer.scoreBatch(batch);
+    const par = aspect.par;
+    if (!par) return scored;
     const refs: Trajectory[] = [];
     const offsets = new Int32Array(batch.length + 1);
     for (let i = 0; i < batch.length; i++) {
@@ -108,23 +137,26 @@ export class RewardPipeline {
       for (const response of t.reference.responses ?? []) refs.push({ ...t, answer: response, turns: [] });
       offsets[i + 1] = refs.length;
     }
-    const refScores = refs.length > 0 ? await scorer.scoreBatch(refs) : [];
-    return scores.map((s, i) => {
-      const m0 = offsets[i]!;
-      const m1 = offsets[i + 1]!;
-      if (s.value === null) return s;
-      if (m1 === m0) return { value: null, reason: "PAR needs reference.responses" };
-      let sum = 0;
-      let count = 0;
-      for (let m = m0; m < m1; m++) {
-        const ref = refScores[m]!.value;
-        if (ref === null || !Number.isFinite(ref)) continue;
-        sum += sigmoid(k * (s.value - ref));
-        count++;
-      }
-      if (count === 0) return { value: null, reason: "PAR: no reference response could be scored" };
-      return { value: sum / count, reason: `PAR over ${count} references; raw ${s.value}: ${s.reason}` };
-    });
+    return then(scored, (scores) =>
+      then(refs.length > 0 ? scorer.scoreBatch(refs) : [], (refScores) =>
+        scores.map((s, i) => {
+          const m0 = offsets[i]!;
+          const m1 = offsets[i + 1]!;
+          if (s.value === null) return s;
+          if (m1 === m0) return { value: null, reason: "PAR needs reference.responses" };
+          let sum = 0;
+          let count = 0;
+          for (let m = m0; m < m1; m++) {
+            const ref = refScores[m]!.value;
+            if (ref === null || !Number.isFinite(ref)) continue;
+            sum += sigmoid(par.k * (s.value - ref));
+            count++;
+          }
+          if (count === 0) return { value: null, reason: "PAR: no reference response could be scored" };
+          return { value: sum / count, reason: `PAR over ${count} references; raw ${s.value}: ${s.reason}` };
+        }),
+      ),
+    );
   }
 
   /** The batch's per-trajectory results (null where an aspect did not apply). */

@@ -201,6 +201,17 @@ describe("bad input", () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/content-type/);
   });
 
+  it("prototype-poisoning keys are refused, while the same words inside text are fine", async () => {
+    const url = await start();
+    const r = await post(`${url}/v1/score`, '{"answer": "x", "metadata": {"__proto__": {"admin": true}}}');
+    expect(r.status).toBe(400);
+    expect(r.json.error).toBe('body: key "__proto__" is not accepted');
+    const c = await post(`${url}/v1/score`, '{"answer": "x", "metadata": {"constructor": {"prototype": {}}}}');
+    expect(c.status).toBe(400);
+    const ok = await post(`${url}/v1/score`, { answer: 'obj["__proto__"] and "constructor"', metadata: { constructor: "fine" } });
+    expect(ok.status).toBe(200);
+  });
+
   it("an oversized body is refused with 413", async () => {
     const url = await start(SPEC, { bodyLimit: 2048 });
     const r = await post(`${url}/v1/score`, { answer: "x".repeat(4096) });
@@ -237,6 +248,9 @@ describe("operations", () => {
     expect(text).toMatch(/rewardlab_requests_total\{route="\/v1\/score",status="400"\} 1/);
     expect(text).toMatch(/rewardlab_aspect_value_sum\{aspect="correct"\} 1/);
     expect(text).toMatch(/rewardlab_trajectories_scored_total 1/);
+    expect(text).toMatch(/rewardlab_request_duration_seconds_count\{route="\/v1\/score"\} 2\n/);
+    expect(text).toMatch(/rewardlab_request_duration_seconds_bucket\{route="\/v1\/score",le="\+Inf"\} 2\n/);
+    expect(text).toMatch(/# TYPE rewardlab_request_duration_seconds histogram/);
     expect(text).toMatch(/rewardlab_aspect_value_sum\{aspect="penalty"\} -0.02/);
   });
 

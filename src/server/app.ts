@@ -24,7 +24,7 @@ import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
 import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "./limiter.js";
-import { ServerMetrics } from "./metrics.js";
+import { CONTENT_TYPE as METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 import { advantagesRoute } from "./advantages.js";
 
 export interface ServerOptions {
@@ -83,11 +83,19 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false } },
     return503OnClosing: true,
   });
-  const metrics = new ServerMetrics();
   const limiter = new Limiter(options.maxInFlight ?? 64, options.maxQueue ?? 1024);
+  const metrics = new ServerMetrics(() => ({ inFlight: limiter.inFlight, queued: limiter.queued }));
   app.setErrorHandler(errorHandler);
   // Bodies are JSON only (Fastify would also take text/plain).
   app.removeContentTypeParser("text/plain");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(Object.assign(e as Error, { statusCode: 400 }), undefined);
+    }
+  });
   app.setNotFoundHandler((request, reply) => void reply.code(404).send({ error: `${request.method} ${request.url}: no such route; see GET /health for the API` }));
 
   if (options.token) {
@@ -101,8 +109,10 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     });
   }
 
-  app.addHook("onResponse", async (request, reply) => {
+  // Hooks on every request are callback-style: an async hook costs a promise per request.
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.observeRequest(request.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   /** Scores under the limiter and records aspect metrics. */
@@ -110,15 +120,12 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     if (batch.length > maxBatch) throw Object.assign(new Error(`expected at most ${maxBatch} trajectories per request, got ${batch.length}`), { statusCode: 413 });
     try {
       return await limiter.run(async () => {
-        metrics.inFlight.set(limiter.inFlight);
         const scores = await pipeline.score(batch);
         metrics.observeScores(scores);
         return scores;
       });
     } catch (e) {
-      if (e instanceof Overloaded) {
-        metrics.rejected.inc();
-      }
+      if (e instanceof Overloaded) metrics.rejected++;
       throw e;
     }
   };
@@ -128,10 +135,10 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (_request, reply, payload) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (reply.statusCode === 429) void reply.header("retry-after", "1");
     if (closing) void reply.header("connection", "close");
-    return payload;
+    done(null, payload);
   });
 
   const trajectorySchema = jsonSchema(Trajectory);
@@ -179,12 +186,35 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
 
   app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued }));
   app.get("/metrics", async (_request, reply) => {
-    void reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
+    void reply.header("content-type", METRICS_CONTENT_TYPE);
+    return metrics.render();
   });
 
   app.addHook("onClose", async () => pipeline.close());
   return app;
+}
+
+/**
+ * JSON.parse, refusing prototype-poisoning keys (`__proto__`, and
+ * `constructor` holding `prototype`). Fastify's default parser scans every
+ * body for them, which costs more than parsing; here bodies are scanned only
+ * when the key's text appears at all, which ordinary trajectories never do.
+ */
+export function parseJsonBody(body: string): unknown {
+  if (body.length === 0) throw Object.assign(new Error("empty; expected JSON"), { code: "FST_ERR_CTP_EMPTY_JSON_BODY" });
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    throw new Error(`not valid JSON (${(e as Error).message})`);
+  }
+  if (body.includes('"__proto__"') || body.includes('"constructor"')) {
+    JSON.parse(body, function (this: Record<string, unknown>, key, v) {
+      if (key === "__proto__" || (key === "constructor" && typeof v === "object" && v !== null && "prototype" in v)) throw new Error(`key ${JSON.stringify(key)} is not accepted`);
+      return v;
+    });
+  }
+  return value;
 }
 
 /** verl's dict shape: `score` plus each aspect (null → 0, since verl logs them as numbers). */

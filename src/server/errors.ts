@@ -50,6 +50,6 @@ export function errorHandler(error: FastifyError | UserError | Error, request: F
           ? "body: empty; expected JSON"
           : status === 500
             ? "internal error while scoring (logged on the server)"
-            : `body: ${e.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, "not valid JSON")}`;
+            : `body: ${e.message}`;
   void reply.code(status).send({ error: message });
 }

@@ -1,4 +1,5 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it, test } from "vitest";
+import { Rng } from "../../core/rng.js";
 import { parseConfig } from "../../core/config.js";
 import type { Score } from "../scorer.js";
 import { parseTrajectory } from "../trajectory.js";
@@ -99,5 +100,41 @@ describe("repetition", () => {
     expect(s.reason).toMatch(/most: "the cat sat" ×/);
     expect(score("repetition", "x".repeat(MB)).value).toBe(0);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe("ngramRepetition against a plain string count", () => {
+  /** The definition, with strings: split on white space, count distinct joined n-grams. */
+  function naive(text: string, n: number): { fraction: number; topCount: number } {
+    const words = text.toLowerCase().split(/\s+/).filter((w) => w !== "");
+    if (words.length < n) return { fraction: 0, topCount: 0 };
+    const seen = new Map<string, number>();
+    let topCount = 0;
+    for (let i = 0; i + n <= words.length; i++) {
+      const key = words.slice(i, i + n).join(" ");
+      const c = (seen.get(key) ?? 0) + 1;
+      seen.set(key, c);
+      topCount = Math.max(topCount, c);
+    }
+    const ngrams = words.length - n + 1;
+    return { fraction: (ngrams - seen.size) / ngrams, topCount };
+  }
+
+  it("agrees on random texts over a small vocabulary, with mixed case and Unicode spaces", () => {
+    const rng = new Rng(11);
+    const vocabulary = ["the", "The", "cat", "sat", "on", "mat", "é", "猫", "a"];
+    const spaces = [" ", "  ", "\n", "\t", "\u00a0", "\u3000"];
+    for (let trial = 0; trial < 300; trial++) {
+      const count = rng.int(40);
+      let text = rng.bernoulli(0.3) ? " " : "";
+      for (let i = 0; i < count; i++) text += vocabulary[rng.int(vocabulary.length)] + spaces[rng.int(spaces.length)]!;
+      const n = 1 + rng.int(4);
+      // Now and then a long text, so the count table grows and its probe chains get long.
+      if (trial % 50 === 49) for (let i = 0; i < 3000; i++) text += `${vocabulary[rng.int(vocabulary.length)]}${rng.int(20)} `;
+      const got = ngramRepetition(text, n);
+      const want = naive(text, n);
+      expect(got.fraction).toBeCloseTo(want.fraction, 12);
+      expect(got.topCount).toBe(want.topCount);
+    }
   });
 });

@@ -99,62 +99,107 @@ export interface Repetition {
   topCount: number;
 }
 
-const WORDS = /\s+/;
+/** What the regular expression `\s` matches: ASCII and Unicode white space. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+// Scratch space reused by every call (the scorer runs on every answer: no per-call arrays).
+let lane1 = new Int32Array(1024);
+let lane2 = new Int32Array(1024);
+let wordStart = new Int32Array(1024);
+let wordEnd = new Int32Array(1024);
+// An open-addressing table of n-gram keys (two 32-bit lanes) and their counts.
+let tableA = new Int32Array(4096);
+let tableB = new Int32Array(4096);
+let tableCount = new Int32Array(4096);
+let used = new Int32Array(2048);
+
+function growWords(size: number): void {
+  const grown = (a: Int32Array) => {
+    const b = new Int32Array(size);
+    b.set(a);
+    return b;
+  };
+  lane1 = grown(lane1);
+  lane2 = grown(lane2);
+  wordStart = grown(wordStart);
+  wordEnd = grown(wordEnd);
+}
 
 /**
  * How repetitive `text` is: the fraction of its word n-grams that repeat an
  * earlier one ("a b c a b c", n = 3: 4 trigrams, 3 distinct → 1/4). Words
- * are numbered first so that n-grams are keyed by numbers, not strings,
- * whenever vocabularySize^n fits in 2^53.
+ * are white-space separated. Each word is hashed on two independent 32-bit
+ * lanes while the text is scanned (no word strings are made), each n-gram's
+ * key mixes its words' lanes into two 32-bit lanes again, and keys are
+ * counted in an open-addressing table of typed arrays: two different n-grams
+ * are counted as one only if both lanes collide, with probability about
+ * 2^−64 per pair.
  */
 export function ngramRepetition(text: string, n: number, caseSensitive = false): Repetition {
-  const words = (caseSensitive ? text : text.toLowerCase()).split(WORDS);
-  // split leaves an empty first or last word when the text starts or ends with whitespace.
-  let lo = 0;
-  let hi = words.length;
-  if (hi > 0 && words[0] === "") lo++;
-  if (hi > lo && words[hi - 1] === "") hi--;
-  const count = hi - lo;
-  if (count < n) return { fraction: 0, ngrams: 0, top: "", topCount: 0 };
-  const ids = new Int32Array(count);
-  const vocabulary = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const w = words[lo + i];
-    let id = vocabulary.get(w);
-    if (id === undefined) {
-      id = vocabulary.size;
-      vocabulary.set(w, id);
+  const t = caseSensitive ? text : text.toLowerCase();
+  const len = t.length;
+  let count = 0;
+  for (let i = 0; i < len; ) {
+    while (i < len && isSpace(t.charCodeAt(i))) i++;
+    if (i >= len) break;
+    const start = i;
+    let h1 = 0x811c9dc5 | 0;
+    let h2 = 0x5bd1e995 | 0;
+    for (; i < len; i++) {
+      const c = t.charCodeAt(i);
+      if (isSpace(c)) break;
+      h1 = Math.imul(h1 ^ c, 0x01000193); // FNV-1a
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    ids[i] = id;
+    if (count === lane1.length) growWords(2 * count);
+    lane1[count] = h1;
+    lane2[count] = h2;
+    wordStart[count] = start;
+    wordEnd[count] = i;
+    count++;
   }
-  const v = vocabulary.size;
-  const numeric = n * Math.log2(Math.max(v, 2)) < 53;
-  const counts = new Map<number | string, number>();
+  if (count < n) return { fraction: 0, ngrams: 0, top: "", topCount: 0 };
   const ngrams = count - n + 1;
+  // A power of two at least twice the n-grams keeps probe sequences short.
+  let size = tableA.length;
+  while (size < 2 * ngrams) size *= 2;
+  if (size !== tableA.length) {
+    tableA = new Int32Array(size);
+    tableB = new Int32Array(size);
+    tableCount = new Int32Array(size);
+    used = new Int32Array(size >> 1);
+  }
+  const mask = size - 1;
+  let distinct = 0;
   let topAt = 0;
   let topCount = 0;
   for (let i = 0; i < ngrams; i++) {
-    let key: number | string;
-    if (numeric) {
-      let k = 0;
-      for (let j = 0; j < n; j++) k = k * v + ids[i + j];
-      key = k;
-    } else {
-      key = ids.subarray(i, i + n).join(",");
+    let a = 0x9e3779b9 | 0;
+    let b = 0x85ebca6b | 0;
+    for (let j = i; j < i + n; j++) {
+      a = Math.imul(a ^ lane1[j]!, 0x01000193);
+      b = Math.imul(b ^ lane2[j]!, 0xc2b2ae35) ^ (b >>> 13);
     }
-    const c = (counts.get(key) ?? 0) + 1;
-    counts.set(key, c);
+    let slot = (a ^ (b >>> 7)) & mask;
+    while (tableCount[slot] !== 0 && (tableA[slot] !== a || tableB[slot] !== b)) slot = (slot + 1) & mask;
+    if (tableCount[slot] === 0) {
+      tableA[slot] = a;
+      tableB[slot] = b;
+      used[distinct++] = slot;
+    }
+    const c = ++tableCount[slot]!;
     if (c > topCount) {
       topCount = c;
       topAt = i;
     }
   }
-  return {
-    fraction: (ngrams - counts.size) / ngrams,
-    ngrams,
-    top: words.slice(lo + topAt, lo + topAt + n).join(" "),
-    topCount,
-  };
+  // Empty the slots used, for the next call (cheaper than clearing the whole table).
+  for (let k = 0; k < distinct; k++) tableCount[used[k]!] = 0;
+  let top = t.slice(wordStart[topAt], wordEnd[topAt]);
+  for (let j = topAt + 1; j < topAt + n; j++) top += " " + t.slice(wordStart[j], wordEnd[j]);
+  return { fraction: (ngrams - distinct) / ngrams, ngrams, top, topCount };
 }
 
 const RepetitionOptions = z
