@@ -285,6 +285,7 @@ function build(): Command {
     .option("--spec <file>", "agentic reward spec (YAML or JSON)")
     .option("--port <n>", "port", "8000")
     .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--workers <n>", "processes sharing the port (one core each)", "1")
     .option("--token-env <name>", "environment variable holding the bearer token clients must send (auth is off when it is unset)", "REWARDLAB_TOKEN")
     .option("--body-limit <bytes>", "largest request body", String(16 * 1024 * 1024))
     .option("--max-in-flight <n>", "requests scored at once", "64")

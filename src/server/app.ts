@@ -24,7 +24,7 @@ import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
 import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "./limiter.js";
-import { CONTENT_TYPE as METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
+import { CONTENT_TYPE as METRICS_CONTENT_TYPE, renderMetrics, ServerMetrics, type MetricsSnapshot } from "./metrics.js";
 import { advantagesRoute } from "./advantages.js";
 
 export interface ServerOptions {
@@ -40,6 +40,11 @@ export interface ServerOptions {
   maxBatch?: number;
   /** Fastify's request log (default off: it costs throughput). */
   logger?: boolean;
+  /**
+   * The metrics of every process serving this port, this one's included
+   * (`--workers`); by default this process's alone.
+   */
+  gatherMetrics?: (own: MetricsSnapshot) => Promise<MetricsSnapshot[]>;
 }
 
 /** A zod schema as a draft-7 JSON Schema for Fastify's validator. */
@@ -74,6 +79,13 @@ const VerlBatch = z
   })
   .loose();
 
+const metricsOf = new WeakMap<FastifyInstance, ServerMetrics>();
+
+/** A server's metric tallies now (a worker answers the primary with them). */
+export function metricsSnapshot(app: FastifyInstance): MetricsSnapshot {
+  return metricsOf.get(app)!.snapshot();
+}
+
 export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {}): FastifyInstance {
   const maxBatch = options.maxBatch ?? 10_000;
   const app = Fastify({
@@ -85,6 +97,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   });
   const limiter = new Limiter(options.maxInFlight ?? 64, options.maxQueue ?? 1024);
   const metrics = new ServerMetrics(() => ({ inFlight: limiter.inFlight, queued: limiter.queued }));
+  metricsOf.set(app, metrics);
   app.setErrorHandler(errorHandler);
   // Bodies are JSON only (Fastify would also take text/plain).
   app.removeContentTypeParser("text/plain");
@@ -184,10 +197,11 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)]))[0];
   });
 
-  app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued }));
+  app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued, pid: process.pid }));
   app.get("/metrics", async (_request, reply) => {
     void reply.header("content-type", METRICS_CONTENT_TYPE);
-    return metrics.render();
+    const own = metrics.snapshot();
+    return renderMetrics(options.gatherMetrics ? await options.gatherMetrics(own) : [own]);
   });
 
   app.addHook("onClose", async () => pipeline.close());

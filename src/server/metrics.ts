@@ -52,39 +52,85 @@ export class ServerMetrics {
     }
   }
 
-  /** The exposition text. */
-  render(): string {
-    const lines: string[] = [];
-    const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-    family("rewardlab_requests_total", "counter", "HTTP requests by route and status");
-    for (const [route, t] of this.routes) for (const [status, n] of t.byStatus) lines.push(`rewardlab_requests_total{route="${label(route)}",status="${status}"} ${n}`);
-
-    family("rewardlab_request_duration_seconds", "histogram", "request latency by route");
-    for (const [route, t] of this.routes) {
-      let cumulative = 0;
-      for (let b = 0; b <= BUCKETS.length; b++) {
-        cumulative += t.buckets[b]!;
-        lines.push(`rewardlab_request_duration_seconds_bucket{route="${label(route)}",le="${b < BUCKETS.length ? BUCKETS[b] : "+Inf"}"} ${cumulative}`);
-      }
-      lines.push(`rewardlab_request_duration_seconds_sum{route="${label(route)}"} ${t.sum}`, `rewardlab_request_duration_seconds_count{route="${label(route)}"} ${t.count}`);
-    }
-
-    family("rewardlab_trajectories_scored_total", "counter", "trajectories scored");
-    lines.push(`rewardlab_trajectories_scored_total ${this.trajectories}`);
-    // A gauge, not a counter: aspect values may be negative (penalties).
-    family("rewardlab_aspect_value_sum", "gauge", "sum of each aspect's values (divide by rewardlab_aspect_value_count for the mean)");
-    for (const [name, a] of this.aspects) lines.push(`rewardlab_aspect_value_sum{aspect="${label(name)}"} ${a.sum}`);
-    family("rewardlab_aspect_value_count", "counter", "aspect values that applied (not null)");
-    for (const [name, a] of this.aspects) lines.push(`rewardlab_aspect_value_count{aspect="${label(name)}"} ${a.count}`);
-    const { inFlight, queued } = this.gauges();
-    family("rewardlab_in_flight", "gauge", "requests scoring now");
-    lines.push(`rewardlab_in_flight ${inFlight}`);
-    family("rewardlab_queued", "gauge", "requests waiting to be scored");
-    lines.push(`rewardlab_queued ${queued}`);
-    family("rewardlab_rejected_total", "counter", "requests refused because the server was at capacity");
-    lines.push(`rewardlab_rejected_total ${this.rejected}`);
-    return lines.join("\n") + "\n";
+  /** The tallies as plain data, to be summed with other processes' (`--workers`). */
+  snapshot(): MetricsSnapshot {
+    return {
+      routes: [...this.routes].map(([route, t]) => [route, { byStatus: [...t.byStatus], buckets: Array.from(t.buckets), sum: t.sum, count: t.count }]),
+      aspects: [...this.aspects].map(([name, a]) => [name, { ...a }]),
+      trajectories: this.trajectories,
+      rejected: this.rejected,
+      ...this.gauges(),
+    };
   }
+}
+
+export interface MetricsSnapshot {
+  routes: [string, { byStatus: [number, number][]; buckets: number[]; sum: number; count: number }][];
+  aspects: [string, { sum: number; count: number }][];
+  trajectories: number;
+  rejected: number;
+  inFlight: number;
+  queued: number;
+}
+
+/** The exposition text of the sum of some processes' snapshots. */
+export function renderMetrics(snapshots: readonly MetricsSnapshot[]): string {
+  const routes = new Map<string, { byStatus: Map<number, number>; buckets: number[]; sum: number; count: number }>();
+  const aspects = new Map<string, { sum: number; count: number }>();
+  let trajectories = 0;
+  let rejected = 0;
+  let inFlight = 0;
+  let queued = 0;
+  for (const snap of snapshots) {
+    for (const [route, t] of snap.routes) {
+      let r = routes.get(route);
+      if (!r) routes.set(route, (r = { byStatus: new Map(), buckets: new Array<number>(BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
+      for (const [status, n] of t.byStatus) r.byStatus.set(status, (r.byStatus.get(status) ?? 0) + n);
+      t.buckets.forEach((n, b) => (r.buckets[b]! += n));
+      r.sum += t.sum;
+      r.count += t.count;
+    }
+    for (const [name, a] of snap.aspects) {
+      const x = aspects.get(name) ?? { sum: 0, count: 0 };
+      aspects.set(name, { sum: x.sum + a.sum, count: x.count + a.count });
+    }
+    trajectories += snap.trajectories;
+    rejected += snap.rejected;
+    inFlight += snap.inFlight;
+    queued += snap.queued;
+  }
+
+  const lines: string[] = [];
+  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+  family("rewardlab_requests_total", "counter", "HTTP requests by route and status");
+  for (const [route, t] of routes) for (const [status, n] of t.byStatus) lines.push(`rewardlab_requests_total{route="${label(route)}",status="${status}"} ${n}`);
+
+  family("rewardlab_request_duration_seconds", "histogram", "request latency by route");
+  for (const [route, t] of routes) {
+    let cumulative = 0;
+    for (let b = 0; b <= BUCKETS.length; b++) {
+      cumulative += t.buckets[b]!;
+      lines.push(`rewardlab_request_duration_seconds_bucket{route="${label(route)}",le="${b < BUCKETS.length ? BUCKETS[b] : "+Inf"}"} ${cumulative}`);
+    }
+    lines.push(`rewardlab_request_duration_seconds_sum{route="${label(route)}"} ${t.sum}`, `rewardlab_request_duration_seconds_count{route="${label(route)}"} ${t.count}`);
+  }
+
+  family("rewardlab_trajectories_scored_total", "counter", "trajectories scored");
+  lines.push(`rewardlab_trajectories_scored_total ${trajectories}`);
+  // A gauge, not a counter: aspect values may be negative (penalties).
+  family("rewardlab_aspect_value_sum", "gauge", "sum of each aspect's values (divide by rewardlab_aspect_value_count for the mean)");
+  for (const [name, a] of aspects) lines.push(`rewardlab_aspect_value_sum{aspect="${label(name)}"} ${a.sum}`);
+  family("rewardlab_aspect_value_count", "counter", "aspect values that applied (not null)");
+  for (const [name, a] of aspects) lines.push(`rewardlab_aspect_value_count{aspect="${label(name)}"} ${a.count}`);
+  family("rewardlab_in_flight", "gauge", "requests scoring now");
+  lines.push(`rewardlab_in_flight ${inFlight}`);
+  family("rewardlab_queued", "gauge", "requests waiting to be scored");
+  lines.push(`rewardlab_queued ${queued}`);
+  family("rewardlab_rejected_total", "counter", "requests refused because the server was at capacity");
+  lines.push(`rewardlab_rejected_total ${rejected}`);
+  family("rewardlab_processes", "gauge", "server processes whose tallies are summed here");
+  lines.push(`rewardlab_processes ${snapshots.length}`);
+  return lines.join("\n") + "\n";
 }

@@ -4,6 +4,7 @@
  * closes the scorers and exits.
  */
 import type { FastifyInstance } from "fastify";
+import { UserError } from "../core/errors.js";
 import type { RewardPipeline } from "../agentic/pipeline.js";
 import { buildServer, type ServerOptions } from "./app.js";
 
@@ -14,8 +15,18 @@ export interface ListenOptions extends ServerOptions {
 
 export async function startServer(pipeline: RewardPipeline, options: ListenOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
   const app = buildServer(pipeline, options);
-  const address = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8000 });
-  return { app, url: address };
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 8000;
+  try {
+    return { app, url: await app.listen({ host, port }) };
+  } catch (e) {
+    await app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UserError("--port", `${port} is already in use on ${host}; pick another or stop what listens there`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UserError("--host", `cannot listen on ${JSON.stringify(host)} (${code})`);
+    if (code === "EACCES") throw new UserError("--port", `not allowed to listen on port ${port} (ports below 1024 need privileges)`);
+    throw e;
+  }
 }
 
 /** Closes `app` on the first SIGINT/SIGTERM (a second one exits at once). */

@@ -1,9 +1,14 @@
 /**
- * `rewardlab serve --spec SPEC [--port 8000]`: the HTTP reward server
- * (src/server/app.ts) for an agentic reward spec.
+ * `rewardlab serve --spec SPEC [--port 8000] [--workers N]`: the HTTP reward
+ * server (src/server/app.ts) for an agentic reward spec; with --workers,
+ * N processes share the port (src/server/cluster.ts).
  */
+import cluster from "node:cluster";
+import { loadAgenticSpec, loadPipeline } from "../../agentic/load.js";
 import { UserError } from "../../core/errors.js";
-import { loadPipeline } from "../../agentic/load.js";
+import { freePort, PORT_ENV, runPrimary, workerChannel } from "../../server/cluster.js";
+import type { FastifyInstance } from "fastify";
+import { metricsSnapshot } from "../../server/app.js";
 import { closeOnSignals, startServer } from "../../server/serve.js";
 import { intOption } from "../args.js";
 
@@ -11,6 +16,7 @@ export interface ServeOptions {
   spec?: string;
   port?: string;
   host?: string;
+  workers?: string;
   tokenEnv?: string;
   bodyLimit?: string;
   maxInFlight?: string;
@@ -20,21 +26,41 @@ export interface ServeOptions {
 
 export async function serve(opts: ServeOptions): Promise<void> {
   if (!opts.spec) throw new UserError("--spec", "missing; expected an agentic reward spec (YAML or JSON), e.g. examples/agentic/math.yaml");
-  const port = intOption(opts.port ?? "8000", "--port", 0);
+  let port = intOption(opts.port ?? "8000", "--port", 0);
   if (port > 65535) throw new UserError("--port", `expected a port 0–65535, got ${port}`);
+  const host = opts.host ?? "127.0.0.1";
+  const workers = intOption(opts.workers ?? "1", "--workers", 1);
   const tokenEnv = opts.tokenEnv ?? "REWARDLAB_TOKEN";
   const token = process.env[tokenEnv] || undefined;
-  const pipeline = loadPipeline(opts.spec);
-  const { app, url } = await startServer(pipeline, {
-    host: opts.host ?? "127.0.0.1",
-    port,
-    token,
+  const limits = {
     bodyLimit: intOption(opts.bodyLimit ?? String(16 * 1024 * 1024), "--body-limit", 1024),
     maxInFlight: intOption(opts.maxInFlight ?? "64", "--max-in-flight", 1),
     maxQueue: intOption(opts.maxQueue ?? "1024", "--max-queue", 0),
     logger: !!opts.log,
-  });
-  console.log(`rewardlab reward server on ${url} (aspects: ${pipeline.aspectNames.join(", ")}; auth: ${token ? `bearer token from $${tokenEnv}` : "none"})`);
-  console.log(`  POST ${url}/v1/score  /v1/score/batch  /v1/advantages  /get_reward (OpenRLHF)  /compute_score (verl)   GET /health  /metrics`);
+  };
+  const banner = (url: string, aspects: string[]) => {
+    console.log(`rewardlab reward server on ${url} (aspects: ${aspects.join(", ")}; ${workers} process${workers > 1 ? "es" : ""}; auth: ${token ? `bearer token from $${tokenEnv}` : "none"})`);
+    console.log(`  POST ${url}/v1/score  /v1/score/batch  /v1/advantages  /get_reward (OpenRLHF)  /compute_score (verl)   GET /health  /metrics`);
+  };
+
+  if (workers > 1 && cluster.isPrimary) {
+    const spec = loadAgenticSpec(opts.spec); // a bad spec fails here, once, not in every worker
+    if (port === 0) port = await freePort(host);
+    const { url, stopped } = await runPrimary(workers, port);
+    banner(url, spec.aspects.map((a) => a.name));
+    return stopped;
+  }
+
+  const pipeline = loadPipeline(opts.spec);
+  if (cluster.isWorker) {
+    let app: FastifyInstance | undefined;
+    const channel = workerChannel(() => (app ? metricsSnapshot(app) : { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 }));
+    ({ app } = await startServer(pipeline, { host, port: Number(process.env[PORT_ENV]), token, ...limits, gatherMetrics: channel.gatherMetrics }));
+    channel.listening(`http://${host.includes(":") ? `[${host}]` : host}:${process.env[PORT_ENV]}`);
+    await new Promise<void>((resolve) => closeOnSignals(app, resolve));
+    return;
+  }
+  const { app, url } = await startServer(pipeline, { host, port, token, ...limits });
+  banner(url, pipeline.aspectNames);
   await new Promise<void>((resolve) => closeOnSignals(app, resolve));
 }
