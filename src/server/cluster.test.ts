@@ -72,6 +72,28 @@ it("two worker processes share the port, /metrics sums both, and SIGTERM stops t
   expect(output()).toMatch(/workers finish their requests in flight/);
 }, 30_000);
 
+it("workers stop when their primary is killed outright, instead of holding the port", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-cluster-"));
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify({ aspects: [{ kind: "exact" }] }));
+  const { url } = await serve(["--spec", spec, "--port", "0", "--workers", "2"]);
+  const pids = new Set<number>();
+  for (let i = 0; i < 6; i++) pids.add((await fresh("GET", `${url}/health`)).pid);
+  expect(pids.size).toBe(2);
+  child!.kill("SIGKILL");
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 5000;
+  while ([...pids].some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect([...pids].filter(alive)).toEqual([]);
+}, 30_000);
+
 it("a port in use is one clear error, from one process or from workers", async () => {
   const dir = mkdtempSync(join(tmpdir(), "rewardlab-cluster-"));
   const spec = join(dir, "spec.json");

@@ -120,8 +120,10 @@ export async function runPrimary(workers: number, port: number): Promise<{ url: 
 }
 
 /** In a worker: tells the primary it listens, answers its snapshot requests, and gathers every worker's metrics. */
-export function workerChannel(snapshot: () => MetricsSnapshot): { listening(url: string): void; gatherMetrics(own: MetricsSnapshot): Promise<MetricsSnapshot[]> } {
+export function workerChannel(snapshot: () => MetricsSnapshot, orphaned: () => void): { listening(url: string): void; gatherMetrics(own: MetricsSnapshot): Promise<MetricsSnapshot[]> } {
   const waiting = new Map<number, (s: MetricsSnapshot[]) => void>();
+  // The primary is gone (killed, crashed): no one forwards signals any more, so stop rather than hold the port.
+  process.once("disconnect", orphaned);
   let nextId = 0;
   process.on("message", (m: Message) => {
     if (m?.rewardlab === "snapshot?") process.send!({ rewardlab: "snapshot", id: m.id, data: snapshot() } satisfies Message);

@@ -54,10 +54,17 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const pipeline = loadPipeline(opts.spec);
   if (cluster.isWorker) {
     let app: FastifyInstance | undefined;
-    const channel = workerChannel(() => (app ? metricsSnapshot(app) : { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 }));
+    let closed: () => void = () => {};
+    const channel = workerChannel(
+      () => (app ? metricsSnapshot(app) : { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 }),
+      () => void (app ? app.close().then(() => closed()) : process.exit(1)),
+    );
     ({ app } = await startServer(pipeline, { host, port: Number(process.env[PORT_ENV]), token, ...limits, gatherMetrics: channel.gatherMetrics }));
     channel.listening(`http://${host.includes(":") ? `[${host}]` : host}:${process.env[PORT_ENV]}`);
-    await new Promise<void>((resolve) => closeOnSignals(app, resolve));
+    await new Promise<void>((resolve) => {
+      closed = resolve;
+      closeOnSignals(app!, resolve);
+    });
     return;
   }
   const { app, url } = await startServer(pipeline, { host, port, token, ...limits });
