@@ -11,6 +11,7 @@
  * vectors by text (a small LRU cache), so a text scored again, or the same
  * prompt in many pairs, is embedded once.
  */
+import { LruCache } from "../../core/lru.js";
 
 /** What a saved reward head records about the embedding it was trained on. */
 export const EMBEDDING_MODEL = {
@@ -44,35 +45,6 @@ export function loadEmbeddingModel(): Promise<Model> {
   return modelPromise;
 }
 
-/** A least-recently-used map: `get` refreshes an entry, `set` drops the oldest beyond `capacity`. */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-
-  constructor(readonly capacity: number) {}
-
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
 
 const cache = new LruCache<string, Float32Array>(CACHE_SIZE);
 const stats = { texts: 0, embedded: 0, ms: 0 };
@@ -141,3 +113,5 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
+
+export { LruCache };

@@ -49,6 +49,7 @@ import { dirname, resolve } from "node:path";
 import type OpenAI from "openai";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { z } from "zod";
+import { LruCache } from "../../core/lru.js";
 import { didYouMean } from "../../core/suggest.js";
 import { createOpenAIClient, DEFAULT_API_KEY_ENV } from "../../providers/openai.js";
 import { defineScorer, type Score, type Scorer } from "../scorer.js";
@@ -248,26 +249,6 @@ function oneLine(text: string, max: number): string {
 
 // ---------------------------------------------------------------- cache
 
-/** A map that forgets its least recently used entry beyond `capacity`. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
-  }
-}
 
 interface CacheLine {
   key: string;
@@ -382,7 +363,7 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
   const template = options.template ?? (options.choices ? DEFAULT_CHOICE_TEMPLATE : DEFAULT_SCORE_TEMPLATE);
   const { min, max } = options.scale;
   const limit = createLimiter(options.maxConcurrency);
-  const memory = new Lru<string>(options.cacheSize);
+  const memory = new LruCache<string, string>(options.cacheSize);
   const file = options.cache && options.cacheFile !== undefined ? new CacheFile(resolve(context.baseDir, options.cacheFile)) : undefined;
   let loaded: Promise<void> | undefined;
   const inFlight = new Map<string, Promise<Score>>();
