@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadPipeline } from "../../agentic/load.js";
 import { packageFile } from "../../core/paths.js";
 import { runCli } from "../../test-utils/cli.js";
 
@@ -65,4 +66,30 @@ describe("rewardlab score", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^error: --spec: missing/);
   });
+});
+
+describe("the agentic examples", () => {
+  it.each(readdirSync(packageFile("examples/agentic")).filter((f) => f.endsWith(".yaml")))("examples/agentic/%s loads and compiles", async (file) => {
+    // The judge example names a hosted model: a key is needed to build its client, not to load the spec.
+    const pipeline = loadPipeline(packageFile(`examples/agentic/${file}`), { OPENAI_API_KEY: "not-used" });
+    expect(pipeline.aspectNames.length).toBeGreaterThan(0);
+    await pipeline.close();
+  });
+
+  it("each example with data scores it as its comments say", async () => {
+    const score = async (spec: string, data: string) => {
+      const out = join(mkdtempSync(join(tmpdir(), "rewardlab-score-")), "out.jsonl");
+      const r = await runCli("score", packageFile(`examples/agentic/${data}`), "--spec", packageFile(`examples/agentic/${spec}`), "--out", out);
+      expect(r.code).toBe(0);
+      return readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    };
+    // ToolRL: right call 1 + 3; one wrong value (S = 3 of 4) 1 + 1.5; no call 1 − 3.
+    expect((await score("tools.yaml", "tools.jsonl")).map((x) => x.reward)).toEqual([4, 2.5, -2]);
+    // Code: both tests pass, one of two, and an endless loop stopped by the time limit.
+    expect((await score("code.yaml", "code.jsonl")).map((x) => x.aspects.tests)).toEqual([1, 0.5, 0]);
+    // The offline reward model with PAR ranks the polite, correct answer first.
+    const rm = await score("reward-model.yaml", "answers.jsonl");
+    expect(rm[0].aspects.preference).toBeGreaterThan(rm[1].aspects.preference);
+    expect(rm[0].aspects.preference).toBeGreaterThan(rm[2].aspects.preference);
+  }, 60_000);
 });
