@@ -16,6 +16,7 @@ import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
 import { AdvantagesOverride } from "../agentic/spec.js";
 import { parseTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
+import { UserError } from "../core/errors.js";
 import { jsonSchema } from "./app.js";
 
 const Options = AdvantagesOverride;
@@ -39,7 +40,11 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
     if (b.rewards) {
       const sizes = b.rewards.map((g) => g.length);
       const flat = b.rewards.flat();
-      return { rewards: b.rewards, advantages: regroup(groupAdvantages(flat, { sizes }, conventions), sizes) };
+      try {
+        return { rewards: b.rewards, advantages: regroup(groupAdvantages(flat, { sizes }, conventions), sizes) };
+      } catch (e) {
+        throw e instanceof UserError ? inBody(e, sizes) : e;
+      }
     }
     const groups = b.groups!;
     const sizes = groups.map((g) => g.length);
@@ -57,6 +62,16 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
         : groupAdvantages(scores.rewards, { sizes }, conventions);
     return { rewards: regroup(scores.rewards, sizes), advantages: regroup(advantages, sizes) };
   });
+}
+
+/** An error about the flat `rewards[k]` as one about `body.rewards[g][j]`. */
+function inBody(e: UserError, sizes: readonly number[]): UserError {
+  const m = /^rewards\[(\d+)\]$/.exec(e.path);
+  if (!m) return e.under("body");
+  let k = Number(m[1]);
+  let g = 0;
+  while (g < sizes.length - 1 && k >= sizes[g]!) k -= sizes[g++]!;
+  return new UserError(`body.rewards[${g}][${k}]`, e.problem);
 }
 
 function regroup(values: ArrayLike<number>, sizes: readonly number[]): number[][] {

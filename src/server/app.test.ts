@@ -126,6 +126,18 @@ describe("native routes", () => {
     r.json.advantages[0].forEach((v: number, i: number) => expect(v).toBeCloseTo(expected[i]!, 12));
   });
 
+  it("a missing (null) reward is an error under verl's conventions and left out under TRL's", async () => {
+    const url = await start();
+    const bad = await post(`${url}/v1/advantages`, { rewards: [[1, 2], [1, null, 0]], options: { preset: "verl" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^body\.rewards\[1\]\[1\]: /);
+    const trl = await post(`${url}/v1/advantages`, { rewards: [[1, null, 0]], options: { preset: "trl" } });
+    expect(trl.status).toBe(200);
+    // TRL: mean of [1, 0] = 0.5, Bessel std 0.7071; the None gets 0.
+    expect(trl.json.advantages[0][0]).toBeCloseTo(0.5 / (Math.SQRT1_2 + 1e-4), 9);
+    expect(trl.json.advantages[0][1]).toBe(0);
+  });
+
   it("options a request leaves out keep the spec's values", async () => {
     const url = await start({ ...SPEC, advantages: { estimator: "dr-grpo" } });
     // Dr. GRPO (the spec's) with a TRL preset: r − mean, no division.
