@@ -59,4 +59,35 @@ export { Ppo, PpoConfig } from "./agents/ppo.js";
 export { TabularQ, TabularQConfig } from "./agents/tabular-q.js";
 export { Reinforce, ReinforceConfig } from "./agents/reinforce.js";
 export { createLearner, LearnerConfig, type Learner } from "./agents/learner.js";
+
+// Learned rewards and reward distances.
+export { learnFromPreferences } from "./learn/preferences/learn.js";
+export { RewardModel } from "./learn/preferences/reward-model.js";
+export { Vpl, type VplOptions, type UserBatch } from "./learn/preferences/vpl.js";
+export { maxEntIrl } from "./learn/irl/maxent.js";
+export { PolicyDiscriminator } from "./learn/policy-discriminator.js";
+export { epicDistance, ercDistance } from "./rewards/epic.js";
+
+// Auditing and optimizing rewards.
+export { shapingInvariance } from "./audit/invariance.js";
+export { sampledInvariance } from "./audit/invariance-sampled.js";
+export { policySensitivity } from "./audit/sensitivity.js";
+export { optimizeBlend } from "./audit/optimize.js";
+export { teacherDesign } from "./audit/teacher.js";
+export { offSwitchGame } from "./audit/off-switch.js";
+export { detectHacking } from "./audit/hacking.js";
+
+// Rewards for LLM-agent trajectories.
+export { Trajectory, Message, ToolCall, parseTrajectory, type TrajectoryInput } from "./agentic/trajectory.js";
+export { importTrajectory, fromOpenAiMessages, fromVerlRow, fromVerlScore, fromOpenRlhf, fromTrl } from "./agentic/import.js";
+export { defineScorer, ruleScorer, type Score, type Scorer, type ScorerDefinition, type ScorerContext } from "./agentic/scorer.js";
+export { AgenticSpec, parseAgenticSpec, type ParsedAgenticSpec } from "./agentic/spec.js";
+export { RewardPipeline, type BatchScores, type ScoreResult } from "./agentic/pipeline.js";
+export { loadPipeline } from "./agentic/load.js";
+export { SCORERS } from "./agentic/scorers/registry.js";
+export { groupAdvantages, aggregateObjectives, PRESETS as ADVANTAGE_PRESETS, type AdvantageOptions } from "./agentic/advantages/group.js";
+export { spaStepRewards, implicitStepRewards, combinedAdvantages } from "./agentic/advantages/step.js";
+export { parRewards } from "./agentic/par.js";
+export { buildServer, type ServerOptions } from "./server/app.js";
+
 export { VERSION } from "./version.js";
