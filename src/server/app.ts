@@ -23,7 +23,7 @@ import { fromOpenRlhf, fromVerlScore } from "../agentic/import.js";
 import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
 import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
 import { errorHandler } from "./errors.js";
-import { Limiter, Overloaded } from "./limiter.js";
+import { Limiter, Overloaded } from "../core/limiter.js";
 import { CONTENT_TYPE as METRICS_CONTENT_TYPE, renderMetrics, ServerMetrics, type MetricsSnapshot } from "./metrics.js";
 import { advantagesRoute } from "./advantages.js";
 

@@ -2,19 +2,12 @@ import { describe, expect, test } from "vitest";
 import { parseConfig } from "../../core/config.js";
 import type { Score } from "../scorer.js";
 import { parseTrajectory, type TrajectoryInput } from "../trajectory.js";
-import {
-  answerScorers,
-  boxedAnswers,
-  choiceMatcher,
-  extractFinalAnswer,
-  lastNumber,
-  levenshtein,
-  normalizeAnswer,
-  normalizeMath,
-  parseNumber,
-  squadTokens,
-  tokenF1,
-} from "./answers.js";
+import { answerScorers } from "./answers.js";
+import { choiceMatcher } from "./choice.js";
+import { boxedAnswers, extractFinalAnswer, normalizeMath } from "./final-answer.js";
+import { lastNumber, parseNumber } from "./numbers.js";
+import { levenshtein, squadTokens, tokenF1 } from "./overlap.js";
+import { normalizeAnswer } from "./text.js";
 
 function score(kind: string, input: TrajectoryInput, options: Record<string, unknown> = {}): Score {
   const def = answerScorers.find((d) => d.kind === kind)!;

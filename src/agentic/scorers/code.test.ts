@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Scorer } from "../scorer.js";
 import { parseTrajectory, type TrajectoryInput } from "../trajectory.js";
-import { codeScorers, extractCode, JsSandbox, type ExecutorRequest } from "./code.js";
+import type { ExecutorRequest } from "../sandbox/executor.js";
+import { JsSandbox } from "../sandbox/isolate.js";
+import { codeScorers, extractCode } from "./code.js";
 
 const definition = codeScorers.find((d) => d.kind === "code")!;
 const make = (options: Record<string, unknown> = {}): Scorer => definition.make(definition.options.parse(options), "code", { baseDir: ".", env: {} });

@@ -15,7 +15,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
-import { isBlank, quote } from "./answers.js";
+import { isBlank, quote } from "./text.js";
 
 // ---------------------------------------------------------------------------
 // regex

@@ -49,12 +49,13 @@ import { dirname, resolve } from "node:path";
 import type OpenAI from "openai";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { z } from "zod";
+import { Limiter } from "../../core/limiter.js";
 import { LruCache } from "../../core/lru.js";
 import { didYouMean } from "../../core/suggest.js";
 import { createOpenAIClient, DEFAULT_API_KEY_ENV } from "../../providers/openai.js";
 import { defineScorer, type Score, type Scorer } from "../scorer.js";
 import type { Reference, Trajectory } from "../trajectory.js";
-import { createLimiter, httpUrl, renderPrompt } from "./reward-model-http.js";
+import { httpUrl, renderPrompt } from "./reward-model-http.js";
 
 export const JUDGE_PLACEHOLDERS = ["prompt", "answer", "reference", "rubric", "turns", "min", "max", "choices"] as const;
 
@@ -350,6 +351,8 @@ export const judgeScorers = [
 
 /** Stops the rest of a batch after an error every request would hit. */
 class Fatal extends Error {}
+/** A failed request, its reason already written for the score. */
+class Failed extends Error {}
 
 export function judgeScorer(name: string, options: JudgeOptions, context: { baseDir: string; env: Record<string, string | undefined> }): JudgeScorer {
   const client: OpenAI = createOpenAIClient({
@@ -362,7 +365,7 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
   const labels = options.choices ? Object.keys(options.choices) : [];
   const template = options.template ?? (options.choices ? DEFAULT_CHOICE_TEMPLATE : DEFAULT_SCORE_TEMPLATE);
   const { min, max } = options.scale;
-  const limit = createLimiter(options.maxConcurrency);
+  const limiter = new Limiter(options.maxConcurrency);
   const memory = new LruCache<string, string>(options.cacheSize);
   const file = options.cache && options.cacheFile !== undefined ? new CacheFile(resolve(context.baseDir, options.cacheFile)) : undefined;
   let loaded: Promise<void> | undefined;
@@ -404,14 +407,22 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
     file?.append({ key, model: options.model, reply });
   }
 
+  /** One chat completion; an error that will fail every item (bad key, unknown model, no endpoint) marks the batch before the next call starts. */
   async function complete(messages: ChatMessage[], batch: { fatal?: string }): Promise<string> {
     if (batch.fatal !== undefined) throw new Fatal(batch.fatal);
-    const res = await client.chat.completions.create({
-      model: options.model,
-      messages,
-      temperature: options.temperature,
-      ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
-    });
+    let res;
+    try {
+      res = await client.chat.completions.create({
+        model: options.model,
+        messages,
+        temperature: options.temperature,
+        ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
+      });
+    } catch (e) {
+      const { reason, fatal } = describeError(e);
+      if (fatal) batch.fatal ??= reason;
+      throw new Failed(reason);
+    }
     const content = res.choices?.[0]?.message?.content;
     return typeof content === "string" ? content : "";
   }
@@ -421,12 +432,10 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
     let reply = "";
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       try {
-        reply = await limit(() => complete(messages, batch));
+        reply = await limiter.run(() => complete(messages, batch));
       } catch (e) {
-        if (e instanceof Fatal) return { value: null, reason: e.message };
-        const { reason, fatal } = describeError(e);
-        if (fatal) batch.fatal ??= reason;
-        return { value: null, reason };
+        if (e instanceof Fatal || e instanceof Failed) return { value: null, reason: e.message };
+        throw e;
       }
       const score = interpret(reply);
       if (score) {

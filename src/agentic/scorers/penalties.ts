@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
-import { isSpaceCode, quote, showNumber } from "./answers.js";
+import { isSpaceCode, quote, showNumber } from "./text.js";
 
 export type LengthUnit = "chars" | "tokens";
 
@@ -99,11 +99,6 @@ export interface Repetition {
   topCount: number;
 }
 
-/** What the regular expression `\s` matches: ASCII and Unicode white space. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
-}
-
 // Scratch space reused by every call (the scorer runs on every answer: no per-call arrays).
 let lane1 = new Int32Array(1024);
 let lane2 = new Int32Array(1024);
@@ -142,14 +137,14 @@ export function ngramRepetition(text: string, n: number, caseSensitive = false):
   const len = t.length;
   let count = 0;
   for (let i = 0; i < len; ) {
-    while (i < len && isSpace(t.charCodeAt(i))) i++;
+    while (i < len && isSpaceCode(t.charCodeAt(i))) i++;
     if (i >= len) break;
     const start = i;
     let h1 = 0x811c9dc5 | 0;
     let h2 = 0x5bd1e995 | 0;
     for (; i < len; i++) {
       const c = t.charCodeAt(i);
-      if (isSpace(c)) break;
+      if (isSpaceCode(c)) break;
       h1 = Math.imul(h1 ^ c, 0x01000193); // FNV-1a
       h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }

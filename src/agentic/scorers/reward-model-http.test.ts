@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { parseTrajectory, type TrajectoryInput } from "../trajectory.js";
-import { createLimiter, renderPrompt, renderQuery, rewardModelScorers, type RewardModelRequest } from "./reward-model-http.js";
+import { renderPrompt, renderQuery, rewardModelScorers, type RewardModelRequest } from "./reward-model-http.js";
 
 const definition = rewardModelScorers[0]!;
 
@@ -208,27 +208,6 @@ describe("reward-model rendering and options", () => {
     });
     expect(renderPrompt(t.prompt)).toBe('user: 6·7?\nassistant: \n[tool call] calc {"expr":"6*7"}\ntool (c1): 42');
     expect(renderQuery(t)).toBe('user: 6·7?\nassistant: \n[tool call] calc {"expr":"6*7"}\ntool (c1): 42\nassistant: 42');
-  });
-
-  it("runs at most max tasks at once, in order of arrival", async () => {
-    const limit = createLimiter(2);
-    const started: number[] = [];
-    let active = 0;
-    let peak = 0;
-    await Promise.all(
-      [0, 1, 2, 3, 4].map((i) =>
-        limit(async () => {
-          started.push(i);
-          peak = Math.max(peak, ++active);
-          await new Promise((r) => setTimeout(r, 5));
-          active--;
-        }),
-      ),
-    );
-    expect(started).toEqual([0, 1, 2, 3, 4]);
-    expect(peak).toBe(2);
-    await expect(limit(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(await limit(async () => 7)).toBe(7);
   });
 
   it("fills in defaults", () => {

@@ -42,6 +42,7 @@
  */
 import { z } from "zod";
 import { showValue } from "../../core/errors.js";
+import { Limiter } from "../../core/limiter.js";
 import { defineScorer, type Score, type Scorer } from "../scorer.js";
 import type { Message, Trajectory } from "../trajectory.js";
 
@@ -63,36 +64,6 @@ export function renderQuery(t: Trajectory): string {
   const prompt = renderPrompt(t.prompt);
   if (prompt === "") return t.answer;
   return typeof t.prompt === "string" ? `${prompt}\n${t.answer}` : `${prompt}\nassistant: ${t.answer}`;
-}
-
-/**
- * Runs at most `max` tasks at once; the others wait their turn, first come
- * first served.
- */
-export function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const next = () => {
-    if (active >= max) return;
-    const start = waiting.shift();
-    if (start) {
-      active++;
-      start();
-    }
-  };
-  return <T>(task: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      waiting.push(() => {
-        Promise.resolve()
-          .then(task)
-          .then(resolve, reject)
-          .finally(() => {
-            active--;
-            next();
-          });
-      });
-      next();
-    });
 }
 
 /** An `http:` or `https:` URL string. */
@@ -139,7 +110,7 @@ export const rewardModelScorers = [
 ];
 
 export function rewardModelScorer(name: string, options: RewardModelOptions): Scorer {
-  const limit = createLimiter(options.maxConcurrency);
+  const limiter = new Limiter(options.maxConcurrency);
   return {
     name,
     async scoreBatch(batch) {
@@ -148,7 +119,7 @@ export function rewardModelScorer(name: string, options: RewardModelOptions): Sc
       for (let start = 0; start < batch.length; start += options.batchSize) {
         const chunk = batch.slice(start, start + options.batchSize);
         jobs.push(
-          limit(() => scoreChunk(chunk, options)).then((scores) => {
+          limiter.run(() => scoreChunk(chunk, options)).then((scores) => {
             for (let i = 0; i < scores.length; i++) out[start + i] = scores[i]!;
           }),
         );

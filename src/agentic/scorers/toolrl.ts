@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
 import { toolCallsOf, type Trajectory } from "../trajectory.js";
-import { quote, showNumber } from "./answers.js";
+import { quote, showNumber } from "./text.js";
 import { tagPairs, tagStructureProblem } from "./format.js";
 
 /** A tool call as the reward sees it: a name and its parameters. */

@@ -1,8 +1,9 @@
 /**
- * Bounded concurrency for scoring: at most `maxInFlight` requests score at
- * once, at most `maxQueue` wait; beyond that the request is refused with
- * 429 at once (a trainer's client backs off and retries) instead of piling
- * up latency for everyone.
+ * Bounded concurrency: at most `maxInFlight` tasks run at once, in order of
+ * arrival, and at most `maxQueue` wait; beyond that `run` refuses at once
+ * with `Overloaded` (the reward server answers 429, so a trainer's client
+ * backs off instead of piling up latency for everyone). Scorers that call
+ * endpoints or sandboxes use it with an unbounded queue.
  */
 export class Overloaded extends Error {
   readonly statusCode = 429;
@@ -17,7 +18,7 @@ export class Limiter {
 
   constructor(
     readonly maxInFlight: number,
-    readonly maxQueue: number,
+    readonly maxQueue = Infinity,
   ) {}
 
   get inFlight(): number {
