@@ -43,13 +43,12 @@
  *   value is at least `threshold` (default 0.5), score 0 when null;
  * - `autoevals`: `{name, score, metadata: {reason}}`, score null when null.
  */
-import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type OpenAI from "openai";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { z } from "zod";
 import { Limiter } from "../../core/limiter.js";
+import { CacheFile, judgeCacheKey, type ChatMessage } from "./judge-cache.js";
 import { LruCache } from "../../core/lru.js";
 import { didYouMean } from "../../core/suggest.js";
 import { createOpenAIClient, DEFAULT_API_KEY_ENV } from "../../providers/openai.js";
@@ -246,88 +245,6 @@ function explanation(reply: string, max = 100): string {
 function oneLine(text: string, max: number): string {
   const s = text.replace(/\s+/g, " ").trim();
   return s.length > max ? s.slice(0, max) : s;
-}
-
-// ---------------------------------------------------------------- cache
-
-
-interface CacheLine {
-  key: string;
-  model: string;
-  reply: string;
-}
-
-/** The on-disk half of the cache: a JSONL file read once, then appended to a line at a time. */
-class CacheFile {
-  /** Appends run one after another, so this instance's lines never interleave. */
-  private chain: Promise<void> = Promise.resolve();
-  /** The file ended without a newline (a write cut short): start the next line on a fresh one. */
-  private needsNewline = false;
-
-  constructor(readonly path: string) {}
-
-  async load(put: (line: CacheLine) => void): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") warn(`judge cache ${this.path}: cannot read it (${String(e)}); starting empty`);
-      return;
-    }
-    this.needsNewline = text.length > 0 && !text.endsWith("\n");
-    const bad: number[] = [];
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!.trim();
-      if (raw === "") continue;
-      const line = parseCacheLine(raw);
-      if (line) put(line);
-      else bad.push(i + 1);
-    }
-    if (bad.length > 0) {
-      const shown = bad.slice(0, 5).join(", ") + (bad.length > 5 ? ", …" : "");
-      warn(`judge cache ${this.path}: skipped ${bad.length} corrupt line${bad.length === 1 ? "" : "s"} (line${bad.length === 1 ? "" : "s"} ${shown})`);
-    }
-  }
-
-  append(line: CacheLine): void {
-    this.chain = this.chain.then(async () => {
-      const text = (this.needsNewline ? "\n" : "") + JSON.stringify(line) + "\n";
-      try {
-        await mkdir(dirname(this.path), { recursive: true });
-        // One write with O_APPEND: the line lands whole, after whatever others appended.
-        await appendFile(this.path, text, "utf8");
-        this.needsNewline = false;
-      } catch (e) {
-        warn(`judge cache ${this.path}: cannot append (${String(e)})`);
-      }
-    });
-  }
-
-  flush(): Promise<void> {
-    return this.chain;
-  }
-}
-
-function parseCacheLine(raw: string): CacheLine | undefined {
-  try {
-    const v = JSON.parse(raw) as Partial<CacheLine> | null;
-    if (v && typeof v.key === "string" && typeof v.reply === "string") return { key: v.key, model: String(v.model ?? ""), reply: v.reply };
-  } catch {
-    // corrupt: reported by the caller
-  }
-  return undefined;
-}
-
-function warn(message: string): void {
-  console.warn(`warning: ${message}`);
-}
-
-type ChatMessage = { role: "user" | "assistant"; content: string };
-
-/** The cache key: SHA-256 of the model and the full prompt. */
-export function judgeCacheKey(model: string, messages: readonly ChatMessage[]): string {
-  return createHash("sha256").update(JSON.stringify([model, messages])).digest("hex");
 }
 
 // ---------------------------------------------------------------- scorer
