@@ -49,11 +49,10 @@ describe("the scoring pipeline", () => {
   it("PAR maps a value to the mean sigmoid of its margin over the reference responses", async () => {
     const { def } = counting();
     const p = pipelineWith({ aspects: [{ name: "len", kind: "counted", par: { k: 0.5 } }] }, [def]);
-    const t = parseTrajectory({ answer: "abcd", reference: { responses: ["ab", "abcdef"] } });
+    const t = parseTrajectory({ answer: "abcd", reference: { responses: ["a", "abcdef"] } });
     const s = await p.score([t, parseTrajectory({ answer: "x" })]);
-    // r = 4, refs 2 and 6: (σ(0.5·2) + σ(0.5·−2))/2 = 0.5 exactly, by symmetry of σ.
-    const sig = (x: number) => 1 / (1 + Math.exp(-x));
-    expect(s.aspects[0]!.values[0]).toBeCloseTo((sig(1) + sig(-1)) / 2, 12);
+    // r = 4, references 1 and 6, k = 0.5: (σ(0.5·3) + σ(0.5·−2))/2 = (0.817574 + 0.268941)/2 = 0.543258.
+    expect(s.aspects[0]!.values[0]).toBeCloseTo(0.543258, 6);
     // Without reference responses PAR does not apply.
     expect(Number.isNaN(s.aspects[0]!.values[1])).toBe(true);
     expect(s.aspects[0]!.reasons[1]).toBe("PAR needs reference.responses");
@@ -73,5 +72,12 @@ describe("the scoring pipeline", () => {
     expect(() => parseAgenticSpec({ aspects: [] }, SCORERS)).toThrow(/^aspects: /);
     expect(() => parseAgenticSpec({ aspects: [{ kind: "exact", weight: "high" }] }, SCORERS)).toThrow(/^aspects\[0\]\.weight: /);
     expect(() => parseAgenticSpec({ aspects: [{ kind: "exact", tolerance: 1 }] }, SCORERS)).toThrow(/^aspects\[0\]/);
+    expect(() => parseAgenticSpec({ aspects: [{ name: "score", kind: "exact" }] }, SCORERS)).toThrow(/^aspects\[0\]\.name: "score" is reserved/);
+    expect(() => parseAgenticSpec({ aspects: [{ kind: "exact" }], advantages: { estimator: "rloo", aggregation: "normalize_then_sum" } }, SCORERS)).toThrow(/^advantages\.aggregation: normalize_then_sum normalizes each aspect with grpo/);
+  });
+
+  it("a scorer that cannot be built names its aspect", () => {
+    const spec = parseAgenticSpec({ aspects: [{ kind: "exact" }, { kind: "judge", model: "m", baseURL: "https://judge.example/v1" }] }, SCORERS);
+    expect(() => new RewardPipeline(spec, { baseDir: ".", env: {} })).toThrow(/^aspects\[1\]\.apiKeyEnv: /);
   });
 });

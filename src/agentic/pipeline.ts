@@ -3,6 +3,7 @@
  * aspect, applies gates and PAR shaping, and sums the weighted values.
  * Every aspect's value and reason is kept (per-aspect logging).
  */
+import { joinPath, UserError } from "../core/errors.js";
 import { sigmoid } from "./par.js";
 import type { Score, Scorer, ScorerContext } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
@@ -46,7 +47,14 @@ export class RewardPipeline {
     readonly spec: ParsedAgenticSpec,
     context: ScorerContext,
   ) {
-    this.scorers = spec.aspects.map((a) => a.definition.make(a.options, a.name, context));
+    this.scorers = spec.aspects.map((a, i) => {
+      try {
+        return a.definition.make(a.options, a.name, context);
+      } catch (e) {
+        // A scorer that cannot be built (a missing API key, a bad model file) names its aspect.
+        throw e instanceof UserError ? e.under(joinPath("aspects", i)) : e;
+      }
+    });
   }
 
   get aspectNames(): string[] {

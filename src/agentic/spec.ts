@@ -66,10 +66,16 @@ export const AdvantagesOverride = z
   })
   .strict();
 
+/** normalize_then_sum normalizes each aspect with GRPO and the sum by the batch std: no other estimator or scale. */
+function aggregationFits(a: { estimator?: string; scale?: string; aggregation?: string }): boolean {
+  return a.aggregation !== "normalize_then_sum" || ((a.estimator ?? "grpo") === "grpo" && a.scale === undefined);
+}
+const AGGREGATION_PROBLEM = { message: "normalize_then_sum normalizes each aspect with grpo and takes no scale; use sum_then_normalize for other estimators", path: ["aggregation"] };
+
 export const AdvantagesSpec = AdvantagesOverride.extend({
   estimator: Estimator.default("grpo"),
   aggregation: Aggregation.default("sum_then_normalize").describe("TRL's multi_objective_aggregation"),
-});
+}).refine(aggregationFits, AGGREGATION_PROBLEM);
 export type AdvantagesSpec = z.output<typeof AdvantagesSpec>;
 
 export const AgenticSpec = z
@@ -114,6 +120,8 @@ export function parseAgenticSpec(data: unknown, definitions: ReadonlyMap<string,
     }
     const name = raw.name ?? raw.kind;
     if (seen.has(name)) throw new UserError(joinPath(path, "name"), `duplicate aspect name ${JSON.stringify(name)}; give each aspect a unique name`);
+    // verl's result dict carries the reward as `score` beside one key per aspect.
+    if (name === "score") throw new UserError(joinPath(path, "name"), `"score" is reserved (the reward's key in verl's results); name the aspect otherwise`);
     if (raw.gate && !seen.has(raw.gate.on)) {
       throw new UserError(joinPath(path, "gate", "on"), `expected the name of an aspect listed before this one, got ${JSON.stringify(raw.gate.on)}${didYouMean(raw.gate.on, [...seen])}`);
     }

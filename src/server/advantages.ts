@@ -14,7 +14,7 @@ import { z } from "zod";
 import { aggregateObjectives, groupAdvantages } from "../agentic/advantages/group.js";
 import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
 import { AdvantagesOverride } from "../agentic/spec.js";
-import { parseTrajectory, type Trajectory } from "../agentic/trajectory.js";
+import { completeTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
 import { jsonSchema } from "./app.js";
@@ -48,16 +48,19 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
     }
     const groups = b.groups!;
     const sizes = groups.map((g) => g.length);
-    const batch = groups.flatMap((g, i) => g.map((t, j) => parseTrajectory(t, `body.groups[${i}][${j}]`)));
+    // Validated against the JSON Schema with its defaults applied, as /v1/score.
+    const batch = groups.flatMap((g) => g.map((t) => completeTrajectory(t as Trajectory)));
     const scores = await score(batch);
+    // normalize_then_sum: an aspect that did not apply (null) is left out of that aspect's statistics,
+    // and a response none applies to sums to 0, as the reward does (missing: "zero").
     const advantages =
-      aggregation === "normalize_then_sum" && scores.aspects.length > 1
+      aggregation === "normalize_then_sum"
         ? aggregateObjectives(
-            scores.aspects.map((a) => a.values.map((v) => (v === v ? v : 0))),
+            scores.aspects.map((a) => a.values),
             scores.aspects.map((a) => a.weight),
             { sizes },
             "normalize_then_sum",
-            { ...conventions, estimator: "grpo", scale: undefined },
+            { ...conventions, missing: "zero" },
           )
         : groupAdvantages(scores.rewards, { sizes }, conventions);
     return { rewards: regroup(scores.rewards, sizes), advantages: regroup(advantages, sizes) };

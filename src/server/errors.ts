@@ -50,6 +50,8 @@ export function errorHandler(error: FastifyError | UserError | Error, request: F
           ? "body: empty; expected JSON"
           : status === 500
             ? "internal error while scoring (logged on the server)"
-            : `body: ${e.message}`;
+            : status === 429
+              ? e.message
+              : `body: ${e.message}`;
   void reply.code(status).send({ error: message });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { aggregateObjectives, groupAdvantages, Grouping, PRESETS } from "./group.js";
+import { aggregateObjectives, groupAdvantages, Grouping } from "./group.js";
 
 const list = (a: Float64Array) => Array.from(a);
 /** Element-wise toBeCloseTo. */
@@ -126,11 +126,6 @@ describe("a group of one under each preset", () => {
     expect(() => groupAdvantages(r, ids, { singleton: "error" })).toThrow(/^rewards\[2\]: is the only scored response in its group/);
   });
 
-  test("the presets are the documented conventions", () => {
-    expect(PRESETS.verl).toEqual({ std: "unbiased", epsilon: 1e-6, scale: "group", singleton: "raw", missing: "error" });
-    expect(PRESETS.openrlhf).toEqual({ std: "unbiased", epsilon: 1e-9, scale: "group", singleton: "zero", missing: "error" });
-    expect(PRESETS.trl).toEqual({ std: "unbiased", epsilon: 1e-4, scale: "group", singleton: "zero", missing: "skip" });
-  });
 });
 
 describe("missing rewards (TRL: None → NaN)", () => {
@@ -139,14 +134,18 @@ describe("missing rewards (TRL: None → NaN)", () => {
     expectClose(groupAdvantages([Number.NaN, null, 1, 0], 2, { preset: "trl" }), [0, 0, 0.7070068, -0.7070068]);
   });
 
-  test("a missing reward is left out of the mean and std and gets 0", () => {
-    // Scored [1, 0, 2]: mean 1, squared deviations 0 + 1 + 1 = 2, unbiased std √(2/2) = 1;
-    // A = [0, ·, −1, 1]/(1 + 1e-4) = [0, 0, −0.9999, 0.9999].
-    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl" }), [0, 0, -0.9999, 0.9999]);
+  test("TRL: a missing reward counts as 0 (its reward functions are summed with nansum)", () => {
+    // [1, None, 0, 2] → [1, 0, 0, 2]: mean 0.75, squared deviations 0.0625 + 0.5625 + 0.5625 + 1.5625 = 2.75,
+    // unbiased std √(2.75/3) = 0.957427; A = (r − 0.75)/(0.957427 + 1e-4).
+    const σ = Math.sqrt(2.75 / 3) + 1e-4;
+    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl" }), [0.25 / σ, -0.75 / σ, -0.75 / σ, 1.25 / σ]);
   });
 
-  test("a group with one scored reward gets 0 under TRL", () => {
-    expect(list(groupAdvantages([Number.NaN, 3, 1, 0], 2, { preset: "trl" })).slice(0, 2)).toEqual([0, 0]);
+  test("skip: a missing reward is left out of the mean and std and gets 0", () => {
+    // Scored [1, 0, 2]: mean 1, squared deviations 0 + 1 + 1 = 2, unbiased std √(2/2) = 1;
+    // A = [0, ·, −1, 1]/(1 + 1e-4) = [0, 0, −0.9999, 0.9999].
+    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl", missing: "skip" }), [0, 0, -0.9999, 0.9999]);
+    expect(list(groupAdvantages([Number.NaN, 3, 1, 0], 2, { preset: "trl", missing: "skip" })).slice(0, 2)).toEqual([0, 0]);
   });
 
   test("without skip, a missing reward is an error naming its index", () => {
@@ -232,8 +231,10 @@ describe("multi-objective aggregation (TRL multi_objective_aggregation)", () => 
     // Sums [1, 2, 4, unscorable]; with scale none: group 1 → [−0.5, 0.5], group 2 has one scored → 0, unscorable → 0.
     const x = Float64Array.of(1, Number.NaN, 3, Number.NaN);
     const y = Float64Array.of(Number.NaN, 2, 1, Number.NaN);
-    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none" }))).toEqual([-0.5, 0.5, 0, 0]);
-    expect(aggregateObjectives([x, y], null, 2, "normalize_then_sum", { preset: "trl" })[3]).toBe(0);
+    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none", missing: "skip" }))).toEqual([-0.5, 0.5, 0, 0]);
+    // TRL's nansum makes the unscorable response a 0: sums [1, 2, 4, 0], group 2 → [2, −2].
+    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none" }))).toEqual([-0.5, 0.5, 2, -2]);
+    expect(aggregateObjectives([x, y], null, 2, "normalize_then_sum", { preset: "trl", missing: "skip" })[3]).toBe(0);
   });
 
   test("bad aspects and weights are errors naming what is wrong", () => {

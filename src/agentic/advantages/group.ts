@@ -53,11 +53,14 @@ export type Singleton = "zero" | "raw" | "error";
 /**
  * A missing reward (NaN, or null: TRL's reward function returning None):
  * - `error` a `UserError` naming the index;
- * - `skip`  TRL: left out of the group's mean and std, and its own advantage
- *           is 0; a group with no scored response gets advantages 0.
- * ±Infinity is an error under both.
+ * - `zero`  TRL: counts as a reward of 0 (TRL sums its reward functions
+ *           with nansum, so a response whose every function returned None
+ *           has reward 0 and takes part in the group's statistics);
+ * - `skip`  left out of the group's mean and std, and its own advantage is
+ *           0; a group with no scored response gets advantages 0.
+ * ±Infinity is an error under all three.
  */
-export type Missing = "error" | "skip";
+export type Missing = "error" | "zero" | "skip";
 
 export type Preset = "verl" | "openrlhf" | "trl";
 
@@ -80,10 +83,11 @@ export interface Conventions {
  * - `openrlhf` — OpenRLHF's `group_norm` estimator: unbiased std, ε = 1e-9.
  *   OpenRLHF has fixed-size groups and gives NaN for a group of one (the
  *   unbiased std of one value is undefined); here it is 0, the numerator.
- * - `trl` — TRL's GRPOTrainer: Bessel-corrected std that ignores NaN
- *   (`nanstd`), ε = 1e-4; a None reward becomes NaN, is left out of the mean
- *   and std, and its advantage becomes 0 (`nan_to_num`); a group with one
- *   scored response (or a group of one) gets 0.
+ * - `trl` — TRL's GRPOTrainer: Bessel-corrected std, ε = 1e-4; a None
+ *   reward counts as 0 (its reward functions are summed with nansum before
+ *   the group statistics); a group of one gets 0. In `normalize_then_sum`
+ *   each aspect's statistics ignore its None values (nanmean, nanstd) and a
+ *   response with every aspect None sums to 0.
  *
  * TRL and verl compute in float32 and this module in float64: expect
  * agreement to float32 precision.
@@ -91,7 +95,7 @@ export interface Conventions {
 export const PRESETS: Readonly<Record<Preset, Readonly<Conventions>>> = {
   verl: { std: "unbiased", epsilon: 1e-6, scale: "group", singleton: "raw", missing: "error" },
   openrlhf: { std: "unbiased", epsilon: 1e-9, scale: "group", singleton: "zero", missing: "error" },
-  trl: { std: "unbiased", epsilon: 1e-4, scale: "group", singleton: "zero", missing: "skip" },
+  trl: { std: "unbiased", epsilon: 1e-4, scale: "group", singleton: "zero", missing: "zero" },
 };
 
 /** Without a preset: unbiased std, verl's ε, group scale, a lone response gets 0, missing rewards are errors. */
@@ -217,7 +221,7 @@ export function resolveConventions(options: AdvantageOptions = {}, path = "optio
   oneOf(conv.std, ["unbiased", "biased"], `${path}.std`);
   oneOf(conv.scale, ["group", "batch", "none"], `${path}.scale`);
   oneOf(conv.singleton, ["zero", "raw", "error"], `${path}.singleton`);
-  oneOf(conv.missing, ["error", "skip"], `${path}.missing`);
+  oneOf(conv.missing, ["error", "zero", "skip"], `${path}.missing`);
   return conv;
 }
 
@@ -240,6 +244,10 @@ export function groupAdvantages(rewards: Rewards, groups: GroupSpec, options: Ad
   const n = rewards.length;
   const grouping = Grouping.of(groups, n); // validated even where ignored (reinforce, none)
   const out = outArray(options.out, n);
+  if (conv.missing === "zero") {
+    checkValues(rewards, "zero", "rewards");
+    rewards = zeroMissing(rewards);
+  }
   computeStats(rewards, grouping, conv, "rewards");
   const { groupOf, count, mean, std } = grouping;
   const { epsilon, singleton } = conv;
@@ -356,9 +364,9 @@ export function aggregateObjectives(
         s += (weights === null ? 1 : weights[k]) * r;
         scored = true;
       }
-      out[i] = scored ? s : Number.NaN;
+      out[i] = scored || conv.missing === "zero" ? s : Number.NaN;
     }
-    // Unscorable rows are NaN here (only possible under missing: "skip"); `final` does not apply.
+    // Unscorable rows are NaN here (only under missing: "skip"); `final` does not apply.
     return groupAdvantages(out, groups, { ...options, out });
   }
 
@@ -377,7 +385,8 @@ export function aggregateObjectives(
   for (let k = 0; k < K; k++) {
     const a = aspects[k];
     const w = weights === null ? 1 : weights[k];
-    computeStats(a, grouping, conv, `aspects[${k}]`);
+    // TRL normalizes each reward function with nanmean/nanstd: its None values are left out here.
+    computeStats(a, grouping, conv.missing === "zero" ? { ...conv, missing: "skip" } : conv, `aspects[${k}]`);
     for (let i = 0; i < n; i++) {
       const r = read(a, i);
       if (r !== r) continue;
@@ -449,14 +458,26 @@ function read(values: Rewards, i: number): number {
   return v === null || v === undefined ? Number.NaN : v;
 }
 
-/** Throws on ±Infinity, and on NaN/null unless missing values are skipped. */
+/** The rewards with missing ones (NaN, null) read as 0; the same array when none is missing. */
+function zeroMissing(values: Rewards): Rewards {
+  let copy: Float64Array | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const r = read(values, i);
+    if (r === r) continue;
+    copy ??= Float64Array.from({ length: values.length }, (_, j) => read(values, j));
+    copy[i] = 0;
+  }
+  return copy ?? values;
+}
+
+/** Throws on ±Infinity, and on NaN/null unless missing values are allowed. */
 function checkValues(values: Rewards, missing: Missing, path: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v === "number" && Number.isFinite(v)) continue;
     const missingValue = v === null || (typeof v === "number" && Number.isNaN(v));
-    if (missingValue && missing === "skip") continue;
-    const expected = missing === "skip" ? "a finite number, or NaN/null for a missing reward" : "a finite number";
+    if (missingValue && missing !== "error") continue;
+    const expected = missing !== "error" ? "a finite number, or NaN/null for a missing reward" : "a finite number";
     throw new UserError(`${path}[${i}]`, `expected ${expected}, got ${v === undefined ? "nothing" : String(v)}`);
   }
 }
