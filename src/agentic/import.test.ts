@@ -28,9 +28,15 @@ describe("importers", () => {
 
   it("verl rows and compute_score arguments carry the ground truth and data source", () => {
     const row = fromVerlRow({ data_source: "gsm8k", prompt: [{ role: "user", content: "2+2?" }], reward_model: { style: "rule", ground_truth: "4" }, extra_info: { split: "train" }, response: "4" });
-    expect(row).toMatchObject({ answer: "4", reference: { answer: "4" }, metadata: { data_source: "gsm8k", split: "train" } });
+    expect(row).toMatchObject({ answer: "4", reference: { answer: "4" }, metadata: { data_source: "gsm8k", split: "train", ground_truth: "4" } });
     const args = fromVerlScore({ data_source: "math", solution_str: "\\boxed{1}", ground_truth: ["1", "1.0"] });
     expect(args.reference.answer).toEqual(["1", "1.0"]);
+    // Gold tool calls become reference.toolCalls; other structures stay readable, and the raw value is kept.
+    const tools = fromVerlScore({ solution_str: "", ground_truth: [{ name: "calc", parameters: { expr: "6*7" } }] });
+    expect(tools.reference.toolCalls).toEqual([{ name: "calc", arguments: { expr: "6*7" } }]);
+    const mixed = fromVerlScore({ solution_str: "", ground_truth: [{ x: 1 }, 2] });
+    expect(mixed.reference.answer).toEqual(['{"x":1}', 2]);
+    expect(mixed.metadata.ground_truth).toEqual([{ x: 1 }, 2]);
   });
 
   it("an OpenRLHF query loses its prompt prefix; a query that does not start with it is kept whole", () => {

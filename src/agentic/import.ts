@@ -71,13 +71,31 @@ export function fromOpenAiMessages(raw: unknown, reference: Trajectory["referenc
   return parseTrajectory({ prompt: messages.slice(0, split), turns: messages.slice(split), reference });
 }
 
-/** verl's ground truth as a reference: a string or number is the answer; an object may carry more. */
+/**
+ * verl's ground truth as a reference: a string or number is the answer, a
+ * list of them any of the answers, a list of `{name, parameters|arguments}`
+ * the gold tool calls; anything else is kept as JSON text under answer. The
+ * raw value is also kept in `metadata.ground_truth` for scorers that need it.
+ */
 function verlReference(groundTruth: unknown): Trajectory["reference"] {
   if (groundTruth === undefined || groundTruth === null) return {};
   if (typeof groundTruth === "string" || typeof groundTruth === "number") return { answer: groundTruth };
-  if (Array.isArray(groundTruth)) return { answer: groundTruth.map((g) => (typeof g === "number" ? g : String(g))) };
-  // Anything else (tool-call gold, tests) is kept as JSON text under answer; scorers that need structure read metadata.
+  if (Array.isArray(groundTruth)) {
+    if (groundTruth.length > 0 && groundTruth.every((g) => isObject(g) && typeof g.name === "string")) {
+      return { toolCalls: groundTruth.map((g, i) => openAiToolCall(g, `ground_truth[${i}]`)) };
+    }
+    return { answer: groundTruth.map((g) => (typeof g === "number" || typeof g === "string" ? g : JSON.stringify(g))) };
+  }
   return { answer: JSON.stringify(groundTruth) };
+}
+
+/** Dataset columns as metadata, with the raw ground truth kept. */
+function verlMetadata(extraInfo: unknown, dataSource: unknown, groundTruth: unknown): Record<string, unknown> {
+  return {
+    ...(isObject(extraInfo) ? extraInfo : {}),
+    ...(dataSource !== undefined ? { data_source: dataSource } : {}),
+    ...(groundTruth !== undefined ? { ground_truth: groundTruth } : {}),
+  };
 }
 
 /** verl's `compute_score(data_source, solution_str, ground_truth, extra_info)` arguments as a trajectory. */
@@ -85,7 +103,7 @@ export function fromVerlScore(args: { data_source?: unknown; solution_str: strin
   return parseTrajectory({
     answer: args.solution_str,
     reference: verlReference(args.ground_truth),
-    metadata: { ...(isObject(args.extra_info) ? args.extra_info : {}), ...(args.data_source !== undefined ? { data_source: args.data_source } : {}) },
+    metadata: verlMetadata(args.extra_info, args.data_source, args.ground_truth),
   });
 }
 
@@ -99,7 +117,7 @@ export function fromVerlRow(row: Json, path = "row"): Trajectory {
     prompt,
     answer: response,
     reference: verlReference(rm.ground_truth),
-    metadata: { ...(isObject(row.extra_info) ? row.extra_info : {}), ...(row.data_source !== undefined ? { data_source: row.data_source } : {}) },
+    metadata: verlMetadata(row.extra_info, row.data_source, rm.ground_truth),
   });
 }
 

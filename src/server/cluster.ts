@@ -119,12 +119,25 @@ export async function runPrimary(workers: number, port: number): Promise<{ url: 
   return { url, stopped };
 }
 
-/** In a worker: tells the primary it listens, answers its snapshot requests, and gathers every worker's metrics. */
-export function workerChannel(snapshot: () => MetricsSnapshot, orphaned: () => void): { listening(url: string): void; gatherMetrics(own: MetricsSnapshot): Promise<MetricsSnapshot[]> } {
+/**
+ * A worker's side of the channel to the primary: say it listens, answer the
+ * primary's snapshot requests, gather every worker's metrics, hear when the
+ * primary is gone, and let go of the channel so the worker can exit.
+ */
+export interface WorkerChannel {
+  listening(url: string): void;
+  gatherMetrics(own: MetricsSnapshot): Promise<MetricsSnapshot[]>;
+  /** `stop` runs if the primary dies (killed, crashed): no one would forward signals any more. */
+  onOrphaned(stop: () => void): void;
+  disconnect(): void;
+}
+
+export function workerChannel(snapshot: () => MetricsSnapshot): WorkerChannel {
   const waiting = new Map<number, (s: MetricsSnapshot[]) => void>();
-  // The primary is gone (killed, crashed): no one forwards signals any more, so stop rather than hold the port.
-  process.once("disconnect", orphaned);
   let nextId = 0;
+  let orphaned = () => {};
+  const onDisconnect = () => orphaned();
+  process.once("disconnect", onDisconnect);
   process.on("message", (m: Message) => {
     if (m?.rewardlab === "snapshot?") process.send!({ rewardlab: "snapshot", id: m.id, data: snapshot() } satisfies Message);
     else if (m?.rewardlab === "metrics") {
@@ -151,5 +164,12 @@ export function workerChannel(snapshot: () => MetricsSnapshot, orphaned: () => v
         });
         process.send!({ rewardlab: "metrics?", id } satisfies Message);
       }),
+    onOrphaned: (stop) => {
+      orphaned = stop;
+    },
+    disconnect: () => {
+      process.off("disconnect", onDisconnect);
+      if (process.connected) process.disconnect();
+    },
   };
 }

@@ -64,6 +64,9 @@ export class ServerMetrics {
   }
 }
 
+/** What a process that has served nothing yet reports. */
+export const EMPTY_SNAPSHOT: MetricsSnapshot = { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 };
+
 export interface MetricsSnapshot {
   routes: [string, { byStatus: [number, number][]; buckets: number[]; sum: number; count: number }][];
   aspects: [string, { sum: number; count: number }][];

@@ -9,6 +9,7 @@ import { UserError } from "../../core/errors.js";
 import { freePort, PORT_ENV, runPrimary, workerChannel } from "../../server/cluster.js";
 import type { FastifyInstance } from "fastify";
 import { metricsSnapshot } from "../../server/app.js";
+import { EMPTY_SNAPSHOT } from "../../server/metrics.js";
 import { closeOnSignals, startServer } from "../../server/serve.js";
 import { intOption } from "../args.js";
 
@@ -52,22 +53,19 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
 
   const pipeline = loadPipeline(opts.spec);
-  if (cluster.isWorker) {
-    let app: FastifyInstance | undefined;
-    let closed: () => void = () => {};
-    const channel = workerChannel(
-      () => (app ? metricsSnapshot(app) : { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 }),
-      () => void (app ? app.close().then(() => closed()) : process.exit(1)),
-    );
-    ({ app } = await startServer(pipeline, { host, port: Number(process.env[PORT_ENV]), token, ...limits, gatherMetrics: channel.gatherMetrics }));
-    channel.listening(`http://${host.includes(":") ? `[${host}]` : host}:${process.env[PORT_ENV]}`);
+  // A worker of `--workers` listens on the port its primary chose and reports to it.
+  let app: FastifyInstance | undefined;
+  const worker = cluster.isWorker ? workerChannel(() => (app ? metricsSnapshot(app) : EMPTY_SNAPSHOT)) : undefined;
+  try {
+    const started = await startServer(pipeline, { host, port: worker ? Number(process.env[PORT_ENV]) : port, token, ...limits, gatherMetrics: worker?.gatherMetrics });
+    app = started.app;
+    if (worker) worker.listening(started.url);
+    else banner(started.url, pipeline.aspectNames);
     await new Promise<void>((resolve) => {
-      closed = resolve;
-      closeOnSignals(app!, resolve);
+      closeOnSignals(started.app, resolve);
+      worker?.onOrphaned(() => void started.app.close().then(resolve));
     });
-    return;
+  } finally {
+    worker?.disconnect();
   }
-  const { app, url } = await startServer(pipeline, { host, port, token, ...limits });
-  banner(url, pipeline.aspectNames);
-  await new Promise<void>((resolve) => closeOnSignals(app, resolve));
 }
