@@ -69,14 +69,31 @@ describe("correctness, computed by hand from the formula", () => {
     expect(toolCorrectness([call("now")], [call("now")]).value).toBe(3);
   });
 
-  test("no gold call and no predicted call give 0; a call where none was wanted gives R_min", () => {
-    // Gold empty, one call: names 0/(0+1−0) = 0, S = 0, S_max = 1 → R = 6·0 − 3 = −3.
+  test("with no gold call correctness is 0 and the format asks for a response, as ToolRL's", () => {
     expect(toolCorrectness([], []).value).toBe(0);
-    expect(toolCorrectness([call("search")], []).value).toBe(-3);
-    expect(score({ answer: "<think>no tool needed</think><response>Hi!</response>", reference: { toolCalls: [] } })).toEqual({
-      value: 1,
-      reason: "format 1; correctness 0 (no call wanted, none made)",
-    });
+    expect(toolCorrectness([call("search")], []).value).toBe(0);
+    const reference = { toolCalls: [], answer: "Hi!" };
+    expect(score({ answer: "<think>no tool needed</think><response>Hi!</response>", reference })).toEqual({ value: 1, reason: "format 1; correctness 0 (no call wanted)" });
+    // Calling a tool where a response was wanted fails the format: 0 + 0, below the response's 1.
+    expect(score({ answer: '<think>call</think><tool_call>\n{"name": "search", "parameters": {}}\n</tool_call>', reference }).value).toBe(0);
+  });
+
+  test("auto format follows the reference: a response where a call was wanted earns no format point", () => {
+    const reference = { toolCalls: [{ name: "search", arguments: { q: "x" } }] };
+    // No call: format 0, correctness R_min (−3).
+    expect(score({ answer: "<think>I know</think><response>x</response>", reference }).value).toBe(-3);
+    // Gold calls and a gold answer: <think>, <tool_call>, then <response>.
+    const both = { ...reference, answer: "done" };
+    const full = '<think>t</think><tool_call>\n{"name": "search", "parameters": {"q": "x"}}\n</tool_call><response>done</response>';
+    expect(score({ answer: full, reference: both }).value).toBe(4);
+    expect(score({ answer: full, reference }).value).toBe(3); // the response is not asked for here
+  });
+
+  test("a same-name call that shares no parameter is not matched (ToolRL needs a score above 0)", () => {
+    // Gold g(a=1) twice; predicted g(b=2), g(a=1). Names 1; gold 1 takes g(a=1) (1 + 1 = 2), gold 2 finds only g(b=2),
+    // scoring 0: unmatched. S = 1 + 2 = 3 of S_max = 1 + 2 + 2 = 5.
+    const c = toolCorrectness([call("g", { b: 2 }), call("g", { a: 1 })], [call("g", { a: 1 }), call("g", { a: 1 })]);
+    expect([c.s, c.sMax, c.matched]).toEqual([3, 5, 1]);
   });
 
   test("values are compared deeply, regardless of key order, and strictly by type", () => {

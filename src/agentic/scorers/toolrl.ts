@@ -3,8 +3,12 @@
  * Learning Needs", Qian et al. 2025): R = R_format + R_correct.
  *
  * R_format ∈ {0, 1}: the answer is exactly one `<think>…</think>` followed
- * by one `<tool_call>…</tool_call>` (or `<response>…</response>`), nothing
- * but whitespace around them.
+ * by what the reference holds, as ToolRL checks it: one
+ * `<tool_call>…</tool_call>` when there are gold calls, one
+ * `<response>…</response>` when there is a gold answer, both (in that
+ * order) when there are both, nothing more when there is neither; nothing
+ * but whitespace around them (`format: auto`, the default). `tool_call`,
+ * `response` and `either` fix the structure instead.
  *
  * R_correct ∈ [R_min, R_max] (default [−3, 3]) compares the predicted calls
  * P with the gold calls G (`reference.toolCalls`):
@@ -16,10 +20,10 @@
  *   S       names + Σ match,   S_max = 1 + Σ_g (1 + |Kg|)
  *   R_correct = (R_max − R_min) · S / S_max + R_min
  *
- * Calls that cannot be parsed give R_min. No gold call and no predicted call
- * give 0. No gold call but some predicted call: the formula itself answers,
- * names = 0 / |B| = 0, S = 0, S_max = 1, so R_correct = R_min; a tool call
- * where none was wanted is as wrong as the wrong tool.
+ * Calls that cannot be parsed give R_min. With no gold call R_correct is 0,
+ * as in ToolRL (the format term then asks for a response, not a call). A
+ * predicted call scoring 0 against a gold call (same name, no shared
+ * parameter) is not matched, as in ToolRL.
  */
 import { z } from "zod";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
@@ -139,7 +143,7 @@ export interface Correctness {
 
 /** ToolRL's R_correct of `pred` against `gold`, scaled to [min, max]. */
 export function toolCorrectness(pred: readonly Call[], gold: readonly Call[], min = -3, max = 3): Correctness {
-  if (gold.length === 0 && pred.length === 0) return { value: 0, s: 0, sMax: 0, names: 0, matched: 0 };
+  if (gold.length === 0) return { value: 0, s: 0, sMax: 0, names: 0, matched: 0 };
   const names = nameScore(pred, gold);
   let s = names;
   let sMax = 1;
@@ -148,7 +152,7 @@ export function toolCorrectness(pred: readonly Call[], gold: readonly Call[], mi
   for (const g of gold) {
     sMax += 1 + Object.keys(g.args).length;
     let best = -1;
-    let bestScore = -1;
+    let bestScore = 0;
     for (let j = 0; j < pred.length; j++) {
       if (used[j] || pred[j].name !== g.name) continue;
       const m = paramMatch(pred[j].args, g.args);
@@ -166,17 +170,34 @@ export function toolCorrectness(pred: readonly Call[], gold: readonly Call[], mi
   return { value: ((max - min) * s) / sMax + min, s, sMax, names, matched };
 }
 
-export type ToolFormat = "tool_call" | "response" | "either";
+export type ToolFormat = "auto" | "tool_call" | "response" | "either";
 
 const VARIANTS = {
   tool_call: [tagPairs(["think", "tool_call"])],
   response: [tagPairs(["think", "response"])],
   either: [tagPairs(["think", "tool_call"]), tagPairs(["think", "response"])],
+  both: [tagPairs(["think", "tool_call", "response"])],
+  think: [tagPairs(["think"])],
 } as const;
 
-/** ToolRL's format check: null when `text` is well formed, else what is wrong. */
-export function toolFormatProblem(text: string, format: ToolFormat): string | null {
-  const variants = VARIANTS[format];
+/**
+ * The structure ToolRL asks for, from what the reference holds. With
+ * `calls: turns` the calls were made as structured tool calls, not written
+ * in the text, so the final answer is a <think> then a <response>.
+ */
+function expectedFormat(t: Trajectory, callsFrom: "text" | "turns"): keyof typeof VARIANTS {
+  if (callsFrom === "turns") return "response";
+  const calls = (t.reference.toolCalls?.length ?? 0) > 0;
+  const response = t.reference.answer !== undefined;
+  return calls && response ? "both" : calls ? "tool_call" : response ? "response" : "think";
+}
+
+/**
+ * ToolRL's format check: null when `text` is well formed, else what is
+ * wrong. `auto` needs the trajectory, to read what its reference holds.
+ */
+export function toolFormatProblem(text: string, format: ToolFormat, t?: Trajectory, callsFrom: "text" | "turns" = "text"): string | null {
+  const variants = VARIANTS[format === "auto" ? (t ? expectedFormat(t, callsFrom) : "either") : format];
   let first: string | null = null;
   for (const pairs of variants) {
     const problem = tagStructureProblem(text, pairs, true);
@@ -192,7 +213,10 @@ export function toolFormatProblem(text: string, format: ToolFormat): string | nu
 
 const ToolRLOptions = z
   .object({
-    format: z.enum(["tool_call", "response", "either"]).default("either").describe("what follows <think>: a <tool_call> block, a <response> block, or either one"),
+    format: z
+      .enum(["auto", "tool_call", "response", "either"])
+      .default("auto")
+      .describe("what follows <think>: as the reference holds (auto, ToolRL's), a <tool_call> block, a <response> block, or either one"),
     calls: z.enum(["text", "turns"]).default("text").describe("predicted calls from the answer's <tool_call> block or from the trajectory's structured tool calls"),
     scale: z
       .object({
@@ -214,26 +238,21 @@ function predictedCalls(t: Trajectory, from: "text" | "turns"): { calls: Call[] 
 export const toolrlScorers: ScorerDefinition[] = [
   defineScorer({
     kind: "toolrl",
-    description: "ToolRL (Qian et al. 2025): format (0/1, <think> then <tool_call>) plus correctness of tool names, parameter names and values against reference.toolCalls",
+    description: "ToolRL (Qian et al. 2025): format (0/1, <think> then what the reference holds) plus correctness of tool names, parameter names and values against reference.toolCalls",
     options: ToolRLOptions,
     make(o, name) {
       const { min, max } = o.scale;
       return ruleScorer(name, (t) => {
         const gold = t.reference.toolCalls;
         if (gold === undefined) return { value: null, reason: "no reference tool calls" };
-        const problem = toolFormatProblem(t.answer, o.format);
+        const problem = toolFormatProblem(t.answer, o.format, t, o.calls);
         const format = problem === null ? 1 : 0;
         const formatReason = problem === null ? "format 1" : `format 0 (${problem})`;
         const pred = predictedCalls(t, o.calls);
         if ("error" in pred) return { value: format + min, reason: `${formatReason}; correctness ${showNumber(min)} (${pred.error})` };
         const goldCalls = gold.map((g) => ({ name: g.name, args: g.arguments }));
         const c = toolCorrectness(pred.calls, goldCalls, min, max);
-        const detail =
-          goldCalls.length === 0
-            ? pred.calls.length === 0
-              ? "no call wanted, none made"
-              : `no call wanted, ${pred.calls.length} made`
-            : `names ${showNumber(c.names)}, ${c.matched}/${goldCalls.length} calls matched, S ${showNumber(c.s)}/${c.sMax}`;
+        const detail = goldCalls.length === 0 ? "no call wanted" : `names ${showNumber(c.names)}, ${c.matched}/${goldCalls.length} calls matched, S ${showNumber(c.s)}/${c.sMax}`;
         return { value: format + c.value, reason: `${formatReason}; correctness ${showNumber(c.value)} (${detail})` };
       });
     },

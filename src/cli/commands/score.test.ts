@@ -83,8 +83,8 @@ describe("the agentic examples", () => {
       expect(r.code).toBe(0);
       return readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     };
-    // ToolRL: right call 1 + 3; one wrong value (S = 3 of 4) 1 + 1.5; no call 1 − 3.
-    expect((await score("tools.yaml", "tools.jsonl")).map((x) => x.reward)).toEqual([4, 2.5, -2]);
+    // ToolRL: right call 1 + 3; one wrong value (S = 3 of 4) 1 + 1.5; a response where a call was wanted 0 − 3.
+    expect((await score("tools.yaml", "tools.jsonl")).map((x) => x.reward)).toEqual([4, 2.5, -3]);
     // Code: both tests pass, one of two, and an endless loop stopped by the time limit.
     expect((await score("code.yaml", "code.jsonl")).map((x) => x.aspects.tests)).toEqual([1, 0.5, 0]);
     // The offline reward model with PAR ranks the polite, correct answer first.
