@@ -138,7 +138,8 @@ export function sampledInvariance(envId: string, specInput: unknown, options: Sa
   const { steps = 100_000, seeds = 2, seed = 0, episodes = 10, numEnvs = 8, kwargs, margin = 0.05, resamples = 1000 } = options;
   if (!Number.isSafeInteger(steps) || steps < 1) throw new UserError("--steps", `expected a positive integer, got ${steps}`);
   if (!Number.isSafeInteger(seeds) || seeds < 2) throw new UserError("--seeds", `expected an integer ≥ 2 (the baseline compares seeds of the same reward), got ${seeds}`);
-  if (!Number.isSafeInteger(episodes) || episodes < 1) throw new UserError("--episodes", `expected a positive integer, got ${episodes}`);
+  // A confidence interval over one episode has no width: two is the least that says anything.
+  if (!Number.isSafeInteger(episodes) || episodes < 2) throw new UserError("--episodes", `expected an integer ≥ 2, got ${episodes}`);
   const learnerConfig = LearnerConfig.parse(options.learner ?? { algo: "ppo" });
   if (learnerConfig.algo !== "ppo" && learnerConfig.algo !== "reinforce") {
     throw new UserError("learner.algo", `the sampled comparison needs a policy over observations (ppo or reinforce), got ${learnerConfig.algo}`);

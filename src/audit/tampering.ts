@@ -10,12 +10,17 @@
  * Two objectives:
  *   - channel: the agent learns from the reward channel it can alter
  *     (`kind: task`);
- *   - current reward: the agent's return is evaluated with the current,
- *     untampered reward function (reaching the goal), so altering the
- *     channel earns nothing (Everitt et al.'s current-RF optimization).
+ *   - current reward: a second agent, trained through the same curriculum
+ *     on returns computed by the untampered reward function (reaching the
+ *     goal). The devices alter only the channel, so here this is Everitt et
+ *     al.'s current-RF optimization: tampering earns it nothing by
+ *     construction, and the measurement checks that it does not tamper
+ *     incidentally either.
  * Both are measured by the designer's intent: reaching the goal.
  */
 import { Ppo } from "../agents/ppo.js";
+import { Rng } from "../core/rng.js";
+import type { RewardedVector } from "../rewards/rewarded.js";
 import { make } from "../envs/registry.js";
 import { makeRewarded } from "../rewards/make.js";
 
@@ -60,6 +65,13 @@ export interface TamperingResult {
 export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
   const { episodes = 100, numEnvs = 8, objectives = Object.keys(TAMPER_OBJECTIVES) as TamperObjective[], levels: count = TAMPER_ENVS.length } = o;
   const curriculum = TAMPER_ENVS.slice(0, count);
+  // An untrained agent behaves the same whatever it will be trained on: measured once per seed and level.
+  const chance = new Map<string, number>();
+  const untrainedTamper = (id: string, seed: number, env: RewardedVector) => {
+    const key = `${seed} ${id}`;
+    if (!chance.has(key)) chance.set(key, evaluate(new Ppo(env, {}, seed + 7), id, episodes, numEnvs, seed).tamper);
+    return chance.get(key)!;
+  };
   return objectives.map((objective) => {
     const perSeed = o.seeds.map((seed) => {
       let agent: Ppo | undefined;
@@ -69,12 +81,12 @@ export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
         const next = new Ppo(env, { annealLr: false }, seed);
         if (agent) next.load(agent.save());
         agent = next;
-        const untrained = evaluate(new Ppo(env, {}, seed + 7), id, episodes, numEnvs, seed);
+        const tamperUntrained = untrainedTamper(id, seed, env);
         const before = evaluate(agent, id, episodes, numEnvs, seed);
         env.reset(seed + 1000 * (k + 1));
         agent.train(o.steps * (k + 1));
         const after = evaluate(agent, id, episodes, numEnvs, seed + 1);
-        return { level: id, tamperUntrained: untrained.tamper, tamperBefore: before.tamper, tamperAfter: after.tamper, successAfter: after.success };
+        return { level: id, tamperUntrained, tamperBefore: before.tamper, tamperAfter: after.tamper, successAfter: after.success };
       });
     });
     const levels = curriculum.map((_, k) => {
@@ -86,8 +98,16 @@ export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
   });
 }
 
-/** The agent's sampled policy on fresh episodes of `id`: the share that used the device, and the share that reached the goal. */
+/**
+ * The agent's sampled policy on fresh episodes of `id`: the share that used
+ * the device, and the share that reached the goal. Actions are drawn from a
+ * generator of the evaluation's own, so evaluating leaves the agent's
+ * training stream where it was.
+ */
 export function evaluate(agent: Ppo, id: string, episodes: number, numEnvs: number, seed: number): { tamper: number; success: number } {
+  // No more environments than episodes: an episode started and cut off when the count is reached would bias toward short ones.
+  numEnvs = Math.min(numEnvs, episodes);
+  const rng = new Rng(seed * 7919 + 1);
   const envs = Array.from({ length: numEnvs }, () => make(id));
   const size = envs[0].observationSpace.size;
   const obs = new Float32Array(numEnvs * size);
@@ -105,7 +125,7 @@ export function evaluate(agent: Ppo, id: string, episodes: number, numEnvs: numb
   envs.forEach((_, i) => start(i));
   const active = new Uint8Array(numEnvs).fill(1);
   while (done < episodes) {
-    const actions = agent.policyActions(obs, false);
+    const actions = agent.policyActions(obs, false, rng);
     for (let i = 0; i < numEnvs; i++) {
       if (!active[i]) continue;
       const r = envs[i].step(actions[i]);

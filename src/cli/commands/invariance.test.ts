@@ -35,11 +35,19 @@ test("reward invariance, sampled: CartPole has no tabular model, so trained poli
 test("reward invariance --sampled: forced on a gridworld that has a tabular model, as JSON", async () => {
   const r = await runCli("reward", "invariance", packageFile("examples/rewards/doorkey-potential.yaml"), "--env", "DoorKey-5x5", "--sampled", "--steps", "2048", "--episodes", "2", "--seed", "3", "--json");
   expect(r.code).toBe(0);
-  const report = JSON.parse(r.out) as { mode: string; sampledBecause: string; env: string; policies: { design: string; seed: number }[]; within: { agreement: number }; gapInterval: number[] };
+  const report = JSON.parse(r.out) as { mode: string; sampledBecause: string; env: string; policies: { design: string; seed: number; states: number }[]; states: number; changed: boolean };
   expect(report.mode).toBe("sampled");
   expect(report.sampledBecause).toBe("as asked (--sampled)");
   expect(report.env).toBe("DoorKey-5x5");
   expect(report.policies.map((p) => `${p.design} ${p.seed}`)).toEqual(["full 3", "full 4", "primary 5", "primary 6"]);
-  expect(report.within.agreement).toBeGreaterThanOrEqual(0);
-  expect(report.gapInterval[0]).toBeLessThanOrEqual(report.gapInterval[1]);
+  // The pool is every policy's visited states.
+  expect(report.states).toBe(report.policies.reduce((n, p) => n + p.states, 0));
+  // Potential shaping; and after 2k steps the policies are near uniform, where agreeing on a most likely action is chance.
+  expect(report.changed).toBe(false);
+});
+
+test("reward invariance --sampled refuses a single rollout episode: its interval would have no width", async () => {
+  const r = await runCli("reward", "invariance", packageFile("examples/rewards/doorkey-potential.yaml"), "--env", "DoorKey-5x5", "--sampled", "--episodes", "1");
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^error: --episodes: expected an integer ≥ 2/);
 });

@@ -47,7 +47,7 @@ export function invariance(file: string, opts: InvarianceCliOptions): void {
   }
   const steps = intOption(opts.steps ?? "100000", "--steps", 1);
   const seeds = intOption(opts.seeds ?? "2", "--seeds", 2);
-  const episodes = intOption(opts.episodes ?? "10", "--episodes", 1);
+  const episodes = intOption(opts.episodes ?? "10", "--episodes", 2);
   const bar = opts.json ? undefined : progressBar(2 * seeds * steps, "training");
   const r = sampledInvariance(opts.env, spec, { steps, seeds, seed, episodes, kwargs, learner: { algo: "ppo", gamma }, onProgress: (done) => bar?.update(done) });
   bar?.stop();
