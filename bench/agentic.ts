@@ -17,6 +17,7 @@ import autocannon from "autocannon";
 import { RewardPipeline } from "../src/agentic/pipeline.js";
 import { SCORERS } from "../src/agentic/scorers/registry.js";
 import { parseAgenticSpec } from "../src/agentic/spec.js";
+import { clearEmbeddingCache, embed } from "../src/agentic/rm/embedder.js";
 import { parseTrajectory, type Trajectory, type TrajectoryInput } from "../src/agentic/trajectory.js";
 import { Rng } from "../src/core/rng.js";
 import { withBaseline, type Figure } from "./harness.js";
@@ -58,11 +59,9 @@ export function syntheticTrajectories(n: number, seed = 0): TrajectoryInput[] {
   return out;
 }
 
-export async function* scoringSuite(seconds: number): AsyncGenerator<Figure> {
-  const pipeline = new RewardPipeline(parseAgenticSpec(RULE_SPEC, SCORERS), { baseDir: ".", env: {} });
-  const batch: Trajectory[] = syntheticTrajectories(256).map((t) => parseTrajectory(t));
+/** The median rate (trajectories/s) of `pipeline` on `batch`, over about `seconds` after a warm-up. */
+async function scoringRate(pipeline: RewardPipeline, batch: readonly Trajectory[], seconds: number): Promise<number> {
   const rates: number[] = [];
-  // Warm up, then batches for the time given; the median rate.
   for (let i = 0; i < 20; i++) await pipeline.score(batch);
   const end = performance.now() + seconds * 1000;
   do {
@@ -71,7 +70,52 @@ export async function* scoringSuite(seconds: number): AsyncGenerator<Figure> {
     rates.push((8 * batch.length) / ((performance.now() - t0) / 1000));
   } while (performance.now() < end || rates.length < 3);
   rates.sort((x, y) => x - y);
-  yield withBaseline({ suite: "agentic", name: "score/5 rule aspects/batch256", value: rates[rates.length >> 1]!, unit: "traj/s", baseline: 50_000 });
+  return rates[rates.length >> 1]!;
+}
+
+/** Each rule kind alone, with options and data it is meant for (the rest use the synthetic math/tool trajectories). */
+const KINDS: { aspect: Record<string, unknown>; data?: (t: TrajectoryInput, i: number) => TrajectoryInput }[] = [
+  { aspect: { kind: "exact", extract: "answer-tag" } },
+  { aspect: { kind: "numeric" } },
+  { aspect: { kind: "math" } },
+  { aspect: { kind: "choice" }, data: (t, i) => ({ ...t, turns: [], answer: `Let me think. The answer is (${"ABCD"[i % 4]}).`, reference: { answer: "B" } }) },
+  { aspect: { kind: "levenshtein", extract: "answer-tag" } },
+  { aspect: { kind: "f1", extract: "answer-tag" } },
+  { aspect: { kind: "regex", pattern: "\\boxed\\{\\d+\\}" } },
+  { aspect: { kind: "tags" } },
+  {
+    aspect: { kind: "json" },
+    data: (t, i) => ({ ...t, turns: [], answer: JSON.stringify({ sum: i, steps: ["tens", "units"], ok: i % 2 === 0 }), reference: { schema: { type: "object", required: ["sum"], properties: { sum: { type: "integer" } } } } }),
+  },
+  { aspect: { kind: "toolrl", calls: "turns" } },
+  { aspect: { kind: "length", target: 200 } },
+  { aspect: { kind: "dapo-overlong", maxLength: 4096, buffer: 1024 } },
+  { aspect: { kind: "repetition" } },
+];
+
+export async function* scoringSuite(seconds: number): AsyncGenerator<Figure> {
+  const make = (spec: unknown) => new RewardPipeline(parseAgenticSpec(spec, SCORERS), { baseDir: ".", env: {} });
+  const inputs = syntheticTrajectories(256);
+  const batch: Trajectory[] = inputs.map((t) => parseTrajectory(t));
+  yield withBaseline({ suite: "agentic", name: "score/5 rule aspects/batch256", value: await scoringRate(make(RULE_SPEC), batch, seconds), unit: "traj/s", baseline: 50_000 });
+  for (const { aspect, data } of KINDS) {
+    const own = data ? inputs.map((t, i) => parseTrajectory(data(t, i))) : batch;
+    yield { suite: "agentic", name: `  ${String(aspect.kind)} alone`, value: await scoringRate(make({ aspects: [aspect] }), own, seconds / 4), unit: "traj/s" };
+  }
+  // Backend-bound scorers: the offline embedding model (new texts, no cache) and the code sandbox (processes started beforehand).
+  const texts = Array.from({ length: 32 }, (_, i) => `Answer ${i}: the sum of ${i} and ${2 * i} is ${3 * i}, by adding the units first.`);
+  clearEmbeddingCache();
+  await embed(["warm-up"]);
+  let t0 = performance.now();
+  await embed(texts);
+  yield { suite: "agentic", name: "embedding, per new text (batch 32)", value: (performance.now() - t0) / texts.length, unit: "ms" };
+  const code = make({ aspects: [{ kind: "code", concurrency: 2 }] });
+  const programs = Array.from({ length: 16 }, (_, i) => parseTrajectory({ answer: "```js\nfunction add(a, b) { return a + b; }\n```", reference: { tests: [{ input: `assert(add(${i}, 1) === ${i + 1})` }] } }));
+  await code.score(programs.slice(0, 2));
+  t0 = performance.now();
+  await code.score(programs);
+  yield { suite: "agentic", name: "code test in a sandbox process (2 at once)", value: (performance.now() - t0) / programs.length, unit: "ms" };
+  await code.close();
 }
 
 /** Starts `rewardlab serve` in a child process on a free port; resolves with its URL. */

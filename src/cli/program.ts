@@ -313,6 +313,8 @@ function build(): Command {
     .option("--lr <x>", "Adam learning rate")
     .option("--margin <m>", "margin m in −log σ(r_c − r_r − m)")
     .option("--center <c>", "coefficient of mean((r_c + r_r)²), as TRL's center_rewards_coefficient")
+    .option("--batch <n>", "pairs per Adam step")
+    .option("--l2 <λ>", "weight decay (λ/2)·‖w‖²")
     .action(async (pairs, opts) => (await import("./commands/rm.js")).rmTrain(pairs, opts));
 
   program

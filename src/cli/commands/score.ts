@@ -42,7 +42,8 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
   } catch {
     throw new UserError(file, "no such file");
   }
-  const total = countLines(file);
+  // The line count only sizes the progress bar, which is drawn on a terminal only: no second read otherwise.
+  const total = process.stderr.isTTY ? countLines(file) : 0;
   const pipeline = loadPipeline(opts.spec);
   const out = opts.out ?? file.replace(/(\.jsonl)?$/, ".scores.jsonl");
   const tmp = `${out}.partial`;
@@ -54,19 +55,20 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
   const t0 = performance.now();
   try {
     let batch: Trajectory[] = [];
-    let ids: unknown[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const scores = await pipeline.score(batch);
       summarize(scores, summaries, reward);
       const results = RewardPipeline.results(scores);
       let text = "";
-      for (let i = 0; i < results.length; i++) text += JSON.stringify(ids[i] !== undefined ? { id: ids[i], ...results[i] } : results[i]) + "\n";
+      for (let i = 0; i < results.length; i++) {
+        const id = batch[i]!.id;
+        text += JSON.stringify(id !== undefined ? { id, ...results[i] } : results[i]) + "\n";
+      }
       await writer.write(text);
       done += batch.length;
       bar.update(done);
       batch = [];
-      ids = [];
     };
     let lineNo = 0;
     for await (const line of createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity })) {
@@ -86,7 +88,6 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
         throw e;
       }
       batch.push(t);
-      ids.push(t.id);
       if (batch.length >= batchSize) await flush();
     }
     await flush();
