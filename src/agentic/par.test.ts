@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Rng } from "../core/rng.js";
-import { parReward, parRewards, sigmoid } from "./par.js";
+import { sigmoid } from "../rewards/transforms.js";
+import { parReward, parRewards } from "./par.js";
 
 const expectClose = (actual: Float64Array, expected: number[], digits = 7) => {
   expect(actual.length).toBe(expected.length);

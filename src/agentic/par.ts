@@ -19,6 +19,7 @@
  * reference scores end to end, either M per sample (`{ m: M }`) or ragged
  * (`{ offsets }`: sample i's references are offsets[i] … offsets[i+1] − 1).
  */
+import { sigmoid } from "../rewards/transforms.js";
 import { UserError } from "../core/errors.js";
 
 type Values = Float64Array | Float32Array | ArrayLike<number>;
@@ -32,13 +33,6 @@ export interface ParOptions {
   /** k, the sigmoid's steepness (> 0); default 1. Ignored by `centered`. */
   k?: number;
   out?: Float64Array;
-}
-
-/** σ(x) = 1/(1 + e^(−x)), evaluated without overflow for large |x|. */
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
 }
 
 /**

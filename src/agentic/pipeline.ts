@@ -4,7 +4,7 @@
  * Every aspect's value and reason is kept (per-aspect logging).
  */
 import { joinPath, UserError } from "../core/errors.js";
-import { sigmoid } from "./par.js";
+import { sigmoid } from "../rewards/transforms.js";
 import type { Score, Scorer, ScorerContext } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
 import type { Trajectory } from "./trajectory.js";

@@ -31,7 +31,12 @@ export class RunningMeanStd {
 }
 
 /** σ(x) = 1 / (1 + e^(−x)). */
-export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+/** σ(x) = 1/(1 + e^(−x)), evaluated without overflow for large |x|. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
 
 export function makeTransform(t: Transform, n: number): TransformOp {
   switch (t.type) {

@@ -24,6 +24,7 @@
  * Saved as JSON (`rewardlab.reward-head/1`) with the embedding model's
  * name and dimension; loading checks every field's shape.
  */
+import { sigmoid } from "../../rewards/transforms.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError, showValue } from "../../core/errors.js";
@@ -87,10 +88,6 @@ export interface LossOptions {
 /** −log σ(z), computed without overflow. */
 function softplusNeg(z: number): number {
   return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-}
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
 export class RewardHead {
