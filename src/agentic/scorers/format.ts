@@ -9,6 +9,7 @@
  * Format rewards are the cheap half of R1-style rewards (format + accuracy);
  * their reasons say what is wrong, so a log shows why a policy loses them.
  */
+import { LruCache } from "../../core/lru.js";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -207,9 +208,10 @@ export function duplicateKey(json: string): string | null {
   return null;
 }
 
-// Compiled validators by the schema's JSON text; a failed compile is kept as its message.
-const validators = new Map<string, ValidateFunction | string>();
-const MAX_CACHED_SCHEMAS = 1000;
+// Compiled validators by the schema's JSON text (an LRU cache); a failed compile is kept as its message.
+// The same schema object (an option, or one trajectory's reference scored by several aspects) skips the stringify.
+const validators = new LruCache<string, ValidateFunction | string>(1000);
+const bySchemaObject = new WeakMap<object, ValidateFunction | string>();
 let ajv07: Ajv | undefined;
 let ajv2019: Ajv2019 | undefined;
 let ajv2020: Ajv2020 | undefined;
@@ -230,17 +232,19 @@ function ajvFor(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
  * reason the schema does not compile.
  */
 export function schemaValidator(schema: Record<string, unknown>): ValidateFunction | string {
+  const known = bySchemaObject.get(schema);
+  if (known !== undefined) return known;
   const key = JSON.stringify(schema);
   let v = validators.get(key);
   if (v === undefined) {
     try {
       v = ajvFor(schema).compile(schema);
     } catch (e) {
-      v = (e as Error).message.split("\n")[0];
+      v = (e as Error).message.split("\n")[0]!;
     }
-    if (validators.size >= MAX_CACHED_SCHEMAS) validators.clear();
     validators.set(key, v);
   }
+  bySchemaObject.set(schema, v);
   return v;
 }
 
