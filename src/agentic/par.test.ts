@@ -1,12 +1,9 @@
 import { describe, expect, test } from "vitest";
+import { expectClose } from "../test-utils/close.js";
 import { Rng } from "../core/rng.js";
 import { sigmoid } from "../rewards/transforms.js";
 import { parReward, parRewards } from "./par.js";
 
-const expectClose = (actual: Float64Array, expected: number[], digits = 7) => {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => expect(actual[i], `index ${i}`).toBeCloseTo(e, digits));
-};
 
 describe("PAR: (1/M) Σ_m σ(k·(r − r_ref_m))", () => {
   test("M = 2 references [0, 1], k = 1", () => {

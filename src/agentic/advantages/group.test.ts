@@ -1,14 +1,10 @@
 import { describe, expect, test } from "vitest";
+import { expectClose } from "../../test-utils/close.js";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { aggregateObjectives, groupAdvantages, Grouping } from "./group.js";
 
 const list = (a: Float64Array) => Array.from(a);
-/** Element-wise toBeCloseTo. */
-const expectClose = (actual: Float64Array, expected: number[], digits = 6) => {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => expect(actual[i], `index ${i}`).toBeCloseTo(e, digits));
-};
 
 describe("GRPO (DeepSeekMath): A = (r − mean_g)/(std_g + ε)", () => {
   // Group [1, 0, 0, 1]: mean 0.5; squared deviations 4·0.25 = 1;

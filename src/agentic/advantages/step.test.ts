@@ -1,12 +1,9 @@
 import { describe, expect, test } from "vitest";
+import { expectClose } from "../../test-utils/close.js";
 import { Rng } from "../../core/rng.js";
 import { combinedAdvantages, implicitStepRewards, matchOutcome, spaStepRewards } from "./step.js";
 
 const list = (a: Float64Array) => Array.from(a);
-const expectClose = (actual: Float64Array, expected: number[], digits = 7) => {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => expect(actual[i], `index ${i}`).toBeCloseTo(e, digits));
-};
 
 describe("SPA-RL step rewards r_t = c_t + g·valid_t", () => {
   test("valid steps get the grounding bonus 0.5 and invalid ones none", () => {
