@@ -85,7 +85,7 @@ test("primary only: the primary terms, all learned from, without auxiliary terms
 
 test("errors name the option", () => {
   expect(() => sampledInvariance("CartPole-v1", potential, { seeds: 1 })).toThrow("--seeds: expected an integer ≥ 2 (the baseline compares seeds of the same reward), got 1");
-  expect(() => sampledInvariance("CartPole-v1", potential, { episodes: 0 })).toThrow("--episodes: expected a positive integer, got 0");
+  expect(() => sampledInvariance("CartPole-v1", potential, { episodes: 1 })).toThrow("--episodes: expected an integer ≥ 2, got 1");
   expect(() => sampledInvariance("Pendulum-v1", { terms: [{ kind: "task" }, { kind: "expression", expr: "-1" }] })).toThrow("--env: Pendulum-v1 has box actions; the sampled comparison compares discrete action choices");
   expect(() => sampledInvariance("CartPole-v1", { terms: [{ kind: "task" }] })).toThrow("reward.terms: the agent learns from the primary terms alone already: there are no auxiliary terms to compare");
   expect(() => sampledInvariance("CartPole-v1", potential, { learner: { algo: "q-learning" } })).toThrow("learner.algo: the sampled comparison needs a policy over observations (ppo or reinforce), got q-learning");
