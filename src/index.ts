@@ -85,7 +85,8 @@ export { AgenticSpec, parseAgenticSpec, type ParsedAgenticSpec } from "./agentic
 export { RewardPipeline, type BatchScores, type ScoreResult } from "./agentic/pipeline.js";
 export { loadPipeline } from "./agentic/load.js";
 export { SCORERS } from "./agentic/scorers/registry.js";
-export { groupAdvantages, aggregateObjectives, PRESETS as ADVANTAGE_PRESETS, type AdvantageOptions } from "./agentic/advantages/group.js";
+export { groupAdvantages, PRESETS as ADVANTAGE_PRESETS, type AdvantageOptions } from "./agentic/advantages/group.js";
+export { aggregateObjectives } from "./agentic/advantages/aggregate.js";
 export { spaStepRewards, implicitStepRewards, combinedAdvantages } from "./agentic/advantages/step.js";
 export { parRewards } from "./agentic/par.js";
 export { buildServer, type ServerOptions } from "./server/app.js";

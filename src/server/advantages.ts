@@ -11,7 +11,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { aggregateObjectives, groupAdvantages } from "../agentic/advantages/group.js";
+import { aggregateObjectives } from "../agentic/advantages/aggregate.js";
+import { groupAdvantages } from "../agentic/advantages/group.js";
 import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
 import { AdvantagesOverride } from "../agentic/spec.js";
 import { completeTrajectory, type Trajectory } from "../agentic/trajectory.js";

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { expectClose } from "../../test-utils/close.js";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { aggregateObjectives, groupAdvantages, Grouping } from "./group.js";
+import { aggregateObjectives } from "./aggregate.js";
+import { groupAdvantages, Grouping } from "./group.js";
 
 const list = (a: Float64Array) => Array.from(a);
 

@@ -25,7 +25,7 @@
  *
  * Multi-objective rewards (several reward functions, "aspects", per
  * response) are aggregated as TRL does, `sum_then_normalize` or
- * `normalize_then_sum` (GDPO), by `aggregateObjectives`.
+ * `normalize_then_sum` (GDPO), by `aggregateObjectives` (aggregate.ts).
  *
  * Hot path: typed arrays, no allocation per element; with a prebuilt
  * `Grouping` and an `out` array a call allocates nothing.
@@ -296,147 +296,6 @@ export function groupAdvantages(rewards: Rewards, groups: GroupSpec, options: Ad
   return out;
 }
 
-export type Aggregation = "sum_then_normalize" | "normalize_then_sum";
-
-export interface AggregateOptions extends AdvantageOptions {
-  /**
-   * `normalize_then_sum` only: after the weighted sum of the per-aspect group
-   * advantages, `batch` (default, TRL and GDPO) standardizes the sums over the
-   * whole batch, (s − μ_B)/(σ_B + ε); `none` returns the sums (MO-GRPO).
-   */
-  final?: "batch" | "none";
-}
-
-/**
- * Advantages from several rewards per response (aspects: correctness,
- * format, length …), as TRL's GRPOTrainer `multi_objective_aggregation`:
- *
- * - `sum_then_normalize` (TRL's default): s_i = Σ_k w_k·r_{k,i}, then
- *   `groupAdvantages(s)` with these options (any estimator and scale).
- * - `normalize_then_sum` (GDPO, "Group reward-Decoupled Normalization Policy
- *   Optimization"): each aspect is GRPO-normalized within its group,
- *   â_{k,i} = (r_{k,i} − μ_{k,g})/(σ_{k,g} + ε), summed with the weights,
- *   s_i = Σ_k w_k·â_{k,i}, and the sums standardized over the whole batch,
- *   A_i = (s_i − μ_B)/(σ_B + ε) — what TRL's code does and its docs say
- *   ("the aggregated reward is then normalized at the batch level"). The
- *   per-aspect step always divides by the group std, so `estimator` must be
- *   grpo and `scale` is not accepted. A batch with one scored response gets 0.
- *
- * Missing values (under `missing: "skip"`, TRL): a missing aspect is left out
- * of the sum (TRL's nansum), and a response whose aspects are all missing is
- * unscorable: left out of the statistics, advantage 0.
- *
- * @param aspects one array per aspect, each with one reward per response.
- * @param weights one per aspect; null: all 1 (TRL's default).
- */
-export function aggregateObjectives(
-  aspects: readonly Rewards[],
-  weights: ArrayLike<number> | null,
-  groups: GroupSpec,
-  mode: Aggregation,
-  options: AggregateOptions = {},
-): Float64Array {
-  const K = aspects.length;
-  if (K === 0) throw new UserError("aspects", "expected at least one aspect, got none");
-  const n = aspects[0].length;
-  for (let k = 1; k < K; k++) {
-    if (aspects[k].length !== n) throw new UserError(`aspects[${k}]`, `expected ${n} rewards (as aspects[0]), got ${aspects[k].length}`);
-  }
-  if (weights !== null) {
-    if (weights.length !== K) throw new UserError("weights", `expected ${K} weights (one per aspect), got ${weights.length}`);
-    for (let k = 0; k < K; k++) {
-      if (!Number.isFinite(weights[k])) throw new UserError(`weights[${k}]`, `expected a finite number, got ${String(weights[k])}`);
-    }
-  }
-  oneOf(mode, ["sum_then_normalize", "normalize_then_sum"], "mode");
-  const conv = resolveConventions(options);
-  const out = outArray(options.out, n);
-  // Checks every aspect value first: errors name aspects[k][i].
-  for (let k = 0; k < K; k++) checkValues(aspects[k], conv.missing, `aspects[${k}]`);
-
-  if (mode === "sum_then_normalize") {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      let scored = false;
-      for (let k = 0; k < K; k++) {
-        const r = read(aspects[k], i);
-        if (r !== r) continue;
-        s += (weights === null ? 1 : weights[k]) * r;
-        scored = true;
-      }
-      out[i] = scored || conv.missing === "zero" ? s : Number.NaN;
-    }
-    // Unscorable rows are NaN here (only under missing: "skip"); `final` does not apply.
-    return groupAdvantages(out, groups, { ...options, out });
-  }
-
-  if (options.estimator !== undefined && options.estimator !== "grpo") {
-    throw new UserError("options.estimator", `normalize_then_sum normalizes each aspect with grpo; got ${options.estimator} (use sum_then_normalize)`);
-  }
-  if (options.scale !== undefined) {
-    throw new UserError("options.scale", "normalize_then_sum always divides each aspect by its group std and the sum by the batch std (use sum_then_normalize)");
-  }
-  const final = options.final ?? "batch";
-  oneOf(final, ["batch", "none"], "options.final");
-  const grouping = Grouping.of(groups, n);
-  const { groupOf, count, mean, std } = grouping;
-  const { epsilon, singleton } = conv;
-  out.fill(0);
-  for (let k = 0; k < K; k++) {
-    const a = aspects[k];
-    const w = weights === null ? 1 : weights[k];
-    // TRL normalizes each reward function with nanmean/nanstd: its None values are left out here.
-    computeStats(a, grouping, conv.missing === "zero" ? { ...conv, missing: "skip" } : conv, `aspects[${k}]`);
-    for (let i = 0; i < n; i++) {
-      const r = read(a, i);
-      if (r !== r) continue;
-      const g = groupOf[i];
-      if (count[g] === 1) {
-        if (singleton === "error") throw new UserError(`aspects[${k}][${i}]`, `is the only scored response in its group; a group of one has no baseline (set singleton to "zero" or "raw")`);
-        if (singleton === "raw") out[i] += (w * r) / (1 + epsilon);
-        continue;
-      }
-      out[i] += w * ratio(r - mean[g], std[g] + epsilon);
-    }
-  }
-  // Unscorable rows (every aspect missing) → NaN, left out of the batch statistics.
-  if (conv.missing === "skip") {
-    for (let i = 0; i < n; i++) {
-      let scored = false;
-      for (let k = 0; k < K && !scored; k++) {
-        const r = read(aspects[k], i);
-        scored = r === r;
-      }
-      if (!scored) out[i] = Number.NaN;
-    }
-  }
-  if (final === "none") {
-    for (let i = 0; i < n; i++) if (out[i] !== out[i]) out[i] = 0;
-    return out;
-  }
-  // Batch standardization of the sums, over the scored rows.
-  let batchCount = 0;
-  let batchSum = 0;
-  for (let i = 0; i < n; i++) {
-    const s = out[i];
-    if (s !== s) continue;
-    batchCount++;
-    batchSum += s;
-  }
-  const μ_B = batchSum / batchCount;
-  let SS = 0;
-  for (let i = 0; i < n; i++) {
-    const s = out[i];
-    if (s === s) SS += (s - μ_B) * (s - μ_B);
-  }
-  const σ_B = spread(SS, batchCount, conv.std === "unbiased");
-  for (let i = 0; i < n; i++) {
-    const s = out[i];
-    out[i] = s !== s || batchCount < 2 ? 0 : ratio(s - μ_B, σ_B + epsilon);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 
 /**
@@ -453,7 +312,7 @@ function rawSingleton(r: number, estimator: Estimator, scale: Scale, grouping: G
 }
 
 /** rewards[i] as a number; null and undefined read as NaN. */
-function read(values: Rewards, i: number): number {
+export function read(values: Rewards, i: number): number {
   const v = values[i];
   return v === null || v === undefined ? Number.NaN : v;
 }
@@ -471,7 +330,7 @@ function zeroMissing(values: Rewards): Rewards {
 }
 
 /** Throws on ±Infinity, and on NaN/null unless missing values are allowed. */
-function checkValues(values: Rewards, missing: Missing, path: string): void {
+export function checkValues(values: Rewards, missing: Missing, path: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v === "number" && Number.isFinite(v)) continue;
@@ -488,7 +347,7 @@ function checkValues(values: Rewards, missing: Missing, path: string): void {
  * deviation (NaN when undefined: no value, or one under `unbiased`). Two
  * passes (mean, then squared deviations) for accuracy.
  */
-function computeStats(values: Rewards, grouping: Grouping, conv: Conventions, path: string): void {
+export function computeStats(values: Rewards, grouping: Grouping, conv: Conventions, path: string): void {
   checkValues(values, conv.missing, path);
   const { groupOf, count, mean, std, groupCount } = grouping;
   const n = groupOf.length;
@@ -526,22 +385,22 @@ function computeStats(values: Rewards, grouping: Grouping, conv: Conventions, pa
 }
 
 /** d/s, and 0 for 0/0 (identical rewards with ε = 0: no signal, not NaN). */
-function ratio(d: number, s: number): number {
+export function ratio(d: number, s: number): number {
   return s === 0 ? 0 : d / s;
 }
 
 /** √(SS/(n − 1)) or √(SS/n); NaN when undefined. */
-function spread(SS: number, n: number, unbiased: boolean): number {
+export function spread(SS: number, n: number, unbiased: boolean): number {
   const dof = unbiased ? n - 1 : n;
   return dof > 0 ? Math.sqrt(SS / dof) : Number.NaN;
 }
 
-function outArray(out: Float64Array | undefined, n: number): Float64Array {
+export function outArray(out: Float64Array | undefined, n: number): Float64Array {
   if (out === undefined) return new Float64Array(n);
   if (out.length !== n) throw new UserError("options.out", `expected a Float64Array of length ${n}, got length ${out.length}`);
   return out;
 }
 
-function oneOf(value: unknown, allowed: readonly string[], path: string): void {
+export function oneOf(value: unknown, allowed: readonly string[], path: string): void {
   if (!allowed.includes(value as string)) throw new UserError(path, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
 }
