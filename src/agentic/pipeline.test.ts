@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { RewardPipeline } from "./pipeline.js";
+import { ABSTAINED, FAILED, RewardPipeline, SCORED } from "./pipeline.js";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "./scorer.js";
 import { SCORERS } from "./scorers/registry.js";
 import { parseAgenticSpec } from "./spec.js";
@@ -58,12 +58,72 @@ describe("the scoring pipeline", () => {
     expect(s.aspects[0]!.reasons[1]).toBe("PAR needs reference.responses");
   });
 
-  it("a scorer's non-finite value is treated as not applicable, with the reason saying so", async () => {
+  it("a scorer's non-finite value fails the reward, with the reason saying so; it is never summed as 0", async () => {
     const bad = defineScorer({ kind: "bad", description: "t", options: z.object({}).strict(), make: (_o, name) => ruleScorer(name, () => ({ value: NaN, reason: "oops" })) });
     const p = pipelineWith({ aspects: [{ kind: "bad" }, { kind: "exact" }] }, [bad as ScorerDefinition]);
     const s = await p.score(batch(["42"]));
-    expect(s.rewards[0]).toBe(1);
-    expect(s.aspects[0]!.reasons[0]).toMatch(/^non-finite value NaN treated as not applicable/);
+    expect(Number.isNaN(s.rewards[0])).toBe(true);
+    expect(s.status[0]).toBe(FAILED);
+    expect(s.failures[0]).toBe("bad: non-finite value NaN; oops");
+    expect(RewardPipeline.results(s)[0]).toMatchObject({ reward: null, status: "failed", failure: "bad: non-finite value NaN; oops", aspects: { bad: null, exact: 1 } });
+    // Asked for a number, a caller gets it; the status still says failed.
+    expect(RewardPipeline.results(s, -1)[0]).toMatchObject({ reward: -1, status: "failed" });
+  });
+
+  it("a scorer that throws, synchronously or not, fails its aspect for the batch instead of rejecting it", async () => {
+    const throwing = (kind: string, async: boolean) =>
+      defineScorer({
+        kind,
+        description: "t",
+        options: z.object({}).strict(),
+        make: (_o, name) => ({
+          name,
+          scoreBatch: () => {
+            if (!async) throw new Error("boom\nat line 2");
+            return Promise.reject(new Error("async boom"));
+          },
+        }),
+      }) as ScorerDefinition;
+    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "sync" }, { kind: "async" }] }, [throwing("sync", false), throwing("async", true)]);
+    const s = await p.score(batch(["42", "7"]));
+    expect(Array.from(s.status)).toEqual([FAILED, FAILED]);
+    expect(s.aspects[1]!.reasons).toEqual(["scorer threw: boom at line 2", "scorer threw: boom at line 2"]);
+    expect(s.aspects[2]!.reasons[0]).toBe("scorer threw: async boom");
+    expect(s.failures[0]).toBe("sync: scorer threw: boom at line 2");
+    // The aspect that worked keeps its values.
+    expect(Array.from(s.aspects[0]!.values)).toEqual([1, 0]);
+  });
+
+  it("an asynchronous aspect that does not answer within timeoutMs fails, and a weight-0 failure is only logged", async () => {
+    const slow = defineScorer({
+      kind: "slow",
+      description: "t",
+      options: z.object({}).strict(),
+      make: (_o, name) => ({ name, scoreBatch: (b) => new Promise((resolve) => setTimeout(() => resolve(b.map(() => ({ value: 1, reason: "late" }))), 2000).unref()) }),
+    }) as ScorerDefinition;
+    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", timeoutMs: 30 }] }, [slow]);
+    const t0 = Date.now();
+    const s = await p.score(batch(["42"]));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(s.status[0]).toBe(FAILED);
+    expect(s.aspects[1]!.reasons[0]).toBe("timed out after 30 ms");
+    const logged = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", timeoutMs: 30, weight: 0 }] }, [slow]);
+    const l = await logged.score(batch(["42"]));
+    expect([l.status[0], l.rewards[0], l.aspects[1]!.status[0]]).toEqual([SCORED, 1, FAILED]);
+  });
+
+  it("a reward no counting aspect applied to abstains (null), and a gate whose aspect failed fails the gated aspect", async () => {
+    const p = pipelineWith({ aspects: [{ kind: "numeric" }, { kind: "exact", weight: 0 }] });
+    const noRef = [parseTrajectory({ answer: "42" })];
+    const s = await p.score(noRef);
+    expect(s.status[0]).toBe(ABSTAINED);
+    expect(RewardPipeline.results(s)[0]).toMatchObject({ reward: null, status: "abstained" });
+    // A reference that is not a number: the numeric scorer cannot read its input, which is a failure.
+    const gated = pipelineWith({ aspects: [{ kind: "numeric", weight: 0 }, { kind: "exact", gate: { on: "numeric" } }] });
+    const g = await gated.score(batch(["42"], "forty-two"));
+    expect(g.aspects[0]!.status[0]).toBe(FAILED);
+    expect(g.aspects[1]!.reasons[0]).toBe("gate numeric failed");
+    expect(g.status[0]).toBe(FAILED);
   });
 
   it("spec errors name the aspect: duplicate names, gates on later aspects", () => {
@@ -73,6 +133,8 @@ describe("the scoring pipeline", () => {
     expect(() => parseAgenticSpec({ aspects: [{ kind: "exact", weight: "high" }] }, SCORERS)).toThrow(/^aspects\[0\]\.weight: /);
     expect(() => parseAgenticSpec({ aspects: [{ kind: "exact", tolerance: 1 }] }, SCORERS)).toThrow(/^aspects\[0\]/);
     expect(() => parseAgenticSpec({ aspects: [{ name: "score", kind: "exact" }] }, SCORERS)).toThrow(/^aspects\[0\]\.name: "score" is reserved/);
+    expect(() => parseAgenticSpec({ aspects: [{ name: "rewardlab_failed", kind: "exact" }] }, SCORERS)).toThrow(/^aspects\[0\]\.name: names starting with "rewardlab_" are reserved/);
+    expect(() => parseAgenticSpec({ aspects: [{ kind: "exact" }], failedReward: "zero" }, SCORERS)).toThrow(/^failedReward: /);
     expect(() => parseAgenticSpec({ aspects: [{ kind: "exact" }], advantages: { estimator: "rloo", aggregation: "normalize_then_sum" } }, SCORERS)).toThrow(/^advantages\.aggregation: normalize_then_sum normalizes each aspect with grpo/);
   });
 

@@ -1,35 +1,63 @@
 /**
  * A compiled agentic reward: scores a batch of trajectories on every
  * aspect, applies gates and PAR shaping, and sums the weighted values.
- * Every aspect's value and reason is kept (per-aspect logging).
+ * Every aspect's value, status and reason is kept (per-aspect logging).
+ *
+ * Failed is not zero: a scorer that throws, times out or cannot read its
+ * input marks its aspect `failed`, and a reward with a failed aspect that
+ * counts (weight ≠ 0) is itself failed, with the aspect's reason: its value
+ * is NaN here and null (or the spec's `failedReward`) for a trainer.
  */
 import { joinPath, UserError } from "../core/errors.js";
 import { sigmoid } from "../rewards/transforms.js";
-import type { Score, Scorer, ScorerContext } from "./scorer.js";
+import { failed, statusOf, type Score, type Scorer, type ScorerContext, type ScoreStatus } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
 import type { Trajectory } from "./trajectory.js";
+
+/** Statuses as stored in typed arrays. */
+export const SCORED = 0;
+export const ABSTAINED = 1;
+export const FAILED = 2;
+export const STATUS_NAMES: readonly ScoreStatus[] = ["scored", "abstained", "failed"];
+const STATUS_CODE: Record<ScoreStatus, number> = { scored: SCORED, abstained: ABSTAINED, failed: FAILED };
 
 export interface AspectScores {
   name: string;
   weight: number;
-  /** One per trajectory; NaN where the scorer did not apply (null). */
+  /** One per trajectory; NaN where the scorer abstained or failed. */
   values: Float64Array;
+  /** SCORED, ABSTAINED or FAILED, one per trajectory. */
+  status: Uint8Array;
   reasons: string[];
 }
 
 export interface BatchScores {
-  /** Σ weight·value over the aspects that applied (a null counts 0). */
+  /** Σ weight·value over the aspects that applied (an abstaining aspect counts 0); NaN where the reward is not scored. */
   rewards: Float64Array;
+  /**
+   * Per trajectory: FAILED when an aspect that counts failed; ABSTAINED when
+   * no aspect that counts applied (every aspect, when all weights are 0);
+   * SCORED otherwise.
+   */
+  status: Uint8Array;
+  /** Per trajectory: `aspect: reason` of the first failed aspect that counts, else "". */
+  failures: string[];
   aspects: AspectScores[];
 }
 
 /** One trajectory's result, the shape the server and `rewardlab score` write. */
 export interface ScoreResult {
-  reward: number;
+  /** null when abstained or failed (or the failed value the caller chose). */
+  reward: number | null;
+  status: ScoreStatus;
+  /** For a failed reward: which aspect failed and why. */
+  failure?: string;
   aspects: Record<string, number | null>;
   reasons: Record<string, string>;
 }
 
+/** What a caller sends for a failed reward: null, or a number (0, a penalty) when asked. */
+export type FailedValue = number | null;
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
   return typeof (x as { then?: unknown })?.then === "function";
@@ -76,39 +104,46 @@ export class RewardPipeline {
 
   private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[]): BatchScores | Promise<BatchScores> {
     for (; k < this.spec.aspects.length; k++) {
-      const scores = this.scoreAspect(this.spec.aspects[k]!, this.scorers[k]!, batch, aspects);
+      const aspect = this.spec.aspects[k]!;
+      const scores = guarded(() => this.scoreAspect(aspect, this.scorers[k]!, batch, aspects), batch.length, aspect.timeoutMs);
       if (isPromise(scores)) {
         const next = k + 1;
         return scores.then((done) => {
-          aspects.push(this.record(this.spec.aspects[next - 1]!, done));
+          aspects.push(this.record(aspect, done, batch.length));
           return this.scoreFrom(next, batch, aspects);
         });
       }
-      aspects.push(this.record(this.spec.aspects[k]!, scores));
+      aspects.push(this.record(aspect, scores, batch.length));
     }
-    const n = batch.length;
-    const rewards = new Float64Array(n);
-    for (const a of aspects) {
-      if (a.weight === 0) continue;
-      for (let i = 0; i < n; i++) {
-        const v = a.values[i]!;
-        if (v === v) rewards[i]! += a.weight * v;
-      }
-    }
-    return { rewards, aspects };
+    return combine(batch.length, aspects);
   }
 
-  private record(aspect: Aspect, scores: Score[]): AspectScores {
-    const n = scores.length;
+  private record(aspect: Aspect, scores: Score[], n: number): AspectScores {
     const values = new Float64Array(n);
+    const status = new Uint8Array(n);
     const reasons = new Array<string>(n);
+    if (!Array.isArray(scores) || scores.length !== n) {
+      // A scorer that returns the wrong number of scores has a bug: every trajectory fails, none is misattributed.
+      const got = Array.isArray(scores) ? `${scores.length} scores` : "no list of scores";
+      values.fill(NaN);
+      status.fill(FAILED);
+      reasons.fill(`scorer returned ${got} for ${n} trajectories`);
+      return { name: aspect.name, weight: aspect.weight, values, status, reasons };
+    }
     for (let i = 0; i < n; i++) {
       const s = scores[i]!;
-      values[i] = s.value === null || !Number.isFinite(s.value) ? NaN : s.value;
-      // A scorer that returned NaN or ±∞ has a bug or met garbage: say so rather than poison the sum.
-      reasons[i] = s.value !== null && !Number.isFinite(s.value) ? `non-finite value ${s.value} treated as not applicable; ${s.reason}` : s.reason;
+      let code = STATUS_CODE[statusOf(s)] ?? FAILED;
+      let reason = s.reason;
+      if (code === SCORED && (typeof s.value !== "number" || !Number.isFinite(s.value))) {
+        // A scorer that returned NaN or ±∞ has a bug or met garbage: a failure, not a value that poisons the sum.
+        code = FAILED;
+        reason = `non-finite value ${s.value}; ${s.reason}`;
+      }
+      values[i] = code === SCORED ? s.value! : NaN;
+      status[i] = code;
+      reasons[i] = reason;
     }
-    return { name: aspect.name, weight: aspect.weight, values, reasons };
+    return { name: aspect.name, weight: aspect.weight, values, status, reasons };
   }
 
   /** Scores, skipping (not calling) the scorer for trajectories whose gate is closed. */
@@ -117,10 +152,14 @@ export class RewardPipeline {
     const gate = aspect.gate;
     const on = earlier.find((a) => a.name === gate.on)!;
     const open: number[] = [];
-    for (let i = 0; i < batch.length; i++) if (on.values[i]! >= gate.min) open.push(i);
     const out = new Array<Score>(batch.length);
     const closed: Score = { value: gate.otherwise, reason: `gated: ${gate.on} < ${gate.min}` };
-    out.fill(closed);
+    const gateFailed = failed(`gate ${gate.on} failed`);
+    for (let i = 0; i < batch.length; i++) {
+      if (on.status[i] === FAILED) out[i] = gateFailed;
+      else if (on.values[i]! >= gate.min) open.push(i);
+      else out[i] = closed;
+    }
     if (open.length === 0) return out;
     return then(this.shaped(aspect, scorer, open.length === batch.length ? batch : open.map((i) => batch[i]!)), (scored) => {
       for (let j = 0; j < open.length; j++) out[open[j]!] = scored[j]!;
@@ -150,7 +189,7 @@ export class RewardPipeline {
         scores.map((s, i) => {
           const m0 = offsets[i]!;
           const m1 = offsets[i + 1]!;
-          if (s.value === null) return s;
+          if (s.value === null || s.status === "failed") return s;
           if (m1 === m0) return { value: null, reason: "PAR needs reference.responses" };
           let sum = 0;
           let count = 0;
@@ -160,15 +199,19 @@ export class RewardPipeline {
             sum += sigmoid(par.k * (s.value - ref));
             count++;
           }
-          if (count === 0) return { value: null, reason: "PAR: no reference response could be scored" };
+          if (count === 0) return failed("PAR: no reference response could be scored");
           return { value: sum / count, reason: `PAR over ${count} references; raw ${s.value}: ${s.reason}` };
         }),
       ),
     );
   }
 
-  /** The batch's per-trajectory results (null where an aspect did not apply). */
-  static results(scores: BatchScores): ScoreResult[] {
+  /**
+   * The batch's per-trajectory results: null where an aspect or the reward
+   * did not apply or failed; a failed reward is `failedValue` (null unless
+   * the caller asked for a number).
+   */
+  static results(scores: BatchScores, failedValue: FailedValue = null): ScoreResult[] {
     const out: ScoreResult[] = [];
     for (let i = 0; i < scores.rewards.length; i++) {
       const aspects: Record<string, number | null> = {};
@@ -178,7 +221,10 @@ export class RewardPipeline {
         aspects[a.name] = v === v ? v : null;
         reasons[a.name] = a.reasons[i]!;
       }
-      out.push({ reward: scores.rewards[i]!, aspects, reasons });
+      const code = scores.status[i]!;
+      const status = STATUS_NAMES[code]!;
+      const reward = code === SCORED ? scores.rewards[i]! : code === FAILED ? failedValue : null;
+      out.push(code === FAILED ? { reward, status, failure: scores.failures[i]!, aspects, reasons } : { reward, status, aspects, reasons });
     }
     return out;
   }
@@ -186,4 +232,53 @@ export class RewardPipeline {
   async close(): Promise<void> {
     for (const s of this.scorers) await s.close?.();
   }
+}
+
+/** The reward and its status from the aspects' values and statuses. */
+function combine(n: number, aspects: AspectScores[]): BatchScores {
+  const rewards = new Float64Array(n);
+  const status = new Uint8Array(n).fill(ABSTAINED);
+  const failures = new Array<string>(n).fill("");
+  // With every weight 0 the reward is 0 wherever an aspect applied: they all "count" for the status.
+  const allZero = aspects.every((a) => a.weight === 0);
+  for (const a of aspects) {
+    if (a.weight === 0 && !allZero) continue;
+    for (let i = 0; i < n; i++) {
+      const code = a.status[i]!;
+      if (code === SCORED) {
+        rewards[i]! += a.weight * a.values[i]!;
+        if (status[i] === ABSTAINED) status[i] = SCORED;
+      } else if (code === FAILED && status[i] !== FAILED) {
+        status[i] = FAILED;
+        failures[i] = `${a.name}: ${a.reasons[i]}`;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (status[i] !== SCORED) rewards[i] = NaN;
+  return { rewards, status, failures, aspects };
+}
+
+/**
+ * A scorer's batch, with every way it can go wrong turned into failed
+ * scores: an exception (synchronous or not), or no answer within
+ * `timeoutMs` (asynchronous scorers only; a synchronous one cannot be
+ * interrupted here).
+ */
+function guarded(run: () => Score[] | Promise<Score[]>, n: number, timeoutMs: number | undefined): Score[] | Promise<Score[]> {
+  const allFailed = (reason: string): Score[] => new Array<Score>(n).fill(failed(reason));
+  const thrown = (e: unknown) => allFailed(`scorer threw: ${e instanceof Error ? e.message : String(e)}`.replace(/\s+/g, " "));
+  let scores: Score[] | Promise<Score[]>;
+  try {
+    scores = run();
+  } catch (e) {
+    return thrown(e);
+  }
+  if (!isPromise(scores)) return scores;
+  const settled = scores.catch(thrown);
+  if (timeoutMs === undefined) return settled;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Score[]>((resolve) => {
+    timer = setTimeout(() => resolve(allFailed(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

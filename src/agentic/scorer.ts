@@ -10,11 +10,33 @@
 import type { z } from "zod";
 import type { Trajectory } from "./trajectory.js";
 
+/**
+ * What became of a score:
+ * - `scored`    it has a value;
+ * - `abstained` the scorer does not apply here (no reference, say): TRL's None;
+ * - `failed`    it should apply but could not be computed (an endpoint down,
+ *               a timeout, a reference that does not parse, a scorer that
+ *               threw). Never read as 0: the reason says what went wrong.
+ */
+export type ScoreStatus = "scored" | "abstained" | "failed";
+
 export interface Score {
-  /** The score, or null when the scorer does not apply (no reference, say): TRL's None. */
+  /** The score; null when abstained or failed. */
   value: number | null;
   /** Why, in a few words a person can read in a log. */
   reason: string;
+  /** Absent: `scored` when there is a value, `abstained` when it is null. A failure must say so. */
+  status?: ScoreStatus;
+}
+
+/** A score that could not be computed, with the reason. */
+export function failed(reason: string): Score {
+  return { value: null, reason, status: "failed" };
+}
+
+/** A score's status, filled in when the scorer left it implicit. */
+export function statusOf(s: Score): ScoreStatus {
+  return s.status ?? (s.value === null ? "abstained" : "scored");
 }
 
 export interface Scorer {

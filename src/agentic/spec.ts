@@ -47,6 +47,12 @@ export const AspectCommon = z
     weight: finite().default(1).describe("multiplies the aspect's value in the reward; 0 logs it only"),
     gate: Gate.optional(),
     par: Par.optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("a batch this aspect has not scored within this many ms is failed (asynchronous scorers: judge, reward-model, code); default 120000"),
   })
   .describe("one aspect of the reward: a scorer and how it counts");
 
@@ -82,6 +88,12 @@ export const AgenticSpec = z
   .object({
     aspects: z.array(z.looseObject(AspectCommon.shape)).min(1).describe("the reward's aspects, scored in order"),
     advantages: AdvantagesSpec.prefault({}),
+    failedReward: z
+      .number()
+      .refine(Number.isFinite, "expected a finite number")
+      .nullable()
+      .default(null)
+      .describe("what a trainer receives for a reward that failed (a scorer threw, timed out or could not read its input): null (default), or a number such as 0 or a penalty"),
   })
   .strict();
 
@@ -91,6 +103,8 @@ export interface Aspect {
   weight: number;
   gate?: z.output<typeof Gate>;
   par?: z.output<typeof Par>;
+  /** Asynchronous scorers' batch deadline. */
+  timeoutMs: number;
   definition: ScorerDefinition;
   options: unknown;
 }
@@ -98,7 +112,12 @@ export interface Aspect {
 export interface ParsedAgenticSpec {
   aspects: Aspect[];
   advantages: AdvantagesSpec;
+  /** Sent for a failed reward; null unless the spec asks for a number. */
+  failedReward: number | null;
 }
+
+/** An asynchronous aspect's default batch deadline. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 const COMMON_KEYS = new Set(Object.keys(AspectCommon.shape));
 
@@ -122,6 +141,7 @@ export function parseAgenticSpec(data: unknown, definitions: ReadonlyMap<string,
     if (seen.has(name)) throw new UserError(joinPath(path, "name"), `duplicate aspect name ${JSON.stringify(name)}; give each aspect a unique name`);
     // verl's result dict carries the reward as `score` beside one key per aspect.
     if (name === "score") throw new UserError(joinPath(path, "name"), `"score" is reserved (the reward's key in verl's results); name the aspect otherwise`);
+    if (name.startsWith("rewardlab_")) throw new UserError(joinPath(path, "name"), `names starting with "rewardlab_" are reserved (rewardlab_failed is logged beside the aspects); name the aspect otherwise`);
     if (raw.gate && !seen.has(raw.gate.on)) {
       throw new UserError(joinPath(path, "gate", "on"), `expected the name of an aspect listed before this one, got ${JSON.stringify(raw.gate.on)}${didYouMean(raw.gate.on, [...seen])}`);
     }
@@ -129,7 +149,7 @@ export function parseAgenticSpec(data: unknown, definitions: ReadonlyMap<string,
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) if (!COMMON_KEYS.has(key)) rest[key] = value;
     const options = parseConfig(definition.options, rest, path);
-    aspects.push({ name, kind: raw.kind, weight: raw.weight, gate: raw.gate, par: raw.par, definition, options });
+    aspects.push({ name, kind: raw.kind, weight: raw.weight, gate: raw.gate, par: raw.par, timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS, definition, options });
   });
-  return { aspects, advantages: spec.advantages };
+  return { aspects, advantages: spec.advantages, failedReward: spec.failedReward };
 }

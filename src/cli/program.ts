@@ -290,6 +290,7 @@ function build(): Command {
     .option("--body-limit <bytes>", "largest request body", String(16 * 1024 * 1024))
     .option("--max-in-flight <n>", "requests scored at once", "64")
     .option("--max-queue <n>", "requests waiting beyond those; more get 429", "1024")
+    .option("--failed-reward <value>", "what trainers receive for a reward that failed: null, or a number (0, a penalty); default: the spec's failedReward (null)")
     .option("--log", "log every request")
     .action(async (opts) => (await import("./commands/serve.js")).serve(opts));
 

@@ -8,12 +8,18 @@
  *
  * The reply keeps the grouping: `{"rewards": [[...]], "advantages": [[...]]}`.
  * Options default to the spec's `advantages:` section.
+ *
+ * Scored groups: a reward that failed or that no aspect applied to is
+ * masked, whatever the preset: left out of its group's statistics, its
+ * advantage 0, its reward null, `valid` false and `status` saying which
+ * (an invalid mask, as NeMo-RL asks for; TRL's None). It is never counted
+ * as a reward of 0.
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { aggregateObjectives } from "../agentic/advantages/aggregate.js";
 import { groupAdvantages } from "../agentic/advantages/group.js";
-import type { BatchScores, RewardPipeline } from "../agentic/pipeline.js";
+import { FAILED, SCORED, STATUS_NAMES, type BatchScores, type RewardPipeline } from "../agentic/pipeline.js";
 import { AdvantagesOverride } from "../agentic/spec.js";
 import { completeTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
@@ -52,19 +58,26 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
     // Validated against the JSON Schema with its defaults applied, as /v1/score.
     const batch = groups.flatMap((g) => g.map((t) => completeTrajectory(t as Trajectory)));
     const scores = await score(batch);
-    // normalize_then_sum: an aspect that did not apply (null) is left out of that aspect's statistics,
-    // and a response none applies to sums to 0, as the reward does (missing: "zero").
+    const masked = { ...conventions, missing: "skip" as const };
     const advantages =
       aggregation === "normalize_then_sum"
         ? aggregateObjectives(
-            scores.aspects.map((a) => a.values),
+            // An aspect that did not apply is left out of that aspect's statistics (TRL's nanmean);
+            // a failed reward is left out of every aspect's.
+            scores.aspects.map((a) => (scores.status.includes(FAILED) ? a.values.map((v, i) => (scores.status[i] === FAILED ? NaN : v)) : a.values)),
             scores.aspects.map((a) => a.weight),
             { sizes },
             "normalize_then_sum",
-            { ...conventions, missing: "zero" },
+            masked,
           )
-        : groupAdvantages(scores.rewards, { sizes }, conventions);
-    return { rewards: regroup(scores.rewards, sizes), advantages: regroup(advantages, sizes) };
+        : groupAdvantages(scores.rewards, { sizes }, masked);
+    const valid = Array.from(scores.status, (c) => c === SCORED);
+    return {
+      rewards: regroup(Array.from(scores.rewards, (r) => (r === r ? r : null)), sizes),
+      advantages: regroup(advantages, sizes),
+      valid: regroup(valid, sizes),
+      status: regroup(Array.from(scores.status, (c) => STATUS_NAMES[c]!), sizes),
+    };
   });
 }
 
@@ -78,11 +91,11 @@ function inBody(e: UserError, sizes: readonly number[]): UserError {
   return new UserError(`body.rewards[${g}][${k}]`, e.problem);
 }
 
-function regroup(values: ArrayLike<number>, sizes: readonly number[]): number[][] {
-  const out: number[][] = [];
+function regroup<T>(values: ArrayLike<T>, sizes: readonly number[]): T[][] {
+  const out: T[][] = [];
   let k = 0;
   for (const size of sizes) {
-    const g: number[] = [];
+    const g: T[] = [];
     for (let j = 0; j < size; j++) g.push(values[k++]!);
     out.push(g);
   }

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RewardPipeline } from "../agentic/pipeline.js";
-import { defineScorer, ruleScorer, type ScorerDefinition } from "../agentic/scorer.js";
+import { defineScorer, failed, ruleScorer, type ScorerDefinition } from "../agentic/scorer.js";
 import { parseAgenticSpec } from "../agentic/spec.js";
 import { buildServer, type ServerOptions } from "./app.js";
 
@@ -42,7 +42,14 @@ const slow = defineScorer({
     },
   }),
 });
-const DEFS = new Map<string, ScorerDefinition>([exact, length, slow].map((d) => [d.kind, d as ScorerDefinition]));
+/** `fragile`: abstains without a reference answer, fails (cannot read its input) when it is "broken", else 1. */
+const fragile = defineScorer({
+  kind: "fragile",
+  description: "test scorer",
+  options: z.object({}).strict(),
+  make: (_o, name) => ruleScorer(name, (t) => (t.reference.answer === undefined ? { value: null, reason: "no reference" } : t.reference.answer === "broken" ? failed("reference does not parse") : { value: 1, reason: "fine" })),
+});
+const DEFS = new Map<string, ScorerDefinition>([exact, length, slow, fragile].map((d) => [d.kind, d as ScorerDefinition]));
 
 function pipeline(spec: unknown): RewardPipeline {
   return new RewardPipeline(parseAgenticSpec(spec, DEFS), { baseDir: ".", env: {} });
@@ -126,17 +133,18 @@ describe("native routes", () => {
     r.json.advantages[0].forEach((v: number, i: number) => expect(v).toBeCloseTo(expected[i]!, 12));
   });
 
-  it("a missing (null) reward is an error under verl's conventions and a 0 under TRL's", async () => {
+  it("a missing (null) reward is an error under verl's conventions and left out under TRL's", async () => {
     const url = await start();
     const bad = await post(`${url}/v1/advantages`, { rewards: [[1, 2], [1, null, 0]], options: { preset: "verl" } });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/^body\.rewards\[1\]\[1\]: /);
     const trl = await post(`${url}/v1/advantages`, { rewards: [[1, null, 0]], options: { preset: "trl" } });
     expect(trl.status).toBe(200);
-    // TRL sums reward functions with nansum: [1, 0, 0], mean 1/3, Bessel std √(1/3).
-    const σ = Math.sqrt(1 / 3) + 1e-4;
-    expect(trl.json.advantages[0][0]).toBeCloseTo((2 / 3) / σ, 9);
-    expect(trl.json.advantages[0][1]).toBeCloseTo(-(1 / 3) / σ, 9);
+    // Current TRL leaves a row whose rewards are all None out of the group statistics: [1, 0], mean 1/2, Bessel std √(1/2).
+    const σ = Math.sqrt(1 / 2) + 1e-4;
+    expect(trl.json.advantages[0][0]).toBeCloseTo(0.5 / σ, 9);
+    expect(trl.json.advantages[0][1]).toBe(0);
+    expect(trl.json.advantages[0][2]).toBeCloseTo(-0.5 / σ, 9);
   });
 
   it("options a request leaves out keep the spec's values", async () => {
@@ -158,7 +166,7 @@ describe("trainer protocols", () => {
     expect(r.json.rewards).toHaveLength(2);
     expect(r.json.rewards[0]).toBeCloseTo(1 - 0.5 * 0.02, 12);
     expect(r.json.rewards[1]).toBeCloseTo(-0.5 * 0.01, 12);
-    expect(r.json.extra_logs).toEqual({ correct: [1, 0], long: [0.02, 0.01] });
+    expect(r.json.extra_logs).toEqual({ correct: [1, 0], long: [0.02, 0.01], rewardlab_failed: [0, 0] });
   });
 
   it("POST /get_reward rejects labels that do not line up with the queries", async () => {
@@ -172,9 +180,66 @@ describe("trainer protocols", () => {
     const url = await start();
     const one = await post(`${url}/compute_score`, { data_source: "gsm8k", solution_str: "5", ground_truth: "5", extra_info: { split: "test" } });
     expect(one.status).toBe(200);
-    expect(one.json).toEqual({ score: 1 - 0.5 * 0.01, correct: 1, long: 0.01 });
+    expect(one.json).toEqual({ score: 1 - 0.5 * 0.01, correct: 1, long: 0.01, rewardlab_failed: 0 });
     const many = await post(`${url}/compute_score`, { data_sources: ["a", "b"], solution_strs: ["5", "6"], ground_truths: ["5", "5"] });
     expect(many.json.map((x: any) => x.correct)).toEqual([1, 0]);
+  });
+});
+
+describe("failed is not zero", () => {
+  const FRAGILE = { aspects: [{ name: "ok", kind: "fragile" }, { name: "correct", kind: "exact", weight: 0 }] };
+  const t = (answer: string) => ({ answer, reference: { answer } });
+  const broken = { answer: "x", reference: { answer: "broken" } };
+
+  it("a failed reward is null with its reason on the native routes, or the number the operator chose", async () => {
+    const url = await start(FRAGILE);
+    const r = await post(`${url}/v1/score`, broken);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ reward: null, status: "failed", failure: "ok: reference does not parse", aspects: { ok: null, correct: 0 } });
+    const b = await post(`${url}/v1/score/batch`, { trajectories: [t("a"), broken, { answer: "y" }] });
+    expect(b.json.results.map((x: any) => [x.reward, x.status])).toEqual([[1, "scored"], [null, "failed"], [null, "abstained"]]);
+    await app!.close();
+    const penalty = await start({ ...FRAGILE, failedReward: -1 });
+    expect((await post(`${penalty}/v1/score`, broken)).json).toMatchObject({ reward: -1, status: "failed" });
+    await app!.close();
+    const zero = await start({ ...FRAGILE, failedReward: -1 }, { failedReward: 0 });
+    expect((await post(`${zero}/v1/score`, broken)).json).toMatchObject({ reward: 0, status: "failed" });
+  });
+
+  it("OpenRLHF and verl receive null for a failed sample and log rewardlab_failed", async () => {
+    const url = await start(FRAGILE);
+    const o = await post(`${url}/get_reward`, { query: ["p a", "p x"], prompts: ["p ", "p "], labels: ["a", "broken"] });
+    expect(o.json.rewards).toEqual([1, null]);
+    expect(o.json.extra_logs.rewardlab_failed).toEqual([0, 1]);
+    const v = await post(`${url}/compute_score`, { solution_strs: ["a", "x"], ground_truths: ["a", "broken"] });
+    expect(v.json.map((x: any) => [x.score, x.rewardlab_failed])).toEqual([[1, 0], [null, 1]]);
+  });
+
+  it("/v1/advantages masks failed and abstained samples out of the group statistics, whatever the preset", async () => {
+    const url = await start({ aspects: [{ name: "correct", kind: "exact" }, { name: "ok", kind: "fragile", weight: 0.5 }], advantages: { preset: "verl" } });
+    // Rewards 1.5, 0.5, failed, abstained (no reference) → the statistics of [1.5, 0.5] only.
+    const group = [t("a"), { answer: "b", reference: { answer: "c" } }, broken, { answer: "d" }];
+    const r = await post(`${url}/v1/advantages`, { groups: [group] });
+    expect(r.status).toBe(200);
+    expect(r.json.rewards).toEqual([[1.5, 0.5, null, null]]);
+    expect(r.json.valid).toEqual([[true, true, false, false]]);
+    expect(r.json.status).toEqual([["scored", "scored", "failed", "abstained"]]);
+    // mean 1, unbiased std √0.5: ±0.5/(√0.5 + 1e-6); the masked samples get 0.
+    const a = 0.5 / (Math.sqrt(0.5) + 1e-6);
+    expect(r.json.advantages[0][0]).toBeCloseTo(a, 9);
+    expect(r.json.advantages[0][1]).toBeCloseTo(-a, 9);
+    expect(r.json.advantages[0].slice(2)).toEqual([0, 0]);
+  });
+
+  it("/metrics counts rewards by status and each aspect's failures", async () => {
+    const url = await start(FRAGILE);
+    await post(`${url}/v1/score/batch`, { trajectories: [t("a"), broken, broken, { answer: "z" }] });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('rewardlab_rewards_total{status="failed"} 2');
+    expect(text).toContain('rewardlab_rewards_total{status="scored"} 1');
+    expect(text).toContain('rewardlab_rewards_total{status="abstained"} 1');
+    expect(text).toContain('rewardlab_aspect_failed_total{aspect="ok"} 2');
+    expect(text).toContain('rewardlab_aspect_abstained_total{aspect="correct"} 1');
   });
 });
 

@@ -20,7 +20,7 @@ import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { fromOpenRlhf, fromVerlScore } from "../agentic/import.js";
-import { RewardPipeline, type BatchScores } from "../agentic/pipeline.js";
+import { FAILED, RewardPipeline, SCORED, type BatchScores } from "../agentic/pipeline.js";
 import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "../core/limiter.js";
@@ -38,6 +38,8 @@ export interface ServerOptions {
   maxQueue?: number;
   /** Most trajectories in one request (default 10,000). */
   maxBatch?: number;
+  /** What a trainer receives for a failed reward (default: the spec's `failedReward`, null unless set). */
+  failedReward?: number | null;
   /** Fastify's request log (default off: it costs throughput). */
   logger?: boolean;
   /**
@@ -88,6 +90,7 @@ export function metricsSnapshot(app: FastifyInstance): MetricsSnapshot {
 
 export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {}): FastifyInstance {
   const maxBatch = options.maxBatch ?? 10_000;
+  const failedReward = options.failedReward !== undefined ? options.failedReward : pipeline.spec.failedReward;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
@@ -159,13 +162,13 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   app.post("/v1/score", { schema: { body: trajectorySchema } }, async (request) => {
     // Validated against the JSON Schema with its defaults applied: only what a schema cannot fill is left.
     const t = completeTrajectory(request.body as Trajectory);
-    return RewardPipeline.results(await score([t]))[0];
+    return RewardPipeline.results(await score([t]), failedReward)[0];
   });
 
   app.post("/v1/score/batch", { schema: { body: { type: "object", properties: { trajectories: { type: "array", items: trajectorySchema } }, required: ["trajectories"], additionalProperties: false } } }, async (request) => {
     const body = request.body as { trajectories: unknown[] };
     const batch = body.trajectories.map((t) => completeTrajectory(t as Trajectory));
-    return { results: RewardPipeline.results(await score(batch)) };
+    return { results: RewardPipeline.results(await score(batch), failedReward) };
   });
 
   advantagesRoute(app, pipeline, trajectorySchema, (batch) => score(batch));
@@ -179,10 +182,12 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     }
     const batch = body.query.map((q, i) => fromOpenRlhf(q, body.prompts?.[i], body.labels?.[i]));
     const scores = await score(batch);
-    const rewards = Array.from(scores.rewards);
-    // extra_logs become tensors on the trainer's side: null (not applicable) is sent as 0.
+    const rewards = trainerRewards(scores, failedReward);
+    // extra_logs become tensors on the trainer's side: an aspect that did not apply is logged as 0, and
+    // `rewardlab_failed` (1 or 0 per sample) makes the failure rate a logged metric.
     const extra_logs: Record<string, number[]> = {};
     for (const a of scores.aspects) extra_logs[a.name] = Array.from(a.values, (v) => (v === v ? v : 0));
+    extra_logs.rewardlab_failed = Array.from(scores.status, (c) => (c === FAILED ? 1 : 0));
     return { rewards, scores: rewards, extra_logs };
   });
 
@@ -192,9 +197,9 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     if (Array.isArray(body.solution_strs)) {
       const b = body as z.output<typeof VerlBatch>;
       const batch = b.solution_strs.map((s, i) => fromVerlScore({ solution_str: s, data_source: b.data_sources?.[i], ground_truth: b.ground_truths?.[i], extra_info: b.extra_infos?.[i] }));
-      return verlResults(await score(batch));
+      return verlResults(await score(batch), failedReward);
     }
-    return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)]))[0];
+    return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)]), failedReward)[0];
   });
 
   app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued, pid: process.pid }));
@@ -231,15 +236,26 @@ export function parseJsonBody(body: string): unknown {
   return value;
 }
 
-/** verl's dict shape: `score` plus each aspect (null → 0, since verl logs them as numbers). */
-function verlResults(scores: BatchScores): Record<string, number>[] {
-  const out: Record<string, number>[] = [];
-  for (let i = 0; i < scores.rewards.length; i++) {
-    const r: Record<string, number> = { score: scores.rewards[i]! };
+/**
+ * Rewards for protocols with one number per sample (OpenRLHF, verl): a
+ * reward no aspect applied to is 0, as those trainers would count it; a
+ * failed one is `failedReward`, null unless the operator chose a number.
+ */
+function trainerRewards(scores: BatchScores, failedReward: number | null): (number | null)[] {
+  return Array.from(scores.status, (c, i) => (c === SCORED ? scores.rewards[i]! : c === FAILED ? failedReward : 0));
+}
+
+/** verl's dict shape: `score` plus each aspect (null → 0, since verl logs them as numbers) and `rewardlab_failed`. */
+function verlResults(scores: BatchScores, failedReward: number | null): Record<string, number | null>[] {
+  const rewards = trainerRewards(scores, failedReward);
+  const out: Record<string, number | null>[] = [];
+  for (let i = 0; i < rewards.length; i++) {
+    const r: Record<string, number | null> = { score: rewards[i]! };
     for (const a of scores.aspects) {
       const v = a.values[i]!;
       r[a.name] = v === v ? v : 0;
     }
+    r.rewardlab_failed = scores.status[i] === FAILED ? 1 : 0;
     out.push(r);
   }
   return out;

@@ -4,7 +4,7 @@
  * rendered only when scraped: a labelled metrics library costs about 11 µs
  * per request here, a sixth of a request's whole budget at 10,000 req/s.
  */
-import type { BatchScores } from "../agentic/pipeline.js";
+import { ABSTAINED, FAILED, type BatchScores } from "../agentic/pipeline.js";
 
 /** Latency histogram bucket bounds, in seconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30];
@@ -22,8 +22,11 @@ export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 export class ServerMetrics {
   private readonly routes = new Map<string, RouteTally>();
-  private readonly aspects = new Map<string, { sum: number; count: number }>();
+  private readonly aspects = new Map<string, AspectTally>();
   private trajectories = 0;
+  /** Rewards that failed, and that no aspect applied to. */
+  private failed = 0;
+  private abstained = 0;
   rejected = 0;
 
   constructor(private readonly gauges: () => { inFlight: number; queued: number }) {}
@@ -41,13 +44,20 @@ export class ServerMetrics {
 
   observeScores(scores: BatchScores): void {
     this.trajectories += scores.rewards.length;
+    for (const c of scores.status) {
+      if (c === FAILED) this.failed++;
+      else if (c === ABSTAINED) this.abstained++;
+    }
     for (const a of scores.aspects) {
       let tally = this.aspects.get(a.name);
-      if (!tally) this.aspects.set(a.name, (tally = { sum: 0, count: 0 }));
-      for (const v of a.values) {
-        if (v !== v) continue;
-        tally.sum += v;
-        tally.count++;
+      if (!tally) this.aspects.set(a.name, (tally = { sum: 0, count: 0, failed: 0, abstained: 0 }));
+      for (let i = 0; i < a.values.length; i++) {
+        const v = a.values[i]!;
+        if (v === v) {
+          tally.sum += v;
+          tally.count++;
+        } else if (a.status[i] === FAILED) tally.failed++;
+        else tally.abstained++;
       }
     }
   }
@@ -58,6 +68,8 @@ export class ServerMetrics {
       routes: [...this.routes].map(([route, t]) => [route, { byStatus: [...t.byStatus], buckets: Array.from(t.buckets), sum: t.sum, count: t.count }]),
       aspects: [...this.aspects].map(([name, a]) => [name, { ...a }]),
       trajectories: this.trajectories,
+      failed: this.failed,
+      abstained: this.abstained,
       rejected: this.rejected,
       ...this.gauges(),
     };
@@ -65,12 +77,21 @@ export class ServerMetrics {
 }
 
 /** What a process that has served nothing yet reports. */
-export const EMPTY_SNAPSHOT: MetricsSnapshot = { routes: [], aspects: [], trajectories: 0, rejected: 0, inFlight: 0, queued: 0 };
+export const EMPTY_SNAPSHOT: MetricsSnapshot = { routes: [], aspects: [], trajectories: 0, failed: 0, abstained: 0, rejected: 0, inFlight: 0, queued: 0 };
+
+interface AspectTally {
+  sum: number;
+  count: number;
+  failed: number;
+  abstained: number;
+}
 
 export interface MetricsSnapshot {
   routes: [string, { byStatus: [number, number][]; buckets: number[]; sum: number; count: number }][];
-  aspects: [string, { sum: number; count: number }][];
+  aspects: [string, AspectTally][];
   trajectories: number;
+  failed: number;
+  abstained: number;
   rejected: number;
   inFlight: number;
   queued: number;
@@ -79,8 +100,10 @@ export interface MetricsSnapshot {
 /** The exposition text of the sum of some processes' snapshots. */
 export function renderMetrics(snapshots: readonly MetricsSnapshot[]): string {
   const routes = new Map<string, { byStatus: Map<number, number>; buckets: number[]; sum: number; count: number }>();
-  const aspects = new Map<string, { sum: number; count: number }>();
+  const aspects = new Map<string, AspectTally>();
   let trajectories = 0;
+  let failed = 0;
+  let abstained = 0;
   let rejected = 0;
   let inFlight = 0;
   let queued = 0;
@@ -94,10 +117,12 @@ export function renderMetrics(snapshots: readonly MetricsSnapshot[]): string {
       r.count += t.count;
     }
     for (const [name, a] of snap.aspects) {
-      const x = aspects.get(name) ?? { sum: 0, count: 0 };
-      aspects.set(name, { sum: x.sum + a.sum, count: x.count + a.count });
+      const x = aspects.get(name) ?? { sum: 0, count: 0, failed: 0, abstained: 0 };
+      aspects.set(name, { sum: x.sum + a.sum, count: x.count + a.count, failed: x.failed + a.failed, abstained: x.abstained + a.abstained });
     }
     trajectories += snap.trajectories;
+    failed += snap.failed;
+    abstained += snap.abstained;
     rejected += snap.rejected;
     inFlight += snap.inFlight;
     queued += snap.queued;
@@ -122,11 +147,19 @@ export function renderMetrics(snapshots: readonly MetricsSnapshot[]): string {
 
   family("rewardlab_trajectories_scored_total", "counter", "trajectories scored");
   lines.push(`rewardlab_trajectories_scored_total ${trajectories}`);
+  family("rewardlab_rewards_total", "counter", "rewards by status: scored, abstained (no aspect applied) or failed (sent as null unless --failed-reward)");
+  lines.push(`rewardlab_rewards_total{status="scored"} ${trajectories - failed - abstained}`);
+  lines.push(`rewardlab_rewards_total{status="abstained"} ${abstained}`);
+  lines.push(`rewardlab_rewards_total{status="failed"} ${failed}`);
   // A gauge, not a counter: aspect values may be negative (penalties).
   family("rewardlab_aspect_value_sum", "gauge", "sum of each aspect's values (divide by rewardlab_aspect_value_count for the mean)");
   for (const [name, a] of aspects) lines.push(`rewardlab_aspect_value_sum{aspect="${label(name)}"} ${a.sum}`);
   family("rewardlab_aspect_value_count", "counter", "aspect values that applied (not null)");
   for (const [name, a] of aspects) lines.push(`rewardlab_aspect_value_count{aspect="${label(name)}"} ${a.count}`);
+  family("rewardlab_aspect_failed_total", "counter", "aspect scores that failed (a scorer threw, timed out or could not read its input)");
+  for (const [name, a] of aspects) lines.push(`rewardlab_aspect_failed_total{aspect="${label(name)}"} ${a.failed}`);
+  family("rewardlab_aspect_abstained_total", "counter", "aspect scores that did not apply (null)");
+  for (const [name, a] of aspects) lines.push(`rewardlab_aspect_abstained_total{aspect="${label(name)}"} ${a.abstained}`);
   family("rewardlab_in_flight", "gauge", "requests scoring now");
   lines.push(`rewardlab_in_flight ${inFlight}`);
   family("rewardlab_queued", "gauge", "requests waiting to be scored");

@@ -16,7 +16,7 @@
  * 1 MB generation costs milliseconds, not minutes.
  */
 import { z } from "zod";
-import { defineScorer, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, failed, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
 import type { Trajectory } from "../trajectory.js";
 import { choiceMatcher } from "./choice.js";
 import { extractFinalAnswer, mathEqual, referenceFinal } from "./final-answer.js";
@@ -130,7 +130,7 @@ export const answerScorers: ScorerDefinition[] = [
           const x = parseNumber(referenceFinal(r), o.percent);
           if (x !== null) expected.push(x);
         }
-        if (expected.length === 0) return { value: null, reason: `reference ${quote(refs[0])} is not a number` };
+        if (expected.length === 0) return failed(`reference ${quote(refs[0])} is not a number`);
         const got = answerNumber(t.answer, o.percent);
         if (got.value === null) return { value: 0, reason: got.why };
         for (const x of expected) if (numbersClose(got.value, x, o.tolerance, o.absolute)) return { value: 1, reason: `${got.shown} matches ${x}` };
@@ -169,7 +169,7 @@ export const answerScorers: ScorerDefinition[] = [
           const l = matcher.reference(r);
           if (l !== null) expected.push(l);
         }
-        if (expected.length === 0) return { value: null, reason: `reference ${quote(refs[0])} is not one of the letters ${o.letters}` };
+        if (expected.length === 0) return failed(`reference ${quote(refs[0])} is not one of the letters ${o.letters}`);
         const got = matcher.extract(t.answer);
         if (got.letter === null) return { value: 0, reason: got.why };
         if (expected.includes(got.letter)) return { value: 1, reason: `answered ${got.letter}` };

@@ -209,7 +209,7 @@ describe("the code scorer with a Sandbox Fusion style executor over HTTP", () =>
       mode = m;
       requests.length = 0;
       const [score] = await retrying.scoreBatch(batch({ answer: program, reference: { tests: [{ input: "1 2", expected: "3" }] } }));
-      expect(score).toEqual({ value: null, reason });
+      expect(score).toEqual({ value: null, status: "failed", reason });
       expect(requests).toHaveLength(2);
     }
     mode = "ok";

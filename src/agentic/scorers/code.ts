@@ -30,13 +30,13 @@
  * with `executor: {url}` tests go instead to a Sandbox Fusion style HTTP
  * executor (src/agentic/sandbox/executor.ts), and an executor that fails
  * (unreachable, HTTP errors, SandboxError, after retries) makes the
- * trajectory's value null: the answer is not at fault.
+ * trajectory's score failed (null, with the reason): the answer is not at fault.
  */
 import { z } from "zod";
 import { Limiter } from "../../core/limiter.js";
 import { ExecutorOptions, executorTest, outputMismatch, type TestOutcome } from "../sandbox/executor.js";
 import { JsSandbox } from "../sandbox/isolate.js";
-import { defineScorer, type Score, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, failed, type Score, type ScorerDefinition } from "../scorer.js";
 import type { CodeTest, Trajectory } from "../trajectory.js";
 
 // ---------------------------------------------------------------------------
@@ -109,7 +109,7 @@ export const codeScorer = defineScorer({
       if (code === "") return { value: 0, reason: `no code in the answer (0/${tests.length} tests run)` };
       const outcomes = await Promise.all(tests.map((test) => runTest(code, test)));
       const infra = outcomes.findIndex((o) => o.infra);
-      if (infra >= 0) return { value: null, reason: `test ${infra + 1}: ${outcomes[infra].reason}` };
+      if (infra >= 0) return failed(`test ${infra + 1}: ${outcomes[infra].reason}`);
       const passed = outcomes.filter((o) => o.passed).length;
       const firstFail = outcomes.findIndex((o) => !o.passed);
       const summary = `${passed}/${tests.length} tests passed`;

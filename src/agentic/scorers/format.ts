@@ -15,7 +15,7 @@ import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
-import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, failed, ruleScorer, type ScorerDefinition } from "../scorer.js";
 import { isBlank, quote } from "./text.js";
 
 // ---------------------------------------------------------------------------
@@ -321,7 +321,7 @@ export const formatScorers: ScorerDefinition[] = [
         let validate = fixed;
         if (t.reference.schema) {
           const v = schemaValidator(t.reference.schema);
-          if (typeof v === "string") return { value: null, reason: `reference schema is not valid (${v})` };
+          if (typeof v === "string") return failed(`reference schema is not valid (${v})`);
           validate = v;
         }
         if (!validate) return { value: 1, reason: `${where} is valid JSON` };

@@ -145,7 +145,7 @@ describe("judge retries", () => {
   it("ends server errors in null with a reason after the SDK's own retries, without throwing", async () => {
     script(() => ({ status: 500, error: "the judge fell over" }));
     const scores = await judge({ maxRetries: 2 }).scoreBatch([sixSeven]);
-    expect(scores).toEqual([{ value: null, reason: "judge request failed (HTTP 500, 3 tries): the judge fell over" }]);
+    expect(scores).toEqual([{ value: null, status: "failed", reason: "judge request failed (HTTP 500, 3 tries): the judge fell over" }]);
     expect(stub.requests).toHaveLength(3);
   });
 
@@ -160,7 +160,7 @@ describe("judge retries", () => {
     script(() => ({ content: "SCORE: 5", delayMs: 2000 }));
     const started = Date.now();
     const [s] = await judge({ timeoutMs: 100, maxRetries: 0 }).scoreBatch([sixSeven]);
-    expect(s).toEqual({ value: null, reason: "judge request timed out after 100 ms (1 try)" });
+    expect(s).toEqual({ value: null, status: "failed", reason: "judge request timed out after 100 ms (1 try)" });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 

@@ -52,7 +52,7 @@ import { CacheFile, judgeCacheKey, type ChatMessage } from "./judge-cache.js";
 import { LruCache } from "../../core/lru.js";
 import { didYouMean } from "../../core/suggest.js";
 import { createOpenAIClient, DEFAULT_API_KEY_ENV } from "../../providers/openai.js";
-import { defineScorer, type Score, type Scorer } from "../scorer.js";
+import { defineScorer, failed, type Score, type Scorer } from "../scorer.js";
 import type { Reference, Trajectory } from "../trajectory.js";
 import { httpUrl, renderPrompt } from "./reward-model-http.js";
 
@@ -351,7 +351,7 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
       try {
         reply = await limiter.run(() => complete(messages, batch));
       } catch (e) {
-        if (e instanceof Fatal || e instanceof Failed) return { value: null, reason: e.message };
+        if (e instanceof Fatal || e instanceof Failed) return failed(e.message);
         throw e;
       }
       const score = interpret(reply);
@@ -361,7 +361,7 @@ export function judgeScorer(name: string, options: JudgeOptions, context: { base
       }
       messages.push({ role: "assistant", content: reply }, { role: "user", content: reask });
     }
-    return { value: null, reason: `judge gave no parsable ${options.choices ? "choice" : "score"}: ${oneLine(reply, 80)}` };
+    return failed(`judge gave no parsable ${options.choices ? "choice" : "score"}: ${oneLine(reply, 80)}`);
   }
 
   function scoreOne(t: Trajectory, batch: { fatal?: string }): Promise<Score> {

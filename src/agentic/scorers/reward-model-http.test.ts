@@ -131,25 +131,25 @@ describe("reward-model failures", () => {
   it("gives null values naming the problem when the response has the wrong length", async () => {
     answer = () => ({ json: { rewards: [1, 2] } });
     const scores = await scorer().scoreBatch(many(3));
-    expect(scores).toEqual(new Array(3).fill({ value: null, reason: "reward model returned 2 rewards for 3 queries" }));
+    expect(scores).toEqual(new Array(3).fill({ value: null, status: "failed", reason: "reward model returned 2 rewards for 3 queries" }));
   });
 
   it("gives null to an entry that is not a number and keeps the others", async () => {
     answer = () => ({ json: { rewards: [0.5, "high", null] } });
     expect(await scorer().scoreBatch(many(3))).toEqual([
       { value: 0.5, reason: "reward model: 0.5" },
-      { value: null, reason: `reward model's rewards[1] is "high", not a number` },
-      { value: null, reason: "reward model's rewards[2] is null, not a number" },
+      { value: null, status: "failed", reason: `reward model's rewards[1] is "high", not a number` },
+      { value: null, status: "failed", reason: "reward model's rewards[2] is null, not a number" },
     ]);
   });
 
   it("names a response that is not JSON or has no rewards list", async () => {
     answer = () => ({ text: "<html>oops</html>" });
-    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, reason: "reward model response is not JSON: <html>oops</html>" });
+    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, status: "failed", reason: "reward model response is not JSON: <html>oops</html>" });
     answer = () => ({ json: { reward: [1] } });
-    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, reason: 'reward model response has no "rewards" list' });
+    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, status: "failed", reason: 'reward model response has no "rewards" list' });
     answer = () => ({ json: [1] });
-    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, reason: 'reward model response is a list of 1, not an object with a "rewards" list' });
+    expect((await scorer().scoreBatch(many(1)))[0]).toEqual({ value: null, status: "failed", reason: 'reward model response is a list of 1, not an object with a "rewards" list' });
   });
 
   it("retries server errors and scores the answer that follows", async () => {
@@ -163,7 +163,7 @@ describe("reward-model failures", () => {
     answer = () => ({ status: 500, json: { error: "model crashed" } });
     const scores = await scorer({ retries: 2 }).scoreBatch(many(2));
     expect(received).toHaveLength(3);
-    expect(scores).toEqual(new Array(2).fill({ value: null, reason: 'reward model request failed after 3 tries: HTTP 500: {"error":"model crashed"}' }));
+    expect(scores).toEqual(new Array(2).fill({ value: null, status: "failed", reason: 'reward model request failed after 3 tries: HTTP 500: {"error":"model crashed"}' }));
   });
 
   it("waits retryDelayMs between tries", async () => {
@@ -177,14 +177,14 @@ describe("reward-model failures", () => {
     answer = () => ({ status: 422, json: { detail: "labels missing" } });
     const [s] = await scorer().scoreBatch(many(1));
     expect(received).toHaveLength(1);
-    expect(s).toEqual({ value: null, reason: 'reward model rejected the request (HTTP 422: {"detail":"labels missing"})' });
+    expect(s).toEqual({ value: null, status: "failed", reason: 'reward model rejected the request (HTTP 422: {"detail":"labels missing"})' });
   });
 
   it("gives null when the server takes longer than the timeout", async () => {
     answer = (b, i) => ({ ...byLength(b), delayMs: 1000 + i });
     const started = Date.now();
     const [s] = await scorer({ timeoutMs: 80, retries: 1 }).scoreBatch(many(1));
-    expect(s).toEqual({ value: null, reason: "reward model request failed after 2 tries: timed out after 80 ms" });
+    expect(s).toEqual({ value: null, status: "failed", reason: "reward model request failed after 2 tries: timed out after 80 ms" });
     expect(Date.now() - started).toBeLessThan(900);
   });
 

@@ -43,7 +43,7 @@
 import { z } from "zod";
 import { showValue } from "../../core/errors.js";
 import { Limiter } from "../../core/limiter.js";
-import { defineScorer, type Score, type Scorer } from "../scorer.js";
+import { defineScorer, failed, type Score, type Scorer } from "../scorer.js";
 import type { Message, Trajectory } from "../trajectory.js";
 
 /** A text prompt as it is; a message list as a role-tagged transcript (see the module comment). */
@@ -136,7 +136,7 @@ async function scoreChunk(chunk: readonly Trajectory[], options: RewardModelOpti
     prompts: chunk.map((t) => renderPrompt(t.prompt)),
     labels: chunk.map((t) => t.reference.answer ?? null),
   };
-  const allNull = (reason: string): Score[] => chunk.map(() => ({ value: null, reason }));
+  const allNull = (reason: string): Score[] => chunk.map(() => failed(reason));
   const response = await post(JSON.stringify(body), options);
   if (!response.ok) return allNull(response.reason);
   return readRewards(response.json, chunk.length, options.field);
@@ -176,7 +176,7 @@ async function post(body: string, options: RewardModelOptions): Promise<PostResu
 
 /** Scores from a response; a malformed one gives null values naming what was wrong. */
 function readRewards(json: unknown, n: number, field: "rewards" | "scores"): Score[] {
-  const allNull = (reason: string): Score[] => Array.from({ length: n }, () => ({ value: null, reason }));
+  const allNull = (reason: string): Score[] => Array.from({ length: n }, () => failed(reason));
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return allNull(`reward model response is ${showValue(json)}, not an object with a "rewards" list`);
   }
@@ -189,7 +189,7 @@ function readRewards(json: unknown, n: number, field: "rewards" | "scores"): Sco
   if (values.length !== n) return allNull(`reward model returned ${values.length} ${key} for ${n} ${n === 1 ? "query" : "queries"}`);
   const logs = extraLogs(r.extra_logs, n);
   return values.map((v, i): Score => {
-    if (typeof v !== "number" || !Number.isFinite(v)) return { value: null, reason: `reward model's ${key}[${i}] is ${showValue(v)}, not a number` };
+    if (typeof v !== "number" || !Number.isFinite(v)) return failed(`reward model's ${key}[${i}] is ${showValue(v)}, not a number`);
     return { value: v, reason: `reward model: ${round(v)}${logs[i] ? ` (${logs[i]})` : ""}` };
   });
 }

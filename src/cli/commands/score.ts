@@ -11,7 +11,7 @@ import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { importTrajectory } from "../../agentic/import.js";
 import { loadPipeline } from "../../agentic/load.js";
-import { RewardPipeline, type BatchScores } from "../../agentic/pipeline.js";
+import { FAILED, RewardPipeline, type BatchScores } from "../../agentic/pipeline.js";
 import type { Trajectory } from "../../agentic/trajectory.js";
 import { UserError } from "../../core/errors.js";
 import { intOption } from "../args.js";
@@ -52,6 +52,8 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
   const summaries: AspectSummary[] = pipeline.spec.aspects.map((a) => ({ name: a.name, weight: a.weight, n: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity }));
   const reward: AspectSummary = { name: "reward", weight: NaN, n: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity };
   let done = 0;
+  let failedCount = 0;
+  let firstFailure = "";
   const t0 = performance.now();
   try {
     let batch: Trajectory[] = [];
@@ -59,7 +61,12 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
       if (batch.length === 0) return;
       const scores = await pipeline.score(batch);
       summarize(scores, summaries, reward);
-      const results = RewardPipeline.results(scores);
+      for (let i = 0; i < scores.status.length; i++) {
+        if (scores.status[i] !== FAILED) continue;
+        failedCount++;
+        firstFailure ||= `${batch[i]!.id ?? `trajectory ${done + i + 1}`}: ${scores.failures[i]}`;
+      }
+      const results = RewardPipeline.results(scores, pipeline.spec.failedReward);
       let text = "";
       for (let i = 0; i < results.length; i++) {
         const id = batch[i]!.id;
@@ -103,7 +110,7 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   if (opts.json) {
-    console.log(JSON.stringify({ file, out, trajectories: done, seconds, aspects: [...summaries, reward].map(stats) }));
+    console.log(JSON.stringify({ file, out, trajectories: done, failed: failedCount, seconds, aspects: [...summaries, reward].map(stats) }));
     return;
   }
   console.log(`${done.toLocaleString("en")} trajectories scored in ${seconds.toFixed(2)} s (${Math.round(done / Math.max(seconds, 1e-9)).toLocaleString("en")}/s) → ${out}\n`);
@@ -113,6 +120,8 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
     const f = (v: number | null) => (v === null ? "—" : Number(v.toPrecision(4)).toString()).padStart(10);
     console.log(`${s.name.padEnd(20)}${(Number.isNaN(s.weight) ? "" : String(s.weight)).padStart(8)}${String(s.n).padStart(9)}${f(st.mean)}${f(st.std)}${f(st.min)}${f(st.max)}`);
   }
+  // Failed rewards are written with status "failed" and their reason, and left out of the table above.
+  if (failedCount > 0) console.log(`\n${failedCount} ${failedCount === 1 ? "reward" : "rewards"} failed (status "failed" in ${out}); first: ${firstFailure}`);
 }
 
 function summarize(scores: BatchScores, summaries: AspectSummary[], reward: AspectSummary): void {
@@ -120,7 +129,7 @@ function summarize(scores: BatchScores, summaries: AspectSummary[], reward: Aspe
     const s = summaries[k]!;
     for (const v of a.values) if (v === v) add(s, v);
   });
-  for (const v of scores.rewards) add(reward, v);
+  for (const v of scores.rewards) if (v === v) add(reward, v);
 }
 
 function add(s: AspectSummary, v: number): void {

@@ -22,7 +22,18 @@ export interface ServeOptions {
   bodyLimit?: string;
   maxInFlight?: string;
   maxQueue?: string;
+  failedReward?: string;
+  template?: string;
   log?: boolean;
+}
+
+/** `--failed-reward null|<number>`. */
+export function failedRewardOption(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "null") return null;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x)) throw new UserError("--failed-reward", `expected null or a finite number (0, a penalty such as -1), got ${JSON.stringify(value)}`);
+  return x;
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
@@ -38,6 +49,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     maxInFlight: intOption(opts.maxInFlight ?? "64", "--max-in-flight", 1),
     maxQueue: intOption(opts.maxQueue ?? "1024", "--max-queue", 0),
     logger: !!opts.log,
+    failedReward: failedRewardOption(opts.failedReward),
   };
   const banner = (url: string, aspects: string[]) => {
     console.log(`rewardlab reward server on ${url} (aspects: ${aspects.join(", ")}; ${workers} process${workers > 1 ? "es" : ""}; auth: ${token ? `bearer token from $${tokenEnv}` : "none"})`);
