@@ -4,7 +4,7 @@
  * aspect then sum (GDPO). The group statistics are group.ts's.
  */
 import { UserError } from "../../core/errors.js";
-import { checkValues, computeStats, groupAdvantages, Grouping, oneOf, outArray, ratio, read, resolveConventions, spread, type AdvantageOptions, type GroupSpec, type Rewards } from "./group.js";
+import { checkValues, computeStats, divisor, groupAdvantages, Grouping, oneOf, outArray, ratio, read, resolveConventions, spread, validArray, type AdvantageOptions, type GroupSpec, type Rewards } from "./group.js";
 
 export type Aggregation = "sum_then_normalize" | "normalize_then_sum";
 
@@ -34,7 +34,10 @@ export interface AggregateOptions extends AdvantageOptions {
  *
  * Missing values (under `missing: "skip"`, TRL): a missing aspect is left out
  * of the sum (TRL's nansum), and a response whose aspects are all missing is
- * unscorable: left out of the statistics, advantage 0.
+ * unscorable: left out of the statistics, advantage 0, `valid` 0.
+ * `normalize`, `clipRewards` and `clipAdvantages` apply to the sums in
+ * `sum_then_normalize` (TRL's RLOOTrainer clips the weighted sum); TRL's
+ * `normalize_then_sum` has neither, and they are refused there.
  *
  * @param aspects one array per aspect, each with one reward per response.
  * @param weights one per aspect; null: all 1 (TRL's default).
@@ -59,7 +62,7 @@ export function aggregateObjectives(
     }
   }
   oneOf(mode, ["sum_then_normalize", "normalize_then_sum"], "mode");
-  const conv = resolveConventions(options);
+  const conv = resolveConventions(options, "options", mode === "sum_then_normalize" ? (options.estimator ?? "grpo") : "grpo");
   const out = outArray(options.out, n);
   // Checks every aspect value first: errors name aspects[k][i].
   for (let k = 0; k < K; k++) checkValues(aspects[k], conv.missing, `aspects[${k}]`);
@@ -83,14 +86,17 @@ export function aggregateObjectives(
   if (options.estimator !== undefined && options.estimator !== "grpo") {
     throw new UserError("options.estimator", `normalize_then_sum normalizes each aspect with grpo; got ${options.estimator} (use sum_then_normalize)`);
   }
-  if (options.scale !== undefined) {
-    throw new UserError("options.scale", "normalize_then_sum always divides each aspect by its group std and the sum by the batch std (use sum_then_normalize)");
+  for (const key of ["scale", "normalize", "clipRewards", "clipAdvantages"] as const) {
+    if (options[key] !== undefined && options[key] !== null) {
+      throw new UserError(`options.${key}`, "normalize_then_sum divides each aspect by its group std and the sum by the batch std, and clips nothing (use sum_then_normalize)");
+    }
   }
   const final = options.final ?? "batch";
   oneOf(final, ["batch", "none"], "options.final");
   const grouping = Grouping.of(groups, n);
+  const valid = validArray(options.valid, n);
   const { groupOf, count, mean, std } = grouping;
-  const { epsilon, singleton } = conv;
+  const { singleton } = conv;
   out.fill(0);
   for (let k = 0; k < K; k++) {
     const a = aspects[k];
@@ -103,21 +109,22 @@ export function aggregateObjectives(
       const g = groupOf[i];
       if (count[g] === 1) {
         if (singleton === "error") throw new UserError(`aspects[${k}][${i}]`, `is the only scored response in its group; a group of one has no baseline (set singleton to "zero" or "raw")`);
-        if (singleton === "raw") out[i] += (w * r) / (1 + epsilon);
+        if (singleton === "raw") out[i] += (w * r) / divisor(1, conv);
         continue;
       }
-      out[i] += w * ratio(r - mean[g], std[g] + epsilon);
+      out[i] += w * ratio(r - mean[g], divisor(std[g], conv));
     }
   }
   // Unscorable rows (every aspect missing) → NaN, left out of the batch statistics.
-  if (conv.missing === "skip") {
+  if (conv.missing === "skip" || valid !== undefined) {
     for (let i = 0; i < n; i++) {
-      let scored = false;
+      let scored = conv.missing !== "skip";
       for (let k = 0; k < K && !scored; k++) {
         const r = read(aspects[k], i);
         scored = r === r;
       }
       if (!scored) out[i] = Number.NaN;
+      if (valid !== undefined) valid[i] = scored ? 1 : 0;
     }
   }
   if (final === "none") {
@@ -139,10 +146,10 @@ export function aggregateObjectives(
     const s = out[i];
     if (s === s) SS += (s - μ_B) * (s - μ_B);
   }
-  const σ_B = spread(SS, batchCount, conv.std === "unbiased");
+  const σ_B = spread(SS, batchCount, conv);
   for (let i = 0; i < n; i++) {
     const s = out[i];
-    out[i] = s !== s || batchCount < 2 ? 0 : ratio(s - μ_B, σ_B + epsilon);
+    out[i] = s !== s || batchCount < 2 ? 0 : ratio(s - μ_B, divisor(σ_B, conv));
   }
   return out;
 }

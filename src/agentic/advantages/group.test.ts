@@ -93,7 +93,7 @@ describe("the other estimators", () => {
   });
 
   test("scale is refused for estimators other than grpo", () => {
-    expect(() => groupAdvantages([1, 0], 2, { estimator: "rloo", scale: "batch" })).toThrow(/options\.scale: applies to the grpo estimator only/);
+    expect(() => groupAdvantages([1, 0], 2, { estimator: "rloo", scale: "batch" })).toThrow(/options\.scale: applies to the grpo and grpo-passk estimators only/);
   });
 });
 
@@ -131,11 +131,13 @@ describe("missing rewards (TRL: None → NaN)", () => {
     expectClose(groupAdvantages([Number.NaN, null, 1, 0], 2, { preset: "trl" }), [0, 0, 0.7070068, -0.7070068]);
   });
 
-  test("TRL: a missing reward counts as 0 (its reward functions are summed with nansum)", () => {
-    // [1, None, 0, 2] → [1, 0, 0, 2]: mean 0.75, squared deviations 0.0625 + 0.5625 + 0.5625 + 1.5625 = 2.75,
+  test("TRL now leaves a None reward out of its group (missing: skip); before #5902 it counted as 0 (missing: zero)", () => {
+    // skip: scored [1, 0, 2]: mean 1, squared deviations 0 + 1 + 1 = 2, unbiased std 1; A = [0, ·, −1, 1]/(1 + 1e-4).
+    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl" }), [0, 0, -0.9999, 0.9999]);
+    // zero: [1, None, 0, 2] → [1, 0, 0, 2]: mean 0.75, squared deviations 0.0625 + 0.5625 + 0.5625 + 1.5625 = 2.75,
     // unbiased std √(2.75/3) = 0.957427; A = (r − 0.75)/(0.957427 + 1e-4).
     const σ = Math.sqrt(2.75 / 3) + 1e-4;
-    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl" }), [0.25 / σ, -0.75 / σ, -0.75 / σ, 1.25 / σ]);
+    expectClose(groupAdvantages([1, null, 0, 2], 4, { preset: "trl", missing: "zero" }), [0.25 / σ, -0.75 / σ, -0.75 / σ, 1.25 / σ]);
   });
 
   test("skip: a missing reward is left out of the mean and std and gets 0", () => {
@@ -229,8 +231,9 @@ describe("multi-objective aggregation (TRL multi_objective_aggregation)", () => 
     const x = Float64Array.of(1, Number.NaN, 3, Number.NaN);
     const y = Float64Array.of(Number.NaN, 2, 1, Number.NaN);
     expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none", missing: "skip" }))).toEqual([-0.5, 0.5, 0, 0]);
-    // TRL's nansum makes the unscorable response a 0: sums [1, 2, 4, 0], group 2 → [2, −2].
-    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none" }))).toEqual([-0.5, 0.5, 2, -2]);
+    // TRL before #5902 (missing: zero): nansum made the unscorable response a 0: sums [1, 2, 4, 0], group 2 → [2, −2].
+    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none", missing: "zero" }))).toEqual([-0.5, 0.5, 2, -2]);
+    expect(list(aggregateObjectives([x, y], null, 2, "sum_then_normalize", { preset: "trl", scale: "none" }))).toEqual([-0.5, 0.5, 0, 0]);
     expect(aggregateObjectives([x, y], null, 2, "normalize_then_sum", { preset: "trl", missing: "skip" })[3]).toBe(0);
   });
 

@@ -4,7 +4,8 @@
  * measured against the others of its group, with no learned critic.
  *
  * Estimators (r_i: the reward of response i, g: its group, n_g: the number of
- * scored responses in it, μ_g and σ_g their mean and standard deviation):
+ * scored responses in it, μ_g and σ_g their mean and standard deviation, B
+ * the batch):
  *
  * - `grpo`      A_i = (r_i − μ_g) / (σ_g + ε). GRPO, DeepSeekMath (Shao et
  *               al. 2024). `scale` chooses σ: the group's (`group`), the whole
@@ -15,105 +16,79 @@
  *               division by σ_g favours too easy and too hard prompts.
  * - `rloo`      A_i = r_i − (Σ_j r_j − r_i)/(n_g − 1) = n_g/(n_g − 1)·(r_i − μ_g),
  *               REINFORCE Leave-One-Out, "Back to Basics" (Ahmadian et al. 2024).
- * - `reinforce` A_i = (r_i − μ_B) / (σ_B + ε) over the whole batch B, groups
- *               ignored: REINFORCE with a batch-normalized return.
+ * - `reinforce` A_i = (r_i − μ_B) / (σ_B + ε) over the whole batch, groups
+ *               ignored: REINFORCE with a batch-normalized return (verl's
+ *               REINFORCE++ with γ = 1, OpenRLHF's `reinforce`).
+ * - `reinforce-baseline` r_i − μ_g, then normalized over the batch as
+ *               `reinforce` does (REINFORCE++-baseline, Hu et al. 2025:
+ *               verl's `reinforce_plus_plus_baseline`, OpenRLHF's
+ *               `reinforce_baseline`).
+ * - `gpg`       A_i = α·(r_i − μ_g), α = |B| / max(1, #{i: r_i ≠ 0}): GPG
+ *               (Chu et al. 2025), verl's `gpg` (f_norm 1).
+ * - `grpo-passk` the best response of each group (the first with the
+ *               largest reward) gets (r_max − r_second)/(σ_g + ε) (no
+ *               division under `scale: "none"`), the others 0: Pass@k
+ *               training (Chen et al. 2025), verl's `grpo_passk`.
  * - `none`      A_i = r_i.
  *
- * The conventions that differ between trainers are options (`std`,
- * `epsilon`, `scale`, `singleton`, `missing`) and three presets name the
- * combinations of verl, OpenRLHF and TRL (see `PRESETS`).
+ * The steps: the rewards (missing ones left out, `clipRewards` applied), the
+ * group step above, `clipAdvantages`, then `normalize: "batch"` (default for
+ * `reinforce` and `reinforce-baseline`, an option for the others: TRL's
+ * `normalize_advantages` for RLOO) standardizes the values over the batch.
+ *
+ * The conventions that differ between trainers (σ, ε, groups of one,
+ * missing rewards, clipping) are options, and presets name each trainer's
+ * combination at a named commit (presets.ts).
  *
  * Multi-objective rewards (several reward functions, "aspects", per
  * response) are aggregated as TRL does, `sum_then_normalize` or
  * `normalize_then_sum` (GDPO), by `aggregateObjectives` (aggregate.ts).
  *
  * Hot path: typed arrays, no allocation per element; with a prebuilt
- * `Grouping` and an `out` array a call allocates nothing.
+ * `Grouping`, an `out` array (and a `valid` array) a call allocates nothing
+ * per element.
  */
 import { UserError } from "../../core/errors.js";
+import { ESTIMATORS, oneOf, resolveConventions, type Conventions, type ConventionOptions, type Estimator, type Missing } from "./presets.js";
 
-export type Estimator = "grpo" | "dr-grpo" | "rloo" | "reinforce" | "none";
+export {
+  DEFAULT_CONVENTIONS,
+  ESTIMATORS,
+  oneOf,
+  PRESET_ESTIMATORS,
+  PRESET_NAMES,
+  PRESET_SOURCES,
+  PRESETS,
+  resolveConventions,
+  type Clip,
+  type Conventions,
+  type EpsilonAt,
+  type Estimator,
+  type Missing,
+  type Preset,
+  type Scale,
+  type Singleton,
+  type StdConvention,
+  type VarianceAlgorithm,
+} from "./presets.js";
 
-/** `unbiased`: Σ(r − μ)²/(n − 1) (Bessel, torch.std's default); `biased`: Σ(r − μ)²/n (numpy.std's default). */
-export type StdConvention = "unbiased" | "biased";
+/** After the group step: `none`, or `batch` (A − μ_B)/(σ_B + ε) over the rows that have a value. */
+export type Normalize = "none" | "batch";
 
-/** Which standard deviation divides a GRPO advantage: the group's, the batch's, or none. */
-export type Scale = "group" | "batch" | "none";
-
-/**
- * A group with one scored response has no peer to compare it with:
- * - `zero`  its advantage is 0 (the numerator r − μ_g is 0);
- * - `raw`   verl: the baseline is 0 and the scale 1, so GRPO gives r/(1 + ε)
- *           (r/(σ_B + ε) under `scale: "batch"`), Dr. GRPO, RLOO and
- *           `none` give r;
- * - `error` a `UserError`.
- */
-export type Singleton = "zero" | "raw" | "error";
-
-/**
- * A missing reward (NaN, or null: TRL's reward function returning None):
- * - `error` a `UserError` naming the index;
- * - `zero`  TRL: counts as a reward of 0 (TRL sums its reward functions
- *           with nansum, so a response whose every function returned None
- *           has reward 0 and takes part in the group's statistics);
- * - `skip`  left out of the group's mean and std, and its own advantage is
- *           0; a group with no scored response gets advantages 0.
- * ±Infinity is an error under all three.
- */
-export type Missing = "error" | "zero" | "skip";
-
-export type Preset = "verl" | "openrlhf" | "trl";
-
-export interface Conventions {
-  std: StdConvention;
-  /** ε in (r − μ)/(σ + ε). */
-  epsilon: number;
-  scale: Scale;
-  singleton: Singleton;
-  missing: Missing;
-}
-
-/**
- * The conventions of three trainers' GRPO advantage (all with `scale: "group"`):
- *
- * - `verl` — verl's `compute_grpo_outcome_advantage`: torch.std (unbiased),
- *   ε = 1e-6, a group of one gets mean 0 and std 1 (so A = r/(1 + ε); its
- *   RLOO leaves r unchanged, its Dr. GRPO gives r). verl lets NaN through;
- *   here it is an error.
- * - `openrlhf` — OpenRLHF's `group_norm` estimator: unbiased std, ε = 1e-9.
- *   OpenRLHF has fixed-size groups and gives NaN for a group of one (the
- *   unbiased std of one value is undefined); here it is 0, the numerator.
- * - `trl` — TRL's GRPOTrainer: Bessel-corrected std, ε = 1e-4; a None
- *   reward counts as 0 (its reward functions are summed with nansum before
- *   the group statistics); a group of one gets 0. In `normalize_then_sum`
- *   each aspect's statistics ignore its None values (nanmean, nanstd) and a
- *   response with every aspect None sums to 0.
- *
- * TRL and verl compute in float32 and this module in float64: expect
- * agreement to float32 precision.
- */
-export const PRESETS: Readonly<Record<Preset, Readonly<Conventions>>> = {
-  verl: { std: "unbiased", epsilon: 1e-6, scale: "group", singleton: "raw", missing: "error" },
-  openrlhf: { std: "unbiased", epsilon: 1e-9, scale: "group", singleton: "zero", missing: "error" },
-  trl: { std: "unbiased", epsilon: 1e-4, scale: "group", singleton: "zero", missing: "zero" },
-};
-
-/** Without a preset: unbiased std, verl's ε, group scale, a lone response gets 0, missing rewards are errors. */
-export const DEFAULT_CONVENTIONS: Readonly<Conventions> = {
-  std: "unbiased",
-  epsilon: 1e-6,
-  scale: "group",
-  singleton: "zero",
-  missing: "error",
-};
-
-export interface AdvantageOptions extends Partial<Conventions> {
+export interface AdvantageOptions extends ConventionOptions {
   /** Default `grpo`. */
   estimator?: Estimator;
-  /** Conventions to start from; explicit options override them. */
-  preset?: Preset;
+  /** Default `batch` for `reinforce` and `reinforce-baseline`, `none` for the others. */
+  normalize?: Normalize;
   /** Where to write the advantages (length n); may be the rewards array itself. */
   out?: Float64Array;
+  /**
+   * Filled with 1 where the response's reward took part in the statistics
+   * and 0 where it was missing and skipped (`missing: "skip"`; its advantage
+   * is 0): the mask of valid samples a trainer may want (NeMo-RL's). Under
+   * `zero` and `error` every row is 1. Length n; no allocation.
+   */
+  valid?: Uint8Array;
 }
 
 /** Rewards: a typed array, or numbers with null (and NaN) for missing ones. */
@@ -143,6 +118,9 @@ export class Grouping {
   batchCount = 0;
   batchMean = 0;
   batchStd = Number.NaN;
+  /** Scratch for `grpo-passk`, allocated on first use: per group, its best response and the second-largest reward. */
+  best?: Int32Array;
+  second?: Float64Array;
 
   constructor(groupOf: Int32Array, groupCount: number) {
     this.groupOf = groupOf;
@@ -203,27 +181,6 @@ export class Grouping {
   }
 }
 
-/** Conventions from defaults, then the preset, then explicit options; checked. */
-export function resolveConventions(options: AdvantageOptions = {}, path = "options"): Conventions {
-  let base: Readonly<Conventions> = DEFAULT_CONVENTIONS;
-  if (options.preset !== undefined) {
-    if (!Object.hasOwn(PRESETS, options.preset)) throw new UserError(`${path}.preset`, `expected one of ${Object.keys(PRESETS).join(", ")}, got ${JSON.stringify(options.preset)}`);
-    base = PRESETS[options.preset];
-  }
-  const conv: Conventions = {
-    std: options.std ?? base.std,
-    epsilon: options.epsilon ?? base.epsilon,
-    scale: options.scale ?? base.scale,
-    singleton: options.singleton ?? base.singleton,
-    missing: options.missing ?? base.missing,
-  };
-  if (!(Number.isFinite(conv.epsilon) && conv.epsilon >= 0)) throw new UserError(`${path}.epsilon`, `expected a finite number ≥ 0, got ${conv.epsilon}`);
-  oneOf(conv.std, ["unbiased", "biased"], `${path}.std`);
-  oneOf(conv.scale, ["group", "batch", "none"], `${path}.scale`);
-  oneOf(conv.singleton, ["zero", "raw", "error"], `${path}.singleton`);
-  oneOf(conv.missing, ["error", "zero", "skip"], `${path}.missing`);
-  return conv;
-}
 
 /**
  * Advantages of a batch of responses from their rewards and groups.
@@ -231,102 +188,202 @@ export function resolveConventions(options: AdvantageOptions = {}, path = "optio
  * @example
  * // 2 prompts × 4 responses, verl's conventions
  * groupAdvantages([1, 0, 0, 1, 1, 1, 1, 0], 4, { preset: "verl" });
- * // TRL: null (None) rewards are left out, their advantage is 0
+ * // TRL: a null (None) reward is left out of its group's statistics and gets 0
  * groupAdvantages([1, null, 0, 0.5], ["a", "a", "b", "b"], { preset: "trl" });
+ * // TRL's RLOOTrainer with normalize_advantages=True
+ * groupAdvantages([1, 0, 0, 1, 1, 1, 0, 0], 4, { preset: "trl", estimator: "rloo", normalize: "batch" });
  */
 export function groupAdvantages(rewards: Rewards, groups: GroupSpec, options: AdvantageOptions = {}): Float64Array {
   const estimator = options.estimator ?? "grpo";
-  oneOf(estimator, ["grpo", "dr-grpo", "rloo", "reinforce", "none"], "options.estimator");
-  if (options.scale !== undefined && estimator !== "grpo") {
-    throw new UserError("options.scale", `applies to the grpo estimator only, not ${estimator} (dr-grpo is grpo with scale "none")`);
+  oneOf(estimator, ESTIMATORS, "options.estimator");
+  if (options.scale !== undefined && estimator !== "grpo" && estimator !== "grpo-passk") {
+    throw new UserError("options.scale", `applies to the grpo and grpo-passk estimators only, not ${estimator} (dr-grpo is grpo with scale "none")`);
   }
-  const conv = resolveConventions(options);
+  const normalize = options.normalize ?? (estimator === "reinforce" || estimator === "reinforce-baseline" ? "batch" : "none");
+  oneOf(normalize, ["none", "batch"], "options.normalize");
+  const conv = resolveConventions(options, "options", estimator);
   const n = rewards.length;
   const grouping = Grouping.of(groups, n); // validated even where ignored (reinforce, none)
   const out = outArray(options.out, n);
-  if (conv.missing === "zero") {
-    checkValues(rewards, "zero", "rewards");
-    rewards = zeroMissing(rewards);
-  }
-  computeStats(rewards, grouping, conv, "rewards");
-  const { groupOf, count, mean, std } = grouping;
-  const { epsilon, singleton } = conv;
-  const scale = estimator === "dr-grpo" ? "none" : conv.scale;
-
-  for (let i = 0; i < n; i++) {
-    const r = read(rewards, i);
-    if (r !== r) {
-      out[i] = 0; // missing (only reachable under missing: "skip")
-      continue;
-    }
-    if (estimator === "none") {
-      out[i] = r;
-      continue;
-    }
-    const g = groupOf[i];
-    // REINFORCE's "group" is the batch.
-    const n_g = estimator === "reinforce" ? grouping.batchCount : count[g];
-    if (n_g === 1) {
-      if (singleton === "error") {
-        throw new UserError(`rewards[${i}]`, `is the only scored response in its ${estimator === "reinforce" ? "batch" : "group"}; a group of one has no baseline (set singleton to "zero" or "raw")`);
-      }
-      if (singleton === "zero") out[i] = 0;
-      else out[i] = rawSingleton(r, estimator, scale, grouping, epsilon);
-      continue;
-    }
-    switch (estimator) {
-      case "grpo": {
-        const d = r - mean[g];
-        if (scale === "group") out[i] = ratio(d, std[g] + epsilon);
-        else if (scale === "batch") out[i] = ratio(d, grouping.batchStd + epsilon);
-        else out[i] = d;
-        break;
-      }
-      case "dr-grpo":
-        out[i] = r - mean[g];
-        break;
-      case "rloo":
-        out[i] = (n_g / (n_g - 1)) * (r - mean[g]);
-        break;
-      case "reinforce":
-        out[i] = ratio(r - grouping.batchMean, grouping.batchStd + epsilon);
-        break;
-    }
-  }
+  const valid = validArray(options.valid, n);
+  checkValues(rewards, conv.missing, "rewards");
+  // From here on `out` holds each row's current value, NaN for a row without one.
+  stage(rewards, out, conv, valid);
+  groupStats(out, grouping, conv);
+  groupStep(out, grouping, conv, estimator);
+  if (conv.clipAdvantages !== null) clamp(out, conv.clipAdvantages);
+  if (normalize === "batch") normalizeBatch(out, conv);
+  for (let i = 0; i < n; i++) if (out[i] !== out[i]) out[i] = 0;
   return out;
+}
+
+/** 1 where `rewards[i]` is a number (not NaN or null), else 0: the rows `missing: "skip"` keeps. Writes into `out` when given. */
+export function validMask(rewards: Rewards, out?: Uint8Array): Uint8Array {
+  const mask = validArray(out, rewards.length) ?? new Uint8Array(rewards.length);
+  for (let i = 0; i < rewards.length; i++) {
+    const r = read(rewards, i);
+    mask[i] = r === r ? 1 : 0;
+  }
+  return mask;
 }
 
 // ---------------------------------------------------------------------------
 
+/** Copies the rewards into `out`: a missing one NaN (0 under `missing: "zero"`), each clamped to `clipRewards`; fills `valid`. */
+function stage(rewards: Rewards, out: Float64Array, conv: Conventions, valid: Uint8Array | undefined): void {
+  const zero = conv.missing === "zero";
+  const clip = conv.clipRewards;
+  for (let i = 0; i < out.length; i++) {
+    let r = read(rewards, i);
+    if (r !== r && zero) r = 0;
+    if (clip !== null && r === r) r = Math.min(Math.max(r, clip[0]), clip[1]);
+    out[i] = r;
+    if (valid !== undefined) valid[i] = r === r ? 1 : 0;
+  }
+}
+
 /**
- * The advantage of the only scored response of its group under
- * `singleton: "raw"` (verl): baseline 0, scale 1 — GRPO r/(1 + ε), or
- * r/(σ_B + ε) under batch scale when the batch has a std, REINFORCE
- * r/(1 + ε), the others r.
+ * The group step, in place: each row's value becomes its advantage before
+ * any batch normalization; a lone row under `singleton: "zero"` becomes NaN
+ * (no value: 0 in the end, and left out of a batch normalization).
  */
-function rawSingleton(r: number, estimator: Estimator, scale: Scale, grouping: Grouping, epsilon: number): number {
-  if (estimator === "reinforce") return r / (1 + epsilon);
-  if (estimator !== "grpo" || scale === "none") return r;
-  const σ = scale === "batch" && grouping.batchCount > 1 ? grouping.batchStd : 1;
-  return r / (σ + epsilon);
+function groupStep(values: Float64Array, grouping: Grouping, conv: Conventions, estimator: Estimator): void {
+  if (estimator === "none" || estimator === "reinforce") return;
+  const { groupOf, count, mean, std } = grouping;
+  const n = values.length;
+  const scale = conv.scale;
+  let alpha = 1;
+  if (estimator === "gpg") {
+    let nonzero = 0;
+    for (let i = 0; i < n; i++) if (values[i] !== 0 && values[i] === values[i]) nonzero++;
+    alpha = grouping.batchCount / Math.max(1, nonzero);
+  }
+  if (estimator === "grpo-passk") topTwo(values, grouping);
+  const best = grouping.best!;
+  const second = grouping.second!;
+  for (let i = 0; i < n; i++) {
+    const r = values[i];
+    if (r !== r) continue;
+    const g = groupOf[i];
+    const n_g = count[g];
+    if (n_g === 1) {
+      values[i] = lone(r, i, estimator, conv, grouping, alpha);
+      continue;
+    }
+    const d = r - mean[g];
+    switch (estimator) {
+      case "grpo":
+        values[i] = scale === "none" ? d : ratio(d, divisor(scale === "batch" ? grouping.batchStd : std[g], conv));
+        break;
+      case "dr-grpo":
+      case "reinforce-baseline":
+        values[i] = d;
+        break;
+      case "rloo":
+        values[i] = (n_g / (n_g - 1)) * d;
+        break;
+      case "gpg":
+        values[i] = alpha * d;
+        break;
+      case "grpo-passk": {
+        if (i !== best[g]) {
+          values[i] = 0;
+          break;
+        }
+        const gap = r - second[g];
+        values[i] = scale === "none" ? gap : ratio(gap, divisor(scale === "batch" ? grouping.batchStd : std[g], conv));
+        break;
+      }
+    }
+  }
+}
+
+/** The value of the only scored response of its group (see `Singleton`). */
+function lone(r: number, i: number, estimator: Estimator, conv: Conventions, grouping: Grouping, alpha: number): number {
+  if (conv.singleton === "error" || (estimator === "grpo-passk" && conv.singleton === "raw")) {
+    throw new UserError(`rewards[${i}]`, `is the only scored response in its group; a group of one has no baseline${estimator === "grpo-passk" ? " (grpo-passk needs two)" : ' (set singleton to "zero" or "raw")'}`);
+  }
+  if (conv.singleton === "zero") return Number.NaN;
+  // raw (verl): baseline 0, scale 1.
+  if (estimator === "gpg") return alpha * r;
+  if (estimator !== "grpo" || conv.scale === "none") return r;
+  const σ = conv.scale === "batch" && grouping.batchCount > 1 ? grouping.batchStd : 1;
+  return r / divisor(σ, conv);
+}
+
+/** Per group, the index of the first largest value and the largest value after it (ties included). */
+function topTwo(values: Float64Array, grouping: Grouping): void {
+  if (grouping.best === undefined) {
+    grouping.best = new Int32Array(grouping.groupCount);
+    grouping.second = new Float64Array(grouping.groupCount);
+  }
+  const best = grouping.best;
+  const second = grouping.second!;
+  best.fill(-1);
+  second.fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < values.length; i++) {
+    const r = values[i];
+    if (r !== r) continue;
+    const g = grouping.groupOf[i];
+    const b = best[g];
+    if (b < 0) best[g] = i;
+    else if (r > values[b]) {
+      second[g] = values[b];
+      best[g] = i;
+    } else if (r > second[g]) second[g] = r;
+  }
+}
+
+function clamp(values: Float64Array, [lo, hi]: readonly [number, number]): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) values[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+/**
+ * (v − μ)/σ over the rows with a value (not NaN), μ and σ² dividing by
+ * n + `countEpsilon`; fewer than two such rows get NaN (0), or an error under
+ * `singleton: "error"`.
+ */
+function normalizeBatch(values: Float64Array, conv: Conventions): void {
+  let count = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    count++;
+    sum += v;
+    sum2 += v * v;
+  }
+  if (count < 2) {
+    if (count === 1 && conv.singleton === "error") throw new UserError("rewards", "a batch normalization needs two responses with a value, got one");
+    values.fill(Number.NaN);
+    return;
+  }
+  const c = conv.countEpsilon;
+  const μ = sum / (count + c);
+  let SS = sum2 - 2 * μ * sum + count * μ * μ; // Σ(v − μ)², one pass
+  if (conv.variance === "two-pass") {
+    SS = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === v) SS += (v - μ) * (v - μ);
+    }
+  }
+  // Σ(v − μ)²/(n + c) as the variance's numerator over n: spread divides by n − 1 or n.
+  const s = divisor(spread(c === 0 ? SS : (SS * count) / (count + c), count, conv), conv);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) values[i] = ratio(v - μ, s);
+  }
 }
 
 /** rewards[i] as a number; null and undefined read as NaN. */
 export function read(values: Rewards, i: number): number {
   const v = values[i];
   return v === null || v === undefined ? Number.NaN : v;
-}
-
-/** The rewards with missing ones (NaN, null) read as 0; the same array when none is missing. */
-function zeroMissing(values: Rewards): Rewards {
-  let copy: Float64Array | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const r = read(values, i);
-    if (r === r) continue;
-    copy ??= Float64Array.from({ length: values.length }, (_, j) => read(values, j));
-    copy[i] = 0;
-  }
-  return copy ?? values;
 }
 
 /** Throws on ±Infinity, and on NaN/null unless missing values are allowed. */
@@ -341,21 +398,28 @@ export function checkValues(values: Rewards, missing: Missing, path: string): vo
   }
 }
 
-/**
- * Checks the values, then fills the grouping's scratch: per group and for the
- * whole batch, the number of scored values, their mean and their standard
- * deviation (NaN when undefined: no value, or one under `unbiased`). Two
- * passes (mean, then squared deviations) for accuracy.
- */
+/** Checks the values, then fills the grouping's scratch (`groupStats`). */
 export function computeStats(values: Rewards, grouping: Grouping, conv: Conventions, path: string): void {
   checkValues(values, conv.missing, path);
+  groupStats(values, grouping, conv);
+}
+
+/**
+ * Fills the grouping's scratch: per group and for the whole batch, the
+ * number of values (NaN and null left out), their mean and their standard
+ * deviation (`spread`; NaN when undefined: no value, or one under
+ * `unbiased`), the variance summed as `conv.variance` says.
+ */
+export function groupStats(values: Rewards, grouping: Grouping, conv: Conventions): void {
   const { groupOf, count, mean, std, groupCount } = grouping;
   const n = groupOf.length;
   count.fill(0);
   mean.fill(0);
-  std.fill(0);
+  std.fill(0); // Σr² for now under one-pass
+  const onePass = conv.variance === "one-pass";
   let batchCount = 0;
   let batchSum = 0;
+  let batchSum2 = 0;
   for (let i = 0; i < n; i++) {
     const r = read(values, i);
     if (r !== r) continue;
@@ -364,24 +428,34 @@ export function computeStats(values: Rewards, grouping: Grouping, conv: Conventi
     mean[g] += r;
     batchCount++;
     batchSum += r;
+    if (onePass) {
+      std[g] += r * r;
+      batchSum2 += r * r;
+    }
+  }
+  let batchSS = 0;
+  if (onePass) {
+    // Σr² − (Σr)²/n
+    for (let g = 0; g < groupCount; g++) std[g] = count[g] > 0 ? std[g] - (mean[g] * mean[g]) / count[g] : 0;
+    batchSS = batchCount > 0 ? batchSum2 - (batchSum * batchSum) / batchCount : 0;
   }
   for (let g = 0; g < groupCount; g++) mean[g] = count[g] > 0 ? mean[g] / count[g] : Number.NaN;
   const batchMean = batchCount > 0 ? batchSum / batchCount : Number.NaN;
-  let batchSS = 0;
-  for (let i = 0; i < n; i++) {
-    const r = read(values, i);
-    if (r !== r) continue;
-    const g = groupOf[i];
-    const d = r - mean[g];
-    std[g] += d * d; // sum of squares for now
-    const e = r - batchMean;
-    batchSS += e * e;
+  if (!onePass) {
+    for (let i = 0; i < n; i++) {
+      const r = read(values, i);
+      if (r !== r) continue;
+      const g = groupOf[i];
+      const d = r - mean[g];
+      std[g] += d * d; // sum of squares for now
+      const e = r - batchMean;
+      batchSS += e * e;
+    }
   }
-  const unbiased = conv.std === "unbiased";
-  for (let g = 0; g < groupCount; g++) std[g] = spread(std[g], count[g], unbiased);
+  for (let g = 0; g < groupCount; g++) std[g] = spread(std[g], count[g], conv);
   grouping.batchCount = batchCount;
   grouping.batchMean = batchMean;
-  grouping.batchStd = spread(batchSS, batchCount, unbiased);
+  grouping.batchStd = spread(batchSS, batchCount, conv);
 }
 
 /** d/s, and 0 for 0/0 (identical rewards with ε = 0: no signal, not NaN). */
@@ -389,10 +463,16 @@ export function ratio(d: number, s: number): number {
   return s === 0 ? 0 : d / s;
 }
 
-/** √(SS/(n − 1)) or √(SS/n); NaN when undefined. */
-export function spread(SS: number, n: number, unbiased: boolean): number {
-  const dof = unbiased ? n - 1 : n;
-  return dof > 0 ? Math.sqrt(SS / dof) : Number.NaN;
+/** σ = √max(SS/dof, varianceFloor) with dof n − 1 (unbiased) or n; NaN when dof ≤ 0. A negative SS (one-pass rounding) counts as 0. */
+export function spread(SS: number, n: number, conv: Pick<Conventions, "std" | "varianceFloor">): number {
+  const dof = conv.std === "unbiased" ? n - 1 : n;
+  if (dof <= 0) return Number.NaN;
+  return Math.sqrt(Math.max(SS / dof, conv.varianceFloor, 0));
+}
+
+/** What divides x − μ: σ + ε, or √(σ² + ε) under `epsilonAt: "variance"`. */
+export function divisor(σ: number, conv: Pick<Conventions, "epsilon" | "epsilonAt">): number {
+  return conv.epsilonAt === "std" ? σ + conv.epsilon : Math.sqrt(σ * σ + conv.epsilon);
 }
 
 export function outArray(out: Float64Array | undefined, n: number): Float64Array {
@@ -401,6 +481,8 @@ export function outArray(out: Float64Array | undefined, n: number): Float64Array
   return out;
 }
 
-export function oneOf(value: unknown, allowed: readonly string[], path: string): void {
-  if (!allowed.includes(value as string)) throw new UserError(path, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+export function validArray(valid: Uint8Array | undefined, n: number): Uint8Array | undefined {
+  if (valid === undefined) return undefined;
+  if (!(valid instanceof Uint8Array) || valid.length !== n) throw new UserError("options.valid", `expected a Uint8Array of length ${n}, got ${valid instanceof Uint8Array ? `length ${valid.length}` : typeof valid}`);
+  return valid;
 }
