@@ -25,11 +25,14 @@
  * predicted call scoring 0 against a gold call (same name, no shared
  * parameter) is not matched, as in ToolRL.
  */
-import { z } from "zod";
-import { defineScorer, ruleScorer, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
 import { toolCallsOf, type Trajectory } from "../trajectory.js";
 import { quote, showNumber } from "./text.js";
 import { tagPairs, tagStructureProblem } from "./format.js";
+import { goldOf, goldText } from "./toolrl-gold.js";
+import { publishedSettings, ToolRLOptions, type PublishedOptions } from "./toolrl-options.js";
+import { GoldError, needsStep, publishedScore } from "./toolrl-published.js";
+import { PyDict, pyJsonLoads, type PyValue } from "./toolrl-python.js";
 
 /** A tool call as the reward sees it: a name and its parameters. */
 export interface Call {
@@ -45,11 +48,30 @@ const OPEN = "<tool_call>";
 const CLOSE = "</tool_call>";
 
 /**
+ * A JSON value from json.loads as the improved reward compares it:
+ * integers beyond 2^53 stay exact (bigint), NaN and ±Infinity are numbers.
+ */
+function toJs(v: PyValue): unknown {
+  if (typeof v === "bigint") return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(toJs);
+  if (v instanceof PyDict) {
+    const o: Record<string, unknown> = {};
+    // defineProperty: a "__proto__" key is a key, not the object's prototype.
+    for (const [k, x] of v.entries) Object.defineProperty(o, k, { value: toJs(x), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return v;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
  * The calls written in the `<tool_call>` blocks of `text`: one JSON object
  * per non-empty line, `{"name": …, "parameters": {…}}` (or `"arguments"`;
- * missing means no parameters). Every block counts, in order. Any line that
- * is not such an object, or an unclosed block, makes the whole answer
- * unparsable: the error says which.
+ * missing means no parameters). Every block counts, in order. Lines are
+ * read as Python's json.loads reads them (NaN, Infinity, integers of any
+ * size). Any line that is not such an object, or an unclosed block, makes
+ * the whole answer unparsable: the error says which.
  */
 export function parseToolCalls(text: string): { calls: Call[] } | { error: string } {
   const calls: Call[] = [];
@@ -65,7 +87,7 @@ export function parseToolCalls(text: string): { calls: Call[] } | { error: strin
       line++;
       let v: unknown;
       try {
-        v = JSON.parse(s);
+        v = toJs(pyJsonLoads(s));
       } catch {
         return { error: `call ${line} is not JSON: ${quote(s, 30)}` };
       }
@@ -80,9 +102,24 @@ export function parseToolCalls(text: string): { calls: Call[] } | { error: strin
   return { calls };
 }
 
-/** Deep equality of JSON values: numbers by value, objects regardless of key order. */
+/** Two numbers (float or exact integer) of equal value; NaN equals NaN (the same literal copied). */
+function numberEqual(a: number | bigint, b: number | bigint): boolean {
+  if (typeof a === "number" && typeof b === "number") return a === b || (Number.isNaN(a) && Number.isNaN(b));
+  if (typeof a === "bigint" && typeof b === "bigint") return a === b;
+  const [n, i] = typeof a === "number" ? [a, b as bigint] : [b as number, a];
+  return Number.isInteger(n) && BigInt(n) === i;
+}
+
+/**
+ * Deep equality of JSON values: numbers by exact value (1 = 1.0, big
+ * integers exactly, NaN = NaN), objects regardless of key order; a boolean
+ * equals only a boolean.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  const na = typeof a === "number" || typeof a === "bigint";
+  const nb = typeof b === "number" || typeof b === "bigint";
+  if (na || nb) return na && nb && numberEqual(a as number | bigint, b as number | bigint);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
@@ -180,24 +217,28 @@ const VARIANTS = {
   think: [tagPairs(["think"])],
 } as const;
 
+/** What the gold holds, which the format asks for. */
+export interface Expects {
+  calls: boolean;
+  response: boolean;
+}
+
 /**
- * The structure ToolRL asks for, from what the reference holds. With
+ * The structure ToolRL asks for, from what the gold holds. With
  * `calls: turns` the calls were made as structured tool calls, not written
  * in the text, so the final answer is a <think> then a <response>.
  */
-function expectedFormat(t: Trajectory, callsFrom: "text" | "turns"): keyof typeof VARIANTS {
+function expectedFormat(e: Expects, callsFrom: "text" | "turns"): keyof typeof VARIANTS {
   if (callsFrom === "turns") return "response";
-  const calls = (t.reference.toolCalls?.length ?? 0) > 0;
-  const response = t.reference.answer !== undefined;
-  return calls && response ? "both" : calls ? "tool_call" : response ? "response" : "think";
+  return e.calls && e.response ? "both" : e.calls ? "tool_call" : e.response ? "response" : "think";
 }
 
 /**
  * ToolRL's format check: null when `text` is well formed, else what is
- * wrong. `auto` needs the trajectory, to read what its reference holds.
+ * wrong. `auto` needs to know what the gold holds.
  */
-export function toolFormatProblem(text: string, format: ToolFormat, t?: Trajectory, callsFrom: "text" | "turns" = "text"): string | null {
-  const variants = VARIANTS[format === "auto" ? (t ? expectedFormat(t, callsFrom) : "either") : format];
+export function toolFormatProblem(text: string, format: ToolFormat, expects?: Expects, callsFrom: "text" | "turns" = "text"): string | null {
+  const variants = VARIANTS[format === "auto" ? (expects ? expectedFormat(expects, callsFrom) : "either") : format];
   let first: string | null = null;
   for (const pairs of variants) {
     const problem = tagStructureProblem(text, pairs, true);
@@ -211,50 +252,75 @@ export function toolFormatProblem(text: string, format: ToolFormat, t?: Trajecto
   return first;
 }
 
-const ToolRLOptions = z
-  .object({
-    format: z
-      .enum(["auto", "tool_call", "response", "either"])
-      .default("auto")
-      .describe("what follows <think>: as the reference holds (auto, ToolRL's), a <tool_call> block, a <response> block, or either one"),
-    calls: z.enum(["text", "turns"]).default("text").describe("predicted calls from the answer's <tool_call> block or from the trajectory's structured tool calls"),
-    scale: z
-      .object({
-        min: z.number().default(-3).describe("R_min, the correctness of entirely wrong or unparsable calls"),
-        max: z.number().default(3).describe("R_max, the correctness of exactly the gold calls"),
-      })
-      .strict()
-      .refine((s) => s.min < s.max, { message: "expected min < max", path: ["max"] })
-      .prefault({})
-      .describe("the range of R_correct"),
-  })
-  .strict();
-
 function predictedCalls(t: Trajectory, from: "text" | "turns"): { calls: Call[] } | { error: string } {
   if (from === "text") return parseToolCalls(t.answer);
   return { calls: toolCallsOf(t).map((c) => ({ name: c.name, args: c.arguments })) };
 }
 
+/** A score that should apply but cannot be computed (a gold that does not parse). */
+const failed = (reason: string): Score => ({ value: null, reason, status: "failed" }) as Score;
+
+const NO_GOLD: Score = { value: null, reason: "no gold: neither reference.toolCalls nor a ToolRL gold string (<tool_call>, <response>)" };
+
+/** The improved reward of one trajectory. */
+function improvedScore(t: Trajectory, o: ToolRLOptions): Score {
+  const { min, max } = o.scale;
+  const gold = goldOf(t);
+  if (gold === null) return NO_GOLD;
+  let goldCalls: Call[];
+  let response: boolean;
+  if (gold.kind === "calls") [goldCalls, response] = [gold.calls, gold.response];
+  else {
+    const parsed = parseToolCalls(gold.text);
+    if ("error" in parsed) return failed(`the reference's tool calls do not parse: ${parsed.error}`);
+    [goldCalls, response] = [parsed.calls, gold.text.includes("<response>")];
+  }
+  const problem = toolFormatProblem(t.answer, o.format, { calls: goldCalls.length > 0, response }, o.calls);
+  const format = problem === null ? 1 : 0;
+  const formatReason = problem === null ? "format 1" : `format 0 (${problem})`;
+  const pred = predictedCalls(t, o.calls);
+  if ("error" in pred) return { value: format + min, reason: `${formatReason}; correctness ${showNumber(min)} (${pred.error})` };
+  const c = toolCorrectness(pred.calls, goldCalls, min, max);
+  const detail = goldCalls.length === 0 ? "no call wanted" : `names ${showNumber(c.names)}, ${c.matched}/${goldCalls.length} calls matched, S ${showNumber(c.s)}/${c.sMax}`;
+  return { value: format + c.value, reason: `${formatReason}; correctness ${showNumber(c.value)} (${detail})` };
+}
+
+/** The training step a published setting reads: the option, else metadata.step. */
+function stepOf(t: Trajectory, fixed: number | undefined): number | string {
+  if (fixed !== undefined) return fixed;
+  const s = t.metadata.step;
+  if (s === undefined) return "this setting needs the training step: set published.step or the trajectory's metadata.step";
+  if (typeof s !== "number" || !Number.isInteger(s) || s < 0) return `metadata.step: expected an integer ≥ 0, got ${quote(String(JSON.stringify(s)), 30)}`;
+  return s;
+}
+
+/** The authors' compute_score of one trajectory. */
+function publishedTrajectoryScore(t: Trajectory, p: PublishedOptions): Score {
+  const gold = goldOf(t, true);
+  if (gold === null) return NO_GOLD;
+  const step = needsStep(p) ? stepOf(t, p.step) : 0;
+  if (typeof step === "string") return failed(step);
+  try {
+    const r = publishedScore(t.answer, goldText(gold), step, p);
+    const length = p.length === "off" ? "" : `; length ${showNumber(r.length)}`;
+    return { value: r.score, reason: `format ${showNumber(r.format)}; correctness ${showNumber(r.correctness)} (${r.detail})${length}` };
+  } catch (e) {
+    if (e instanceof GoldError) return failed(e.message);
+    throw e;
+  }
+}
+
 export const toolrlScorers: ScorerDefinition[] = [
   defineScorer({
     kind: "toolrl",
-    description: "ToolRL (Qian et al. 2025): format (0/1, <think> then what the reference holds) plus correctness of tool names, parameter names and values against reference.toolCalls",
+    description: "ToolRL (Qian et al. 2025): format (0/1, <think> then what the gold holds) plus correctness of tool names, parameter names and values; mode: published is the authors' code with its reward variants",
     options: ToolRLOptions,
     make(o, name) {
-      const { min, max } = o.scale;
-      return ruleScorer(name, (t) => {
-        const gold = t.reference.toolCalls;
-        if (gold === undefined) return { value: null, reason: "no reference tool calls" };
-        const problem = toolFormatProblem(t.answer, o.format, t, o.calls);
-        const format = problem === null ? 1 : 0;
-        const formatReason = problem === null ? "format 1" : `format 0 (${problem})`;
-        const pred = predictedCalls(t, o.calls);
-        if ("error" in pred) return { value: format + min, reason: `${formatReason}; correctness ${showNumber(min)} (${pred.error})` };
-        const goldCalls = gold.map((g) => ({ name: g.name, args: g.arguments }));
-        const c = toolCorrectness(pred.calls, goldCalls, min, max);
-        const detail = goldCalls.length === 0 ? "no call wanted" : `names ${showNumber(c.names)}, ${c.matched}/${goldCalls.length} calls matched, S ${showNumber(c.s)}/${c.sMax}`;
-        return { value: format + c.value, reason: `${formatReason}; correctness ${showNumber(c.value)} (${detail})` };
-      });
+      if (o.mode === "published") {
+        const p = publishedSettings(o);
+        return ruleScorer(name, (t) => publishedTrajectoryScore(t, p));
+      }
+      return ruleScorer(name, (t) => improvedScore(t, o));
     },
   }),
 ];
