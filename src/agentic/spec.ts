@@ -58,25 +58,29 @@ export const AspectCommon = z
 
 const Aggregation = z.enum(["sum_then_normalize", "normalize_then_sum"]);
 
-const Estimator = z.enum(["grpo", "dr-grpo", "rloo", "reinforce", "none"]);
+const Estimator = z.enum(["grpo", "dr-grpo", "rloo", "reinforce", "reinforce-baseline", "gpg", "grpo-passk", "none"]);
+const Clip = z.tuple([z.number(), z.number()]).nullable();
 
 /** Advantage options with nothing filled in: a request's overrides of the spec's. */
 export const AdvantagesOverride = z
   .object({
     estimator: Estimator.optional(),
-    preset: z.enum(["verl", "openrlhf", "trl"]).optional().describe("GRPO std convention and ε as that trainer computes them"),
+    preset: z.enum(["verl", "verl-vectorized", "openrlhf", "trl"]).optional().describe("the conventions of that trainer's code at the commit docs/agentic.md names"),
     std: z.enum(["unbiased", "biased"]).optional(),
     epsilon: z.number().nonnegative().optional(),
     scale: z.enum(["group", "batch", "none"]).optional().describe("TRL's scale_rewards"),
+    normalize: z.enum(["none", "batch"]).optional().describe("standardize the advantages over the batch (TRL RLOO's normalize_advantages)"),
+    clipRewards: Clip.optional().describe("[min, max] each reward is clamped to first (TRL RLOO's reward_clip_range)"),
+    clipAdvantages: Clip.optional().describe("[min, max] each advantage is clamped to before any batch normalization (OpenRLHF's --reward.clip_range)"),
     aggregation: Aggregation.optional().describe("TRL's multi_objective_aggregation"),
   })
   .strict();
 
-/** normalize_then_sum normalizes each aspect with GRPO and the sum by the batch std: no other estimator or scale. */
-function aggregationFits(a: { estimator?: string; scale?: string; aggregation?: string }): boolean {
-  return a.aggregation !== "normalize_then_sum" || ((a.estimator ?? "grpo") === "grpo" && a.scale === undefined);
+/** normalize_then_sum normalizes each aspect with GRPO and the sum by the batch std: no other estimator, scale, normalization or clip. */
+function aggregationFits(a: { estimator?: string; scale?: string; normalize?: string; clipRewards?: unknown; clipAdvantages?: unknown; aggregation?: string }): boolean {
+  return a.aggregation !== "normalize_then_sum" || ((a.estimator ?? "grpo") === "grpo" && a.scale === undefined && a.normalize === undefined && a.clipRewards == null && a.clipAdvantages == null);
 }
-const AGGREGATION_PROBLEM = { message: "normalize_then_sum normalizes each aspect with grpo and takes no scale; use sum_then_normalize for other estimators", path: ["aggregation"] };
+const AGGREGATION_PROBLEM = { message: "normalize_then_sum normalizes each aspect with grpo and takes no scale, normalize or clip; use sum_then_normalize for other estimators", path: ["aggregation"] };
 
 export const AdvantagesSpec = AdvantagesOverride.extend({
   estimator: Estimator.default("grpo"),
