@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseConfig } from "../../core/config.js";
 import type { Score } from "../scorer.js";
+import { importTrajectory } from "../import.js";
 import { parseTrajectory, type TrajectoryInput } from "../trajectory.js";
 import { jsonEqual, nameScore, paramMatch, parseToolCalls, toolCorrectness, toolFormatProblem, toolrlScorers, type Call } from "./toolrl.js";
 
@@ -183,5 +184,126 @@ describe("parsing", () => {
     expect(score({ answer: big, reference: { toolCalls: [gold("a", { v: 1 })] } }).value).toBeCloseTo(1 + (6 * 2) / 3 - 3, 12);
     expect(score({ answer: "<tool_call>".repeat(1 << 17), reference: { toolCalls: [gold("a")] } }).value).toBe(-3);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe("ToolRL gold strings, as the authors' data preparation writes them into verl rows", () => {
+  const goldString = '<think> I should call a tool. </think>\n<tool_call>\n{"name": "calc", "parameters": {"expr": "6*7"}}\n</tool_call>';
+  const right = answerWith([{ name: "calc", parameters: { expr: "6*7" } }]);
+
+  test("a verl row whose ground truth is a gold string scores as the same gold given as reference.toolCalls", () => {
+    const def = toolrlScorers[0];
+    const scorer = def.make(parseConfig(def.options, {}), "toolrl", { baseDir: ".", env: {} });
+    const row = { data_source: "rlla", prompt: [{ role: "user", content: "6·7?" }], reward_model: { style: "rule", ground_truth: goldString }, response: right };
+    const [fromRow] = scorer.scoreBatch([importTrajectory(row)]) as Score[];
+    // As the exact-call case: format 1 + correctness 3.
+    expect(fromRow).toEqual(score({ answer: right, reference: { toolCalls: [gold("calc", { expr: "6*7" })] } }));
+    expect(fromRow!.value).toBe(4);
+  });
+
+  test("the gold string is read from reference.answer, else from metadata.ground_truth", () => {
+    expect(score({ answer: right, reference: { answer: goldString } }).value).toBe(4);
+    expect(score({ answer: right, metadata: { ground_truth: goldString } }).value).toBe(4);
+    // A plain answer is someone else's reference: the reward does not apply.
+    expect(score({ answer: right, reference: { answer: "42" } }).value).toBeNull();
+  });
+
+  test("a gold with a <response> asks for one; a gold with only a response wants no call", () => {
+    const both = `${goldString}\n<response> It is 42. </response>`;
+    const full = `${right}\n<response>42</response>`;
+    expect(score({ answer: full, reference: { answer: both } }).value).toBe(4);
+    expect(score({ answer: right, reference: { answer: both } }).reason).toMatch(/^format 0 \(missing <response>\)/);
+    const responseOnly = "<think> No tool is needed. </think>\n<response> Hello! </response>";
+    expect(score({ answer: "<think>hi</think>\n<response>Hi!</response>", reference: { answer: responseOnly } })).toEqual({ value: 1, reason: "format 1; correctness 0 (no call wanted)" });
+  });
+
+  test("a gold string whose calls do not parse fails the score (null, status failed) instead of scoring the answer against nothing", () => {
+    const s = score({ answer: right, reference: { answer: "<tool_call>\n{'name': 'calc'}\n</tool_call>" } });
+    expect(s.value).toBeNull();
+    expect(s.reason).toMatch(/^the reference's tool calls do not parse: call 1 is not JSON/);
+    expect((s as { status?: string }).status).toBe("failed");
+  });
+});
+
+describe("values Python's json.loads reads and JSON.parse cannot", () => {
+  const goldLine = (v: string) => `<think>t</think>\n<tool_call>\n{"name": "set", "parameters": {"v": ${v}}}\n</tool_call>`;
+  const scoreValue = (gold: string, pred: string) => score({ answer: goldLine(pred), reference: { answer: goldLine(gold) } }).value;
+
+  test("integers beyond 2^53 compare exactly", () => {
+    // Equal: format 1 + correctness 3. Off by one (which a double cannot see): names 1, keys 1, values 0 →
+    // S = 2 of S_max 3, R_correct = 6·2/3 − 3 = 1, so 1 + 1.
+    expect(scoreValue("9007199254740993", "9007199254740993")).toBe(4);
+    expect(scoreValue("9007199254740993", "9007199254740992")).toBe(2);
+    expect(scoreValue("123456789012345678901234567890", "123456789012345678901234567891")).toBe(2);
+    // A float is its exact binary value: 9007199254740993.0 is 2^53, not the integer above.
+    expect(scoreValue("9007199254740993", "9007199254740993.0")).toBe(2);
+    expect(scoreValue("9007199254740992", "9007199254740992.0")).toBe(4);
+    expect(jsonEqual(2n ** 64n, 2 ** 64)).toBe(true);
+  });
+
+  test("NaN and ±Infinity literals parse, and a value equals the same literal", () => {
+    expect(scoreValue("NaN", "NaN")).toBe(4);
+    expect(scoreValue("Infinity", "Infinity")).toBe(4);
+    expect(scoreValue("Infinity", "1e400")).toBe(4);
+    expect(scoreValue("Infinity", "-Infinity")).toBe(2);
+    expect(parseToolCalls('<tool_call>{"name": "a", "parameters": {"x": NaN, "y": -Infinity}}</tool_call>')).toEqual({ calls: [call("a", { x: NaN, y: -Infinity })] });
+  });
+
+  test("improved keeps a boolean apart from a number, where Python's == does not", () => {
+    expect(scoreValue("true", "1")).toBe(2);
+    expect(scoreValue("1", "1.0")).toBe(4);
+  });
+
+  test("a __proto__ parameter is a parameter", () => {
+    const parsed = parseToolCalls('<tool_call>{"name": "a", "parameters": {"__proto__": {"x": 1}}}</tool_call>');
+    expect("calls" in parsed && Object.keys(parsed.calls[0]!.args)).toEqual(["__proto__"]);
+  });
+});
+
+describe("improved format decisions where the authors' regular expression differs", () => {
+  const reference = { toolCalls: [gold("calc", { expr: "6*7" })] };
+  const line = '{"name": "calc", "parameters": {"expr": "6*7"}}';
+
+  test("whitespace between blocks is free: none, a BOM, a no-break space (published needs exactly one newline)", () => {
+    for (const sep of ["", "\ufeff", "\u00a0", "\n\n", " \n"]) {
+      expect(score({ answer: `<think>t</think>${sep}<tool_call>\n${line}\n</tool_call>`, reference }).value, JSON.stringify(sep)).toBe(4);
+    }
+    expect(score({ answer: `\ufeff<think>t</think><tool_call>${line}</tool_call>`, reference }).value).toBe(4);
+  });
+
+  test("two think blocks lose the format point (published accepts them)", () => {
+    expect(score({ answer: `<think>a</think><think>b</think>\n<tool_call>\n${line}\n</tool_call>`, reference }).value).toBe(3);
+  });
+});
+
+describe("options", () => {
+  const parse = (o: Record<string, unknown>) => parseConfig(toolrlScorers[0].options, o);
+
+  test("published settings need mode: published, and published mode takes no improved-only options", () => {
+    expect(() => parse({ published: { scale: "dynamic" } })).toThrow("published: these settings apply to mode: published");
+    expect(() => parse({ mode: "published", format: "either" })).toThrow(/^format: expected auto: mode: published reads these as the authors' code does/);
+    expect(() => parse({ mode: "published", calls: "turns" })).toThrow(/^calls: expected text/);
+    expect(() => parse({ mode: "published", scale: { min: 0, max: 1 } })).toThrow(/^scale: expected the default \[-3, 3\]/);
+    expect(() => parse({ mode: "published", published: { scale: "linear" } })).toThrow(/^published\.scale: /);
+    expect(() => parse({ mode: "published", published: { step: -1 } })).toThrow(/^published\.step: /);
+    expect(parse({ mode: "published" }).published).toBeUndefined();
+  });
+
+  test("a setting that reads the step fails each trajectory that has none, or a bad one", () => {
+    const answer = answerWith([{ name: "calc", parameters: { expr: "6*7" } }]);
+    const reference = { toolCalls: [gold("calc", { expr: "6*7" })] };
+    const options = { mode: "published", published: { scale: "dynamic" } };
+    const none = score({ answer, reference }, options);
+    expect([none.value, (none as { status?: string }).status]).toEqual([null, "failed"]);
+    expect(none.reason).toMatch(/needs the training step/);
+    expect(score({ answer, reference, metadata: { step: 2.5 } }, options).reason).toMatch(/^metadata\.step: expected an integer ≥ 0, got "2\.5"/);
+    // Exact calls without the <think>: R_format is its minimum, R_correct its maximum.
+    const noThink = answer.replace("<think>I should call tools.</think>\n", "");
+    // Step 0: R_format ∈ {−2, 2}, R_correct ∈ [−2, 2]: −2 + 2.
+    expect(score({ answer: noThink, reference }, { ...options, published: { scale: "dynamic", step: 0 } }).value).toBe(0);
+    // Step 75: R_format min −2 + 2·75/150 = −1; R_correct max (3 − 2)·75/150 + 2 = 2.5.
+    expect(score({ answer: noThink, reference, metadata: { step: 75 } }, options).value).toBe(1.5);
+    // Step 150: R_format min −2 + 2 = 0, clamped to −1; R_correct max 3.
+    expect(score({ answer: noThink, reference, metadata: { step: 150 } }, options).value).toBe(2);
   });
 });
