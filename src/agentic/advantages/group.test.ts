@@ -3,7 +3,7 @@ import { expectClose } from "../../test-utils/close.js";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { aggregateObjectives } from "./aggregate.js";
-import { groupAdvantages, Grouping } from "./group.js";
+import { groupAdvantages, Grouping, validMask } from "./group.js";
 
 const list = (a: Float64Array) => Array.from(a);
 
@@ -94,6 +94,72 @@ describe("the other estimators", () => {
 
   test("scale is refused for estimators other than grpo", () => {
     expect(() => groupAdvantages([1, 0], 2, { estimator: "rloo", scale: "batch" })).toThrow(/options\.scale: applies to the grpo and grpo-passk estimators only/);
+  });
+});
+
+describe("the estimators and options the frameworks added", () => {
+  test("reinforce-baseline subtracts the group mean, then whitens over the batch (OpenRLHF: biased variance, no ε)", () => {
+    // Groups [1, 0] and [3, 5]: d = [0.5, −0.5, −1, 1], batch mean 0, biased variance (0.25 + 0.25 + 1 + 1)/4 = 0.625, σ = 0.7905694.
+    expectClose(groupAdvantages([1, 0, 3, 5], 2, { preset: "openrlhf", estimator: "reinforce-baseline" }), [0.6324555, -0.6324555, -1.2649111, 1.2649111]);
+  });
+
+  test("verl's REINFORCE++ whitening adds ε = 1e-8 to the variance: (r − 2.5)/√(5/3 + 1e-8)", () => {
+    const s = Math.sqrt(5 / 3 + 1e-8);
+    // Its mean is Σr/(n + 1e-8) = 2.5 − 6e-9: agreement to 7 digits.
+    expectClose(groupAdvantages([1, 2, 3, 4], null, { preset: "verl", estimator: "reinforce" }), [-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s], 7);
+  });
+
+  test("gpg scales r − mean_g by the batch size over the number of nonzero rewards: 8/2 = 4", () => {
+    expect(list(groupAdvantages([1, 0, 0, 1, 0, 0, 0, 0], 4, { estimator: "gpg" }))).toEqual([2, -2, -2, 2, 0, 0, 0, 0]);
+  });
+
+  test("grpo-passk gives the best response r_max − r_second over the group std, the others 0", () => {
+    // [1, 4, 2, 0]: best 4, second 2; mean 1.75, squared deviations 0.5625 + 5.0625 + 0.0625 + 3.0625 = 8.75, unbiased std √(8.75/3) = 1.7078251.
+    expectClose(groupAdvantages([1, 4, 2, 0], 4, { preset: "verl", estimator: "grpo-passk" }), [0, 2 / (1.7078251 + 1e-6), 0, 0]);
+    expect(list(groupAdvantages([1, 4, 2, 0], 4, { preset: "verl", estimator: "grpo-passk", scale: "none" }))).toEqual([0, 2, 0, 0]);
+    // A tie at the top: the gap is 0 for everyone.
+    expect(list(groupAdvantages([3, 1, 3, 2], 4, { estimator: "grpo-passk" }))).toEqual([0, 0, 0, 0]);
+    expect(() => groupAdvantages([1, 4, 2], { sizes: [2, 1] }, { preset: "verl", estimator: "grpo-passk" })).toThrow(/^rewards\[2\]: is the only scored response in its group; a group of one has no baseline \(grpo-passk needs two\)/);
+  });
+
+  test("verl-vectorized floors the variance at 1e-6: a spread below 1e-3 is divided by 1e-3", () => {
+    // [0, 0.001, 0, 0.001]: mean 0.0005, unbiased variance 4·2.5e-7/3 = 3.33e-7 < 1e-6, so σ = 1e-3.
+    const r = [0, 0.001, 0, 0.001];
+    expectClose(groupAdvantages(r, 4, { preset: "verl-vectorized" }), [-0.0005 / (1e-3 + 1e-6), 0.0005 / (1e-3 + 1e-6), -0.0005 / (1e-3 + 1e-6), 0.0005 / (1e-3 + 1e-6)], 9);
+    const σ = Math.sqrt(1e-6 / 3);
+    expectClose(groupAdvantages(r, 4, { preset: "verl" }), [-0.0005 / (σ + 1e-6), 0.0005 / (σ + 1e-6), -0.0005 / (σ + 1e-6), 0.0005 / (σ + 1e-6)], 9);
+    // rloo_vectorized gives a group of one 0, verl's loop RLOO leaves it r.
+    expect(groupAdvantages([1, 0, 7], { sizes: [2, 1] }, { preset: "verl-vectorized", estimator: "rloo" })[2]).toBe(0);
+    expect(groupAdvantages([1, 0, 7], { sizes: [2, 1] }, { preset: "verl", estimator: "rloo" })[2]).toBe(7);
+  });
+
+  test("TRL's normalized RLOO standardizes over the rows that have an advantage; a lone or missing row gets 0", () => {
+    // Group 1 [1, 0, 1, 1]: mean 0.75, RLOO 4/3·(r − 0.75) = [1/3, −1, 1/3, 1/3]. Group 2 has one scored row: no advantage.
+    // Over [1/3, −1, 1/3, 1/3]: mean 0, unbiased variance (3/9 + 1)/3 = 4/9, σ = 2/3.
+    const valid = new Uint8Array(8);
+    const A = groupAdvantages([1, 0, 1, 1, 2, null, null, null], 4, { preset: "trl", estimator: "rloo", normalize: "batch", valid });
+    const s = 2 / 3 + 1e-4;
+    expectClose(A, [1 / 3 / s, -1 / s, 1 / 3 / s, 1 / 3 / s, 0, 0, 0, 0]);
+    expect(Array.from(valid)).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+  });
+
+  test("clipRewards clamps the rewards before the statistics, clipAdvantages the advantages after", () => {
+    // [5, −3, 0, 1] → [1, −1, 0, 1]: mean 0.25.
+    expect(list(groupAdvantages([5, -3, 0, 1], 4, { estimator: "dr-grpo", clipRewards: [-1, 1] }))).toEqual([0.75, -1.25, -0.25, 0.75]);
+    // mean 0.75: [4.25, −3.75, −0.75, 0.25] → clamped to [−1, 1].
+    expect(list(groupAdvantages([5, -3, 0, 1], 4, { estimator: "dr-grpo", clipAdvantages: [-1, 1] }))).toEqual([1, -1, -0.75, 0.25]);
+    expect(() => groupAdvantages([1, 0], 2, { clipAdvantages: [1, -1] })).toThrow("options.clipAdvantages: expected min ≤ max, got [1, -1]");
+  });
+
+  test("a preset refuses an estimator its framework does not have", () => {
+    expect(() => groupAdvantages([1, 0], 2, { preset: "trl", estimator: "reinforce" })).toThrow("options.estimator: the trl preset has no reinforce estimator (it has grpo, dr-grpo, rloo, and none)");
+    expect(list(groupAdvantages([1, 0], 2, { preset: "trl", estimator: "none" }))).toEqual([1, 0]);
+  });
+
+  test("validMask marks the rewards that are numbers, into a reused array", () => {
+    const out = new Uint8Array(4);
+    expect(validMask([1, null, Number.NaN, 0], out)).toBe(out);
+    expect(Array.from(out)).toEqual([1, 0, 0, 1]);
   });
 });
 
