@@ -286,7 +286,7 @@ describe("options", () => {
     expect(() => parse({ mode: "published", scale: { min: 0, max: 1 } })).toThrow(/^scale: expected the default \[-3, 3\]/);
     expect(() => parse({ mode: "published", published: { scale: "linear" } })).toThrow(/^published\.scale: /);
     expect(() => parse({ mode: "published", published: { step: -1 } })).toThrow(/^published\.step: /);
-    expect(parse({ mode: "published" }).published).toBeUndefined();
+    expect((parse({ mode: "published" }) as { published?: unknown }).published).toBeUndefined();
   });
 
   test("a setting that reads the step fails each trajectory that has none, or a bad one", () => {
