@@ -145,7 +145,8 @@ export const PRESETS: Readonly<Record<Preset, Readonly<Conventions>>> = {
 /**
  * Which estimators each framework has, and where their conventions differ
  * from the preset's GRPO ones (`none`, the rewards unchanged, goes with any
- * preset). An estimator a preset does not list is refused under it.
+ * preset, and is still clamped by `openrlhf`'s clip, as OpenRLHF clamps every
+ * reward). An estimator a preset does not list is refused under it.
  *
  * - `verl`: `dr-grpo` is `grpo` with `norm_adv_by_std_in_grpo=False`;
  *   `rloo` (`compute_rloo_outcome_advantage`) leaves a group of one r;
