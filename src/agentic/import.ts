@@ -13,6 +13,7 @@
  * functions are exported for callers that know it.
  */
 import { joinPath, UserError } from "../core/errors.js";
+import { detectTemplate, firstAssistantStart, type ChatTemplate } from "./templates.js";
 import { parseTrajectory, type Message, type ToolCall, type Trajectory } from "./trajectory.js";
 
 type Json = Record<string, unknown>;
@@ -24,7 +25,9 @@ function openAiToolCall(raw: unknown, path: string): ToolCall {
   if (!isObject(raw)) throw new UserError(path, "expected a tool call object");
   const fn = isObject(raw.function) ? raw.function : raw;
   if (typeof fn.name !== "string") throw new UserError(joinPath(path, "function", "name"), "expected the tool's name (a string)");
-  let args: unknown = fn.arguments ?? fn.parameters ?? {};
+  // A model that wrote ToolRL's "parameters" key: TRL keeps it and adds an empty "arguments"; the model's are the parameters.
+  const emptyArguments = fn.arguments === undefined || (isObject(fn.arguments) && Object.keys(fn.arguments).length === 0);
+  let args: unknown = emptyArguments && fn.parameters !== undefined ? fn.parameters : (fn.arguments ?? {});
   if (typeof args === "string") {
     try {
       args = args.trim() === "" ? {} : JSON.parse(args);
@@ -37,7 +40,7 @@ function openAiToolCall(raw: unknown, path: string): ToolCall {
   return { ...(typeof raw.id === "string" ? { id: raw.id } : {}), name: fn.name, arguments: args as Json };
 }
 
-/** One OpenAI chat message as ours (content parts joined; tool_calls converted). */
+/** One OpenAI chat message as ours (text content parts joined; tool_calls converted; reasoning_content kept). */
 export function fromOpenAiMessage(raw: unknown, path = "message"): Message {
   if (!isObject(raw)) throw new UserError(path, "expected a message object with role and content");
   const role = raw.role === "developer" ? "system" : raw.role;
@@ -51,6 +54,8 @@ export function fromOpenAiMessage(raw: unknown, path = "message"): Message {
     content = raw.content.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
   } else if (raw.content != null) throw new UserError(joinPath(path, "content"), "expected text or a list of content parts");
   const message: Message = { role, content };
+  const reasoning = raw.reasoning_content ?? raw.reasoning;
+  if (typeof reasoning === "string" && reasoning !== "") message.reasoning = reasoning;
   const calls = raw.tool_calls ?? raw.toolCalls;
   if (Array.isArray(calls) && calls.length > 0) message.toolCalls = calls.map((c, i) => openAiToolCall(c, joinPath(path, "tool_calls", i)));
   const callId = raw.tool_call_id ?? raw.toolCallId;
@@ -122,26 +127,50 @@ export function fromVerlRow(row: Json, path = "row"): Trajectory {
 }
 
 /**
- * An OpenRLHF remote-reward item: `query` is the decoded prompt + response;
- * the response is what follows the prompt when the query starts with it,
- * else the whole query.
+ * An OpenRLHF remote-reward item: `query` is the decoded prompt + response
+ * (with `skip_special_tokens=False`: every chat-template marker and the end
+ * token are in it), `prompt` the templated prompt. The response is what
+ * follows the prompt: where the query starts with it, else (OpenRLHF cuts a
+ * long prompt from the left) after the prompt's last characters, else after
+ * the template's first assistant header. The markers themselves are taken
+ * out when the pipeline scores it (`templates.ts`).
  */
-export function fromOpenRlhf(query: string, prompt: string | undefined, label: unknown): Trajectory {
-  const response = prompt !== undefined && prompt !== "" && query.startsWith(prompt) ? query.slice(prompt.length) : query;
-  return parseTrajectory({ prompt: prompt ?? "", answer: response, reference: verlReference(label) });
+export function fromOpenRlhf(query: string, prompt: string | undefined, label: unknown, template: ChatTemplate | "auto" | null = "auto"): Trajectory {
+  const start = responseStart(query, prompt ?? "", template);
+  return parseTrajectory({ prompt: prompt || query.slice(0, start), answer: query.slice(start), reference: verlReference(label) });
 }
 
-/** One TRL reward-function row: `prompt` and `completion`, each text or messages, plus dataset columns. */
-export function fromTrl(prompt: unknown, completion: unknown, columns: Json = {}, path = "row"): Trajectory {
+/** Where the response begins in an OpenRLHF query. */
+function responseStart(query: string, prompt: string, template: ChatTemplate | "auto" | null): number {
+  if (prompt !== "") {
+    if (query.startsWith(prompt)) return prompt.length;
+    // The prompt cut from the left: its tail still ends where the response begins.
+    for (const k of [256, 64, 24]) {
+      if (prompt.length < k) continue;
+      const at = query.indexOf(prompt.slice(-k));
+      if (at >= 0) return at + k;
+    }
+  }
+  const tpl = template === "auto" ? detectTemplate(query) : template;
+  return tpl === null ? 0 : firstAssistantStart(query, tpl);
+}
+
+/**
+ * One TRL reward-function row: `prompt` and `completion`, each text or
+ * messages (content parts, tool calls with dict or JSON arguments, tool
+ * results, reasoning_content), plus dataset columns. Errors name
+ * `paths.prompt` and `paths.completion` (default `row.prompt`, `row.completion`).
+ */
+export function fromTrl(prompt: unknown, completion: unknown, columns: Json = {}, path = "row", paths = { prompt: joinPath(path, "prompt"), completion: joinPath(path, "completion") }): Trajectory {
   const solution = columns.solution ?? columns.answer ?? columns.ground_truth;
   const reference = verlReference(solution);
+  const p = Array.isArray(prompt) ? prompt.map((m, i) => fromOpenAiMessage(m, joinPath(paths.prompt, i))) : typeof prompt === "string" ? prompt : "";
   if (Array.isArray(completion)) {
-    const turns = completion.map((m, i) => fromOpenAiMessage(m, joinPath(path, "completion", i)));
-    const p = Array.isArray(prompt) ? prompt.map((m, i) => fromOpenAiMessage(m, joinPath(path, "prompt", i))) : typeof prompt === "string" ? prompt : "";
+    const turns = completion.map((m, i) => fromOpenAiMessage(m, joinPath(paths.completion, i)));
     return parseTrajectory({ prompt: p, turns, reference, metadata: columns });
   }
-  if (typeof completion !== "string") throw new UserError(joinPath(path, "completion"), "expected text or a list of messages");
-  return parseTrajectory({ prompt: typeof prompt === "string" ? prompt : "", answer: completion, reference, metadata: columns });
+  if (typeof completion !== "string") throw new UserError(paths.completion, "expected text or a list of messages");
+  return parseTrajectory({ prompt: p, answer: completion, reference, metadata: columns });
 }
 
 /**

@@ -12,6 +12,7 @@ import { joinPath, UserError } from "../core/errors.js";
 import { sigmoid } from "../rewards/transforms.js";
 import { failed, statusOf, type Score, type Scorer, type ScorerContext, type ScoreStatus } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
+import { resolveTemplate, withoutMarkers, type ChatTemplate } from "./templates.js";
 import type { Trajectory } from "./trajectory.js";
 
 /** Statuses as stored in typed arrays. */
@@ -70,11 +71,14 @@ function then<T, U>(x: T | Promise<T>, f: (value: T) => U | Promise<U>): U | Pro
 
 export class RewardPipeline {
   private readonly scorers: Scorer[];
+  /** Markers taken out of every trajectory before it is scored (the spec's `template`). */
+  readonly template: ChatTemplate | "auto" | null;
 
   constructor(
     readonly spec: ParsedAgenticSpec,
     context: ScorerContext,
   ) {
+    this.template = resolveTemplate(spec.template);
     this.scorers = spec.aspects.map((a, i) => {
       try {
         return a.definition.make(a.options, a.name, context);
@@ -96,10 +100,23 @@ export class RewardPipeline {
    */
   score(batch: readonly Trajectory[]): Promise<BatchScores> {
     try {
-      return Promise.resolve(this.scoreFrom(0, batch, []));
+      return Promise.resolve(this.scoreFrom(0, this.prepare(batch), []));
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** The batch with chat-template markers taken out; the same array when none had any. */
+  prepare(batch: readonly Trajectory[]): readonly Trajectory[] {
+    if (this.template === null) return batch;
+    let out: Trajectory[] | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const t = withoutMarkers(batch[i]!, this.template);
+      if (t === batch[i]) continue;
+      out ??= batch.slice();
+      out[i] = t;
+    }
+    return out ?? batch;
   }
 
   private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[]): BatchScores | Promise<BatchScores> {

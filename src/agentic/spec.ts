@@ -20,6 +20,7 @@ import { parseConfig } from "../core/config.js";
 import { joinPath, UserError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
 import type { ScorerDefinition } from "./scorer.js";
+import { TemplateOption } from "./templates.js";
 
 const finite = () => z.number().refine(Number.isFinite, "expected a finite number");
 
@@ -92,6 +93,7 @@ export const AgenticSpec = z
   .object({
     aspects: z.array(z.looseObject(AspectCommon.shape)).min(1).describe("the reward's aspects, scored in order"),
     advantages: AdvantagesSpec.prefault({}),
+    template: TemplateOption.default("auto"),
     failedReward: z
       .number()
       .refine(Number.isFinite, "expected a finite number")
@@ -118,6 +120,8 @@ export interface ParsedAgenticSpec {
   advantages: AdvantagesSpec;
   /** Sent for a failed reward; null unless the spec asks for a number. */
   failedReward: number | null;
+  /** Chat-template markers taken out of answers and prompts before scoring. */
+  template: TemplateOption;
 }
 
 /** An asynchronous aspect's default batch deadline. */
@@ -155,5 +159,5 @@ export function parseAgenticSpec(data: unknown, definitions: ReadonlyMap<string,
     const options = parseConfig(definition.options, rest, path);
     aspects.push({ name, kind: raw.kind, weight: raw.weight, gate: raw.gate, par: raw.par, timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS, definition, options });
   });
-  return { aspects, advantages: spec.advantages, failedReward: spec.failedReward };
+  return { aspects, advantages: spec.advantages, failedReward: spec.failedReward, template: spec.template };
 }

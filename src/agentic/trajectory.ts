@@ -27,6 +27,7 @@ export const Message = z
   .object({
     role: z.enum(["system", "user", "assistant", "tool"]),
     content: z.string().default(""),
+    reasoning: z.string().optional().describe("the assistant's reasoning when a parser split it off the content (reasoning_content): the answer then reads <think>\\n…\\n</think>\\n\\n content, as the model wrote it"),
     toolCalls: z.array(ToolCall).optional().describe("calls the assistant made in this message"),
     toolCallId: z.string().optional().describe("for role tool: the call this result answers"),
     name: z.string().optional(),
@@ -59,6 +60,8 @@ export const Trajectory = z
     prompt: z.union([z.string(), z.array(Message)]).default("").describe("the prompt: text or messages"),
     turns: z.array(Message).default([]).describe("the agent's messages, tool calls and tool results, in order"),
     answer: z.string().default("").describe("the final answer (defaults to the last assistant message's content)"),
+    raw: z.string().optional().describe("the response as the trainer sent it, chat-template markers included (set when markers were taken out of answer)"),
+    truncated: z.boolean().optional().describe("the rendered response did not end with an end-of-turn marker: cut off at the length limit"),
     reference: Reference.default({}),
     metadata: z.record(z.string(), z.unknown()).default({}).describe("anything else; data_source, group id, …"),
   })
@@ -87,12 +90,21 @@ export function completeTrajectory(t: Trajectory): Trajectory {
     for (let i = t.turns.length - 1; i >= 0; i--) {
       const m = t.turns[i]!;
       if (m.role === "assistant") {
-        t.answer = m.content;
+        t.answer = m.reasoning !== undefined ? withReasoning(m.reasoning, m.content) : m.content;
         break;
       }
     }
   }
   return t;
+}
+
+/**
+ * A message's text as the model wrote it, before a reasoning parser (TRL's
+ * response schemas, vLLM's reasoning parsers) split its `<think>` block
+ * off: the Qwen3 and DeepSeek-R1 templates render it this way.
+ */
+export function withReasoning(reasoning: string, content: string): string {
+  return `<think>\n${reasoning.trim()}\n</think>\n\n${content}`;
 }
 
 /** Every tool call the agent made, in order. */

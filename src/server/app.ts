@@ -6,6 +6,7 @@
  * | `POST /v1/score` | a trajectory | `{reward, aspects, reasons}` |
  * | `POST /v1/score/batch` | `{trajectories: [...]}` | `{results: [...]}` |
  * | `POST /v1/advantages` | `{groups: [[trajectory, ...], ...]}` or `{rewards: [[n, ...], ...]}` | `{rewards, advantages}` (grouped) |
+ * | `POST /v1/trl` | TRL's reward-function kwargs `{prompts, completions, <column>...}` | `{rewards}` (null: TRL's None) |
  * | `POST /get_reward` | OpenRLHF `{query, prompts, labels}` | `{rewards, scores, extra_logs}` |
  * | `POST /compute_score` | verl `{data_source, solution_str, ground_truth, extra_info}` or the batch form | `{score, <aspect>: value}` (or a list) |
  * | `GET /health` | | `{status: "ok", aspects}` |
@@ -19,9 +20,10 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
-import { fromOpenRlhf, fromVerlScore } from "../agentic/import.js";
+import { fromOpenRlhf, fromTrl, fromVerlScore } from "../agentic/import.js";
 import { FAILED, RewardPipeline, SCORED, type BatchScores } from "../agentic/pipeline.js";
 import { completeTrajectory, Trajectory } from "../agentic/trajectory.js";
+import { UserError } from "../core/errors.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "../core/limiter.js";
 import { CONTENT_TYPE as METRICS_CONTENT_TYPE, renderMetrics, ServerMetrics, type MetricsSnapshot } from "./metrics.js";
@@ -62,6 +64,17 @@ const OpenRlhfBody = z
     labels: z.array(z.unknown()).optional(),
   })
   .loose();
+
+const TrlBody = z
+  .object({
+    prompts: z.array(z.unknown()).describe("TRL's prompts: text or message lists"),
+    completions: z.array(z.unknown()).describe("TRL's completions: text or message lists"),
+  })
+  .loose()
+  .describe("a TRL reward function's keyword arguments; every other key is a dataset column, one value per completion");
+
+/** Keyword arguments of TRL's reward functions that are not dataset columns. */
+const TRL_NOT_COLUMNS = new Set(["prompts", "completions", "completion_ids", "trainer_state", "log_extra", "log_metric", "environments"]);
 
 const VerlItem = z
   .object({
@@ -180,7 +193,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     for (const [key, list] of [["prompts", body.prompts], ["labels", body.labels]] as const) {
       if (list && list.length !== n) throw Object.assign(new Error(`expected ${n} ${key} (one per query), got ${list.length}`), { statusCode: 400 });
     }
-    const batch = body.query.map((q, i) => fromOpenRlhf(q, body.prompts?.[i], body.labels?.[i]));
+    const batch = body.query.map((q, i) => fromOpenRlhf(q, body.prompts?.[i], body.labels?.[i], pipeline.template));
     const scores = await score(batch);
     const rewards = trainerRewards(scores, failedReward);
     // extra_logs become tensors on the trainer's side: an aspect that did not apply is logged as 0, and
@@ -189,6 +202,25 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     for (const a of scores.aspects) extra_logs[a.name] = Array.from(a.values, (v) => (v === v ? v : 0));
     extra_logs.rewardlab_failed = Array.from(scores.status, (c) => (c === FAILED ? 1 : 0));
     return { rewards, scores: rewards, extra_logs };
+  });
+
+  // TRL: a reward function POSTs its keyword arguments here and returns the rewards (None where null).
+  app.post("/v1/trl", { schema: { body: jsonSchema(TrlBody) } }, async (request) => {
+    const body = request.body as Record<string, unknown> & { prompts: unknown[]; completions: unknown[] };
+    const n = body.completions.length;
+    if (body.prompts.length !== n) throw new UserError("body.prompts", `expected ${n} prompts (one per completion), got ${body.prompts.length}`);
+    const columns: [string, unknown[]][] = [];
+    for (const [key, value] of Object.entries(body)) {
+      if (TRL_NOT_COLUMNS.has(key)) continue;
+      if (!Array.isArray(value) || value.length !== n) throw new UserError(`body.${key}`, `expected a dataset column: a list of ${n} values (one per completion)`);
+      columns.push([key, value]);
+    }
+    const batch = body.completions.map((c, i) =>
+      fromTrl(body.prompts[i], c, Object.fromEntries(columns.map(([key, values]) => [key, values[i]])), "", { prompt: `body.prompts[${i}]`, completion: `body.completions[${i}]` }),
+    );
+    const scores = await score(batch);
+    // TRL's None: a reward that did not apply, or failed (unless the operator chose a number for failures).
+    return { rewards: Array.from(scores.status, (c, i) => (c === SCORED ? scores.rewards[i]! : c === FAILED ? failedReward : null)) };
   });
 
   // verl: a custom reward function can POST its compute_score arguments here.

@@ -5,6 +5,8 @@
  *   dapo-overlong  DAPO's soft overlong punishment (Yu et al. 2025): 0 up to
  *                  maxLength − buffer, then falling linearly to −factor at maxLength
  *   repetition     −coef · the fraction of the answer's word n-grams that repeat an earlier one
+ *   truncated      −coef when the response has no end-of-turn token (cut off at
+ *                  the length limit), read from a rendered response's markers
  *
  * Lengths are of `trajectory.answer`, in `chars` (Unicode code points) or
  * `tokens`. Tokens here are whitespace-separated words, a tokenizer-free
@@ -205,6 +207,12 @@ const RepetitionOptions = z
   })
   .strict();
 
+const TruncatedOptions = z
+  .object({
+    coef: z.number().nonnegative().default(1).describe("the penalty for a response cut off before its end-of-turn token"),
+  })
+  .strict();
+
 // ---------------------------------------------------------------------------
 // The scorer kinds
 
@@ -245,6 +253,17 @@ export const penaltyScorers: ScorerDefinition[] = [
         const value = -r.fraction * o.coef + 0;
         if (r.topCount < 2) return { value, reason: `no repeated ${o.n}-grams` };
         return { value, reason: `${showNumber(100 * r.fraction)}% of ${o.n}-grams repeated; most: ${quote(r.top)} ×${r.topCount}` };
+      });
+    },
+  }),
+  defineScorer({
+    kind: "truncated",
+    description: "−coef when a rendered response has no end-of-turn token (cut off at the length limit); null for clean text, where it cannot be told",
+    options: TruncatedOptions,
+    make(o, name) {
+      return ruleScorer(name, (t) => {
+        if (t.truncated === undefined) return { value: null, reason: "no chat-template markers: cannot tell whether it was cut off" };
+        return t.truncated ? { value: -o.coef + 0, reason: "no end-of-turn token: cut off" } : { value: 0, reason: "ends with its end-of-turn token" };
       });
     },
   }),
