@@ -291,6 +291,7 @@ function build(): Command {
     .option("--max-in-flight <n>", "requests scored at once", "64")
     .option("--max-queue <n>", "requests waiting beyond those; more get 429", "1024")
     .option("--failed-reward <value>", "what trainers receive for a reward that failed: null, or a number (0, a penalty); default: the spec's failedReward (null)")
+    .option("--template <name>", "chat template whose markers are taken out of responses: auto, none, chatml, chatml-stripped, llama3, mistral, gemma, deepseek; default: the spec's template (auto)")
     .option("--log", "log every request")
     .action(async (opts) => (await import("./commands/serve.js")).serve(opts));
 

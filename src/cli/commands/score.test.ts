@@ -66,6 +66,16 @@ describe("rewardlab score", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^error: --spec: missing/);
   });
+
+  it("serve's --template and --failed-reward are checked before the server starts", async () => {
+    const spec = packageFile("examples/agentic/math.yaml");
+    const t = await runCli("serve", "--spec", spec, "--template", "qwen", "--port", "0");
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/^error: --template: /);
+    const f = await runCli("serve", "--spec", spec, "--failed-reward", "zero", "--port", "0");
+    expect(f.code).toBe(2);
+    expect(f.err).toBe('error: --failed-reward: expected null or a finite number (0, a penalty such as -1), got "zero"\n');
+  });
 });
 
 describe("the agentic examples", () => {

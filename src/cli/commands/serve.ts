@@ -5,6 +5,8 @@
  */
 import cluster from "node:cluster";
 import { loadAgenticSpec, loadPipeline } from "../../agentic/load.js";
+import { TemplateOption } from "../../agentic/templates.js";
+import { parseConfig } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { freePort, PORT_ENV, runPrimary, workerChannel } from "../../server/cluster.js";
 import type { FastifyInstance } from "fastify";
@@ -57,14 +59,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
 
   if (workers > 1 && cluster.isPrimary) {
-    const spec = loadAgenticSpec(opts.spec); // a bad spec fails here, once, not in every worker
+    const spec = loadAgenticSpec(opts.spec); // a bad spec (or --template) fails here, once, not in every worker
+    if (opts.template !== undefined) parseConfig(TemplateOption, opts.template, "--template");
     if (port === 0) port = await freePort(host);
     const { url, stopped } = await runPrimary(workers, port);
     banner(url, spec.aspects.map((a) => a.name));
     return stopped;
   }
 
-  const pipeline = loadPipeline(opts.spec);
+  const pipeline = loadPipeline(opts.spec, process.env, { template: opts.template });
   // A worker of `--workers` listens on the port its primary chose and reports to it.
   let app: FastifyInstance | undefined;
   const worker = cluster.isWorker ? workerChannel(() => (app ? metricsSnapshot(app) : EMPTY_SNAPSHOT)) : undefined;
