@@ -80,12 +80,13 @@ export { detectHacking } from "./audit/hacking.js";
 // Rewards for LLM-agent trajectories.
 export { Trajectory, Message, ToolCall, parseTrajectory, type TrajectoryInput } from "./agentic/trajectory.js";
 export { importTrajectory, fromOpenAiMessages, fromVerlRow, fromVerlScore, fromOpenRlhf, fromTrl } from "./agentic/import.js";
-export { defineScorer, ruleScorer, type Score, type Scorer, type ScorerDefinition, type ScorerContext } from "./agentic/scorer.js";
+export { defineScorer, ruleScorer, failed, statusOf, type Score, type ScoreStatus, type Scorer, type ScorerDefinition, type ScorerContext } from "./agentic/scorer.js";
+export { TEMPLATES, detectTemplate, parseRendered, withoutMarkers, resolveTemplate, type ChatTemplate, type TemplateOption } from "./agentic/templates.js";
 export { AgenticSpec, parseAgenticSpec, type ParsedAgenticSpec } from "./agentic/spec.js";
-export { RewardPipeline, type BatchScores, type ScoreResult } from "./agentic/pipeline.js";
+export { RewardPipeline, SCORED, ABSTAINED, FAILED, type BatchScores, type ScoreResult } from "./agentic/pipeline.js";
 export { loadPipeline } from "./agentic/load.js";
 export { SCORERS } from "./agentic/scorers/registry.js";
-export { groupAdvantages, PRESETS as ADVANTAGE_PRESETS, type AdvantageOptions } from "./agentic/advantages/group.js";
+export { groupAdvantages, validMask, PRESETS as ADVANTAGE_PRESETS, PRESET_SOURCES as ADVANTAGE_PRESET_SOURCES, type AdvantageOptions } from "./agentic/advantages/group.js";
 export { aggregateObjectives } from "./agentic/advantages/aggregate.js";
 export { spaStepRewards, implicitStepRewards, combinedAdvantages } from "./agentic/advantages/step.js";
 export { parRewards } from "./agentic/par.js";
