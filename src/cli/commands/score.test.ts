@@ -29,6 +29,23 @@ describe("rewardlab score", () => {
     expect(r.out).toMatch(/^reward\s+8/m);
   });
 
+  it("a reward that could not be computed is written as failed with its reason, counted, and left out of the table", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rewardlab-score-"));
+    const spec = join(dir, "spec.yaml");
+    writeFileSync(spec, "aspects:\n  - {kind: numeric}\n");
+    const data = join(dir, "data.jsonl");
+    writeFileSync(data, `{"id": "a", "answer": "7", "reference": {"answer": "7"}}\n{"id": "b", "answer": "7", "reference": {"answer": "seven"}}\n{"id": "c", "answer": "7"}\n`);
+    const out = join(dir, "out.jsonl");
+    const r = await runCli("score", data, "--spec", spec, "--out", out);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows.map((x) => [x.id, x.reward, x.status])).toEqual([["a", 1, "scored"], ["b", null, "failed"], ["c", null, "abstained"]]);
+    expect(rows[1].failure).toBe('numeric: reference "seven" is not a number');
+    expect(r.out).toMatch(/^reward\s+1\s+1\s/m);
+    expect(r.out).toContain('1 reward failed (status "failed" in');
+    expect(r.out).toContain('first: b: numeric: reference "seven" is not a number');
+  });
+
   it("a malformed line is one error naming the file and line, and leaves no results behind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rewardlab-score-"));
     const data = join(dir, "bad.jsonl");
