@@ -48,7 +48,9 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
       const sizes = b.rewards.map((g) => g.length);
       const flat = b.rewards.flat();
       try {
-        return { rewards: b.rewards, advantages: regroup(groupAdvantages(flat, { sizes }, conventions), sizes) };
+        const valid = new Uint8Array(flat.length);
+        const advantages = groupAdvantages(flat, { sizes }, { ...conventions, valid });
+        return { rewards: b.rewards, advantages: regroup(advantages, sizes), valid: regroup(Array.from(valid, (v) => v === 1), sizes) };
       } catch (e) {
         throw e instanceof UserError ? inBody(e, sizes) : e;
       }

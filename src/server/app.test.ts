@@ -145,6 +145,7 @@ describe("native routes", () => {
     expect(trl.json.advantages[0][0]).toBeCloseTo(0.5 / σ, 9);
     expect(trl.json.advantages[0][1]).toBe(0);
     expect(trl.json.advantages[0][2]).toBeCloseTo(-0.5 / σ, 9);
+    expect(trl.json.valid).toEqual([[true, false, true]]);
   });
 
   it("options a request leaves out keep the spec's values", async () => {
