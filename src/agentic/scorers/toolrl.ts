@@ -1,17 +1,24 @@
 /**
  * The ToolRL reward for tool-calling answers ("ToolRL: Reward is All Tool
- * Learning Needs", Qian et al. 2025): R = R_format + R_correct.
+ * Learning Needs", Qian et al. 2025): R = R_format + R_correct. This file
+ * is rewardlab's reading (`mode: improved`, the default);
+ * `toolrl-published.ts` is the authors' code as published (`mode:
+ * published`), and docs/agentic.md lists where the two differ.
+ *
+ * The gold (`toolrl-gold.ts`) is `reference.toolCalls`, or a ToolRL gold
+ * string (`<tool_call>` lines and/or a `<response>`, a verl row's
+ * `ground_truth`).
  *
  * R_format ∈ {0, 1}: the answer is exactly one `<think>…</think>` followed
- * by what the reference holds, as ToolRL checks it: one
- * `<tool_call>…</tool_call>` when there are gold calls, one
- * `<response>…</response>` when there is a gold answer, both (in that
- * order) when there are both, nothing more when there is neither; nothing
- * but whitespace around them (`format: auto`, the default). `tool_call`,
- * `response` and `either` fix the structure instead.
+ * by what the gold holds, as ToolRL asks: one `<tool_call>…</tool_call>`
+ * when there are gold calls, one `<response>…</response>` when there is a
+ * gold response, both (in that order) when there are both, nothing more
+ * when there is neither; nothing but whitespace around them (`format:
+ * auto`, the default). `tool_call`, `response` and `either` fix the
+ * structure instead.
  *
  * R_correct ∈ [R_min, R_max] (default [−3, 3]) compares the predicted calls
- * P with the gold calls G (`reference.toolCalls`):
+ * P with the gold calls G:
  *
  *   names   |A ∩ B| / (|A| + |B| − |A ∩ B|), A and B the multisets of tool names
  *   match   for each gold call g, in order, the unused predicted call p with
@@ -23,7 +30,8 @@
  * Calls that cannot be parsed give R_min. With no gold call R_correct is 0,
  * as in ToolRL (the format term then asks for a response, not a call). A
  * predicted call scoring 0 against a gold call (same name, no shared
- * parameter) is not matched, as in ToolRL.
+ * parameter) is not matched, as in ToolRL. Values are read as Python's
+ * json.loads reads them (NaN, Infinity, integers beyond 2^53 kept exact).
  */
 import { defineScorer, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
 import { toolCallsOf, type Trajectory } from "../trajectory.js";
