@@ -90,7 +90,7 @@ describe("parity with the authors' compute_score (fixtures/toolrl)", () => {
     for (const [i, s] of scores.entries()) {
       expect(s.value, raised[i]!.id).toBeNull();
       expect(s.reason, raised[i]!.id).toMatch(/^the reference's <tool_call> block is not JSON lines/);
-      expect((s as { status?: string }).status).toBe("failed");
+      expect(s.status).toBe("failed");
     }
   });
 

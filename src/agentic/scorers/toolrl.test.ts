@@ -221,7 +221,7 @@ describe("ToolRL gold strings, as the authors' data preparation writes them into
     const s = score({ answer: right, reference: { answer: "<tool_call>\n{'name': 'calc'}\n</tool_call>" } });
     expect(s.value).toBeNull();
     expect(s.reason).toMatch(/^the reference's tool calls do not parse: call 1 is not JSON/);
-    expect((s as { status?: string }).status).toBe("failed");
+    expect(s.status).toBe("failed");
   });
 });
 
@@ -294,7 +294,7 @@ describe("options", () => {
     const reference = { toolCalls: [gold("calc", { expr: "6*7" })] };
     const options = { mode: "published", published: { scale: "dynamic" } };
     const none = score({ answer, reference }, options);
-    expect([none.value, (none as { status?: string }).status]).toEqual([null, "failed"]);
+    expect([none.value, none.status]).toEqual([null, "failed"]);
     expect(none.reason).toMatch(/needs the training step/);
     expect(score({ answer, reference, metadata: { step: 2.5 } }, options).reason).toMatch(/^metadata\.step: expected an integer ≥ 0, got "2\.5"/);
     // Exact calls without the <think>: R_format is its minimum, R_correct its maximum.

@@ -33,7 +33,7 @@
  * parameter) is not matched, as in ToolRL. Values are read as Python's
  * json.loads reads them (NaN, Infinity, integers beyond 2^53 kept exact).
  */
-import { defineScorer, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, failed, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
 import { toolCallsOf, type Trajectory } from "../trajectory.js";
 import { quote, showNumber } from "./text.js";
 import { tagPairs, tagStructureProblem } from "./format.js";
@@ -264,9 +264,6 @@ function predictedCalls(t: Trajectory, from: "text" | "turns"): { calls: Call[] 
   if (from === "text") return parseToolCalls(t.answer);
   return { calls: toolCallsOf(t).map((c) => ({ name: c.name, args: c.arguments })) };
 }
-
-/** A score that should apply but cannot be computed (a gold that does not parse). */
-const failed = (reason: string): Score => ({ value: null, reason, status: "failed" }) as Score;
 
 const NO_GOLD: Score = { value: null, reason: "no gold: neither reference.toolCalls nor a ToolRL gold string (<tool_call>, <response>)" };
 
