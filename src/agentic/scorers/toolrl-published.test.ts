@@ -112,3 +112,20 @@ describe("parity with the authors' compute_score (fixtures/toolrl)", () => {
     }
   });
 });
+
+describe("published mode on hostile input", () => {
+  test("a 1 MB answer, 20 000 differently named calls or deep nesting are scored quickly, without an exception", () => {
+    const gold = '<tool_call>\n{"name": "a", "parameters": {"v": 1}}\n</tool_call>';
+    const many = Array.from({ length: 20_000 }, (_, i) => `{"name": "t${i}", "parameters": {"v": ${i}}}`).join("\n");
+    const settings: PublishedSettings = { template: "qwen", granularity: "default", scale: "default", length: "fixed" };
+    const start = performance.now();
+    // 20 000 predicted names, none "a": names 0/(1 + 20 000); no match. S = 0, so R_min −3; format 1; length round(1/512, 2) = 0.
+    expect(publishedScore(`<think>x</think>\n<tool_call>\n${many}\n</tool_call>`, gold, 0, settings).score).toBe(1 - 3 + 0);
+    const big = `<think>${"w ".repeat(1 << 19)}</think>\n<tool_call>\n{"name": "a", "parameters": {"v": "${"y".repeat(1 << 20)}"}}\n</tool_call>`;
+    // Names 1, keys 1, value unequal: S = 2 of 3 → R_correct = 6·2/3 − 3 = 1; format 1; length min(1, round(2^19/512, 2)) = 1.
+    expect(publishedScore(big, gold, 0, settings).score).toBe(3);
+    expect(publishedScore(`<think>x</think>\n<tool_call>\n${"[".repeat(1 << 20)}\n</tool_call>`, gold, 0, settings).correctness).toBe(-3);
+    expect(publishedScore("<tool_call>".repeat(1 << 17), gold, 0, settings).score).toBe(-3);
+    expect(performance.now() - start).toBeLessThan(3000);
+  });
+});

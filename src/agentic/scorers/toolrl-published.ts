@@ -19,7 +19,7 @@
  * first `<tool_call>` block is read; calls are `json.loads` lines compared
  * with Python's `==`; matching is greedy, gold call by gold call.
  */
-import { pyCount, pyCounter, pyEq, pyEqItem, pyGetItem, PyDict, PyError, pyJsonLoads, pyLen, pyRound2, pyStrip, pyWordCount, type PyValue } from "./toolrl-python.js";
+import { pyCount, pyCounterOverlap, pyEq, pyGetItem, PyDict, PyError, pyJsonLoads, pyLen, pyRound2, pyStrip, pyWordCount, type PyValue } from "./toolrl-python.js";
 
 export type Granularity = "default" | "refined" | "intermediate" | "coarse";
 export type ScaleSetting = "default" | "equal" | "two-stage" | "dynamic";
@@ -123,12 +123,12 @@ export function publishedFormat(response: string, gold: string, step: number, sc
     if (min > -1) min = -1;
   }
   const once = (tag: string) => pyCount(response, tag) === 1;
-  const response_ = gold.includes("<response>");
-  const call = gold.includes("<tool_call>");
+  const wantsResponse = gold.includes("<response>");
+  const wantsCall = gold.includes("<tool_call>");
   let ok: boolean;
-  if (response_ && !call) ok = matchesParts(response, THINK_RESPONSE) && once("<response>") && once("</response>");
-  else if (!response_ && call) ok = matchesParts(response, THINK_CALL) && once("<tool_call>") && once("</tool_call>");
-  else if (response_ && call) {
+  if (wantsResponse && !wantsCall) ok = matchesParts(response, THINK_RESPONSE) && once("<response>") && once("</response>");
+  else if (!wantsResponse && wantsCall) ok = matchesParts(response, THINK_CALL) && once("<tool_call>") && once("</tool_call>");
+  else if (wantsResponse && wantsCall) {
     ok = matchesParts(response, THINK_CALL_RESPONSE) && once("<tool_call>") && once("</tool_call>") && once("<response>") && once("</response>");
   } else ok = matchesParts(response, THINK);
   return ok ? max : min;
@@ -141,13 +141,7 @@ function matchScore(a: PyValue[], b: PyValue[], refined: boolean): number {
   if (pyEq(a, b)) return 1;
   if (refined) return 0;
   if (a.length === 0 || b.length === 0) return 0;
-  const ca = pyCounter(a);
-  const cb = pyCounter(b);
-  let shared = 0;
-  for (const [k, n] of ca) {
-    const hit = cb.find(([kb]) => pyEqItem(kb, k));
-    if (hit) shared += Math.min(n, hit[1]);
-  }
+  const shared = pyCounterOverlap(a, b);
   const union = a.length + b.length - shared;
   return union > 0 ? shared / union : 0;
 }

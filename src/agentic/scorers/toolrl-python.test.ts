@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { publishedFormat } from "./toolrl-published.js";
-import { MAX_DEPTH, PyDict, PyError, pyCounter, pyEq, pyEqItem, pyJsonLoads, pyLen, pyRound2, pyStrip, pyWordCount } from "./toolrl-python.js";
+import { MAX_DEPTH, PyDict, PyError, pyCounter, pyCounterOverlap, pyEq, pyEqItem, pyJsonLoads, pyLen, pyRound2, pyStrip, pyWordCount } from "./toolrl-python.js";
 
 // Each expectation is what CPython 3.11 gives for the same expression.
 
@@ -48,6 +48,8 @@ describe("==", () => {
 
   test("Counter keys: True, 1 and 1.0 are one key; lists are unhashable", () => {
     expect(pyCounter([true, 1n, 1, "1"])).toEqual([[true, 3], ["1", 1]]);
+    expect(pyCounter([NaN, NaN, 0.5, 2 ** 53, 2n ** 53n, Infinity])).toEqual([[NaN, 2], [0.5, 1], [2 ** 53, 2], [Infinity, 1]]);
+    expect(pyCounterOverlap(["a", "a", 1n], ["a", true, true])).toBe(2);
     expect(() => pyCounter([[1n]])).toThrow(/unhashable/);
   });
 

@@ -290,19 +290,44 @@ export function pyType(v: PyValue): string {
 }
 
 /**
- * `collections.Counter(items)` as (key, count) pairs; keys equal as dict
- * keys are (`True`, `1` and `1.0` are one key). Lists and dicts are not
- * hashable: a TypeError.
+ * A key equal for values Python's dict takes as one key: `True`, `1` and
+ * `1.0` hash and compare equal; every NaN json.loads makes is one object.
+ */
+function hashKey(v: PyValue): string {
+  if (v === null) return "None";
+  if (typeof v === "string") return `s${v}`;
+  if (typeof v === "boolean") return v ? "n1" : "n0";
+  if (typeof v === "bigint") return `n${v}`;
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "nan";
+    if (Number.isInteger(v)) return `n${BigInt(v)}`;
+    return `f${v}`; // shortest round-trip text: one per double; ±Infinity are never an int's
+  }
+  throw new PyError(`unhashable type: '${pyType(v)}'`);
+}
+
+/**
+ * `collections.Counter(items)` as (key, count) pairs in first-seen order.
+ * Lists and dicts are not hashable: a TypeError.
  */
 export function pyCounter(items: readonly PyValue[]): [PyValue, number][] {
-  const counts: [PyValue, number][] = [];
+  const counts = new Map<string, [PyValue, number]>();
   for (const v of items) {
-    if (Array.isArray(v) || v instanceof PyDict) throw new PyError(`unhashable type: '${pyType(v)}'`);
-    const hit = counts.find(([k]) => pyEqItem(k, v));
+    const k = hashKey(v);
+    const hit = counts.get(k);
     if (hit) hit[1]++;
-    else counts.push([v, 1]);
+    else counts.set(k, [v, 1]);
   }
-  return counts;
+  return [...counts.values()];
+}
+
+/** Σ_k min(a[k], b[k]) over the keys two Counters share. */
+export function pyCounterOverlap(a: readonly PyValue[], b: readonly PyValue[]): number {
+  const cb = new Map<string, number>();
+  for (const [k, n] of pyCounter(b)) cb.set(hashKey(k), n);
+  let shared = 0;
+  for (const [k, n] of pyCounter(a)) shared += Math.min(n, cb.get(hashKey(k)) ?? 0);
+  return shared;
 }
 
 // ---------------------------------------------------------------------------

@@ -296,7 +296,8 @@ describe("options", () => {
     const none = score({ answer, reference }, options);
     expect([none.value, none.status]).toEqual([null, "failed"]);
     expect(none.reason).toMatch(/needs the training step/);
-    expect(score({ answer, reference, metadata: { step: 2.5 } }, options).reason).toMatch(/^metadata\.step: expected an integer ≥ 0, got "2\.5"/);
+    expect(score({ answer, reference, metadata: { step: "30" } }, options).reason).toBe('metadata.step: expected an integer ≥ 0, got "30"');
+    expect(score({ answer, reference, metadata: { step: 2.5 } }, options).reason).toBe("metadata.step: expected an integer ≥ 0, got 2.5");
     // Exact calls without the <think>: R_format is its minimum, R_correct its maximum.
     const noThink = answer.replace("<think>I should call tools.</think>\n", "");
     // Step 0: R_format ∈ {−2, 2}, R_correct ∈ [−2, 2]: −2 + 2.

@@ -33,6 +33,7 @@
  * parameter) is not matched, as in ToolRL. Values are read as Python's
  * json.loads reads them (NaN, Infinity, integers beyond 2^53 kept exact).
  */
+import { showValue } from "../../core/errors.js";
 import { defineScorer, failed, ruleScorer, type Score, type ScorerDefinition } from "../scorer.js";
 import { toolCallsOf, type Trajectory } from "../trajectory.js";
 import { quote, showNumber } from "./text.js";
@@ -295,7 +296,7 @@ function stepOf(t: Trajectory, fixed: number | undefined): number | string {
   if (fixed !== undefined) return fixed;
   const s = t.metadata.step;
   if (s === undefined) return "this setting needs the training step: set published.step or the trajectory's metadata.step";
-  if (typeof s !== "number" || !Number.isInteger(s) || s < 0) return `metadata.step: expected an integer ≥ 0, got ${quote(String(JSON.stringify(s)), 30)}`;
+  if (typeof s !== "number" || !Number.isInteger(s) || s < 0) return `metadata.step: expected an integer ≥ 0, got ${showValue(s)}`;
   return s;
 }
 
