@@ -21,9 +21,9 @@ export type Gold =
   /** A ToolRL gold string. */
   | { kind: "text"; text: string };
 
-const TOOLRL_TAGS = ["<tool_call>", "<response>", "<think>"];
+const TOOLRL_TAGS = ["<tool_call>", "<response>"];
 
-/** A ToolRL gold string holds one of its tags; "42" is someone else's reference. */
+/** A ToolRL gold string holds calls or a response; "42" (or a bare <think>) is someone else's reference. */
 export function isToolRLGold(v: unknown): v is string {
   return typeof v === "string" && TOOLRL_TAGS.some((tag) => v.includes(tag));
 }

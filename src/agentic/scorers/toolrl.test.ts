@@ -206,6 +206,9 @@ describe("ToolRL gold strings, as the authors' data preparation writes them into
     expect(score({ answer: right, metadata: { ground_truth: goldString } }).value).toBe(4);
     // A plain answer is someone else's reference: the reward does not apply.
     expect(score({ answer: right, reference: { answer: "42" } }).value).toBeNull();
+    expect(score({ answer: right, reference: { answer: "<think>42</think><answer>42</answer>" } }).value).toBeNull();
+    // mode: published takes any string, as the authors' code does: without their tags, a <think> alone is wanted.
+    expect(score({ answer: "<think>42</think>", reference: { answer: "42" } }, { mode: "published" }).value).toBe(1);
   });
 
   test("a gold with a <response> asks for one; a gold with only a response wants no call", () => {
