@@ -13,7 +13,7 @@
  * functions are exported for callers that know it.
  */
 import { joinPath, UserError } from "../core/errors.js";
-import { detectTemplate, firstAssistantStart, type ChatTemplate } from "./templates.js";
+import { detectTemplate, firstAssistantStart, parseRendered, type ChatTemplate } from "./templates.js";
 import { parseTrajectory, type Message, type ToolCall, type Trajectory } from "./trajectory.js";
 
 type Json = Record<string, unknown>;
@@ -137,17 +137,23 @@ export function fromVerlRow(row: Json, path = "row"): Trajectory {
  */
 export function fromOpenRlhf(query: string, prompt: string | undefined, label: unknown, template: ChatTemplate | "auto" | null = "auto"): Trajectory {
   const start = responseStart(query, prompt ?? "", template);
-  return parseTrajectory({ prompt: prompt || query.slice(0, start), answer: query.slice(start), reference: verlReference(label) });
+  const t = parseTrajectory({ prompt: prompt || query.slice(0, start), answer: query.slice(start), reference: verlReference(label) });
+  // OpenRLHF decodes with its special tokens: a templated query whose response holds no marker at all has
+  // no end token, so it was cut off at the length limit. (A response with markers is judged when they are taken out.)
+  const tpl = template === "auto" ? detectTemplate(query) : template;
+  if (tpl !== null && tpl.ends.length > 0 && !parseRendered(t.answer, tpl, "assistant").marked) t.truncated = true;
+  return t;
 }
 
 /** Where the response begins in an OpenRLHF query. */
 function responseStart(query: string, prompt: string, template: ChatTemplate | "auto" | null): number {
   if (prompt !== "") {
     if (query.startsWith(prompt)) return prompt.length;
-    // The prompt cut from the left: its tail still ends where the response begins.
-    for (const k of [256, 64, 24]) {
+    // The prompt cut from the left: its tail still ends where the response begins, at most prompt.length
+    // into the query; the last match before that (a short tail can also close an earlier turn).
+    for (const k of [256, 64]) {
       if (prompt.length < k) continue;
-      const at = query.indexOf(prompt.slice(-k));
+      const at = query.lastIndexOf(prompt.slice(-k), prompt.length - k);
       if (at >= 0) return at + k;
     }
   }

@@ -94,22 +94,42 @@ describe("the scoring pipeline", () => {
     expect(Array.from(s.aspects[0]!.values)).toEqual([1, 0]);
   });
 
-  it("an asynchronous aspect that does not answer within timeoutMs fails, and a weight-0 failure is only logged", async () => {
+  it("an asynchronous aspect that does not answer within deadlineMs fails, and a weight-0 failure is only logged", async () => {
     const slow = defineScorer({
       kind: "slow",
       description: "t",
       options: z.object({}).strict(),
       make: (_o, name) => ({ name, scoreBatch: (b) => new Promise((resolve) => setTimeout(() => resolve(b.map(() => ({ value: 1, reason: "late" }))), 2000).unref()) }),
     }) as ScorerDefinition;
-    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", timeoutMs: 30 }] }, [slow]);
+    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", deadlineMs: 30 }] }, [slow]);
     const t0 = Date.now();
     const s = await p.score(batch(["42"]));
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(s.status[0]).toBe(FAILED);
-    expect(s.aspects[1]!.reasons[0]).toBe("timed out after 30 ms");
-    const logged = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", timeoutMs: 30, weight: 0 }] }, [slow]);
+    expect(s.aspects[1]!.reasons[0]).toBe("no scores within the aspect's deadline of 30 ms");
+    const logged = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "slow", deadlineMs: 30, weight: 0 }] }, [slow]);
     const l = await logged.score(batch(["42"]));
     expect([l.status[0], l.rewards[0], l.aspects[1]!.status[0]]).toEqual([SCORED, 1, FAILED]);
+  });
+
+  it("a gated scorer that throws fails only the trajectories it was asked about; a gate on an abstaining aspect abstains", async () => {
+    const boom = defineScorer({ kind: "boom", description: "t", options: z.object({}).strict(), make: (_o, name) => ({ name, scoreBatch: () => Promise.reject(new Error("down")) }) }) as ScorerDefinition;
+    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "boom", gate: { on: "exact" } }] }, [boom]);
+    const s = await p.score([...batch(["42", "7"]), parseTrajectory({ answer: "42" })]);
+    // Open gate: the scorer failed. Closed gate: `otherwise` (0), scored. No reference: exact abstains, so does boom.
+    expect(Array.from(s.aspects[1]!.status)).toEqual([FAILED, SCORED, ABSTAINED]);
+    expect(Array.from(s.status)).toEqual([FAILED, SCORED, ABSTAINED]);
+    expect(s.aspects[1]!.reasons[2]).toBe("gate exact did not apply");
+  });
+
+  it("a scorer that returns nulls or too few scores fails those trajectories instead of rejecting the request", async () => {
+    const nulls = defineScorer({ kind: "nulls", description: "t", options: z.object({}).strict(), make: (_o, name) => ({ name, scoreBatch: (b) => b.map(() => null as never) }) }) as ScorerDefinition;
+    const short = defineScorer({ kind: "short", description: "t", options: z.object({}).strict(), make: (_o, name) => ({ name, scoreBatch: () => [] }) }) as ScorerDefinition;
+    const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "nulls" }, { kind: "short", gate: { on: "exact" } }] }, [nulls, short]);
+    const s = await p.score(batch(["42", "7"]));
+    expect(s.aspects[1]!.reasons[0]).toBe("scorer returned null instead of a score");
+    expect(s.aspects[2]!.reasons[0]).toBe("scorer returned 0 scores for 1 trajectories");
+    expect(Array.from(s.aspects[2]!.status)).toEqual([FAILED, SCORED]);
   });
 
   it("a reward no counting aspect applied to abstains (null), and a gate whose aspect failed fails the gated aspect", async () => {

@@ -122,7 +122,7 @@ export class RewardPipeline {
   private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[]): BatchScores | Promise<BatchScores> {
     for (; k < this.spec.aspects.length; k++) {
       const aspect = this.spec.aspects[k]!;
-      const scores = guarded(() => this.scoreAspect(aspect, this.scorers[k]!, batch, aspects), batch.length, aspect.timeoutMs);
+      const scores = this.scoreAspect(aspect, this.scorers[k]!, batch, aspects);
       if (isPromise(scores)) {
         const next = k + 1;
         return scores.then((done) => {
@@ -148,7 +148,13 @@ export class RewardPipeline {
       return { name: aspect.name, weight: aspect.weight, values, status, reasons };
     }
     for (let i = 0; i < n; i++) {
-      const s = scores[i]!;
+      const s = scores[i];
+      if (typeof s !== "object" || s === null) {
+        values[i] = NaN;
+        status[i] = FAILED;
+        reasons[i] = `scorer returned ${s === null ? "null" : typeof s} instead of a score`;
+        continue;
+      }
       let code = STATUS_CODE[statusOf(s)] ?? FAILED;
       let reason = s.reason;
       if (code === SCORED && (typeof s.value !== "number" || !Number.isFinite(s.value))) {
@@ -163,23 +169,33 @@ export class RewardPipeline {
     return { name: aspect.name, weight: aspect.weight, values, status, reasons };
   }
 
-  /** Scores, skipping (not calling) the scorer for trajectories whose gate is closed. */
+  /**
+   * Scores, skipping (not calling) the scorer for trajectories whose gate is
+   * closed; what the scorer does wrong (a throw, a missed deadline) fails
+   * only the trajectories it was asked about.
+   */
   private scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], earlier: readonly AspectScores[]): Score[] | Promise<Score[]> {
-    if (!aspect.gate) return this.shaped(aspect, scorer, batch);
+    const score = (b: readonly Trajectory[]) => guarded(() => this.shaped(aspect, scorer, b), b.length, aspect.deadlineMs);
+    if (!aspect.gate) return score(batch);
     const gate = aspect.gate;
     const on = earlier.find((a) => a.name === gate.on)!;
     const open: number[] = [];
     const out = new Array<Score>(batch.length);
     const closed: Score = { value: gate.otherwise, reason: `gated: ${gate.on} < ${gate.min}` };
     const gateFailed = failed(`gate ${gate.on} failed`);
+    // A gate whose aspect did not apply cannot say open or closed: the gated aspect does not apply either.
+    const gateAbstained: Score = { value: null, reason: `gate ${gate.on} did not apply` };
     for (let i = 0; i < batch.length; i++) {
       if (on.status[i] === FAILED) out[i] = gateFailed;
+      else if (on.status[i] === ABSTAINED) out[i] = gateAbstained;
       else if (on.values[i]! >= gate.min) open.push(i);
       else out[i] = closed;
     }
     if (open.length === 0) return out;
-    return then(this.shaped(aspect, scorer, open.length === batch.length ? batch : open.map((i) => batch[i]!)), (scored) => {
-      for (let j = 0; j < open.length; j++) out[open[j]!] = scored[j]!;
+    return then(score(open.length === batch.length ? batch : open.map((i) => batch[i]!)), (scored) => {
+      const wrongLength = !Array.isArray(scored) || scored.length !== open.length;
+      const bad = failed(`scorer returned ${Array.isArray(scored) ? `${scored.length} scores` : "no list of scores"} for ${open.length} trajectories`);
+      for (let j = 0; j < open.length; j++) out[open[j]!] = wrongLength ? bad : scored[j]!;
       return out;
     });
   }
@@ -278,10 +294,11 @@ function combine(n: number, aspects: AspectScores[]): BatchScores {
 /**
  * A scorer's batch, with every way it can go wrong turned into failed
  * scores: an exception (synchronous or not), or no answer within
- * `timeoutMs` (asynchronous scorers only; a synchronous one cannot be
- * interrupted here).
+ * `deadlineMs` (asynchronous scorers only; a synchronous one cannot be
+ * interrupted here). Work past its deadline is not cancelled, only no
+ * longer waited for: its late result is dropped.
  */
-function guarded(run: () => Score[] | Promise<Score[]>, n: number, timeoutMs: number | undefined): Score[] | Promise<Score[]> {
+function guarded(run: () => Score[] | Promise<Score[]>, n: number, deadlineMs: number | undefined): Score[] | Promise<Score[]> {
   const allFailed = (reason: string): Score[] => new Array<Score>(n).fill(failed(reason));
   const thrown = (e: unknown) => allFailed(`scorer threw: ${e instanceof Error ? e.message : String(e)}`.replace(/\s+/g, " "));
   let scores: Score[] | Promise<Score[]>;
@@ -292,10 +309,10 @@ function guarded(run: () => Score[] | Promise<Score[]>, n: number, timeoutMs: nu
   }
   if (!isPromise(scores)) return scores;
   const settled = scores.catch(thrown);
-  if (timeoutMs === undefined) return settled;
+  if (deadlineMs === undefined) return settled;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Score[]>((resolve) => {
-    timer = setTimeout(() => resolve(allFailed(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => resolve(allFailed(`no scores within the aspect's deadline of ${deadlineMs} ms`)), deadlineMs);
   });
   return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

@@ -48,12 +48,12 @@ export const AspectCommon = z
     weight: finite().default(1).describe("multiplies the aspect's value in the reward; 0 logs it only"),
     gate: Gate.optional(),
     par: Par.optional(),
-    timeoutMs: z
+    deadlineMs: z
       .number()
       .int()
       .positive()
       .optional()
-      .describe("a batch this aspect has not scored within this many ms is failed (asynchronous scorers: judge, reward-model, code); default 120000"),
+      .describe("a batch this aspect has not scored within this many ms is failed (asynchronous scorers: judge, reward-model, code); none by default: those scorers have their own per-request timeouts"),
   })
   .describe("one aspect of the reward: a scorer and how it counts");
 
@@ -109,8 +109,8 @@ export interface Aspect {
   weight: number;
   gate?: z.output<typeof Gate>;
   par?: z.output<typeof Par>;
-  /** Asynchronous scorers' batch deadline. */
-  timeoutMs: number;
+  /** An asynchronous scorer's batch deadline, if any. */
+  deadlineMs?: number;
   definition: ScorerDefinition;
   options: unknown;
 }
@@ -124,8 +124,6 @@ export interface ParsedAgenticSpec {
   template: TemplateOption;
 }
 
-/** An asynchronous aspect's default batch deadline. */
-export const DEFAULT_TIMEOUT_MS = 120_000;
 
 const COMMON_KEYS = new Set(Object.keys(AspectCommon.shape));
 
@@ -157,7 +155,7 @@ export function parseAgenticSpec(data: unknown, definitions: ReadonlyMap<string,
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) if (!COMMON_KEYS.has(key)) rest[key] = value;
     const options = parseConfig(definition.options, rest, path);
-    aspects.push({ name, kind: raw.kind, weight: raw.weight, gate: raw.gate, par: raw.par, timeoutMs: raw.timeoutMs ?? DEFAULT_TIMEOUT_MS, definition, options });
+    aspects.push({ name, kind: raw.kind, weight: raw.weight, gate: raw.gate, par: raw.par, deadlineMs: raw.deadlineMs, definition, options });
   });
   return { aspects, advantages: spec.advantages, failedReward: spec.failedReward, template: spec.template };
 }

@@ -70,21 +70,42 @@ describe("chat templates", () => {
     expect(resolveTemplate("none")).toBeNull();
   });
 
-  it("OpenRLHF: a prompt cut from the left still splits the query where the response begins", () => {
-    const { prompt, end } = RENDERED.chatml!;
+  it("OpenRLHF: a prompt cut from the left still splits the query where the response begins, past earlier assistant turns", () => {
+    // A few-shot prompt: its last characters also close the example turn, earlier in the query.
+    const example = "<|im_start|>user\nHow many legs has a cat? Think, then answer in tags.<|im_end|>\n<|im_start|>assistant\n<answer>4</answer><|im_end|>\n";
+    const prompt = `<|im_start|>system\nYou are Qwen, a careful assistant who reasons step by step.<|im_end|>\n${example}<|im_start|>user\nHow many clips did she sell in April and May? Think, then answer in tags.<|im_end|>\n<|im_start|>assistant\n`;
     const cut = prompt.slice(30);
-    const t = fromOpenRlhf(cut + ANSWER + end, prompt, "72");
-    expect(t.answer).toBe(ANSWER + end);
+    const t = fromOpenRlhf(cut + ANSWER + "<|im_end|>", prompt, "72");
+    expect(t.answer).toBe(ANSWER + "<|im_end|>");
     // Without a prompt, the template's first assistant header.
-    expect(fromOpenRlhf(prompt + ANSWER + end, undefined, "72").answer).toBe(ANSWER + end);
+    expect(fromOpenRlhf(prompt + ANSWER + "<|im_end|>", undefined, "72").answer).toBe(`<answer>4</answer><|im_end|>\n${prompt.slice(prompt.indexOf(example) + example.length)}${ANSWER}<|im_end|>`);
   });
 
-  it("is linear in the text: a megabyte of markers is parsed quickly", () => {
-    const big = "<|im_start|>user\n".repeat(1 << 16) + "x".repeat(1 << 20) + "<|im_end|>";
-    const t0 = performance.now();
-    const p = parseRendered(big, TEMPLATES.chatml!, "assistant");
-    expect(p.ended).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(1000);
+  it("text after the last end token belongs to no message; clean completions of templated prompts are not called cut off", () => {
+    const p = parseRendered(`${ANSWER}<|im_end|>garbage`, TEMPLATES.chatml!, "assistant");
+    expect([p.messages.map((m) => m.content), p.ended]).toEqual([[ANSWER], true]);
+    // TRL with a dataset the user templated: the completion was decoded without special tokens.
+    const t = withoutMarkers(parseTrajectory({ prompt: RENDERED.chatml!.prompt, answer: ANSWER }), "auto");
+    expect([t.answer, t.truncated]).toEqual([ANSWER, undefined]);
+    // Prose that mentions [INST] is not read as Mistral; only its closing [/INST] is a sign of it.
+    expect(detectTemplate("Wrap the user's text in [INST] tags.")).toBeNull();
+  });
+
+  it("is linear in the text: four times the markers take about four times as long, not sixteen", () => {
+    const text = (k: number) => "<|im_start|>user\n".repeat(k << 14) + "x".repeat(k << 18) + "<|im_end|>";
+    const time = (s: string) => {
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t0 = performance.now();
+        expect(parseRendered(s, TEMPLATES.chatml!, "assistant").ended).toBe(true);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    const small = text(1);
+    const large = text(4);
+    time(small); // warm up
+    expect(time(large)).toBeLessThan(10 * time(small) + 20);
   });
 });
 

@@ -76,7 +76,7 @@ export const TEMPLATES: Readonly<Record<string, ChatTemplate>> = {
     opens: { "[INST]": "user", "[/INST]": "assistant", "[SYSTEM_PROMPT]": "system", "[TOOL_RESULTS]": "tool", "[AVAILABLE_TOOLS]": "system" },
     ends: ["</s>", "[/SYSTEM_PROMPT]", "[/TOOL_RESULTS]", "[/AVAILABLE_TOOLS]"],
     strip: ["<s>", "<pad>", "<unk>"],
-    detect: ["[/INST]", "[INST]"],
+    detect: ["[/INST]"],
   },
   /** Gemma 1, 2, 3. */
   gemma: {
@@ -173,6 +173,12 @@ const ROLE_WORDS: Readonly<Record<string, Role>> = {
   observation: "tool",
 };
 
+/** A header's role word as a message role; words we do not know are users' (own keys only: `__proto__` is a word too). */
+function roleOf(word: string): Role {
+  const w = word.toLowerCase();
+  return Object.hasOwn(ROLE_WORDS, w) ? ROLE_WORDS[w]! : "user";
+}
+
 const compiled = new WeakMap<ChatTemplate, RegExp>();
 
 /**
@@ -209,6 +215,8 @@ export function parseRendered(text: string, template: ChatTemplate, firstRole: R
   let ended = false;
   let marked = false;
   let last = 0;
+  // `explicit`: a marker opened or closed this message, so it counts even when empty (an assistant turn that
+  // only called a tool); the implicit first message counts only when it holds text.
   const close = (explicit: boolean) => {
     if (role !== null && (explicit || content.trim() !== "")) messages.push({ role, content });
     content = "";
@@ -237,7 +245,7 @@ export function parseRendered(text: string, template: ChatTemplate, firstRole: R
     }
     // A header or an opening marker: the message before it ends here.
     if (open) close(messages.length > 0 || content.trim() !== "");
-    role = m[1] !== undefined ? (ROLE_WORDS[m[1].toLowerCase()] ?? "user") : template.opens![marker]!;
+    role = m[1] !== undefined ? roleOf(m[1]) : template.opens![marker]!;
     open = true;
     ended = false;
   }
@@ -248,10 +256,8 @@ export function parseRendered(text: string, template: ChatTemplate, firstRole: R
       messages.push({ role, content });
       ended = false;
     }
-  } else if (rest.trim() !== "") {
-    messages.push({ role: firstRole, content: rest });
-    ended = false;
   }
+  // Text after the last end marker belongs to no message (padding decoded as text, a model that ran on): dropped.
   return { messages, ended: marked && ended, marked };
 }
 
@@ -269,7 +275,7 @@ export function firstAssistantStart(text: string, template: ChatTemplate): numbe
   const re = markerPattern(template);
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const role = m[1] !== undefined ? ROLE_WORDS[m[1].toLowerCase()] : template.opens?.[m[0]];
+    const role = m[1] !== undefined ? roleOf(m[1]) : template.opens?.[m[0]];
     if (role === "assistant") return m.index + m[0].length;
   }
   return 0;
@@ -300,9 +306,6 @@ export function withoutMarkers(t: Trajectory, template: ChatTemplate | "auto" | 
     for (const m of answer.messages) if (m.role === "assistant") last = m.content;
     out = { ...out, answer: last, raw: t.raw ?? t.answer, truncated: !answer.ended };
     if (t.turns.length === 0 && answer.messages.length > 1) out.turns = answer.messages.map((m) => ({ role: m.role, content: m.content }));
-  } else if (prompt?.marked && tpl.ends.length > 0) {
-    // A rendered prompt means the response was decoded with its special tokens: no end token, cut off.
-    out = { ...out, truncated: true };
   }
   if ((tpl.opensThink || /<think>\s*$/.test(promptText)) && opensInsideThink(out.answer)) {
     out = { ...out, answer: `<think>\n${out.answer}`, raw: out.raw ?? t.answer };

@@ -232,6 +232,27 @@ describe("failed is not zero", () => {
     expect(r.json.advantages[0].slice(2)).toEqual([0, 0]);
   });
 
+  it("/v1/trl answers TRL's kwargs with None where a reward failed or did not apply, or the chosen failed value", async () => {
+    const body = {
+      prompts: ["p", [{ role: "user", content: [{ type: "text", text: "q" }] }], "p"],
+      completions: ["a", [{ role: "assistant", content: "", tool_calls: [{ type: "function", function: { name: "f", arguments: { x: 1 } } }] }, { role: "tool", name: "f", content: "1" }, { role: "assistant", content: "b" }], "x"],
+      answer: ["a", "b", "broken"],
+      level: [1, 2, 3],
+      trainer_state: { global_step: 3 },
+    };
+    const url = await start(FRAGILE);
+    expect((await post(`${url}/v1/trl`, body)).json).toEqual({ rewards: [1, 1, null] });
+    expect((await post(`${url}/v1/trl`, { ...body, answer: [null, "b", "broken"] })).json.rewards).toEqual([null, 1, null]);
+    const bad = await post(`${url}/v1/trl`, { ...body, level: [1, 2] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toBe("body.level: expected a dataset column: a list of 3 values (one per completion), got 2");
+    const role = await post(`${url}/v1/trl`, { ...body, completions: ["a", [{ role: "bot", content: "b" }], "x"] });
+    expect(role.json.error).toMatch(/^body\.completions\[1\]\[0\]\.role: /);
+    await app!.close();
+    const penalty = await start({ ...FRAGILE, failedReward: -1 });
+    expect((await post(`${penalty}/v1/trl`, body)).json.rewards).toEqual([1, 1, -1]);
+  });
+
   it("/metrics counts rewards by status and each aspect's failures", async () => {
     const url = await start(FRAGILE);
     await post(`${url}/v1/score/batch`, { trajectories: [t("a"), broken, broken, { answer: "z" }] });

@@ -211,8 +211,9 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     if (body.prompts.length !== n) throw new UserError("body.prompts", `expected ${n} prompts (one per completion), got ${body.prompts.length}`);
     const columns: [string, unknown[]][] = [];
     for (const [key, value] of Object.entries(body)) {
-      if (TRL_NOT_COLUMNS.has(key)) continue;
-      if (!Array.isArray(value) || value.length !== n) throw new UserError(`body.${key}`, `expected a dataset column: a list of ${n} values (one per completion)`);
+      // Dataset columns are lists, one value per completion; other keyword arguments a newer TRL may add are not ours.
+      if (TRL_NOT_COLUMNS.has(key) || !Array.isArray(value)) continue;
+      if (value.length !== n) throw new UserError(`body.${key}`, `expected a dataset column: a list of ${n} values (one per completion), got ${value.length}`);
       columns.push([key, value]);
     }
     const batch = body.completions.map((c, i) =>

@@ -33,7 +33,8 @@ let url: string;
 // and only the spec's `template: deepseek` can say so (OpenRLHF's rendered text says it itself).
 let deepseekApp: FastifyInstance;
 let deepseekUrl: string;
-const pipeline = loadPipeline(SPEC);
+// The expected rewards come from the clean responses with no template at all: independent of the markers' removal.
+const pipeline = new RewardPipeline({ ...loadAgenticSpec(SPEC), template: "none" }, { baseDir: ".", env: {} });
 beforeAll(async () => {
   app = buildServer(loadPipeline(SPEC));
   url = await app.listen({ host: "127.0.0.1", port: 0 });

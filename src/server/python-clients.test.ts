@@ -98,7 +98,8 @@ if (!python) console.warn("python-clients.test.ts skipped: python3 with numpy an
 describe.skipIf(!python)("the Python snippets in docs/agentic.md", () => {
   const blocks = pythonBlocks(readFileSync(new URL("docs/agentic.md", root), "utf8"));
   const dir = mkdtempSync(join(tmpdir(), "rewardlab-py-"));
-  const pipeline = loadPipeline(SPEC);
+  // Expected rewards from the clean responses with no template: independent of the markers' removal.
+  const pipeline = new RewardPipeline({ ...loadAgenticSpec(SPEC), template: "none" }, { baseDir: ".", env: {} });
   let app: FastifyInstance;
   let deepseek: FastifyInstance;
   const urls: Record<string, string> = {};
