@@ -258,7 +258,8 @@ export function parseJsonBody(body: string): unknown {
   try {
     value = JSON.parse(body);
   } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
+    // JSON.parse quotes the body in its message: control characters there would break the one-line error.
+    throw new Error(`not valid JSON (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)})`);
   }
   if (body.includes('"__proto__"') || body.includes('"constructor"')) {
     JSON.parse(body, function (this: Record<string, unknown>, key, v) {
