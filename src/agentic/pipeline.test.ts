@@ -112,6 +112,31 @@ describe("the scoring pipeline", () => {
     expect([l.status[0], l.rewards[0], l.aspects[1]!.status[0]]).toEqual([SCORED, 1, FAILED]);
   });
 
+  it("a missed deadline or an aborted request aborts the scorer's signal; later aspects are not scored after an abort", async () => {
+    const seen: AbortSignal[] = [];
+    const waits = defineScorer({
+      kind: "waits",
+      description: "t",
+      options: z.object({}).strict(),
+      make: (_o, name) => ({ name, scoreBatch: (_b, o) => (seen.push(o!.signal!), new Promise(() => {})) }),
+    }) as ScorerDefinition;
+    const { seen: counted, def } = counting();
+    const late = await pipelineWith({ aspects: [{ kind: "waits", deadlineMs: 30 }] }, [waits]).score(batch(["42"]));
+    expect(late.aspects[0]!.reasons[0]).toBe("no scores within the aspect's deadline of 30 ms");
+    expect(seen[0]!.aborted).toBe(true);
+    const request = new AbortController();
+    const p = pipelineWith({ aspects: [{ kind: "waits" }, { kind: "counted" }] }, [waits, def]);
+    const pending = p.score(batch(["42"]), { signal: request.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen[1]!.aborted).toBe(false);
+    request.abort();
+    const s = await pending;
+    expect(seen[1]!.aborted).toBe(true);
+    expect(s.status[0]).toBe(FAILED);
+    expect(s.aspects.map((a) => a.reasons[0])).toEqual(["cancelled: the request was aborted", "cancelled: the request was aborted"]);
+    expect(counted).toEqual([]);
+  });
+
   it("a gated scorer that throws fails only the trajectories it was asked about; a gate on an abstaining aspect abstains", async () => {
     const boom = defineScorer({ kind: "boom", description: "t", options: z.object({}).strict(), make: (_o, name) => ({ name, scoreBatch: () => Promise.reject(new Error("down")) }) }) as ScorerDefinition;
     const p = pipelineWith({ aspects: [{ kind: "exact" }, { kind: "boom", gate: { on: "exact" } }] }, [boom]);

@@ -10,7 +10,7 @@
  */
 import { joinPath, UserError } from "../core/errors.js";
 import { sigmoid } from "../rewards/transforms.js";
-import { failed, statusOf, type Score, type Scorer, type ScorerContext, type ScoreStatus } from "./scorer.js";
+import { failed, statusOf, type Score, type Scorer, type ScorerContext, type ScoreOptions, type ScoreStatus } from "./scorer.js";
 import type { Aspect, ParsedAgenticSpec } from "./spec.js";
 import { resolveTemplate, withoutMarkers, type ChatTemplate } from "./templates.js";
 import type { Trajectory } from "./trajectory.js";
@@ -97,10 +97,14 @@ export class RewardPipeline {
    * Scores a batch on every aspect. Synchronous scorers are called without
    * an await in between (an await per aspect costs more than a rule scorer
    * does on one trajectory); the first asynchronous one switches to promises.
+   *
+   * `signal` (the server's request): when it aborts, asynchronous scorers
+   * are told to stop (sandboxes free their processes) and the aspects not
+   * yet scored fail as cancelled.
    */
-  score(batch: readonly Trajectory[]): Promise<BatchScores> {
+  score(batch: readonly Trajectory[], options: ScoreOptions = {}): Promise<BatchScores> {
     try {
-      return Promise.resolve(this.scoreFrom(0, this.prepare(batch), []));
+      return Promise.resolve(this.scoreFrom(0, this.prepare(batch), [], options.signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -119,15 +123,15 @@ export class RewardPipeline {
     return out ?? batch;
   }
 
-  private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[]): BatchScores | Promise<BatchScores> {
+  private scoreFrom(k: number, batch: readonly Trajectory[], aspects: AspectScores[], signal: AbortSignal | undefined): BatchScores | Promise<BatchScores> {
     for (; k < this.spec.aspects.length; k++) {
       const aspect = this.spec.aspects[k]!;
-      const scores = this.scoreAspect(aspect, this.scorers[k]!, batch, aspects);
+      const scores = signal?.aborted ? new Array<Score>(batch.length).fill(failed(CANCELLED)) : this.scoreAspect(aspect, this.scorers[k]!, batch, aspects, signal);
       if (isPromise(scores)) {
         const next = k + 1;
         return scores.then((done) => {
           aspects.push(this.record(aspect, done, batch.length));
-          return this.scoreFrom(next, batch, aspects);
+          return this.scoreFrom(next, batch, aspects, signal);
         });
       }
       aspects.push(this.record(aspect, scores, batch.length));
@@ -174,8 +178,8 @@ export class RewardPipeline {
    * closed; what the scorer does wrong (a throw, a missed deadline) fails
    * only the trajectories it was asked about.
    */
-  private scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], earlier: readonly AspectScores[]): Score[] | Promise<Score[]> {
-    const score = (b: readonly Trajectory[]) => guarded(() => this.shaped(aspect, scorer, b), b.length, aspect.deadlineMs);
+  private scoreAspect(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], earlier: readonly AspectScores[], signal: AbortSignal | undefined): Score[] | Promise<Score[]> {
+    const score = (b: readonly Trajectory[]) => guarded((stop) => this.shaped(aspect, scorer, b, stop), b.length, aspect.deadlineMs, signal);
     if (!aspect.gate) return score(batch);
     const gate = aspect.gate;
     const on = earlier.find((a) => a.name === gate.on)!;
@@ -206,8 +210,8 @@ export class RewardPipeline {
    * scorer's value on the trajectory's reference responses; bounded, and
    * flat once the answer beats the references.
    */
-  private shaped(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[]): Score[] | Promise<Score[]> {
-    const scored = scorer.scoreBatch(batch);
+  private shaped(aspect: Aspect, scorer: Scorer, batch: readonly Trajectory[], options: ScoreOptions): Score[] | Promise<Score[]> {
+    const scored = scorer.scoreBatch(batch, options);
     const par = aspect.par;
     if (!par) return scored;
     const refs: Trajectory[] = [];
@@ -218,7 +222,7 @@ export class RewardPipeline {
       offsets[i + 1] = refs.length;
     }
     return then(scored, (scores) =>
-      then(refs.length > 0 ? scorer.scoreBatch(refs) : [], (refScores) =>
+      then(refs.length > 0 ? scorer.scoreBatch(refs, options) : [], (refScores) =>
         scores.map((s, i) => {
           const m0 = offsets[i]!;
           const m1 = offsets[i + 1]!;
@@ -291,28 +295,47 @@ function combine(n: number, aspects: AspectScores[]): BatchScores {
   return { rewards, status, failures, aspects };
 }
 
+const CANCELLED = "cancelled: the request was aborted";
+
 /**
  * A scorer's batch, with every way it can go wrong turned into failed
- * scores: an exception (synchronous or not), or no answer within
- * `deadlineMs` (asynchronous scorers only; a synchronous one cannot be
- * interrupted here). Work past its deadline is not cancelled, only no
- * longer waited for: its late result is dropped.
+ * scores: an exception (synchronous or not), no answer within `deadlineMs`,
+ * or the caller's `signal` aborting (asynchronous scorers only; a
+ * synchronous one cannot be interrupted here). On a missed deadline or an
+ * abort the scorer's own signal aborts, so a scorer that honours it (the
+ * code sandbox) stops its work and frees what it holds; a late result is
+ * dropped.
  */
-function guarded(run: () => Score[] | Promise<Score[]>, n: number, deadlineMs: number | undefined): Score[] | Promise<Score[]> {
+function guarded(run: (options: ScoreOptions) => Score[] | Promise<Score[]>, n: number, deadlineMs: number | undefined, signal: AbortSignal | undefined): Score[] | Promise<Score[]> {
   const allFailed = (reason: string): Score[] => new Array<Score>(n).fill(failed(reason));
   const thrown = (e: unknown) => allFailed(`scorer threw: ${e instanceof Error ? e.message : String(e)}`.replace(/\s+/g, " "));
+  // One controller per call: aborted by the deadline or by the caller's signal, never reused.
+  const stop = deadlineMs !== undefined || signal ? new AbortController() : undefined;
   let scores: Score[] | Promise<Score[]>;
   try {
-    scores = run();
+    scores = run(stop ? { signal: stop.signal } : {});
   } catch (e) {
     return thrown(e);
   }
   if (!isPromise(scores)) return scores;
   const settled = scores.catch(thrown);
-  if (deadlineMs === undefined) return settled;
+  if (!stop) return settled;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Score[]>((resolve) => {
-    timer = setTimeout(() => resolve(allFailed(`no scores within the aspect's deadline of ${deadlineMs} ms`)), deadlineMs);
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<Score[]>((resolve) => {
+    const end = (reason: string) => {
+      resolve(allFailed(reason));
+      stop.abort(new Error(reason));
+    };
+    if (deadlineMs !== undefined) timer = setTimeout(() => end(`no scores within the aspect's deadline of ${deadlineMs} ms`), deadlineMs);
+    if (signal) {
+      onAbort = () => end(CANCELLED);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }
   });
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([settled, stopped]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal!.removeEventListener("abort", onAbort);
+  });
 }

@@ -39,9 +39,20 @@ export function statusOf(s: Score): ScoreStatus {
   return s.status ?? (s.value === null ? "abstained" : "scored");
 }
 
+/** What a caller passes with a batch. */
+export interface ScoreOptions {
+  /**
+   * Aborts when nobody waits for the scores any more (the aspect's deadline
+   * passed, or the server's client went away). A scorer that holds scarce
+   * resources (sandbox processes, endpoint connections) should stop its work
+   * for this batch; its scores are not read after the abort.
+   */
+  signal?: AbortSignal;
+}
+
 export interface Scorer {
   readonly name: string;
-  scoreBatch(batch: readonly Trajectory[]): Score[] | Promise<Score[]>;
+  scoreBatch(batch: readonly Trajectory[], options?: ScoreOptions): Score[] | Promise<Score[]>;
   /** Releases what the scorer holds (sandboxes, sockets); optional. */
   close?(): Promise<void> | void;
 }

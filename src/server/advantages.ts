@@ -24,11 +24,11 @@ import { AdvantagesOverride } from "../agentic/spec.js";
 import { completeTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
-import { jsonSchema } from "./app.js";
+import { clientGone, jsonSchema, requireResponses } from "./app.js";
 
 const Options = AdvantagesOverride;
 
-export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, trajectorySchema: Record<string, unknown>, score: (batch: Trajectory[]) => Promise<BatchScores>): void {
+export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, trajectorySchema: Record<string, unknown>, score: (batch: Trajectory[], signal?: AbortSignal) => Promise<BatchScores>): void {
   const options = jsonSchema(Options);
   const body = {
     type: "object",
@@ -40,7 +40,12 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
     oneOf: [{ required: ["groups"] }, { required: ["rewards"] }],
     additionalProperties: false,
   };
-  app.post("/v1/advantages", { schema: { body } }, async (request) => {
+  const groupsOf = (b: unknown): [string, unknown][] => {
+    const groups = typeof b === "object" && b !== null ? (b as { groups?: unknown }).groups : undefined;
+    if (!Array.isArray(groups)) return [];
+    return groups.flatMap((g, i) => (Array.isArray(g) ? g.map((t, j): [string, unknown] => [`body.groups[${i}][${j}]`, t]) : []));
+  };
+  app.post("/v1/advantages", { schema: { body }, ...requireResponses(groupsOf) }, async (request, reply) => {
     const b = request.body as { groups?: unknown[][]; rewards?: (number | null)[][]; options?: unknown };
     const o = { ...pipeline.spec.advantages, ...(b.options ? parseConfig(Options, b.options, "body.options") : {}) };
     const { aggregation, ...conventions } = o;
@@ -59,7 +64,7 @@ export function advantagesRoute(app: FastifyInstance, pipeline: RewardPipeline, 
     const sizes = groups.map((g) => g.length);
     // Validated against the JSON Schema with its defaults applied, as /v1/score.
     const batch = groups.flatMap((g) => g.map((t) => completeTrajectory(t as Trajectory)));
-    const scores = await score(batch);
+    const scores = await score(batch, clientGone(reply));
     const masked = { ...conventions, missing: "skip" as const };
     const advantages =
       aggregation === "normalize_then_sum"

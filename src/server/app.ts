@@ -13,12 +13,23 @@
  * | `GET /metrics` | | Prometheus text |
  *
  * Bodies are validated by JSON Schema (generated from the zod schemas); a
- * bad body is a 400 with one line naming the path. Optional bearer-token
- * auth; a body-size limit (413); bounded concurrency (429 beyond the
- * queue); `close()` finishes in-flight requests before it resolves.
+ * bad body is a 400 with one line naming the path, and a trajectory with no
+ * response (no `answer` and no assistant turn) is one too. Optional
+ * bearer-token auth; a body-size limit (413); bounded concurrency (429
+ * beyond the queue); `close()` finishes in-flight requests before it
+ * resolves.
+ *
+ * Connections are bounded in time: headers must arrive within
+ * `headersTimeout`, the whole request within `requestTimeout`, and an idle
+ * keep-alive connection is closed after `keepAliveTimeout` (Node's HTTP
+ * server enforces all three, checked every `connectionsCheckingInterval`),
+ * so idle or byte-by-byte clients cannot hold sockets. A request whose
+ * client goes away is cancelled: the pipeline gets the request's
+ * AbortSignal and the sandboxed scorers stop its work.
  */
 import { timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { Socket } from "node:net";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { z } from "zod";
 import { fromOpenRlhf, fromTrl, fromVerlScore } from "../agentic/import.js";
 import { FAILED, RewardPipeline, SCORED, type BatchScores } from "../agentic/pipeline.js";
@@ -42,6 +53,12 @@ export interface ServerOptions {
   maxBatch?: number;
   /** What a trainer receives for a failed reward (default: the spec's `failedReward`, null unless set). */
   failedReward?: number | null;
+  /** Milliseconds a client has to send a request's headers, from its first byte or from connecting (default 10 s). */
+  headersTimeout?: number;
+  /** Milliseconds a client has to send a whole request, body included (default 60 s; at least `headersTimeout`). */
+  requestTimeout?: number;
+  /** Milliseconds an idle keep-alive connection stays open after a response (default 30 s). */
+  keepAliveTimeout?: number;
   /** Fastify's request log (default off: it costs throughput). */
   logger?: boolean;
   /**
@@ -104,8 +121,15 @@ export function metricsSnapshot(app: FastifyInstance): MetricsSnapshot {
 export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {}): FastifyInstance {
   const maxBatch = options.maxBatch ?? 10_000;
   const failedReward = options.failedReward !== undefined ? options.failedReward : pipeline.spec.failedReward;
+  const headersTimeout = options.headersTimeout ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeout ?? 60_000, headersTimeout);
   const app = Fastify({
     logger: options.logger ?? false,
+    // Node's defaults let a client hold a socket for a minute or more with an idle or byte-by-byte request
+    // (headers: 60 s, checked every 30 s; keep-alive: Fastify's 72 s). The checks run every second at most.
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 2))) },
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     // Unknown keys are errors, not silently dropped; no type coercion: a reward is computed from what was sent.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false } },
@@ -144,12 +168,18 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     done();
   });
 
-  /** Scores under the limiter and records aspect metrics. */
-  const score = async (batch: Trajectory[]): Promise<BatchScores> => {
+  /**
+   * Scores under the limiter and records aspect metrics. `signal` is the
+   * request's: it aborts when the client goes away, and the pipeline passes
+   * it on so sandboxed work for a request nobody waits for stops.
+   */
+  const score = async (batch: Trajectory[], signal?: AbortSignal): Promise<BatchScores> => {
     if (batch.length > maxBatch) throw Object.assign(new Error(`expected at most ${maxBatch} trajectories per request, got ${batch.length}`), { statusCode: 413 });
     try {
       return await limiter.run(async () => {
-        const scores = await pipeline.score(batch);
+        // A request that waited in the queue while its client left is not scored at all.
+        if (signal?.aborted) throw Object.assign(new Error("the client closed the connection before scoring began"), { statusCode: 499 });
+        const scores = await pipeline.score(batch, { signal });
         metrics.observeScores(scores);
         return scores;
       });
@@ -172,29 +202,36 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
 
   const trajectorySchema = jsonSchema(Trajectory);
 
-  app.post("/v1/score", { schema: { body: trajectorySchema } }, async (request) => {
+  app.post("/v1/score", { schema: { body: trajectorySchema }, ...requireResponses((body) => [["body", body]]) }, async (request, reply) => {
     // Validated against the JSON Schema with its defaults applied: only what a schema cannot fill is left.
     const t = completeTrajectory(request.body as Trajectory);
-    return RewardPipeline.results(await score([t]), failedReward)[0];
+    return RewardPipeline.results(await score([t], clientGone(reply)), failedReward)[0];
   });
 
-  app.post("/v1/score/batch", { schema: { body: { type: "object", properties: { trajectories: { type: "array", items: trajectorySchema } }, required: ["trajectories"], additionalProperties: false } } }, async (request) => {
-    const body = request.body as { trajectories: unknown[] };
-    const batch = body.trajectories.map((t) => completeTrajectory(t as Trajectory));
-    return { results: RewardPipeline.results(await score(batch), failedReward) };
-  });
+  app.post(
+    "/v1/score/batch",
+    {
+      schema: { body: { type: "object", properties: { trajectories: { type: "array", items: trajectorySchema } }, required: ["trajectories"], additionalProperties: false } },
+      ...requireResponses((body) => listAt(body, "trajectories").map((t, i) => [`body.trajectories[${i}]`, t])),
+    },
+    async (request, reply) => {
+      const body = request.body as { trajectories: unknown[] };
+      const batch = body.trajectories.map((t) => completeTrajectory(t as Trajectory));
+      return { results: RewardPipeline.results(await score(batch, clientGone(reply)), failedReward) };
+    },
+  );
 
-  advantagesRoute(app, pipeline, trajectorySchema, (batch) => score(batch));
+  advantagesRoute(app, pipeline, trajectorySchema, score);
 
   // OpenRLHF's remote reward model (`--reward.remote_url http://host:port/get_reward`).
-  app.post("/get_reward", { schema: { body: jsonSchema(OpenRlhfBody) } }, async (request) => {
+  app.post("/get_reward", { schema: { body: jsonSchema(OpenRlhfBody) } }, async (request, reply) => {
     const body = request.body as z.output<typeof OpenRlhfBody>;
     const n = body.query.length;
     for (const [key, list] of [["prompts", body.prompts], ["labels", body.labels]] as const) {
       if (list && list.length !== n) throw Object.assign(new Error(`expected ${n} ${key} (one per query), got ${list.length}`), { statusCode: 400 });
     }
     const batch = body.query.map((q, i) => fromOpenRlhf(q, body.prompts?.[i], body.labels?.[i], pipeline.template));
-    const scores = await score(batch);
+    const scores = await score(batch, clientGone(reply));
     const rewards = trainerRewards(scores, failedReward);
     // extra_logs become tensors on the trainer's side: an aspect that did not apply is logged as 0, and
     // `rewardlab_failed` (1 or 0 per sample) makes the failure rate a logged metric.
@@ -205,7 +242,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   });
 
   // TRL: a reward function POSTs its keyword arguments here and returns the rewards (None where null).
-  app.post("/v1/trl", { schema: { body: jsonSchema(TrlBody) } }, async (request) => {
+  app.post("/v1/trl", { schema: { body: jsonSchema(TrlBody) } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> & { prompts: unknown[]; completions: unknown[] };
     const n = body.completions.length;
     if (body.prompts.length !== n) throw new UserError("body.prompts", `expected ${n} prompts (one per completion), got ${body.prompts.length}`);
@@ -219,20 +256,20 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     const batch = body.completions.map((c, i) =>
       fromTrl(body.prompts[i], c, Object.fromEntries(columns.map(([key, values]) => [key, values[i]])), "", { prompt: `body.prompts[${i}]`, completion: `body.completions[${i}]` }),
     );
-    const scores = await score(batch);
+    const scores = await score(batch, clientGone(reply));
     // TRL's None: a reward that did not apply, or failed (unless the operator chose a number for failures).
     return { rewards: Array.from(scores.status, (c, i) => (c === SCORED ? scores.rewards[i]! : c === FAILED ? failedReward : null)) };
   });
 
   // verl: a custom reward function can POST its compute_score arguments here.
-  app.post("/compute_score", { schema: { body: { anyOf: [jsonSchema(VerlItem), jsonSchema(VerlBatch)] } } }, async (request) => {
+  app.post("/compute_score", { schema: { body: { anyOf: [jsonSchema(VerlItem), jsonSchema(VerlBatch)] } } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     if (Array.isArray(body.solution_strs)) {
       const b = body as z.output<typeof VerlBatch>;
       const batch = b.solution_strs.map((s, i) => fromVerlScore({ solution_str: s, data_source: b.data_sources?.[i], ground_truth: b.ground_truths?.[i], extra_info: b.extra_infos?.[i] }));
-      return verlResults(await score(batch), failedReward);
+      return verlResults(await score(batch, clientGone(reply)), failedReward);
     }
-    return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)]), failedReward)[0];
+    return verlResults(await score([fromVerlScore(body as z.output<typeof VerlItem>)], clientGone(reply)), failedReward)[0];
   });
 
   app.get("/health", async () => ({ status: "ok", aspects: pipeline.aspectNames, inFlight: limiter.inFlight, queued: limiter.queued, pid: process.pid }));
@@ -242,8 +279,71 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
     return renderMetrics(options.gatherMetrics ? await options.gatherMetrics(own) : [own]);
   });
 
+  // A connection that never sends a byte is not a request yet, so headersTimeout does not apply to it:
+  // it gets the same time to start one. The timer is cleared when a request arrives (scoring may be
+  // silent for long), and Node sets keepAliveTimeout after each response.
+  app.server.on("connection", (socket: Socket) => socket.setTimeout(headersTimeout));
+  app.server.on("request", (req: { socket: Socket }) => req.socket.setTimeout(0));
+
   app.addHook("onClose", async () => pipeline.close());
   return app;
+}
+
+/**
+ * A signal that aborts when the client goes away before its reply is sent.
+ * (Fastify's `request.signal` follows the request stream, which closes as
+ * soon as the body has been read, so it cannot tell.)
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const res = reply.raw;
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("the client closed the connection"));
+  });
+  return controller.signal;
+}
+
+/** `body[key]` when it is a list, else [] (the schema reports what else is wrong). */
+export function listAt(body: unknown, key: string): unknown[] {
+  const v = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * Where a trajectory object (before the schema's defaults) has no response:
+ * no `answer` key and no assistant message in `turns`. `answer: ""` is a
+ * response (an empty one); `{}` is not, and scoring it as an empty answer
+ * would hand a trainer a reward for nothing it sent.
+ */
+export function missingResponse(t: unknown): boolean {
+  if (typeof t !== "object" || t === null || Array.isArray(t)) return false; // the schema's error
+  const o = t as Record<string, unknown>;
+  if (Object.hasOwn(o, "answer")) return false;
+  return !(Array.isArray(o.turns) && o.turns.some((m) => typeof m === "object" && m !== null && (m as { role?: unknown }).role === "assistant"));
+}
+
+/**
+ * Hooks that make a trajectory with no response a 400 naming its path
+ * (`body.trajectories[3].answer: missing; …`). The body is looked at before
+ * validation (which fills `answer: ""` in), and the error is raised after
+ * it, so a body that is wrong in other ways gets the schema's error.
+ */
+export function requireResponses(locate: (body: unknown) => [string, unknown][]) {
+  const found = new WeakMap<object, UserError>();
+  return {
+    preValidation(request: { body: unknown }, _reply: unknown, done: () => void): void {
+      for (const [path, t] of locate(request.body)) {
+        if (missingResponse(t)) {
+          found.set(request, new UserError(`${path}.answer`, "missing; a trajectory needs its response: `answer`, or an assistant message in `turns`"));
+          break;
+        }
+      }
+      done();
+    },
+    preHandler(request: object, _reply: unknown, done: (e?: Error) => void): void {
+      done(found.get(request));
+    },
+  };
 }
 
 /**
