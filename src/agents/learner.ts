@@ -7,6 +7,7 @@ import type { Rng } from "../core/rng.js";
 import { z } from "zod";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import type { EpisodeRecord } from "./episodes.js";
+import { checkRolloutMemory } from "./memory.js";
 import { Ppo, PpoConfig } from "./ppo.js";
 import { Reinforce, ReinforceConfig } from "./reinforce.js";
 import { TabularQ, TabularQConfig } from "./tabular-q.js";
@@ -39,6 +40,8 @@ export interface Learner {
 }
 
 export function createLearner(config: LearnerConfig, env: RewardedVector, seed: number): Learner {
+  // A rollout too large for memory is a one-line error naming the fields, before anything is allocated.
+  checkRolloutMemory(config, env.vec);
   const { algo, ...rest } = config;
   switch (algo) {
     case "ppo":

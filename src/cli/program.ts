@@ -6,7 +6,7 @@
  * short report and gives 1.
  */
 import { Command, CommanderError, Option } from "commander";
-import { UserError } from "../core/errors.js";
+import { ReportedError, UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 // Registers the exploration bonuses as `intrinsic` reward terms.
 import "../intrinsic/index.js";
@@ -340,6 +340,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
     }
+    // Printed by another process already (a cluster worker's error, by its primary).
+    if (e instanceof ReportedError) return e.exitCode;
     const err = e as Error;
     process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);
     if (process.env.REWARDLAB_DEBUG) process.stderr.write(`${err?.stack}\n`);

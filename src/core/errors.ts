@@ -46,3 +46,48 @@ export function showValue(value: unknown): string {
   if (typeof value === "object") return "an object";
   return typeof value;
 }
+
+/**
+ * A `UserError` as plain data, to cross a thread or process boundary
+ * (structured clone and JSON keep own fields but not classes).
+ */
+export interface SerializedUserError {
+  readonly rewardlabUserError: { readonly path: string; readonly problem: string };
+}
+
+/**
+ * What to send instead of `e` across a worker thread, a child process or a
+ * cluster worker's channel: a `UserError` as plain data (rebuilt on the other
+ * side by `reviveError`), anything else unchanged.
+ *
+ * @example
+ * try { return run(task) } catch (e) { throw serializeError(e) } // in the worker
+ * await pool.run(task).catch((e) => { throw reviveError(e) });  // in the caller
+ */
+export function serializeError(e: unknown): unknown {
+  return e instanceof UserError ? ({ rewardlabUserError: { path: e.path, problem: e.problem } } satisfies SerializedUserError) : e;
+}
+
+/** The `UserError` that `serializeError` sent, rebuilt; anything else unchanged. */
+export function reviveError(e: unknown): unknown {
+  if (e === null || typeof e !== "object" || !("rewardlabUserError" in e)) return e;
+  const data = (e as { rewardlabUserError: unknown }).rewardlabUserError as { path?: unknown; problem?: unknown } | null;
+  if (typeof data?.path !== "string" || typeof data.problem !== "string") return e;
+  return new UserError(data.path, data.problem);
+}
+
+/**
+ * An error another process has already reported: a cluster worker's
+ * `UserError`, sent to its primary, which prints it once. The CLI exits with
+ * `exitCode` and prints nothing more.
+ */
+export class ReportedError extends Error {
+  override readonly name = "ReportedError";
+
+  constructor(
+    readonly exitCode: number,
+    readonly reported: unknown,
+  ) {
+    super(reported instanceof Error ? reported.message : String(reported));
+  }
+}

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { reviveError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 import { ci95, mean } from "./stats.js";
@@ -62,17 +63,27 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
   const shouldStop = stopFlag ? () => Atomics.load(stopFlag, 0) !== 0 : undefined;
   if (file) {
     const pool = new Piscina({ filename: file, maxThreads: workers, minThreads: workers, idleTimeout: 1000 });
+    // When a run fails, the others stop at their next iteration (checkpointed, interrupted) and the first error is thrown.
+    const stop = options.stop ?? new SharedArrayBuffer(4);
     try {
-      await Promise.all(
+      const settled = await Promise.allSettled(
         jobs.map(async (job, k) => {
           const { port1, port2 } = new MessageChannel();
           port1.on("message", (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p));
-          const task: Omit<RunTask, "port"> = { config: job.config, seed: job.seed, record: options.record, persist: options.persist, stop: options.stop };
-          results[k] = await pool.run({ ...task, port: port2 }, { transferList: [port2] });
-          port1.close();
+          const task: Omit<RunTask, "port"> = { config: job.config, seed: job.seed, record: options.record, persist: options.persist, stop };
+          try {
+            results[k] = await pool.run({ ...task, port: port2 }, { transferList: [port2] });
+          } catch (e) {
+            Atomics.store(new Int32Array(stop), 0, 1);
+            throw reviveError(e);
+          } finally {
+            port1.close();
+          }
           options.onRunDone?.(results[k], job.design.name);
         }),
       );
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed) throw failed.reason;
     } finally {
       await pool.destroy();
     }

@@ -81,7 +81,8 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
     await w.close(summary.interrupted ? "interrupted" : "finished");
     return { ...summary, runId: w.runId };
   } catch (e) {
-    if (writer) await writer.close(e instanceof UserError ? "interrupted" : "failed", e instanceof Error ? e.message : String(e)).catch(() => {});
+    // A run that stopped on an error failed, with the error's one line (a bad config too: resuming it could only fail again).
+    if (writer) await writer.close("failed", e instanceof Error ? e.message : String(e)).catch(() => {});
     throw e;
   } finally {
     await store.close();

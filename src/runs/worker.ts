@@ -1,8 +1,10 @@
 /**
  * A worker thread's task: one training run. Progress goes back through the
- * message port passed with the task; the summary is the task's result.
+ * message port passed with the task; the summary is the task's result. A
+ * `UserError` goes back as data (`serializeError`), rebuilt by the caller.
  */
 import type { MessagePort } from "node:worker_threads";
+import { serializeError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 // Workers register the exploration bonuses for themselves.
@@ -25,6 +27,9 @@ export default async function runTask({ config, seed, port, record, persist, sto
   const hooks = { onProgress: (p: RunProgress) => port.postMessage(p), shouldStop: flag ? () => Atomics.load(flag, 0) !== 0 : undefined };
   try {
     return persist ? await runPersisted(config, seed, persist, hooks, record) : runTraining(config, seed, hooks, record);
+  } catch (e) {
+    // A UserError would reach the main thread as a plain Error (an "internal error"): send it as data.
+    throw serializeError(e);
   } finally {
     port.close();
   }

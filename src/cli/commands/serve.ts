@@ -7,7 +7,7 @@ import cluster from "node:cluster";
 import { loadAgenticSpec, loadPipeline } from "../../agentic/load.js";
 import { TemplateOption } from "../../agentic/templates.js";
 import { parseConfig } from "../../core/config.js";
-import { UserError } from "../../core/errors.js";
+import { ReportedError, reviveError, serializeError, UserError } from "../../core/errors.js";
 import { freePort, PORT_ENV, runPrimary, workerChannel } from "../../server/cluster.js";
 import type { FastifyInstance } from "fastify";
 import { metricsSnapshot } from "../../server/app.js";
@@ -27,6 +27,14 @@ export interface ServeOptions {
   failedReward?: string;
   template?: string;
   log?: boolean;
+}
+
+/** A failure to listen on `host` as the one-line error a single process gives (src/server/serve.ts). */
+function listenError(e: unknown, host: string, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return new UserError("--host", `cannot listen on ${JSON.stringify(host)} (${code})`);
+  if (code === "EADDRINUSE") return new UserError("--port", `${port} is already in use on ${host}; pick another or stop what listens there`);
+  return e;
 }
 
 /** `--failed-reward null|<number>`. */
@@ -61,10 +69,24 @@ export async function serve(opts: ServeOptions): Promise<void> {
   if (workers > 1 && cluster.isPrimary) {
     const spec = loadAgenticSpec(opts.spec); // a bad spec (or --template) fails here, once, not in every worker
     if (opts.template !== undefined) parseConfig(TemplateOption, opts.template, "--template");
-    if (port === 0) port = await freePort(host);
-    const { url, stopped } = await runPrimary(workers, port);
-    banner(url, spec.aspects.map((a) => a.name));
-    return stopped;
+    if (port === 0) port = await freePort(host).catch((e) => Promise.reject(listenError(e, host, port)));
+    // A worker that cannot start sends its UserError here; it is printed once, as this process's own.
+    const workerErrors: unknown[] = [];
+    const onMessage = (_worker: unknown, message: { rewardlab?: unknown; error?: unknown }) => {
+      if (message?.rewardlab === "error") workerErrors.push(reviveError(message.error));
+    };
+    cluster.on("message", onMessage);
+    try {
+      const { url, stopped } = await runPrimary(workers, port);
+      banner(url, spec.aspects.map((a) => a.name));
+      return await stopped;
+    } catch (e) {
+      // The worker's message may trail its exit by a turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw workerErrors.find((w) => w instanceof UserError) ?? e;
+    } finally {
+      cluster.off("message", onMessage);
+    }
   }
 
   const pipeline = loadPipeline(opts.spec, process.env, { template: opts.template });
@@ -80,6 +102,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
       closeOnSignals(started.app, resolve);
       worker?.onOrphaned(() => void started.app.close().then(resolve));
     });
+  } catch (e) {
+    // A worker's user error (the port taken, say) is printed by the primary, once, not by every worker.
+    if (!worker || !(e instanceof UserError) || !process.connected) throw e;
+    await new Promise<void>((resolve) => process.send!({ rewardlab: "error", error: serializeError(e) }, () => resolve()));
+    throw new ReportedError(2, e);
   } finally {
     worker?.disconnect();
   }

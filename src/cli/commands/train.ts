@@ -13,8 +13,10 @@ import { parseConfig } from "../../core/config.js";
 import { loadRunConfig, RunConfig } from "../../runs/config.js";
 import { DEFAULT_STORE_PATH, findRun, openStore } from "../../runs/store/index.js";
 import type { RunProgress } from "../../runs/train.js";
+import { validateRun } from "../../runs/validate.js";
 import { intOption } from "../args.js";
-import { recordFor, saveReport, type ReportFlag } from "../report.js";
+import { checkOutputFile } from "../output.js";
+import { checkReportFlag, recordFor, saveReport, type ReportFlag } from "../report.js";
 
 export interface TrainOptions extends ReportFlag {
   seeds?: string;
@@ -62,6 +64,7 @@ async function resume(id: string, opts: TrainOptions): Promise<void> {
   await store.close();
   if (run.status === "finished") throw new UserError("--resume", `run ${run.id} has already finished`);
   if (run.status === "running") throw new UserError("--resume", `run ${run.id} is still running (in process ${run.pid} on ${run.host})`);
+  if (run.status === "failed") throw new UserError("--resume", `run ${run.id} failed${run.error ? ` (${run.error})` : ""}; it cannot be resumed: fix the config and train it again`);
   const config = parseConfig(RunConfig, run.config, "run.config");
   const [summary] = await runComparison({ ...config, seeds: [run.seed] }, [{ name: run.name, reward: config.reward }], { ...opts, workers: "1" }, { resumeId: run.id });
   console.log(formatComparison([summary], config.successThreshold));
@@ -72,6 +75,11 @@ async function resume(id: string, opts: TrainOptions): Promise<void> {
 export async function runComparison(config: RunConfig, designs: Design[], opts: TrainOptions, extra: { resumeId?: string } = {}): Promise<DesignSummary[]> {
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
   const dbPath = opts.db === false ? undefined : (opts.db ?? DEFAULT_STORE_PATH);
+  // Errors come here, once, before anything is stored or a worker starts: the output paths, then
+  // each design's environment, reward and rollout size, as its training would meet them.
+  if (dbPath) checkOutputFile(dbPath, "--db");
+  checkReportFlag(opts);
+  for (const d of designs) validateRun({ ...config, reward: d.reward, learner: d.learner ?? config.learner });
   let comparisonId: string | null = null;
   if (dbPath && !extra.resumeId && designs.length * config.seeds.length > 1) {
     const store = await openStore(dbPath);
