@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RewardPipeline } from "../agentic/pipeline.js";
 import { defineScorer, ruleScorer, type ScorerDefinition } from "../agentic/scorer.js";
+import { codeScorer } from "../agentic/scorers/code.js";
 import { parseAgenticSpec } from "../agentic/spec.js";
 import { buildServer, type ServerOptions } from "./app.js";
 
@@ -39,7 +40,7 @@ const waits = defineScorer({
       }),
   }),
 });
-const DEFS = new Map<string, ScorerDefinition>([length, waits].map((d) => [d.kind, d as ScorerDefinition]));
+const DEFS = new Map<string, ScorerDefinition>([length, waits, codeScorer].map((d) => [d.kind, d as ScorerDefinition]));
 
 let app: FastifyInstance | undefined;
 const sockets: Socket[] = [];
@@ -174,5 +175,20 @@ describe("a client that goes away", () => {
     // The server still answers, and a request that completes normally never sees its signal abort while scoring.
     const health = await fetch(`${url}/health`);
     expect(((await health.json()) as { inFlight: number }).inFlight).toBe(0);
+  });
+
+  it("frees the code sandbox: a request after a disconnected batch of 40 endless loops is answered at once", async () => {
+    const { url, port } = await start({ aspects: [{ kind: "code", timeout: 1000, concurrency: 2 }] });
+    const tests = { tests: [{ input: "assert(f() === 1)" }] };
+    const loops = JSON.stringify({ trajectories: Array.from({ length: 40 }, () => ({ answer: "function f() { for (;;); }", reference: tests })) });
+    const s = await open(port);
+    s.write(`POST /v1/score/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(loops)}\r\n\r\n${loops}`);
+    await new Promise((r) => setTimeout(r, 300));
+    s.destroy();
+    const t0 = performance.now();
+    const r = await post(`${url}/v1/score`, { answer: "function f() { return 1; }", reference: tests });
+    // Without the cancel: 2 processes × 20 s of loops ahead of it.
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(r.json.reward).toBe(1);
   });
 });

@@ -58,13 +58,14 @@ const clip = (s: string, n = 120) => {
   return one.length > n ? `${one.slice(0, n - 3)}...` : one;
 };
 
-async function callExecutor(ex: ExecutorOptions, body: ExecutorRequest): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; why: string }> {
+async function callExecutor(ex: ExecutorOptions, body: ExecutorRequest, signal: AbortSignal | undefined): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; why: string }> {
   let why = "";
   for (let attempt = 0; attempt <= ex.retries; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** (attempt - 1))));
+    if (signal?.aborted) return { ok: false, why: "cancelled" };
     let response: Response;
     try {
-      response = await fetch(ex.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(ex.requestTimeout) });
+      response = await fetch(ex.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(ex.requestTimeout)]) : AbortSignal.timeout(ex.requestTimeout) });
     } catch (error) {
       const e = error as Error & { cause?: { code?: string; message?: string } };
       why = e.name === "TimeoutError" ? `no response within ${ex.requestTimeout} ms` : (e.cause?.code ?? (e.cause?.message ? `${e.message} (${e.cause.message})` : e.message));
@@ -93,7 +94,7 @@ async function callExecutor(ex: ExecutorOptions, body: ExecutorRequest): Promise
   return { ok: false, why };
 }
 
-export async function executorTest(ex: ExecutorOptions, code: string, test: CodeTest, timeout: number, memoryLimit: number): Promise<TestOutcome> {
+export async function executorTest(ex: ExecutorOptions, code: string, test: CodeTest, timeout: number, memoryLimit: number, signal?: AbortSignal): Promise<TestOutcome> {
   const body: ExecutorRequest = {
     code,
     language: ex.language,
@@ -104,7 +105,7 @@ export async function executorTest(ex: ExecutorOptions, code: string, test: Code
     files: {},
     fetch_files: [],
   };
-  const reply = await callExecutor(ex, body);
+  const reply = await callExecutor(ex, body, signal);
   if (!reply.ok) return { passed: false, infra: true, reason: `executor: ${reply.why}` };
   const run = reply.json.run_result as RunResult | null | undefined;
   if (run === null || run === undefined || typeof run !== "object") {

@@ -1,7 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { RewardPipeline } from "../pipeline.js";
 import type { Scorer } from "../scorer.js";
+import { parseAgenticSpec } from "../spec.js";
 import { parseTrajectory, type TrajectoryInput } from "../trajectory.js";
 import type { ExecutorRequest } from "../sandbox/executor.js";
 import { JsSandbox } from "../sandbox/isolate.js";
@@ -114,7 +116,7 @@ describe("the code scorer, locally in isolated-vm", () => {
     ];
     const scores = await scorer.scoreBatch(batch(...cheats.map((answer) => ({ answer, reference: tests }))));
     expect(scores.map((s) => s.value)).toEqual([0, 0, 0, 0]);
-    expect(scores[0].reason).toContain("SyntaxError: Identifier 'assert' has already been declared");
+    expect(scores[0].reason).toContain("TypeError: Identifier 'assert' has already been declared (answer.js:1:1)");
     const loose = make({ freeze: false });
     const [unfrozen] = await loose.scoreBatch(batch({ answer: cheats[2], reference: tests }));
     await loose.close?.();
@@ -130,6 +132,25 @@ describe("the code scorer, locally in isolated-vm", () => {
     expect(sandbox.processes).toBe(1);
     await sandbox.close();
     expect(sandbox.processes).toBe(0);
+  });
+
+  test("a batch of 40 endless loops is stopped by the aspect's deadline, failed, and the next batch is scored at once", async () => {
+    const p = new RewardPipeline(parseAgenticSpec({ aspects: [{ kind: "code", timeout: 1000, deadlineMs: 1500 }] }, new Map([[definition.kind, definition]])), { baseDir: ".", env: {} });
+    try {
+      const tests = { tests: [{ input: "assert(f() === 1)" }] };
+      const loops = batch(...Array.from({ length: 40 }, () => ({ answer: "function f() { for (;;); }", reference: tests })));
+      const t0 = performance.now();
+      const s = await p.score(loops);
+      // Two processes, a second per test: 20 s without the deadline.
+      expect(performance.now() - t0).toBeLessThan(2500);
+      expect(new Set(s.aspects[0]!.reasons)).toEqual(new Set(["no scores within the aspect's deadline of 1500 ms"]));
+      const t1 = performance.now();
+      const next = await p.score(batch({ answer: "function f() { return 1; }", reference: tests }));
+      expect(next.rewards[0]).toBe(1);
+      expect(performance.now() - t1).toBeLessThan(1000);
+    } finally {
+      await p.close();
+    }
   });
 });
 
@@ -225,7 +246,7 @@ describe("the code scorer with a Sandbox Fusion style executor over HTTP", () =>
   });
 
   test("options are strict, with defaults", () => {
-    expect(definition.options.parse({})).toEqual({ mode: "fraction", timeout: 2000, memoryLimit: 64, concurrency: 2, freeze: true });
+    expect(definition.options.parse({})).toEqual({ mode: "fraction", timeout: 2000, memoryLimit: 64, concurrency: 2, freeze: true, maxOutput: 65_536 });
     expect(definition.options.safeParse({ executor: { url: "not a url" } }).success).toBe(false);
     expect(definition.options.safeParse({ memoryLimit: 4 }).success).toBe(false);
     expect(definition.options.safeParse({ timeot: 5 }).success).toBe(false);

@@ -36,7 +36,7 @@ import { z } from "zod";
 import { Limiter } from "../../core/limiter.js";
 import { ExecutorOptions, executorTest, outputMismatch, type TestOutcome } from "../sandbox/executor.js";
 import { JsSandbox } from "../sandbox/isolate.js";
-import { defineScorer, failed, type Score, type ScorerDefinition } from "../scorer.js";
+import { defineScorer, failed, type Score, type ScoreOptions, type ScorerDefinition } from "../scorer.js";
 import type { CodeTest, Trajectory } from "../trajectory.js";
 
 // ---------------------------------------------------------------------------
@@ -74,13 +74,16 @@ const CodeOptions = z
     memoryLimit: z.number().int().min(8).max(8192).default(64).describe("MB of heap per test"),
     concurrency: z.number().int().positive().max(64).default(2).describe("tests run at once (sandbox processes, or requests to the executor)"),
     freeze: z.boolean().default(true).describe("freeze the built-ins before the answer runs, so it cannot rewrite what the tests use (local runs)"),
+    maxOutput: z.number().int().min(1024).max(16 * 1024 * 1024).default(65_536).describe("bytes each of stdout and stderr may hold per test; printing more fails the test at once (local runs)"),
     executor: ExecutorOptions.optional().describe("run the tests on a Sandbox Fusion style HTTP executor instead of locally"),
   })
   .strict();
 export type CodeOptions = z.output<typeof CodeOptions>;
 
-async function localTest(sandbox: JsSandbox, code: string, test: CodeTest, options: CodeOptions): Promise<TestOutcome> {
-  const r = await sandbox.run({ code, after: test.input, timeout: options.timeout, memoryLimit: options.memoryLimit, freeze: options.freeze });
+async function localTest(sandbox: JsSandbox, code: string, test: CodeTest, options: CodeOptions, signal: AbortSignal | undefined): Promise<TestOutcome> {
+  const job = { code, after: test.input, timeout: options.timeout, memoryLimit: options.memoryLimit, freeze: options.freeze, maxOutput: options.maxOutput };
+  const r = await sandbox.run(job, { signal });
+  if (r.status === "Cancelled") return { passed: false, infra: true, reason: "cancelled" };
   if (r.status !== "Finished") return { passed: false, reason: r.error ?? r.status };
   const mismatch = outputMismatch(r.stdout, test.expected);
   return mismatch ? { passed: false, reason: mismatch } : { passed: true, reason: "passed" };
@@ -94,20 +97,20 @@ export const codeScorer = defineScorer({
     let sandbox: JsSandbox | undefined;
     const limiter = new Limiter(options.concurrency);
     const language = options.executor ? options.executor.language : "javascript";
-    const runTest = (code: string, test: CodeTest): Promise<TestOutcome> => {
+    const runTest = (code: string, test: CodeTest, signal: AbortSignal | undefined): Promise<TestOutcome> => {
       if (options.executor) {
         const ex = options.executor;
-        return limiter.run(() => executorTest(ex, code, test, options.timeout, options.memoryLimit));
+        return limiter.run(() => (signal?.aborted ? { passed: false, infra: true, reason: "cancelled" } : executorTest(ex, code, test, options.timeout, options.memoryLimit, signal)));
       }
       sandbox ??= new JsSandbox(options.concurrency);
-      return localTest(sandbox, code, test, options);
+      return localTest(sandbox, code, test, options, signal);
     };
-    const scoreOne = async (t: Trajectory): Promise<Score> => {
+    const scoreOne = async (t: Trajectory, signal: AbortSignal | undefined): Promise<Score> => {
       const tests = t.reference.tests ?? [];
       if (tests.length === 0) return { value: null, reason: "no reference.tests" };
       const code = extractCode(t.answer, language);
       if (code === "") return { value: 0, reason: `no code in the answer (0/${tests.length} tests run)` };
-      const outcomes = await Promise.all(tests.map((test) => runTest(code, test)));
+      const outcomes = await Promise.all(tests.map((test) => runTest(code, test, signal)));
       const infra = outcomes.findIndex((o) => o.infra);
       if (infra >= 0) return failed(`test ${infra + 1}: ${outcomes[infra].reason}`);
       const passed = outcomes.filter((o) => o.passed).length;
@@ -119,7 +122,10 @@ export const codeScorer = defineScorer({
     };
     return {
       name,
-      scoreBatch: (batch: readonly Trajectory[]) => Promise.all(batch.map(scoreOne)),
+      // Every test of the batch is queued at once and runs `concurrency` at a time, each under its own
+      // limit; when the batch's signal aborts (the aspect's deadline, or the server's client left) the
+      // queued tests are dropped and the running ones stopped, so the sandbox is free for the next batch.
+      scoreBatch: (batch: readonly Trajectory[], o?: ScoreOptions) => Promise.all(batch.map((t) => scoreOne(t, o?.signal))),
       async close() {
         await sandbox?.close();
         sandbox = undefined;
