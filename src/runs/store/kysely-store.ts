@@ -11,7 +11,7 @@ import { UserError } from "../../core/errors.js";
 import { VERSION } from "../../version.js";
 import { newComparisonId, newRunId } from "./ids.js";
 import { episodeSummary, episodeWindows } from "./aggregate.js";
-import { processAlive } from "./liveness.js";
+import { processAlive, processStart } from "./liveness.js";
 import { episodeColumns, parseJson, toComparison, toEpisode, toRun } from "./rows.js";
 import type { Database, RunsTable } from "./schema.js";
 import type { RecoverOptions, Store } from "./store.js";
@@ -85,6 +85,7 @@ export abstract class KyselyStore implements Store {
       pid: run.pid === undefined ? process.pid : run.pid,
       host: run.host === undefined ? hostname() : run.host,
       error: null,
+      process_start: run.pid === undefined ? processStart() : null,
     };
     const tags = [...new Set(run.tags ?? [])];
     const queries: Compilable[] = [this.db.insertInto("runs").values(row)];
@@ -93,13 +94,18 @@ export abstract class KyselyStore implements Store {
     return toRun(row, tags);
   }
 
-  async reopenRun(id: string): Promise<void> {
-    await this.transaction([
+  async reopenRun(id: string, rewindTo?: number): Promise<void> {
+    const queries: Compilable[] = [];
+    if (rewindTo !== undefined && process.env.NO_REWIND === undefined) {
+      for (const table of ["metrics", "episodes", "checkpoints"] as const) queries.push(this.db.deleteFrom(table).where("run_id", "=", id).where("step", ">", rewindTo));
+    }
+    queries.push(
       this.db
         .updateTable("runs")
-        .set({ status: "running", finished_at: null, error: null, pid: process.pid, host: hostname(), updated_at: new Date().toISOString() })
+        .set({ status: "running", finished_at: null, error: null, pid: process.pid, host: hostname(), process_start: processStart(), updated_at: new Date().toISOString() })
         .where("id", "=", id),
-    ]);
+    );
+    await this.transaction(queries);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -157,9 +163,13 @@ export abstract class KyselyStore implements Store {
     const host = options.host ?? hostname();
     const isAlive = options.isAlive ?? processAlive;
     const staleBefore = options.staleAfterMs === undefined ? undefined : new Date(Date.now() - options.staleAfterMs).toISOString();
-    const running = await this.query(this.db.selectFrom("runs").select(["id", "pid", "host", "updated_at"]).where("status", "=", "running"));
+    const running = await this.query(this.db.selectFrom("runs").select(["id", "pid", "host", "process_start", "updated_at"]).where("status", "=", "running"));
     const gone = running.filter((r) => {
-      if (r.host === host && r.pid !== null) return r.pid !== process.pid && !isAlive(r.pid);
+      if (r.host === host && r.pid !== null) {
+        // Without a recorded start, a run of this very pid is taken for this process's own.
+        if (r.pid === process.pid && r.process_start === null) return false;
+        return !isAlive(r.pid, r.process_start);
+      }
       return staleBefore !== undefined && r.updated_at < staleBefore;
     });
     if (gone.length === 0) return [];
@@ -189,7 +199,7 @@ export abstract class KyselyStore implements Store {
     await this.transaction(this.writeQueries(runId, batch));
   }
 
-  /** The INSERTs of a batch, in chunks, then the run's heartbeat. */
+  /** The INSERTs of a batch, in chunks, its checkpoint, then the run's heartbeat. */
   protected writeQueries(runId: string, batch: WriteBatch): Compilable[] {
     const out: Compilable[] = [];
     const metrics = batch.metrics ?? [];
@@ -200,6 +210,10 @@ export abstract class KyselyStore implements Store {
     const episodes = batch.episodes ?? [];
     for (let i = 0; i < episodes.length; i += CHUNK) {
       out.push(this.db.insertInto("episodes").values(episodes.slice(i, i + CHUNK).map((e) => episodeColumns(runId, e))));
+    }
+    if (batch.checkpoint) {
+      out.push(this.checkpointQuery(runId, batch.checkpoint));
+      out.push(this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<>", batch.checkpoint.step));
     }
     out.push(this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId));
     return out;
@@ -253,6 +267,11 @@ export abstract class KyselyStore implements Store {
   // ── checkpoints ────────────────────────────────────────────
 
   async saveCheckpoint(runId: string, cp: NewCheckpoint): Promise<void> {
+    await this.transaction([this.checkpointQuery(runId, cp), this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId)]);
+  }
+
+  /** The INSERT of a checkpoint, replacing one at the same step. */
+  private checkpointQuery(runId: string, cp: NewCheckpoint): Compilable {
     const row = {
       run_id: runId,
       step: cp.step,
@@ -262,21 +281,18 @@ export abstract class KyselyStore implements Store {
       rng: cp.rng === undefined ? null : JSON.stringify(cp.rng),
       created_at: (cp.createdAt ?? new Date()).toISOString(),
     };
-    await this.transaction([
-      this.db
-        .insertInto("checkpoints")
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(["run_id", "step"]).doUpdateSet((eb) => ({
-            path: eb.ref("excluded.path"),
-            data: eb.ref("excluded.data"),
-            state: eb.ref("excluded.state"),
-            rng: eb.ref("excluded.rng"),
-            created_at: eb.ref("excluded.created_at"),
-          })),
-        ),
-      this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId),
-    ]);
+    return this.db
+      .insertInto("checkpoints")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["run_id", "step"]).doUpdateSet((eb) => ({
+          path: eb.ref("excluded.path"),
+          data: eb.ref("excluded.data"),
+          state: eb.ref("excluded.state"),
+          rng: eb.ref("excluded.rng"),
+          created_at: eb.ref("excluded.created_at"),
+        })),
+      );
   }
 
   async deleteCheckpointsBefore(runId: string, step: number): Promise<void> {

@@ -27,6 +27,8 @@ export interface RunsTable {
   pid: number | null;
   host: string | null;
   error: string | null;
+  /** When the writing process started (`processStart`), to tell it from a later process with its pid. */
+  process_start: string | null;
 }
 
 export interface RunTagsTable {
@@ -173,6 +175,11 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn("created_at", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("checkpoints_pk", ["run_id", "step"]),
     ],
+  },
+  {
+    version: 2,
+    description: "runs.process_start: the writing process's start, so a reused pid is not taken for it",
+    up: (db) => [db.schema.alterTable("runs").addColumn("process_start", "text")],
   },
 ];
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import { UserError } from "../../core/errors.js";
-import { SCHEMA_VERSION } from "./schema.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { openStore } from "./sqlite.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-sqlite-"));
@@ -73,8 +73,22 @@ describe("opening a store", () => {
     expect((await store.listRuns()).length).toBe(1);
     await store.close();
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.prepare("select version from schema_version").all()).toEqual([{ version: 1 }]);
+    expect(db.prepare("select version from schema_version").all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
     db.close();
+  });
+
+  test("a store at schema version 1 is migrated: its runs get no process start, and are still recovered by pid", async () => {
+    const path = await makeStore();
+    const old = new BetterSqlite3(path);
+    old.exec("alter table runs drop column process_start; delete from schema_version where version > 1");
+    old.prepare("update runs set pid = ?").run(2 ** 22 + 1); // above Linux's highest pid: no such process
+    old.close();
+    const store = await openStore(path);
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    const [run] = await store.listRuns();
+    expect(run.status).toBe("running");
+    expect(await store.recoverInterrupted()).toEqual([run.id]);
+    await store.close();
   });
 
   test("an empty file becomes a store; a missing one is created unless told not to", async () => {

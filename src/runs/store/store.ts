@@ -26,8 +26,8 @@ import type {
 export interface RecoverOptions {
   /** Which host's runs can be checked by pid; default this one. */
   host?: string;
-  /** Whether a pid is a live process; default `process.kill(pid, 0)`. */
-  isAlive?(pid: number): boolean;
+  /** Whether a pid is a live process (started at `start`, when recorded); default `processAlive`. */
+  isAlive?(pid: number, start: string | null): boolean;
   /**
    * Also mark runs of other hosts (or without a pid) whose last write is
    * older than this many milliseconds. Off by default: another host's pid
@@ -50,8 +50,14 @@ export interface Store {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   /** Ends a run: sets its status and finish time (and the error of a failed run). */
   finishRun(id: string, status?: EndStatus, error?: string): Promise<void>;
-  /** Marks an ended run as running again, in this process (to resume it). */
-  reopenRun(id: string): Promise<void>;
+  /**
+   * Marks an ended run as running again, in this process (to resume it). With
+   * `rewindTo`, the same transaction deletes the run's metrics, episodes and
+   * checkpoints at later steps: rows written after the checkpoint resumed
+   * from, which the resumed run writes again (-1 deletes them all, to start
+   * over).
+   */
+  reopenRun(id: string, rewindTo?: number): Promise<void>;
   /** Deletes a run and every row of it, in one transaction; false if there was no such run. */
   deleteRun(id: string): Promise<boolean>;
   /**
@@ -63,7 +69,7 @@ export interface Store {
   // ── rows ──
   logMetrics(runId: string, rows: readonly MetricRow[]): Promise<void>;
   logEpisodes(runId: string, rows: readonly EpisodeRow[]): Promise<void>;
-  /** Metrics and episodes together, in one transaction; also the run's heartbeat. */
+  /** Metrics, episodes and a checkpoint together, in one transaction; also the run's heartbeat. */
   write(runId: string, batch: WriteBatch): Promise<void>;
 
   /** One key's values in step order (optionally steps in [fromStep, toStep]). */

@@ -159,4 +159,11 @@ export interface Checkpoint {
 export interface WriteBatch {
   metrics?: readonly MetricRow[];
   episodes?: readonly EpisodeRow[];
+  /**
+   * A checkpoint saved after the rows, in the same transaction, replacing the
+   * run's earlier checkpoints (resuming needs only the latest). A trainer
+   * passes the rows of every step up to the checkpoint's, so the store never
+   * holds a checkpoint without the rows before it.
+   */
+  checkpoint?: NewCheckpoint;
 }

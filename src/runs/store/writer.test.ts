@@ -92,3 +92,19 @@ test("RunWriter.start creates the run it writes to", async () => {
   expect(await store.getRun(w.runId)).toMatchObject({ name: "started", status: "finished" });
   expect(await store.metricSeries(w.runId, "charts/SPS")).toEqual([{ step: 5, value: 10 }]);
 });
+
+test("a checkpoint is committed with the rows before it, in one transaction, and replaces the earlier ones", async () => {
+  const w = writer(store, { intervalMs: 60_000 });
+  w.episodes([episode(1), episode(2)]);
+  await w.checkpoint({ step: 2, state: { at: 2 } });
+  expect(await stored()).toBe(2);
+  w.episode(episode(3));
+  // A checkpoint the database refuses (a step that is not a number): neither it nor the rows are written.
+  expect(() => w.checkpoint({ step: NaN, state: { at: 3 } })).toThrow();
+  expect(await stored()).toBe(2);
+  expect(w.buffered).toBe(1);
+  await w.checkpoint({ step: 3, state: { at: 3 } });
+  expect(await stored()).toBe(3);
+  expect(await store.listCheckpoints(runId)).toMatchObject([{ step: 3 }]);
+  expect((await store.latestCheckpoint(runId))?.state).toEqual({ at: 3 });
+});

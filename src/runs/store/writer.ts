@@ -26,7 +26,7 @@
  * await writer.close(); // flush, status "finished"
  */
 import { canWriteSync, type Store } from "./store.js";
-import type { EndStatus, EpisodeRow, MetricRow, NewRun } from "./types.js";
+import type { EndStatus, EpisodeRow, MetricRow, NewCheckpoint, NewRun } from "./types.js";
 
 export interface RunWriterOptions {
   /** Flush once this many rows wait (default 2000). */
@@ -116,6 +116,18 @@ export class RunWriter {
     return this.settled();
   }
 
+  /**
+   * Writes the waiting rows and `checkpoint` in one transaction, replacing
+   * the run's earlier checkpoints: a stored checkpoint always comes with every
+   * row added before it. With SQLite it is committed when this returns (a
+   * failure throws here); the promise settles once it is.
+   */
+  checkpoint(checkpoint: NewCheckpoint): Promise<void> {
+    if (!this.add()) return Promise.resolve();
+    this.flushNow(checkpoint);
+    return this.settled();
+  }
+
   /** Flushes, ends the run with `status` and stops the timer and hooks. */
   async close(status: EndStatus = "finished", error?: string): Promise<void> {
     if (this.closed) return this.settled();
@@ -170,9 +182,9 @@ export class RunWriter {
     if (this.buffered >= this.maxRows || Date.now() - this.oldest >= this.intervalMs) this.flushNow();
   }
 
-  private flushNow(): void {
-    if (this.buffered === 0) return;
-    const batch = { metrics: this.metricRows, episodes: this.episodeRows };
+  private flushNow(checkpoint?: NewCheckpoint): void {
+    if (this.buffered === 0 && !checkpoint) return;
+    const batch = { metrics: this.metricRows, episodes: this.episodeRows, checkpoint };
     const n = this.buffered;
     this.metricRows = [];
     this.episodeRows = [];
