@@ -39,6 +39,14 @@ export const RunConfig = z
     seeds: z.array(z.number().int().nonnegative()).min(1).default([0]).describe("one run per seed"),
     successThreshold: z.number().min(0).max(1).default(0.9).describe("success rate over recent episodes that counts as solved"),
     window: z.number().int().positive().default(50).describe("episodes in the moving window for success and returns"),
+    checkpoint: z
+      .object({
+        seconds: z.number().nonnegative().optional().describe("save a checkpoint at least this often, in seconds of training (default 10; 0: every iteration)"),
+        steps: z.number().int().positive().optional().describe("and every this many environment steps (default: a tenth of the budget)"),
+      })
+      .strict()
+      .optional()
+      .describe("how often a recorded run is checkpointed; a killed run resumes from its last checkpoint"),
   })
   .strict();
 export type RunConfig = z.output<typeof RunConfig>;

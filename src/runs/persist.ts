@@ -1,9 +1,13 @@
 /**
  * A training run recorded in the run store: the run row, its metrics and
- * episodes (flushed at least every second), checkpoints every
- * `checkpointEvery` steps and when the run is stopped, and its end status.
- * `resumeId` continues a stored run from its latest checkpoint, appending to
- * the same run.
+ * episodes (flushed at least every second), checkpoints (every
+ * `checkpoint.seconds` of training and `checkpoint.steps` steps, when the run
+ * is stopped, and at its end; each committed with the rows before it), and
+ * its end status. `resumeId` continues a stored run from its latest
+ * checkpoint: the rows the killed process wrote after that checkpoint are
+ * deleted as the run reopens and written again by the resumed training, so a
+ * resumed run's rows are the uninterrupted run's, row for row. A run killed
+ * before its first checkpoint starts over.
  */
 import { UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
@@ -17,10 +21,13 @@ export interface PersistOptions {
   comparisonId?: string | null;
   /** Continue this stored run from its latest checkpoint. */
   resumeId?: string;
-  /** Environment steps between checkpoints (default: a tenth of the budget). */
+  /** Environment steps between checkpoints (default: the config's `checkpoint.steps`, or a tenth of the budget). */
   checkpointEvery?: number;
   tags?: readonly string[];
 }
+
+/** Seconds of training between checkpoints unless the config says otherwise: a kill redoes at most this much. */
+export const CHECKPOINT_SECONDS = 10;
 
 export interface PersistedSummary extends RunSummary {
   runId: string;
@@ -33,9 +40,10 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
     let resume: unknown;
     if (persist.resumeId) {
       const checkpoint = await store.latestCheckpoint(persist.resumeId);
-      if (!checkpoint?.state) throw new UserError("--resume", `run ${persist.resumeId} has no checkpoint to resume from`);
-      resume = checkpoint.state;
-      await store.reopenRun(persist.resumeId);
+      if (checkpoint && !checkpoint.state) throw new UserError("--resume", `run ${persist.resumeId} has a checkpoint without a training state (step ${checkpoint.step})`);
+      resume = checkpoint?.state;
+      // Rows after the checkpoint are written again; without one, the run starts over.
+      await store.reopenRun(persist.resumeId, checkpoint ? checkpoint.step : -1);
       writer = new RunWriter(store, persist.resumeId);
     } else {
       writer = await RunWriter.start(store, {
@@ -66,15 +74,11 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
       record,
       {
         resume,
-        every: persist.checkpointEvery ?? Math.max(1, Math.floor(config.steps / 10)),
-        onCheckpoint: (step, state) => {
-          void w.flush();
-          // SQLite runs each call's statements synchronously, inside the call, so the
-          // checkpoint is on disk before the older ones are deleted; the promises only report errors.
-          const fail = (e: unknown) => (checkpointError ??= e);
-          void store.saveCheckpoint(w.runId, { step, state }).catch(fail);
-          void store.deleteCheckpointsBefore(w.runId, step).catch(fail);
-        },
+        every: persist.checkpointEvery ?? config.checkpoint?.steps ?? Math.max(1, Math.floor(config.steps / 10)),
+        seconds: config.checkpoint?.seconds ?? CHECKPOINT_SECONDS,
+        // With SQLite the rows and the checkpoint are committed inside this call (a failure throws
+        // here and fails the run); the promise only reports a store that writes in the background.
+        onCheckpoint: (step, state) => void w.checkpoint({ step, state }).catch((e: unknown) => (checkpointError ??= e)),
       },
     );
     if (checkpointError) throw checkpointError;

@@ -33,8 +33,10 @@ export interface RunHooks {
 export interface CheckpointOptions {
   /** A state saved by an earlier `onCheckpoint`: training continues from there exactly. */
   resume?: unknown;
-  /** Save every this many environment steps (and when the run stops early). */
+  /** Save every this many environment steps (and when the run stops early, and at its end). */
   every?: number;
+  /** Also save once this many seconds have passed since the last save (0: every iteration). */
+  seconds?: number;
   onCheckpoint?(step: number, state: unknown): void;
 }
 
@@ -106,11 +108,19 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     stepsToThreshold = run.stepsToThreshold;
     firstSuccess = run.firstSuccess;
   }
-  let nextCheckpoint = checkpoints.every ? (Math.floor(learner.globalStep / checkpoints.every) + 1) * checkpoints.every : Infinity;
+  const every = checkpoints.every;
+  const nextAfter = (step: number) => (every ? (Math.floor(step / every) + 1) * every : Infinity);
+  let nextCheckpoint = nextAfter(learner.globalStep);
+  const dueMs = checkpoints.seconds === undefined ? Infinity : checkpoints.seconds * 1000;
+  // The checkpoint resumed from counts as saved.
+  let savedStep = learner.globalStep;
+  let savedAt = performance.now();
   const saveCheckpoint = () => {
-    if (!checkpoints.onCheckpoint || !learner.checkpoint) return;
+    if (!checkpoints.onCheckpoint || !learner.checkpoint || learner.globalStep === savedStep) return;
     // captureState keeps NaN (a success rate without episodes) through JSON.
     checkpoints.onCheckpoint(learner.globalStep, { learner: learner.checkpoint(), run: captureState(bookkeeping()) });
+    savedStep = learner.globalStep;
+    savedAt = performance.now();
   };
   const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
   const termMeans = () => Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])]));
@@ -130,11 +140,13 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
       saveCheckpoint();
       return false;
     }
-    if (step >= nextCheckpoint) {
+    if (step >= nextCheckpoint || performance.now() - savedAt >= dueMs) {
       saveCheckpoint();
-      nextCheckpoint += checkpoints.every!;
+      nextCheckpoint = nextAfter(step);
     }
   });
+  // The final state, for resuming a run killed before it was marked finished and for its policy.
+  if (!interrupted) saveCheckpoint();
   const seconds = (performance.now() - t0) / 1000;
   // Evaluation layouts depend on the seed only, so designs are evaluated on the same episodes.
   const recording = recorder?.finish(learner, 1_000_000 * (seed + 1));

@@ -60,6 +60,7 @@ async function resume(id: string, opts: TrainOptions): Promise<void> {
   if (opts.db === false) throw new UserError("--resume", "resuming needs the run store; drop --no-db");
   const dbPath = opts.db ?? DEFAULT_STORE_PATH;
   const store = await openStore(dbPath, { create: false });
+  await store.recoverInterrupted(); // a killed trainer's run is interrupted, not running
   const run = await findRun(store, id, "--resume");
   await store.close();
   if (run.status === "finished") throw new UserError("--resume", `run ${run.id} has already finished`);
