@@ -2,20 +2,25 @@
 import { UserError } from "../core/errors.js";
 import { parseConfigText } from "../core/config.js";
 
-export function intOption(value: string | undefined, name: string, min = 0): number {
+/** An integer option, `min` to `max` (a bound for counts that would otherwise run for ever, such as steps). */
+export function intOption(value: string | undefined, name: string, min = 0, max?: number): number {
   const n = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new UserError(name, `expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (value === undefined || value.trim() === "" || !Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    throw new UserError(name, `expected an integer ${range(min, max)}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
 
-export function numberOption(value: string | undefined, name: string, min = 0): number {
+export function numberOption(value: string | undefined, name: string, min = 0, max?: number): number {
   const n = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isFinite(n) || n < min) {
-    throw new UserError(name, `expected a number ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (value === undefined || value.trim() === "" || !Number.isFinite(n) || n < min || (max !== undefined && n > max)) {
+    throw new UserError(name, `expected a number ${range(min, max)}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+function range(min: number, max: number | undefined): string {
+  return max === undefined ? `≥ ${min}` : `from ${min} to ${max.toLocaleString("en")}`;
 }
 
 /** `--kwargs '{"size": 6}'` (JSON or YAML flow) as an object. */

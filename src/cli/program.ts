@@ -176,7 +176,7 @@ function build(): Command {
     .command("bench [suite]")
     .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners vs CleanRL), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), or all")
     .option("--json", "one JSON object per line")
-    .addOption(new Option("--seconds <s>", "time per measurement").default("1"))
+    .addOption(new Option("--seconds <s>", "time per measurement (at most 300)").default("1"))
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
 
   const reward = program.command("reward").description("check, explain and compare reward specs");
@@ -185,7 +185,7 @@ function build(): Command {
     .description("compile a spec against an environment, sample a random policy, and report problems (exit 2 on errors)")
     .requiredOption("--env <id>", "environment id")
     .option("--kwargs <json>", "keyword arguments, as JSON")
-    .option("--steps <n>", "steps of each of the 16 sampled environments", "2000")
+    .option("--steps <n>", "steps of each of the 16 sampled environments (at most 1,000,000)", "2000")
     .option("--seed <n>", "random seed", "0")
     .option("--json", "print the findings and statistics as JSON")
     .action(async (spec, opts) => (await import("./commands/reward.js")).check(spec, opts));
@@ -194,7 +194,7 @@ function build(): Command {
     .description("play episodes and show each term's share of the return and its correlation with the primary return")
     .requiredOption("--env <id>", "environment id")
     .option("--kwargs <json>", "keyword arguments, as JSON")
-    .option("--episodes <n>", "episodes to play", "20")
+    .option("--episodes <n>", "episodes to play (at most 100,000)", "20")
     .option("--policy <name>", "policy to play: random", "random")
     .option("--seed <n>", "random seed", "0")
     .option("--json", "print JSON")

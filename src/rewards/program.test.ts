@@ -183,3 +183,33 @@ test("a term with optimize: false counts in the primary return but not in the re
   expect(Array.from(rv.reward.terms[0])).toEqual([1, 1]); // still shown per term
   expect(rv.program.terms.map((t) => t.optimize)).toEqual([false, true]);
 });
+
+describe("define: names expanded are held to the expression limits", () => {
+  const info = envInfoOf(makeVector("DoorKey-5x5", 1));
+  const messageOf = (define: Record<string, string>, expr: string): string => {
+    try {
+      compileReward({ terms: [{ kind: "task" }, { kind: "expression", expr }], define }, info);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      return (e as Error).message;
+    }
+    throw new Error("expected a UserError");
+  };
+
+  test("defines that double at each level are refused once they pass the node limit, without expanding them all", () => {
+    // d40 would be 2^40 nodes.
+    const define: Record<string, string> = { d0: "agent.x" };
+    for (let k = 1; k <= 40; k++) define[`d${k}`] = `d${k - 1} + d${k - 1}`;
+    const t0 = performance.now();
+    expect(messageOf(define, "d40")).toBe("reward.terms[1].expr: expression larger than 20000 numbers, names and operators once its define: names are expanded; split it into several terms");
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  test("a chain of defines, each shallow, is refused once it nests past the depth limit", () => {
+    const define: Record<string, string> = { d0: "agent.x" };
+    for (let k = 1; k <= 600; k++) define[`d${k}`] = `d${k - 1} + 1`;
+    expect(messageOf(define, "d600")).toMatch(/^reward\.terms\[1\]\.expr: expression nested deeper than 500 levels once its define: names are expanded \(/);
+    // 400 levels are fine.
+    expect(() => compileReward({ terms: [{ kind: "task" }, { kind: "expression", expr: "d400" }], define }, info)).not.toThrow();
+  });
+});

@@ -140,7 +140,33 @@ machine:
     const file = specFile("terms: [{kind: task}]\n");
     expect((await run("reward", "check", file, "--env", "DorKey-8x8")).err).toMatch(/^error: env\.id: unknown environment "DorKey-8x8" \(did you mean "DoorKey-8x8"/);
     expect((await run("reward", "check", file)).code).toBe(2);
-    expect((await run("reward", "check", file, "--env", "Empty-5x5", "--steps", "0")).err).toBe('error: --steps: expected an integer ≥ 1, got "0"\n');
+    expect((await run("reward", "check", file, "--env", "Empty-5x5", "--steps", "0")).err).toBe('error: --steps: expected an integer from 1 to 1,000,000, got "0"\n');
+  });
+
+  test("--steps is bounded: 1e12 is a one-line error, not a run that never ends", async () => {
+    const file = specFile("terms: [{kind: task}]\n");
+    for (const steps of ["1e12", "1000001"]) {
+      const r = await run("reward", "check", file, "--env", "Empty-5x5", "--steps", steps);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`error: --steps: expected an integer from 1 to 1,000,000, got "${steps}"\n`);
+    }
+  });
+
+  test.each([
+    ["2,000 terms", Array.from({ length: 2000 }, () => "agent.x").join(" + ")],
+    ["1,000 nested parentheses", `${"(".repeat(1000)}agent.x${")".repeat(1000)}`],
+  ])("an expression of %s is one line naming its path, exit 2", async (_name, expr) => {
+    const file = specFile(`terms:\n  - {kind: task}\n  - {name: big, kind: expression, expr: "${expr}"}\n`);
+    const r = await run("reward", "check", file, "--env", "DoorKey-5x5", "--steps", "10");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: reward\.terms\[1\]\.expr: expression nested deeper than 500 levels at column \d+ \(.*\); split it into several terms\n$/);
+  });
+
+  test("an expression nested just inside the limit is checked from the command line without overflowing the stack", async () => {
+    const file = specFile(`terms:\n  - {kind: task}\n  - {name: deep, kind: expression, expr: "${"(".repeat(499)}agent.x${")".repeat(499)} * 0"}\n`);
+    const r = await run("reward", "check", file, "--env", "DoorKey-5x5", "--steps", "10", "--json");
+    expect(r.err).toBe("");
+    expect(JSON.parse(r.out).terms.map((t: { name: string }) => t.name)).toContain("deep");
   });
 });
 
@@ -168,6 +194,13 @@ terms:
     const text = await run("reward", "explain", file, "--env", "Empty-5x5", "--episodes", "24", "--seed", "3");
     expect(text.out).toMatch(/^term +role +share +step mean +step min +step max +episode mean +r\(primary\)$/m);
     expect(text.out).toMatch(/^step +auxiliary +−\d+\.\d%/m);
+  });
+
+  test("--episodes is bounded with a one-line error", async () => {
+    const file = specFile("terms: [{kind: task}]\n");
+    const r = await run("reward", "explain", file, "--env", "Empty-5x5", "--episodes", "1e12");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: --episodes: expected an integer from 1 to 100,000, got "1e12"\n');
   });
 
   test("--policy accepts only random, with a clear error", async () => {

@@ -23,6 +23,11 @@ import { progressBar, type Progress } from "../progress.js";
 /** Vector size for sampling. */
 const NUM_ENVS = 16;
 
+/** The most steps `reward check` samples per environment (16 million transitions, about half a minute). */
+export const MAX_CHECK_STEPS = 1_000_000;
+/** The most episodes `reward explain` plays. */
+export const MAX_EXPLAIN_EPISODES = 100_000;
+
 interface EnvOpts {
   env?: string;
   kwargs?: string;
@@ -41,7 +46,7 @@ function openRewarded(file: string, opts: EnvOpts, numEnvs: number): RewardedVec
 // ── check ────────────────────────────────────────────────────────────────
 
 export function check(file: string, opts: EnvOpts & { steps?: string }): void {
-  const steps = intOption(opts.steps ?? "2000", "--steps", 1);
+  const steps = intOption(opts.steps ?? "2000", "--steps", 1, MAX_CHECK_STEPS);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const rv = openRewarded(file, opts, NUM_ENVS);
   const progress = lazyProgress(steps, "reward check");
@@ -102,7 +107,7 @@ function summaryLine(findings: readonly Finding[]): string {
 // ── explain ──────────────────────────────────────────────────────────────
 
 export function explain(file: string, opts: EnvOpts & { episodes?: string; policy?: string }): void {
-  const episodes = intOption(opts.episodes ?? "20", "--episodes", 1);
+  const episodes = intOption(opts.episodes ?? "20", "--episodes", 1, MAX_EXPLAIN_EPISODES);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const policy = opts.policy ?? "random";
   checkPolicy(policy);

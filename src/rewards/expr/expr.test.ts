@@ -105,3 +105,34 @@ test("the generated code holds no text from the user", () => {
   const { source } = compileExpression(e.node, e.type, layout);
   expect(source).not.toMatch(/pickup|agent/);
 });
+
+describe("limits: size and depth are one-line errors, never a stack overflow", () => {
+  const chain = (n: number) => Array.from({ length: n }, () => "agent.x").join(" + ");
+  const parens = (n: number) => `${"(".repeat(n)}agent.x${")".repeat(n)}`;
+
+  test.each([
+    ["2,000 terms", chain(2000), /^terms\[1\]\.expr: expression nested deeper than 500 levels at column 4999 \(each parenthesis, call, unary operator and term of a chain such as a \+ b \+ c adds one\); split it into several terms$/],
+    ["1,000 nested parentheses", parens(1000), /^terms\[1\]\.expr: expression nested deeper than 500 levels at column 501 /],
+    ["9,000 nested parentheses", parens(9000), /^terms\[1\]\.expr: expression nested deeper than 500 levels at column 501 /],
+    ["10,000 unary minuses", `${"-".repeat(10_000)}agent.x`, /^terms\[1\]\.expr: expression nested deeper than 500 levels at column 501 /],
+    ["1,000 nested calls", `${"abs(".repeat(1000)}agent.x${")".repeat(1000)}`, /^terms\[1\]\.expr: expression nested deeper than 500 levels at column 2001 /],
+    ["a right-associative tower of 1,000 powers", Array.from({ length: 1000 }, () => "2").join(" ^ "), /^terms\[1\]\.expr: expression nested deeper than 500 levels /],
+    ["20,001 tokens", Array.from({ length: 20_001 }, () => "1").join(" "), /^terms\[1\]\.expr: expression larger than 20000 numbers, names and operators; split it into several terms$/],
+    ["100,001 characters", `agent.x${" ".repeat(100_000)}`, /^terms\[1\]\.expr: expression longer than 100000 characters \(100007\); split it into several terms$/],
+  ])("%s", (_name, text, message) => {
+    expect(errorOf(text)).toMatch(message);
+  });
+
+  test("expressions at the limits parse, compile and evaluate", () => {
+    expect(evaluate(chain(500))).toEqual([1000, 1000]);
+    expect(evaluate(parens(499))).toEqual([2, 2]);
+    expect(evaluate(`${"-".repeat(499)}agent.x`)).toEqual([-2, -2]);
+  });
+
+  test("a long expression is read in time linear in its length", () => {
+    const text = Array.from({ length: 6000 }, (_, i) => `min(agent.x, ${i})`).join(" > 0 || ");
+    const t0 = performance.now();
+    errorOf(`${text} +`);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});

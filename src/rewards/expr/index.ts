@@ -24,6 +24,6 @@ export function checkedExpression(text: string | number, scope: Scope, path: str
 }
 
 export { featuresOf, walk, FUNCTIONS, type Node, type Type } from "./ast.js";
-export { parseExpression } from "./parse.js";
+export { MAX_DEPTH, MAX_LENGTH, MAX_NODES, parseExpression, tooDeep, tooLarge } from "./parse.js";
 export { typeOf, type Scope } from "./check.js";
 export { compileExpression, type CompiledExpr, type ExprInputs, type Layout } from "./compile.js";

@@ -5,6 +5,13 @@
  *
  * Precedence, loosest first: `||`/or, `&&`/and, comparisons, `+ -`,
  * `* / %`, unary `-` and `!`/not, `^` (right-associative).
+ *
+ * Limits: every pass over an expression (this parser, the type checker, the
+ * compiler) recurses once per level, so depth is bounded by `MAX_DEPTH` (each
+ * parenthesis, call, unary operator and operand of a chain such as
+ * `a + b + c` adds a level) and size by `MAX_NODES` and `MAX_LENGTH`. Past
+ * them an expression is a one-line error naming its path and column, never
+ * a stack overflow.
  */
 import { UserError } from "../../core/errors.js";
 import { FUNCTIONS, type BinaryOp, type Node } from "./ast.js";
@@ -12,6 +19,30 @@ import { FUNCTIONS, type BinaryOp, type Node } from "./ast.js";
 type Tok = { t: "num"; v: number; at: number } | { t: "id"; v: string; at: number } | { t: "str"; v: string; at: number } | { t: "op"; v: string; at: number } | { t: "end"; at: number };
 
 const OPS = ["<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "^", "<", ">", "!", "(", ")", ",", "[", "]"];
+
+/** Most levels of nesting: parentheses, calls, unary operators and the operands of a chain each add one. */
+export const MAX_DEPTH = 500;
+/** Most nodes in an expression's tree (numbers, names, operators, calls), `define:` names expanded. */
+export const MAX_NODES = 20_000;
+/** Most characters in an expression's text. */
+export const MAX_LENGTH = 100_000;
+
+/** The one-line error for an expression nested deeper than `MAX_DEPTH`. */
+export function tooDeep(path: string, at: number | undefined, expanded = false): UserError {
+  return new UserError(
+    path,
+    `expression nested deeper than ${MAX_DEPTH} levels${at === undefined ? "" : ` at column ${at}`}${expanded ? " once its define: names are expanded" : ""} (each parenthesis, call, unary operator and term of a chain such as a + b + c adds one); split it into several terms`,
+  );
+}
+
+/** The one-line error for an expression of more than `MAX_NODES` nodes. */
+export function tooLarge(path: string, expanded = false): UserError {
+  return new UserError(path, `expression larger than ${MAX_NODES} numbers, names and operators${expanded ? " once its define: names are expanded" : ""}; split it into several terms`);
+}
+
+// Sticky patterns, matched at an index: no copy of the rest of the text per token.
+const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
 
 function tokenize(src: string, path: string): Tok[] {
   const toks: Tok[] = [];
@@ -23,13 +54,15 @@ function tokenize(src: string, path: string): Tok[] {
       continue;
     }
     const at = i + 1;
-    const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
+    NUMBER.lastIndex = i;
+    const num = NUMBER.exec(src);
     if (num) {
       toks.push({ t: "num", v: Number(num[0]), at });
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(src.slice(i));
+    NAME.lastIndex = i;
+    const id = NAME.exec(src);
     if (id) {
       toks.push({ t: "id", v: id[0], at });
       i += id[0].length;
@@ -61,8 +94,27 @@ const WORD_OPS: Record<string, string> = { and: "&&", or: "||", not: "!" };
 export function parseExpression(src: string, path = "expr", propositions: ReadonlySet<string> = new Set()): Node {
   if (typeof src === "number") return { kind: "number", value: src, at: 1 };
   if (typeof src !== "string" || src.trim() === "") throw new UserError(path, `expected an expression, got ${JSON.stringify(src)}`);
+  if (src.length > MAX_LENGTH) throw new UserError(path, `expression longer than ${MAX_LENGTH} characters (${src.length}); split it into several terms`);
   const toks = tokenize(src, path).map((t) => (t.t === "id" && WORD_OPS[t.v] ? { t: "op" as const, v: WORD_OPS[t.v], at: t.at } : t));
+  if (toks.length > MAX_NODES) throw tooLarge(path);
   let pos = 0;
+  // Levels of recursion the parser is in (bounded, so it cannot overflow the stack), and each node's depth in the tree.
+  let nesting = 0;
+  const depth = new WeakMap<Node, number>();
+  const deeper = <T>(at: number, parse: () => T): T => {
+    if (++nesting > MAX_DEPTH) throw tooDeep(path, at);
+    const node = parse();
+    nesting--;
+    return node;
+  };
+  /** `node`, one level deeper than its deepest child; past MAX_DEPTH an error at its column. */
+  const built = <N extends Node>(node: N, ...children: Node[]): N => {
+    let d = 0;
+    for (const c of children) d = Math.max(d, depth.get(c) ?? 1);
+    if (d + 1 > MAX_DEPTH) throw tooDeep(path, node.at);
+    depth.set(node, d + 1);
+    return node;
+  };
   const peek = () => toks[pos];
   const fail = (what: string, tok: Tok = peek()): never => {
     const got = tok.t === "end" ? "the end" : JSON.stringify(String(tok.v));
@@ -82,7 +134,7 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
     while (isOp(...ops)) {
       const tok = toks[pos++] as { v: string; at: number };
       const right = next();
-      left = { kind: "binary", op: tok.v as BinaryOp, left, right, at: tok.at };
+      left = built({ kind: "binary", op: tok.v as BinaryOp, left, right, at: tok.at }, left, right);
     }
     return left;
   };
@@ -95,7 +147,7 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
     }
     if (tok.t === "op" && tok.v === "(") {
       pos++;
-      const e = or();
+      const e = deeper(tok.at, or);
       expectOp(")");
       return e;
     }
@@ -116,10 +168,10 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
       }
       const args: Node[] = [];
       if (!isOp(")")) {
-        args.push(or());
+        args.push(deeper(tok.at, or));
         while (isOp(",")) {
           pos++;
-          args.push(or());
+          args.push(deeper(tok.at, or));
         }
       }
       expectOp(")");
@@ -127,7 +179,7 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
         const want = arity[0] === arity[1] ? `${arity[0]}` : `${arity[0]} to ${arity[1]}`;
         throw new UserError(path, `${name}() at column ${tok.at} takes ${want} argument${arity[1] === 1 ? "" : "s"}, got ${args.length}`);
       }
-      return { kind: "call", fn: name, args, at: tok.at };
+      return built({ kind: "call", fn: name, args, at: tok.at }, ...args);
     }
     if (name === "true" || name === "false") return { kind: "bool", value: name === "true", at: tok.at };
     if (name === "action") {
@@ -153,15 +205,16 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
     const base = primary();
     if (isOp("^")) {
       const tok = toks[pos++];
-      return { kind: "binary", op: "^", left: base, right: unary(), at: tok.at };
+      const right = deeper(tok.at, unary);
+      return built({ kind: "binary", op: "^", left: base, right, at: tok.at }, base, right);
     }
     return base;
   };
   const unary = (): Node => {
     if (isOp("-", "!")) {
       const tok = toks[pos++] as { v: string; at: number };
-      const arg = unary();
-      return { kind: "unary", op: tok.v as "-" | "!", arg, at: tok.at };
+      const arg = deeper(tok.at, unary);
+      return built({ kind: "unary", op: tok.v as "-" | "!", arg, at: tok.at }, arg);
     }
     return power();
   };
@@ -171,7 +224,8 @@ export function parseExpression(src: string, path = "expr", propositions: Readon
     const left = add();
     if (isOp("<", "<=", ">", ">=", "==", "!=")) {
       const tok = toks[pos++] as { v: string; at: number };
-      return { kind: "binary", op: tok.v as BinaryOp, left, right: add(), at: tok.at };
+      const right = add();
+      return built({ kind: "binary", op: tok.v as BinaryOp, left, right, at: tok.at }, left, right);
     }
     return left;
   };
