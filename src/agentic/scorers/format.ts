@@ -2,6 +2,7 @@
  * Format scorers: is the answer shaped as asked, whatever it says?
  *
  *   regex  1 if a user-given regular expression matches the answer, else 0
+ *          (in linear time: see safe-regex.ts)
  *   tags   1 if the answer is `<think>…</think><answer>…</answer>` (or the tags given), else 0
  *   json   1 if the answer (or its ```json block) is JSON without duplicate
  *          keys and, when a schema is given, conforms to it; else 0
@@ -16,39 +17,26 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import { defineScorer, failed, ruleScorer, type ScorerDefinition } from "../scorer.js";
+import { compileSafePattern } from "./safe-regex.js";
 import { isBlank, quote } from "./text.js";
 
 // ---------------------------------------------------------------------------
 // regex
 
-/** Compiles a user's pattern; throws a `UserError` naming the option that is wrong. */
-export function compilePattern(pattern: string, flags: string): RegExp {
-  try {
-    new RegExp("", flags);
-  } catch {
-    throw new UserError("flags", `expected regular expression flags (some of dgimsuvy), got ${quote(flags)}`);
-  }
-  try {
-    return new RegExp(pattern, flags);
-  } catch (e) {
-    throw new UserError("pattern", `not a valid regular expression (${(e as Error).message})`);
-  }
-}
-
 function checkPattern(o: { pattern: string; flags: string }, ctx: z.RefinementCtx): void {
   try {
-    compilePattern(o.pattern, o.flags);
+    compileSafePattern(o.pattern, o.flags);
   } catch (e) {
-    const err = e as UserError;
-    ctx.addIssue({ code: "custom", path: [err.path], message: err.problem });
+    if (!(e instanceof UserError)) throw e;
+    ctx.addIssue({ code: "custom", path: [e.path], message: e.problem });
   }
 }
 
 const RegexOptions = z
   .object({
-    pattern: z.string().describe("JavaScript regular expression the answer must match (anywhere, unless anchored)"),
+    pattern: z.string().describe("JavaScript regular expression the answer must match (anywhere, unless anchored); matched in linear time, so no lookahead or backreferences"),
     flags: z.string().default("").describe("regular expression flags, e.g. \"i\" or \"s\""),
-    maxChars: z.number().int().positive().default(100_000).describe("match only the first maxChars of the answer (patterns are user-given: bound their cost)"),
+    maxChars: z.number().int().positive().default(100_000).describe("match only the first maxChars of the answer"),
   })
   .strict()
   .superRefine(checkPattern);
@@ -269,12 +257,11 @@ export const formatScorers: ScorerDefinition[] = [
     description: "1 if a regular expression matches the answer, else 0",
     options: RegexOptions,
     make(o, name) {
-      const re = compilePattern(o.pattern, o.flags);
+      const re = compileSafePattern(o.pattern, o.flags);
       const shown = `/${o.pattern.length > 40 ? o.pattern.slice(0, 39) + "…" : o.pattern}/${o.flags}`;
       return ruleScorer(name, (t) => {
         const cut = t.answer.length > o.maxChars;
         const text = cut ? t.answer.slice(0, o.maxChars) : t.answer;
-        re.lastIndex = 0; // g and y flags make test() resume where it stopped
         const ok = re.test(text);
         const where = cut ? ` (first ${o.maxChars} chars)` : "";
         return { value: ok ? 1 : 0, reason: `${ok ? "matches" : "does not match"} ${shown}${where}` };
