@@ -29,8 +29,14 @@ export const combine = (op: "sum" | "product" | "krc" | "min" | "max", terms: Te
 
 export const intrinsic = (module: string, opts: Common & { options?: Record<string, unknown> } = {}): TermInput => ({ kind: "intrinsic", module, ...opts });
 
-/** A term computed by your own function of one transition (TypeScript only). */
-export const code = (fn: (t: Transition) => number, opts: Common = {}): TermInput => ({ kind: "code", fn, ...opts });
+/**
+ * A term computed by your own function of one transition (TypeScript only).
+ * It runs unsandboxed in the training process, so the caller must say
+ * `trusted: true`: a function you wrote or reviewed, never generated code.
+ *
+ * @example code((t) => (t.event("pickup:key") ? 1 : 0), { trusted: true, name: "key" })
+ */
+export const code = (fn: (t: Transition) => number, opts: Common & { trusted: true }): TermInput => ({ kind: "code", fn, ...opts });
 
 export const scale = (factor: number): Transform => ({ type: "scale", factor });
 export const clip = (min: number, max: number): Transform => ({ type: "clip", min, max });

@@ -147,7 +147,7 @@ describe("non-finite rewards stop the run with the term, environment and step", 
   });
 
   test("a code term returning Infinity is reported", () => {
-    const rv = new RewardedVector(makeVector("Empty-5x5", 2), { terms: [task(), code((t) => (t.env === 1 ? 1 / 0 : 0), { name: "mine" })] });
+    const rv = new RewardedVector(makeVector("Empty-5x5", 2), { terms: [task(), code((t) => (t.env === 1 ? 1 / 0 : 0), { name: "mine", trusted: true })] });
     rv.reset(0);
     expect(() => rv.step(Int32Array.of(0, 0))).toThrow('reward.terms[1]: term "mine" produced Infinity in environment 1 at step 1 (step 1 of its episode)');
   });

@@ -103,10 +103,21 @@ const LearnedTerm = z
     ...common,
   })
   .strict();
+/**
+ * A code term's function runs in the training process, once per
+ * environment per step, with the process's full access (files, network)
+ * and no time or memory limit: running it in a sandbox would cost a
+ * cross-process call per step. So it must be marked `trusted: true` by the
+ * caller: a function they wrote or reviewed, never one from a model or a
+ * dataset (score those with the agentic `code` scorer, which is sandboxed).
+ */
+export const CODE_TERM_TRUST =
+  "code terms run in this process with its full access and no time or memory limit; mark a function you wrote or reviewed with code(fn, { trusted: true }), or write the term as an expression";
 const CodeTerm = z
   .object({
     kind: z.literal("code"),
     fn: z.custom<(t: unknown) => number>((f) => typeof f === "function", "expected a function (code terms exist only in the TypeScript API)"),
+    trusted: z.custom<true>((v) => v === true, CODE_TERM_TRUST).describe("true: the caller vouches for fn, which runs unsandboxed in the training process"),
     ...common,
   })
   .strict();
