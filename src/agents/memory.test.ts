@@ -53,3 +53,10 @@ test("sizes read in binary units", () => {
   expect(formatBytes(1536)).toBe("1.5 KiB");
   expect(formatBytes(12)).toBe("12 B");
 });
+
+test("a learner given as {algo: ppo} (a run config's default) is sized with PPO's default numSteps", () => {
+  const env = makeRewarded("DoorKey-5x5", 8, TASK);
+  const given = { algo: "ppo" } as LearnerConfig;
+  expect(rolloutBytes(given, env.vec)!.rows).toBe(8 * 128);
+  expect(() => checkRolloutMemory({ algo: "ppo", numSteps: 1e9 } as LearnerConfig, env.vec)).toThrow(/^learner\.numSteps: numEnvs × learner\.numSteps = 8 × 1000000000 rollout rows/);
+});

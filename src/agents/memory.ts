@@ -8,6 +8,7 @@
 import { UserError } from "../core/errors.js";
 import type { Space } from "../core/spaces.js";
 import type { LearnerConfig } from "./learner.js";
+import { PpoConfig } from "./ppo.js";
 
 /** The most a run's rollout buffers may take: 2 GiB. */
 export const MAX_ROLLOUT_BYTES = 2 * 1024 ** 3;
@@ -32,11 +33,14 @@ export function rolloutBytes(config: LearnerConfig, shape: RolloutShape): { byte
   const actionCols = shape.actionSpace.kind === "discrete" ? shape.actionSpace.n : shape.actionSpace.size;
   switch (config.algo) {
     case "ppo": {
-      const rows = shape.n * config.numSteps;
+      // A run config's default learner is `{algo: ppo}` as given: the learner fills in its defaults, and so does this.
+      const { algo: _algo, ...given } = config;
+      const { numSteps, numMinibatches } = PpoConfig.parse(given);
+      const rows = shape.n * numSteps;
       // Per row: observation and action, six scalars (log π, reward, done, value, advantage, return) and a shuffled
       // index; the minibatch copies (in JavaScript, then in jax-js) add 2/numMinibatches of the observations and actions.
-      const perRow = (values + actionCols) * 4 * (1 + 2 / config.numMinibatches) + 6 * 4 + 4;
-      return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", config.numSteps]], values };
+      const perRow = (values + actionCols) * 4 * (1 + 2 / numMinibatches) + 6 * 4 + 4;
+      return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", numSteps]], values };
     }
     case "reinforce": {
       if (!Number.isFinite(shape.maxSteps)) return undefined;

@@ -43,6 +43,28 @@ export function checkOutputFile(path: string, option: string, options: OutputOpt
   }
 }
 
+/**
+ * Throws a `UserError` at `option` unless `path` can be a folder of outputs:
+ * it is a folder, or does not exist and can be created.
+ */
+export function checkOutputFolder(path: string, option: string): void {
+  if (path.trim() === "") throw new UserError(option, "expected a folder path, got an empty string");
+  const target = statOrUndefined(path, option);
+  if (target && !target.isDirectory()) throw new UserError(option, `${JSON.stringify(path)} is a file; expected a folder`);
+  let dir = resolve(path);
+  let st = target;
+  while (!st) {
+    dir = dirname(dir);
+    st = statOrUndefined(dir, option);
+  }
+  if (!st.isDirectory()) throw new UserError(option, `cannot create ${JSON.stringify(path)}: ${JSON.stringify(dir)} is a file, not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new UserError(option, `cannot write in ${JSON.stringify(dir)} (${errnoText(e)})`);
+  }
+}
+
 /** Writes (or appends) `text` to `path`; a failure is a `UserError` at `option`. */
 export function writeOutputFile(path: string, text: string, option: string, options: OutputOptions & { append?: boolean } = {}): void {
   withOutputErrors(path, option, () => {
@@ -57,9 +79,13 @@ export function withOutputErrors<T>(path: string, option: string, write: () => T
   try {
     return write();
   } catch (e) {
-    if (!isErrno(e)) throw e;
-    throw new UserError(option, `cannot write ${JSON.stringify(path)} (${errnoText(e)})`);
+    throw outputError(e, path, option);
   }
+}
+
+/** A file-system error writing `path` as a `UserError` at `option`; any other error unchanged. */
+export function outputError(e: unknown, path: string, option: string): unknown {
+  return isErrno(e) ? new UserError(option, `cannot write ${JSON.stringify(path)} (${errnoText(e)})`) : e;
 }
 
 function statOrUndefined(path: string, option: string): Stats | undefined {

@@ -17,7 +17,7 @@ import { storedPolicy } from "../../runs/policy.js";
 import { findRun, openStore } from "../../runs/store/index.js";
 import "../../intrinsic/index.js";
 import { intOption } from "../args.js";
-import { saveReport, type ReportFlag } from "../report.js";
+import { checkReportFlag, saveReport, type ReportFlag } from "../report.js";
 
 export interface AuditOptions extends ReportFlag {
   db?: string;
@@ -27,6 +27,7 @@ export interface AuditOptions extends ReportFlag {
 
 export async function audit(id: string, opts: AuditOptions): Promise<void> {
   const replays = intOption(opts.replays ?? "3", "--replays", 0);
+  checkReportFlag(opts);
   const store = await openStore(opts.db ?? "./rewardlab.db", { create: false });
   try {
     const run = await findRun(store, id, "run");

@@ -4,10 +4,10 @@
  * loss and agreement with the true reward on held-out pairs, and save the
  * model as a JSON artifact for a `kind: learned` reward term.
  */
-import { writeFileSync } from "node:fs";
 import { dirname, resolve, relative } from "node:path";
 import { loadConfigFile } from "../../core/config.js";
 import { learnFromPreferences, PreferenceConfig } from "../../learn/preferences/learn.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
 
 export function learnReward(file: string, opts: { out?: string }): void {
@@ -16,6 +16,7 @@ export function learnReward(file: string, opts: { out?: string }): void {
   const near = (path: string | undefined) => path && resolve(dirname(resolve(file)), path);
   const config = { ...loaded, preferences: near(loaded.preferences), demonstrations: near(loaded.demonstrations) };
   const out = resolve(opts.out ?? `learned-${config.env.id}.json`);
+  checkOutputFile(out, "--out");
   console.log(
     config.preferences
       ? `Learning a reward for ${config.env.id} from the labels in ${relative(process.cwd(), config.preferences)}`
@@ -31,7 +32,7 @@ export function learnReward(file: string, opts: { out?: string }): void {
   });
   bar.stop();
   for (const line of lines) console.log(line);
-  writeFileSync(out, `${JSON.stringify(artifact)}\n`);
+  writeOutputFile(out, `${JSON.stringify(artifact)}\n`, "--out");
   const shown = relative(process.cwd(), out);
   console.log(`\nWrote ${shown}. Train on it, keeping the true reward to measure:\n  terms:\n    - {kind: task, optimize: false}\n    - {kind: learned, model: ${shown}}`);
 }

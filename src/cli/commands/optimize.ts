@@ -4,13 +4,13 @@
  * (src/audit/optimize.ts), then compare the designer's weights with the
  * learned ones on fresh seeds. `--out FILE` writes the blended spec.
  */
-import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { loadConfigFile } from "../../core/config.js";
 import { OptimizeConfig, optimizeBlend } from "../../audit/optimize.js";
 import { formatComparison } from "../../runs/compare.js";
 import { resolveReward } from "../../runs/config.js";
 import { intOption } from "../args.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
 import { dirname, resolve } from "node:path";
 import "../../intrinsic/index.js";
@@ -18,6 +18,7 @@ import "../../intrinsic/index.js";
 export async function optimize(file: string, opts: { out?: string; workers?: string; json?: boolean }): Promise<void> {
   const config = resolveReward(loadConfigFile(file, OptimizeConfig), dirname(resolve(file))) as OptimizeConfig;
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
+  if (opts.out) checkOutputFile(opts.out, "--out");
   const s = config.search;
   if (!opts.json) console.log(`Optimizing the blend of ${config.env.id}'s reward: ${s.generations} generations × ${2 * s.pairs} candidates × ${config.seeds.length} seeds of ${config.steps} steps (${config.learner.algo})`);
   const bar = opts.json ? undefined : progressBar(s.generations, "generations");
@@ -30,7 +31,7 @@ export async function optimize(file: string, opts: { out?: string; workers?: str
     },
   });
   bar?.stop();
-  if (opts.out) writeFileSync(opts.out, stringify(result.spec));
+  if (opts.out) writeOutputFile(opts.out, stringify(result.spec), "--out");
   if (opts.json) {
     const { fixed, learned, ...rest } = result;
     console.log(JSON.stringify({ ...rest, fixed: { primary: fixed.primary, success: fixed.success }, learned: { primary: learned.primary, success: learned.success } }));

@@ -15,6 +15,7 @@ import { renderGrid } from "../../envs/grid/render.js";
 import { envSpec, make } from "../../envs/registry.js";
 import { appendDemonstration, DEMONSTRATION_FORMAT } from "../../learn/demos/demos.js";
 import { intOption, kwargsOption } from "../args.js";
+import { checkOutputFile } from "../output.js";
 
 const KEYS: Record<string, number> = { left: A.left, right: A.right, up: A.forward, p: A.pickup, d: A.drop, t: A.toggle, space: A.done, return: A.done, enter: A.done };
 
@@ -29,6 +30,7 @@ export async function play(id: string, opts: { seed?: string; kwargs?: string; r
   if (spec.family !== "grid") throw new UserError("play", `only gridworlds can be played in the terminal; ${spec.id} is a ${spec.family} environment`);
   const env = make(spec.id, { kwargs: kwargsOption(opts.kwargs) });
   const record = opts.record;
+  if (record !== undefined) checkOutputFile(record, "--record");
   const core = env.core as GridEnv;
   const tty = !!io.output.isTTY;
   const { input, output } = io;

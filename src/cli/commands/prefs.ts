@@ -18,6 +18,7 @@ import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
 import { DEFAULT_STORE_PATH, openStore } from "../../runs/store/index.js";
 import { appendPreference, clipPair, PREFERENCE_FORMAT, readPreferences, replayClip, type PreferenceRecord } from "../../learn/preferences/data.js";
 import { intOption, kwargsOption } from "../args.js";
+import { checkOutputFile } from "../output.js";
 import type { PlayIO } from "./play.js";
 
 export interface LabelOptions {
@@ -49,6 +50,7 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
   const spec = envSpec(envId, "--env");
   if (spec.family !== "grid") throw new UserError("--env", `clips are shown as gridworld frames; ${spec.id} is a ${spec.family} environment`);
   if (!opts.out) throw new UserError("--out", "missing; expected the JSONL file to append labels to");
+  checkOutputFile(opts.out, "--out");
   const kwargs = kwargsOption(opts.kwargs) ?? policy?.kwargs ?? {};
   const pairs = intOption(opts.pairs ?? "20", "--pairs", 1);
   const length = intOption(opts.length ?? "12", "--length", 1);

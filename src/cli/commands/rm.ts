@@ -10,6 +10,7 @@ import { UserError } from "../../core/errors.js";
 import { HeadOptions } from "../../agentic/rm/head.js";
 import { trainRewardModel } from "../../agentic/rm/train.js";
 import { intOption, numberOption } from "../args.js";
+import { checkOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
 
 export interface RmTrainOptions {
@@ -40,6 +41,7 @@ export async function rmTrain(pairsFile: string, opts: RmTrainOptions = {}): Pro
   const heldOut = opts.heldOut === undefined ? 0.2 : numberOption(opts.heldOut, "--held-out", 0);
   if (heldOut > 0.9) throw new UserError("--held-out", `expected a share from 0 to 0.9, got ${JSON.stringify(opts.heldOut)}`);
   const out = resolve(opts.out ?? "rm.json");
+  checkOutputFile(out, "--out");
   const options = {
     heldOut,
     out,

@@ -15,6 +15,7 @@ import { FAILED, RewardPipeline, type BatchScores } from "../../agentic/pipeline
 import type { Trajectory } from "../../agentic/trajectory.js";
 import { UserError } from "../../core/errors.js";
 import { intOption } from "../args.js";
+import { checkOutputFile, outputError, withOutputErrors } from "../output.js";
 import { progressBar } from "../progress.js";
 
 export interface ScoreOptions {
@@ -37,17 +38,24 @@ interface AspectSummary {
 export async function score(file: string, opts: ScoreOptions): Promise<void> {
   if (!opts.spec) throw new UserError("--spec", "missing; expected an agentic reward spec (YAML or JSON), e.g. examples/agentic/math.yaml");
   const batchSize = intOption(opts.batch ?? "256", "--batch", 1);
+  let input;
   try {
-    statSync(file);
+    input = statSync(file);
   } catch {
     throw new UserError(file, "no such file");
   }
+  if (input.isDirectory()) throw new UserError(file, "is a folder; expected a JSONL file of trajectories");
+  const out = opts.out ?? file.replace(/(\.jsonl)?$/, ".scores.jsonl");
+  // Before any scoring: a folder or a missing folder is a one-line error naming --out, not an EISDIR at the end.
+  checkOutputFile(out, "--out");
   // The line count only sizes the progress bar, which is drawn on a terminal only: no second read otherwise.
   const total = process.stderr.isTTY ? countLines(file) : 0;
   const pipeline = loadPipeline(opts.spec);
-  const out = opts.out ?? file.replace(/(\.jsonl)?$/, ".scores.jsonl");
   const tmp = `${out}.partial`;
-  const writer = await open(tmp, "w");
+  const writer = await open(tmp, "w").catch(async (e: unknown) => {
+    await pipeline.close();
+    throw outputError(e, tmp, "--out");
+  });
   const bar = progressBar(total, "scoring");
   const summaries: AspectSummary[] = pipeline.spec.aspects.map((a) => ({ name: a.name, weight: a.weight, n: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity }));
   const reward: AspectSummary = { name: "reward", weight: NaN, n: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity };
@@ -99,7 +107,7 @@ export async function score(file: string, opts: ScoreOptions): Promise<void> {
     }
     await flush();
     await writer.close();
-    renameSync(tmp, out);
+    withOutputErrors(out, "--out", () => renameSync(tmp, out));
   } catch (e) {
     await writer.close().catch(() => {});
     rmSync(tmp, { force: true });

@@ -4,12 +4,12 @@
  * regularization (src/audit/sensitivity.ts): a table, the cliff, and an
  * SVG plot of policy change against perturbation size.
  */
-import { writeFileSync } from "node:fs";
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { policySensitivity } from "../../audit/sensitivity.js";
 import { lineChartSvg } from "../../audit/svg-chart.js";
 import { intOption, kwargsOption, numberOption } from "../args.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
 
 export interface SensitivityCliOptions {
   env?: string;
@@ -34,6 +34,7 @@ export function sensitivity(file: string, opts: SensitivityCliOptions): void {
   if (perturb !== "noise" && perturb !== "weights") throw new UserError("--perturb", `expected noise or weights, got ${JSON.stringify(perturb)}`);
   const sizes = numbers(opts.sizes ?? "1e-6,1e-4,1e-3,1e-2,3e-2,0.1,0.3,1", "--sizes");
   if (sizes.some((s) => s === 0)) throw new UserError("--sizes", "expected sizes > 0 (the plot's axis is logarithmic)");
+  if (opts.plot) checkOutputFile(opts.plot, "--plot");
   const report = policySensitivity(opts.env, readConfigFile(file), {
     gamma,
     perturb,
@@ -44,7 +45,7 @@ export function sensitivity(file: string, opts: SensitivityCliOptions): void {
     kwargs: kwargsOption(opts.kwargs),
   });
   if (opts.plot) {
-    writeFileSync(
+    writeOutputFile(
       opts.plot,
       lineChartSvg({
         title: `Policy change under ${perturb === "noise" ? "reward noise" : "term-weight changes"}: ${report.env}`,
@@ -54,6 +55,7 @@ export function sensitivity(file: string, opts: SensitivityCliOptions): void {
         series: report.curves.map((c) => ({ name: c.temperature === 0 ? "no entropy (τ = 0)" : `τ = ${c.temperature}`, points: c.points.map((p) => [p.size, p.tv] as const) })),
         reference: { y: 0.05, label: "cliff threshold" },
       }),
+      "--plot",
     );
   }
   if (opts.json) {

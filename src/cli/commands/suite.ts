@@ -13,6 +13,7 @@ import type { DesignSummary } from "../../runs/compare.js";
 import { defaultReportPath, writeReport } from "../../runs/report/write.js";
 import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
 import { intOption } from "../args.js";
+import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
 
@@ -38,6 +39,7 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (name === "tampering") return tamperingStudy(opts);
   const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
   const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
+  if (typeof opts.report === "string" && opts.report !== "") checkOutputFolder(opts.report, "--report");
   // Any registered environment may stand in for the default four (ids as registered).
   const tasks = opts.tasks?.split(",").map((s, i) => envSpec(s.trim(), `--tasks[${i}]`).id);
   const bonuses = listOption(opts.bonuses, "--bonuses", Object.keys(EXPLORATION_BONUSES));
@@ -57,7 +59,8 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
     }
   }
   console.log(`\n${formatSuite(results)}\n\n${runs} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  if (opts.report !== false) writeSuiteReports(results, typeof opts.report === "string" && opts.report !== "" ? opts.report : defaultReportPath("exploration").replace(/\.html$/, ""));
+  const dir = typeof opts.report === "string" && opts.report !== "" ? opts.report : defaultReportPath("exploration").replace(/\.html$/, "");
+  if (opts.report !== false) withOutputErrors(dir, "--report", () => writeSuiteReports(results, dir));
 }
 
 /** One report per task variant in `dir`, and an index.html with the table that links them. */

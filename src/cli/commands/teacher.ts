@@ -5,16 +5,17 @@
  * shaping with Φ = V*, and under an interpretable potential fitted to V*
  * from a few named features; `--out` writes the interpretable spec.
  */
-import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { UserError } from "../../core/errors.js";
 import { teacherDesign } from "../../audit/teacher.js";
 import { intOption, kwargsOption } from "../args.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
 
 export function teacher(opts: { env?: string; kwargs?: string; seed?: string; gamma?: string; features?: string; runs?: string; episodes?: string; out?: string; json?: boolean }): void {
   if (!opts.env) throw new UserError("--env", "missing; expected a gridworld id (see `rewardlab envs list --family grid`)");
   const gamma = Number(opts.gamma ?? "0.99");
   if (!(gamma > 0 && gamma < 1)) throw new UserError("--gamma", `expected a number in (0, 1), got ${JSON.stringify(opts.gamma)}`);
+  if (opts.out) checkOutputFile(opts.out, "--out");
   const r = teacherDesign(opts.env, {
     gamma,
     seed: intOption(opts.seed ?? "0", "--seed", 0),
@@ -24,7 +25,7 @@ export function teacher(opts: { env?: string; kwargs?: string; seed?: string; ga
     episodes: intOption(opts.episodes ?? "2000", "--episodes", 1),
   });
   const spec = { terms: [{ name: "goal", kind: "task" }, { name: "teacher", kind: "potential", phi: r.phi, gamma }] };
-  if (opts.out) writeFileSync(opts.out, `# Teacher-designed potential for ${r.env}: Φ fitted to V* (R² = ${r.r2.toFixed(3)}) by rewardlab reward teacher\n${stringify(spec)}`);
+  if (opts.out) writeOutputFile(opts.out, `# Teacher-designed potential for ${r.env}: Φ fitted to V* (R² = ${r.r2.toFixed(3)}) by rewardlab reward teacher\n${stringify(spec)}`, "--out");
   if (opts.json) {
     console.log(JSON.stringify({ ...r, spec }));
     return;
