@@ -49,6 +49,9 @@ const CASES: [string, string, string | undefined, RegExp][] = [
     undefined,
     /^error: learner\.numSteps: numEnvs × learner\.numSteps = 4096 × 1000000000 rollout rows of 148 observation values need about [\d.]+ PiB; at most 2 GiB fits: lower numEnvs or learner\.numSteps$/,
   ],
+  ["an unknown top-level key", "env: {id: DoorKey-5x5}\nfoo: 1\n", undefined, /^error: foo: unknown key "foo" \(expected one of: name, env, /],
+  ["learner.algo: ppo2", "env: {id: DoorKey-5x5}\nlearner: {algo: ppo2}\n", undefined, /^error: learner\.algo: expected one of "ppo", "q-learning", "sarsa", "reinforce", got "ppo2" \(did you mean "ppo"\?\)$/],
+  ["a !!js/function YAML tag", 'env: {id: DoorKey-5x5}\nname: !!js/function "function(){}"\n', undefined, /^error: .*\.yaml:2:7 name: unsupported YAML tag !!js\/function: a config is plain data/],
   ["--db in a folder that does not exist", "env: {id: DoorKey-5x5}\nsteps: 1000\n", "no/such/folder/runs.db", /^error: --db: cannot write ".*runs\.db": the folder ".*folder" does not exist$/],
 ];
 
@@ -69,6 +72,13 @@ test("the built command with an unknown feature prints one line and exits 2 (tra
   expect(r.code).toBe(2);
   expect(r.err.trimEnd()).toMatch(CASES[2]![3]);
   expect(r.err.split("\n").filter(Boolean)).toHaveLength(1);
+});
+
+test("the built command with a !!js/function tag prints one line, not the YAML library's warning", async () => {
+  const config = file("tagged.yaml", 'env: {id: DoorKey-5x5}\nname: !!js/function "function(){}"\n');
+  const r = await built(["train", config, "--no-db", "--no-report"]);
+  expect(r.code).toBe(2);
+  expect(r.err).toBe(`error: ${config}:2:7 name: unsupported YAML tag !!js/function: a config is plain data (text, numbers, true/false, lists and maps)\n`);
 });
 
 test("serve --workers 2 on a port in use: the workers' error is printed once, by the primary, exit 2", async () => {

@@ -45,6 +45,21 @@ describe("rewardlab CLI", () => {
     expect((await run("play", "CartPole-v1")).err).toMatch(/only gridworlds can be played/);
   });
 
+  test("a mistyped command or option is one line with one suggestion, the name first", async () => {
+    for (const [args, line] of [
+      [["trian"], 'error: trian: unknown command (did you mean "train"?)'],
+      [["runs", "lsit"], 'error: lsit: unknown command (did you mean "list"?)'],
+      [["envs", "list", "--jsn"], 'error: --jsn: unknown option (did you mean "--json"?)'],
+      [["reward", "check", "spec.yaml"], "error: --env: missing; this option is required"],
+      [["serve", "--port"], "error: --port: expected a value after it"],
+      [["runs", "list", "extra"], "error: too many arguments for 'list'. Expected 0 arguments but got 1."],
+    ] as const) {
+      const r = await run(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err, args.join(" ")).toBe(`${line}\n`);
+    }
+  });
+
   test("an internal error exits 1 with a short report, no stack trace", async () => {
     const r = await run("envs", "list", "--family", "grid");
     expect(r.code).toBe(0);

@@ -23,7 +23,7 @@ function build(): Command {
     .version(VERSION)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderErrorLine(s)) });
 
   program
     .command("demo")
@@ -325,6 +325,34 @@ function build(): Command {
     .action(async (name) => (await import("./commands/schema.js")).schema(name));
 
   return program;
+}
+
+/**
+ * Commander's error as our one line: `error: unknown command 'trian'` and its
+ * second line `(Did you mean train?)` become `error: trian: unknown command
+ * (did you mean "train"?)`; other messages keep their words, on one line.
+ */
+export function commanderErrorLine(message: string): string {
+  let text = message.trim();
+  let hint = "";
+  const suggestion = /\s*\(Did you mean (?:one of )?(.+)\?\)$/.exec(text);
+  if (suggestion) {
+    hint = ` (did you mean ${suggestion[1]!.split(", ").map((s) => JSON.stringify(s)).join(" or ")}?)`;
+    text = text.slice(0, suggestion.index);
+  }
+  // The name first, as in our own errors.
+  const named: [RegExp, (name: string) => string][] = [
+    [/^error: unknown command '(.+)'$/, (name) => `${name}: unknown command`],
+    [/^error: unknown option '(.+)'$/, (name) => `${name}: unknown option`],
+    [/^error: missing required argument '(.+)'$/, (name) => `${name}: missing; this argument is required`],
+    [/^error: required option '(\S+).*' not specified$/, (name) => `${name}: missing; this option is required`],
+    [/^error: option '(\S+).*' argument missing$/, (name) => `${name}: expected a value after it`],
+  ];
+  for (const [pattern, format] of named) {
+    const m = pattern.exec(text);
+    if (m) text = `error: ${format(m[1]!)}`;
+  }
+  return `${text.replace(/\s*\n\s*/g, " ")}${hint}\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { z } from "zod";
 import { loadConfigFile, parseConfig, parseConfigText } from "./config.js";
 import { UserError } from "./errors.js";
@@ -54,4 +54,20 @@ test("YAML files load; syntax errors name the file and line", () => {
   expect(() => loadConfigFile(bad, Run)).toThrow(/bad\.yaml:\d+:\d+: not valid YAML or JSON/);
   expect(() => loadConfigFile(join(dir, "none.yaml"), Run)).toThrow(/none\.yaml: no such file/);
   expect(() => parseConfigText("a: 1\na: 2")).toThrow(/not valid YAML/);
+});
+
+test("a YAML tag such as !!js/function is one error naming the file, line, column and key, with no warning printed", () => {
+  const warn = vi.spyOn(process, "emitWarning");
+  try {
+    expect(() => parseConfigText('env: {id: x}\nname: !!js/function "function(){}"\n', "run.yaml")).toThrow(
+      new UserError("run.yaml:2:7 name", "unsupported YAML tag !!js/function: a config is plain data (text, numbers, true/false, lists and maps)"),
+    );
+    expect(() => parseConfigText("terms:\n  - {kind: task}\n  - {kind: expression, expr: !!js/regexp /a/}\n", "r.yaml")).toThrow(/^r\.yaml:3:30 terms\[1\]\.expr: unsupported YAML tag !!js\/regexp: /);
+    expect(() => parseConfigText("!!js/undefined x\n", "top.yaml")).toThrow(/^top\.yaml:1:1: unsupported YAML tag !!js\/undefined: /);
+    expect(warn).not.toHaveBeenCalled();
+  } finally {
+    warn.mockRestore();
+  }
+  // Standard tags are still read.
+  expect(parseConfigText("a: !!str 5\nb: !!int '7'\n")).toEqual({ a: "5", b: 7 });
 });

@@ -5,7 +5,7 @@
  *   env.kwargs.size: expected an integer ≥ 5, got "eight"
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { isMap, isNode, isScalar, isSeq, parseDocument, type YAMLWarning } from "yaml";
 import { z } from "zod";
 import { joinPath, showValue, UserError } from "./errors.js";
 import { didYouMean, editDistance } from "./suggest.js";
@@ -34,22 +34,54 @@ export function readConfigFile(file: string): unknown {
   return parseConfigText(text, file);
 }
 
-/** Parses YAML (of which JSON is a subset) text. */
+/**
+ * Parses YAML (of which JSON is a subset) text. A syntax error, and anything
+ * the YAML library would only warn about (a tag such as `!!js/function`,
+ * which it would print as four lines and then read as a string), is a
+ * one-line error naming the file, line and column.
+ */
 export function parseConfigText(text: string, source = "config"): unknown {
-  try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (e) {
-    const err = e as { message?: string; linePos?: { line: number; col: number }[] };
-    const pos = err.linePos?.[0];
-    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
-    const first = (err.message ?? String(e)).split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new UserError(where, `not valid YAML or JSON (${first})`);
-  }
+  // logLevel "silent": warnings are ours to report, not printed by the library.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: "silent" });
+  const where = (e: { linePos?: readonly { line: number; col: number }[] }) => (e.linePos?.[0] ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source);
+  const firstLine = (message: string) => message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  const error = doc.errors[0];
+  if (error) throw new UserError(where(error), `not valid YAML or JSON (${firstLine(error.message)})`);
+  const warning = doc.warnings[0];
+  if (warning) throw warningError(doc.contents, warning, where(warning), firstLine(warning.message));
+  return doc.toJS();
+}
+
+/** A YAML warning as an error: for an unknown tag, the tag and the key it is on (`name`, `terms[1].expr`). */
+function warningError(contents: unknown, warning: YAMLWarning, where: string, message: string): UserError {
+  const tag = /^Unresolved tag: (.+)$/.exec(message)?.[1];
+  if (warning.code !== "TAG_RESOLVE_FAILED" || tag === undefined) return new UserError(where, `not valid YAML or JSON (${message})`);
+  // The tagged value is the first node after the tag.
+  const nodes: { start: number; path: (string | number)[] }[] = [];
+  const collect = (node: unknown, path: (string | number)[]) => {
+    const visit = (child: unknown, key: string | number) => {
+      if (!isNode(child) || !child.range) return;
+      nodes.push({ start: child.range[0], path: [...path, key] });
+      collect(child, [...path, key]);
+    };
+    if (isMap(node)) for (const pair of node.items) visit(pair.value, isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
+    else if (isSeq(node)) node.items.forEach((item, i) => visit(item, i));
+  };
+  collect(contents, []);
+  const after = nodes.filter((n) => n.start >= warning.pos[1]).sort((a, b) => a.start - b.start)[0];
+  const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
+  const key = after ? ` ${joinPath(...after.path)}` : "";
+  return new UserError(`${where}${key}`, `unsupported YAML tag ${shown}: a config is plain data (text, numbers, true/false, lists and maps)`);
 }
 
 function issueToError(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], rootPath: string): UserError {
   const issue = pickIssue(issues);
-  const path = joinPath(rootPath, ...(issue.path as (string | number)[]));
+  const at = [...(issue.path as (string | number)[])];
+  const discriminator = discriminatorOf(issue);
+  if (discriminator !== undefined && at[at.length - 1] !== discriminator) at.push(discriminator);
+  let path = joinPath(rootPath, ...at);
+  // An unknown key at the top has no parent to name: the key is the path.
+  if (issue.code === "unrecognized_keys" && path === "") path = issue.keys[0] ?? "";
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
   return new UserError(path, describeIssue(schema, issue) + more);
 }
@@ -79,8 +111,18 @@ function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue): string {
       const hint = didYouMean(key, known) || (known.length ? ` (expected one of: ${known.join(", ")})` : "");
       return `unknown key ${JSON.stringify(key)}${hint}`;
     }
-    case "invalid_union":
+    case "invalid_union": {
+      // A discriminated union (`learner.algo`): the valid tags, and the tag given (not the object holding it).
+      const discriminator = discriminatorOf(issue);
+      if (discriminator !== undefined) {
+        const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+        const tag = issue.input !== null && typeof issue.input === "object" ? (issue.input as Record<string, unknown>)[discriminator] : undefined;
+        const known = `one of ${options.map((o) => JSON.stringify(o)).join(", ")}`;
+        if (tag === undefined) return `missing; expected ${known}`;
+        return `expected ${known}, got ${showValue(tag)}${typeof tag === "string" ? didYouMean(tag, options) : ""}`;
+      }
       return `expected ${leaf ? describeSchema(leaf) : "a different value"}, got ${given}`;
+    }
     case "custom":
       return issue.message;
     default: {
@@ -91,6 +133,12 @@ function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue): string {
       return `${issue.message}, got ${given}`;
     }
   }
+}
+
+/** The field a discriminated union's issue is about (`algo`), when zod found no member with the value given. */
+function discriminatorOf(issue: z.core.$ZodIssue): string | undefined {
+  const d = (issue as { discriminator?: unknown }).discriminator;
+  return issue.code === "invalid_union" && typeof d === "string" && Array.isArray((issue as { options?: unknown }).options) ? d : undefined;
 }
 
 /** The sub-schema at a data path, looking through optional/default/nullable wrappers. */

@@ -25,7 +25,18 @@ test("bad run configs give one line with the path", () => {
   expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {algo: ppo, lerningRate: 0.1}\n")).toBe('learner: unknown key "lerningRate" (did you mean "learningRate"?)');
   expect(errorOf("env: {id: DoorKey-8x8}\nsteps: -5\n")).toBe("steps: expected an integer > 0, got -5");
   expect(errorOf("env: {id: DoorKey-8x8}\nreward: missing.yaml\n")).toMatch(/missing\.yaml: no such file$/);
-  expect(errorOf("envv: {id: DoorKey-8x8}\n")).toBe(`unknown key "envv" (did you mean "env"?) (and 1 more problem)`);
+  expect(errorOf("envv: {id: DoorKey-8x8}\n")).toBe(`envv: unknown key "envv" (did you mean "env"?) (and 1 more problem)`);
+});
+
+test("an unknown top-level key is named as the path", () => {
+  expect(errorOf("env: {id: DoorKey-8x8}\nfoo: 1\n")).toMatch(/^foo: unknown key "foo" \(expected one of: name, env, numEnvs, reward, learner, steps, seeds, /);
+});
+
+test("an unknown learner names the valid algorithms and the string given, not the object", () => {
+  const algos = '"ppo", "q-learning", "sarsa", "reinforce"';
+  expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {algo: ppo2}\n")).toBe(`learner.algo: expected one of ${algos}, got "ppo2" (did you mean "ppo"?)`);
+  expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {algo: 3, numSteps: 8}\n")).toBe(`learner.algo: expected one of ${algos}, got 3`);
+  expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {numSteps: 8}\n")).toBe(`learner.algo: missing; expected one of ${algos}`);
 });
 
 test("a reward given as a path is read relative to the config file", () => {
