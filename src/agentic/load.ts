@@ -1,13 +1,13 @@
 /** Loading an agentic reward spec from a file and compiling it. */
 import { dirname, resolve } from "node:path";
-import { parseConfig, readConfigFile } from "../core/config.js";
+import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { RewardPipeline } from "./pipeline.js";
 import { SCORERS } from "./scorers/registry.js";
 import { parseAgenticSpec, type ParsedAgenticSpec } from "./spec.js";
 import { TemplateOption } from "./templates.js";
 
 export function loadAgenticSpec(file: string): ParsedAgenticSpec {
-  return parseAgenticSpec(readConfigFile(file), SCORERS);
+  return inFile(file, () => parseAgenticSpec(readConfigFile(file), SCORERS));
 }
 
 /** What a command line may override in a spec (`serve --template`). */

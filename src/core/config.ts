@@ -19,7 +19,17 @@ export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, rootP
 
 /** Reads a `.yaml`, `.yml` or `.json` file and validates it. */
 export function loadConfigFile<S extends z.ZodType>(file: string, schema: S, rootPath = ""): z.output<S> {
-  return parseConfig(schema, readConfigFile(file), rootPath);
+  return inFile(file, () => parseConfig(schema, readConfigFile(file), rootPath));
+}
+
+/** `f()`, with an error about the whole document (an empty path: a list where an object belongs) naming the file. */
+export function inFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError && e.path === "") throw new UserError(file, e.problem);
+    throw e;
+  }
 }
 
 /** Reads YAML or JSON into plain data; a syntax error names the file, line and column. */
@@ -49,7 +59,12 @@ export function parseConfigText(text: string, source = "config"): unknown {
   if (error) throw new UserError(where(error), `not valid YAML or JSON (${firstLine(error.message)})`);
   const warning = doc.warnings[0];
   if (warning) throw warningError(doc.contents, warning, where(warning), firstLine(warning.message));
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (e) {
+    // Errors the parser leaves to conversion (an alias to no anchor): still the user's text.
+    throw new UserError(source, `not valid YAML or JSON (${firstLine((e as Error).message)})`);
+  }
 }
 
 /** A YAML warning as an error: for an unknown tag, the tag and the key it is on (`name`, `terms[1].expr`). */

@@ -16,7 +16,7 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { LearnerConfig } from "../agents/learner.js";
-import { parseConfig, readConfigFile } from "../core/config.js";
+import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { RewardSpec } from "../rewards/spec.js";
 
 export const EnvConfig = z
@@ -53,7 +53,7 @@ export type RunConfig = z.output<typeof RunConfig>;
 
 /** Loads a run config file; a reward given as a path is read relative to the config's folder. */
 export function loadRunConfig(file: string): RunConfig {
-  const config = parseConfig(RunConfig, readConfigFile(file), "");
+  const config = inFile(file, () => parseConfig(RunConfig, readConfigFile(file), ""));
   return resolveReward(config, dirname(resolve(file)));
 }
 
