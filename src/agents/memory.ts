@@ -7,8 +7,10 @@
  */
 import { UserError } from "../core/errors.js";
 import type { Space } from "../core/spaces.js";
-import type { LearnerConfig } from "./learner.js";
 import { PpoConfig } from "./ppo.js";
+
+/** A learner config as given (learner.ts's LearnerConfig; structural here, so learner.ts can call this file without a circle). */
+type LearnerConfig = { algo: string } & Record<string, unknown>;
 
 /** The most a run's rollout buffers may take: 2 GiB. */
 export const MAX_ROLLOUT_BYTES = 2 * 1024 ** 3;
