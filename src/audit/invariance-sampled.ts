@@ -44,7 +44,7 @@ import type { MlpParams } from "../nn/mlp.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { parseRewardSpec, type RewardSpec } from "../rewards/spec.js";
-import { ci95, mean } from "../runs/stats.js";
+import { ci95, mean } from "../core/stats.js";
 
 export interface SampledInvarianceOptions {
   /** Environment steps of each training run (default 100 000). */

@@ -12,7 +12,7 @@
  * ```
  */
 import { z } from "zod";
-import { EnvConfig } from "../runs/config.js";
+import { EnvConfig } from "../envs/config.js";
 
 export const QdConfig = z
   .object({

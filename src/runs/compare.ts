@@ -10,7 +10,7 @@ import { Piscina } from "piscina";
 import { reviveError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
-import { ci95, mean } from "./stats.js";
+import { ci95, mean } from "../core/stats.js";
 import { runPersisted } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 import type { RunTask } from "./worker.js";

@@ -18,15 +18,9 @@ import { z } from "zod";
 import { LearnerConfig } from "../agents/learner.js";
 import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { RewardSpec } from "../rewards/spec.js";
+import { EnvConfig } from "../envs/config.js";
 
-export const EnvConfig = z
-  .object({
-    id: z.string().describe("environment id, see `rewardlab envs list`"),
-    kwargs: z.record(z.string(), z.unknown()).default({}).describe("keyword arguments over the registered variant's"),
-    layouts: z.number().int().positive().optional().describe("draw episodes from this many fixed layouts, chosen by the run's seed (1: the same layout every episode); default: a new layout every episode"),
-  })
-  .strict();
-export type EnvConfig = z.output<typeof EnvConfig>;
+export { EnvConfig };
 
 export const RunConfig = z
   .object({

@@ -10,7 +10,7 @@ import type { EpisodeRecord } from "../agents/episodes.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 import { Recorder, type RecordOptions, type RunRecording } from "./report/record.js";
-import { mean } from "./stats.js";
+import { mean } from "../core/stats.js";
 
 export interface RunProgress {
   step: number;

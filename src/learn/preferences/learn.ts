@@ -17,7 +17,7 @@ import { Rng } from "../../core/rng.js";
 import { makeRewarded } from "../../rewards/make.js";
 import { LEARNED_REWARD_FORMAT, type LearnedRewardArtifact } from "../../rewards/learned.js";
 import { RewardSpec } from "../../rewards/spec.js";
-import { EnvConfig } from "../../runs/config.js";
+import { EnvConfig } from "../../envs/config.js";
 import { UserError } from "../../core/errors.js";
 import { Ppo, type PpoConfig } from "../../agents/ppo.js";
 import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";

@@ -9,7 +9,7 @@
  * plots show a gap rather than a made-up zero.
  */
 import type { DesignSummary } from "../compare.js";
-import { ci95, mean } from "../stats.js";
+import { ci95, mean } from "../../core/stats.js";
 import type { CurvePoint } from "../train.js";
 
 export type Series = (number | null)[];

@@ -10,7 +10,7 @@
 import type { RewardSpecInput } from "../../rewards/spec.js";
 import type { Design, DesignSummary } from "../compare.js";
 import { RunConfig } from "../config.js";
-import { ci95, mean } from "../stats.js";
+import { ci95, mean } from "../../core/stats.js";
 
 export const EXPLORATION_TASKS = ["KeyCorridorS3R3", "MultiRoom-N4-S5", "ObstructedMaze-1Dl", "DoorKey-16x16"] as const;
 
