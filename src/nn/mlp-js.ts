@@ -4,7 +4,8 @@
  * environment step; there a typed-array loop beats dispatching to jax-js by
  * an order of magnitude. Learning still runs in jax-js (autodiff, jit).
  */
-import type { Activation } from "./mlp.js";
+/** The hidden layers' nonlinearity, shared with the jax-js MLP. */
+export type Activation = "tanh" | "relu";
 
 export interface MlpWeights {
   /** Layer sizes, input first. */

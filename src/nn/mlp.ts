@@ -9,14 +9,15 @@
 import type { Rng } from "../core/rng.js";
 import { orthogonal } from "./init.js";
 import { np, type JaxArray } from "./jax.js";
-import type { MlpWeights } from "./mlp-js.js";
+import type { Activation, MlpWeights } from "./mlp-js.js";
+
+export type { Activation };
 
 export interface Layer {
   w: JaxArray;
   b: JaxArray;
 }
 export type MlpParams = Layer[];
-export type Activation = "tanh" | "relu";
 
 /** Orthogonal weights with gain √2 on hidden layers and `outputGain` on the last; zero biases. */
 export function initMlp(sizes: readonly number[], rng: Rng, options: { hiddenGain?: number; outputGain?: number } = {}): MlpParams {

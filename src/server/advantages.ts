@@ -24,7 +24,7 @@ import { AdvantagesOverride } from "../agentic/spec.js";
 import { completeTrajectory, type Trajectory } from "../agentic/trajectory.js";
 import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
-import { clientGone, jsonSchema, requireResponses } from "./app.js";
+import { clientGone, jsonSchema, requireResponses } from "./requests.js";
 
 const Options = AdvantagesOverride;
 

@@ -3,8 +3,16 @@
  * them: the object's letter then its color's (`KY` a yellow key, `LY` a
  * locked yellow door, `__` an open door, `>>` the agent facing east).
  */
-import type { GridEnv } from "./engine.js";
+import type { Grid } from "./grid.js";
 import { COLOR_NAMES, S, T, colorOf, stateOf, typeOf } from "./objects.js";
+
+/** What a picture shows of a gridworld (a `GridEnv` is one): its cells, the agent and what it carries. */
+export interface GridScene {
+  readonly grid: Grid;
+  readonly agentIndex: number;
+  readonly agentDir: number;
+  readonly carrying: number;
+}
 
 const LETTER: Record<number, string> = { [T.wall]: "W", [T.floor]: "F", [T.door]: "D", [T.key]: "K", [T.ball]: "A", [T.box]: "B", [T.goal]: "G", [T.lava]: "V" };
 const AGENT = [">>", "VV", "<<", "^^"];
@@ -22,7 +30,7 @@ export function cellText(c: number): string {
 }
 
 /** The whole grid, one text line per row, then what the agent carries. */
-export function renderGrid(env: GridEnv, colors = false): string {
+export function renderGrid(env: GridScene, colors = false): string {
   const { grid } = env;
   const lines: string[] = [];
   for (let y = 0; y < grid.height; y++) {
