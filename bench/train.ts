@@ -16,6 +16,7 @@
  *   the potential-shaping example spec, budget 1.5M steps.
  */
 import { Ppo } from "../src/agents/ppo.js";
+import { train } from "../src/runs/loop.js";
 import { readConfigFile } from "../src/core/config.js";
 import { packageFile } from "../src/core/paths.js";
 import { makeVector } from "../src/envs/registry.js";
@@ -31,7 +32,7 @@ function ppoUntil(id: string, n: number, spec: unknown, budget: number, window: 
   let reachedAt: number | null = null;
   let seconds = NaN;
   const t0 = performance.now();
-  ppo.train(budget, (_m, episodes) => {
+  train(ppo, budget, (_m, episodes) => {
     returns.push(...episodes.map((e) => e.primary));
     successes.push(...episodes.map((e) => e.success));
     if (returns.length >= window && done(returns.slice(-window), successes.slice(-window))) {

@@ -58,7 +58,8 @@ export { writeReport, renderReport, defaultReportPath, type WriteReportOptions, 
 export { Ppo, PpoConfig } from "./agents/ppo.js";
 export { TabularQ, TabularQConfig } from "./agents/tabular-q.js";
 export { Reinforce, ReinforceConfig } from "./agents/reinforce.js";
-export { createLearner, LearnerConfig, type Learner } from "./agents/learner.js";
+export { createLearner, LearnerConfig, LEARNERS, type Learner, type LearnerKind } from "./agents/index.js";
+export { TrainingLoop, train } from "./runs/loop.js";
 
 // Learned rewards and reward distances.
 export { learnFromPreferences } from "./learn/preferences/learn.js";

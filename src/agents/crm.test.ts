@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { train } from "../runs/loop.js";
 import { makeRewarded } from "../rewards/make.js";
 import { TabularQ } from "./tabular-q.js";
 
@@ -25,8 +26,8 @@ const spec = {
 test("with a reward machine, Q-learning also learns from every other machine state (CRM)", () => {
   const withCrm = new TabularQ(makeRewarded("DoorKey-5x5", 4, spec), { gamma: 0.9, alpha: 0.5, epsilonDecaySteps: 5000 }, 1);
   const without = new TabularQ(makeRewarded("DoorKey-5x5", 4, spec), { gamma: 0.9, alpha: 0.5, epsilonDecaySteps: 5000, crm: false }, 1);
-  withCrm.train(8000);
-  without.train(8000);
+  train(withCrm, 8000);
+  train(without, 8000);
   // Counterfactuals visit product states the agent never stood in for real.
   expect(withCrm.stateIds.size).toBeGreaterThan(1.5 * without.stateIds.size);
   const machineStates = new Set([...withCrm.stateIds.keys()].map((k) => k.slice(k.lastIndexOf("|") + 1)));
@@ -37,7 +38,7 @@ test("CRM's counterfactual reward swaps the machine terms and keeps the rest", (
   const rv = makeRewarded("DoorKey-5x5", 1, spec);
   const learner = new TabularQ(rv, { gamma: 0.9 }, 0);
   const product = rv.vec.cores[0] as never as { machine: { potential: Float64Array } };
-  learner.train(4);
+  train(learner, 4);
   const cr = (learner as never as { counterfactual: { reward: (...a: unknown[]) => number } }).counterfactual;
   const V = product.machine.potential;
   // From u = 1 (has_key) to u′ = 2 with machine reward 0.1, not terminal:

@@ -54,6 +54,16 @@ export class EpisodeLog {
     }
   }
 
+  /** Which running episodes have succeeded so far (the pending list is empty at a rollout boundary). */
+  state(): { succeeded: number[] } {
+    return { succeeded: Array.from(this.succeeded) };
+  }
+
+  load(state: unknown): void {
+    this.succeeded.set((state as { succeeded: number[] }).succeeded);
+    this.pending = [];
+  }
+
   /** The episodes recorded since the last call. */
   drain(): EpisodeRecord[] {
     const out = this.pending;

@@ -1,30 +1,34 @@
 /**
- * What every learner offers a run: train for a budget, reporting each
- * iteration's metrics and the episodes that ended. `createLearner` builds one
- * from a run config's `learner` section.
+ * What every learner is: an update rule plus its own state, driven by the
+ * training loop (`runs/loop.ts`) one environment step at a time:
+ *
+ *   plan(budget) → start() → repeat { a = actions(); env.step(a); if (observe()) update() }
+ *
+ * The loop owns the environments' stepping, the reward modules' updates, the
+ * episode log, checkpoints and stop signals; a learner owns how it acts and
+ * learns. Adding a learner is one file that exports a `LearnerKind` and one
+ * line in `agents/index.ts`.
  */
+import type { z } from "zod";
 import type { Rng } from "../core/rng.js";
-import { z } from "zod";
 import type { RewardedVector } from "../rewards/rewarded.js";
-import type { EpisodeRecord } from "./episodes.js";
-import { checkRolloutMemory } from "./memory.js";
-import { Ppo, PpoConfig } from "./ppo.js";
-import { Reinforce, ReinforceConfig } from "./reinforce.js";
-import { TabularQ, TabularQConfig } from "./tabular-q.js";
-
-/** A learner and its hyperparameters: `{algo: ppo, learningRate: 3e-4}`. */
-export const LearnerConfig = z.discriminatedUnion("algo", [
-  PpoConfig.extend({ algo: z.literal("ppo") }).strict(),
-  TabularQConfig.omit({ algorithm: true }).extend({ algo: z.literal("q-learning") }).strict(),
-  TabularQConfig.omit({ algorithm: true }).extend({ algo: z.literal("sarsa") }).strict(),
-  ReinforceConfig.extend({ algo: z.literal("reinforce") }).strict(),
-]);
-export type LearnerConfig = z.output<typeof LearnerConfig>;
 
 export interface Learner {
+  /** The config's `algo`. */
+  readonly algo: string;
+  readonly env: RewardedVector;
+  /** Environment steps taken so far: what the budget counts. */
   readonly globalStep: number;
-  /** Trains until `totalSteps` environment steps; `onIteration` returning false stops early. */
-  train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void): void;
+  /** Called before training toward `totalSteps`; returns the budget the learner will really use (PPO trains whole rollouts). */
+  plan(totalSteps: number): number;
+  /** A fresh learner resets its environments (seeded from its own stream); later calls do nothing. */
+  start(): void;
+  /** The actions to take in the environments' current states, exploration included (a buffer the learner owns). */
+  actions(): Int32Array | Float32Array;
+  /** Sees the step just taken (`env.rewards`, terminations, final observations); true when the rollout is complete. */
+  observe(): boolean;
+  /** Learns from the completed rollout and returns its metrics (CleanRL's names). */
+  update(): Record<string, number>;
   /**
    * The current policy's actions for the observations of the learner's own
    * environments (n rows, in their current states), with no exploration
@@ -33,23 +37,22 @@ export interface Learner {
    * reproducible stream), else from the learner's.
    */
   act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array;
-  /** Everything needed to continue exactly (parameters, optimizer, random streams, environments), JSON-ready. */
-  checkpoint?(): unknown;
-  /** Restores a checkpoint into a learner built with the same config and environment. */
-  restore?(state: unknown): void;
+  /** Parameters, optimizer moments, random streams and counters as plain data, at a rollout boundary. */
+  state(): unknown;
+  /** Restores `state()` into a learner built with the same config and environment. */
+  load(state: unknown): void;
 }
 
-export function createLearner(config: LearnerConfig, env: RewardedVector, seed: number): Learner {
-  // A rollout too large for memory is a one-line error naming the fields, before anything is allocated.
-  checkRolloutMemory(config, env.vec);
-  const { algo, ...rest } = config;
-  switch (algo) {
-    case "ppo":
-      return new Ppo(env, rest, seed);
-    case "q-learning":
-    case "sarsa":
-      return new TabularQ(env, { ...rest, algorithm: algo }, seed);
-    case "reinforce":
-      return new Reinforce(env, rest, seed);
-  }
+/** A learner as the run config names it: its config schema (with `algo`) and how to build it. */
+export interface LearnerKind<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  readonly algo: string;
+  /** The run config's `learner` section for this algorithm, `algo` included. */
+  readonly schema: S;
+  readonly description: string;
+  create(env: RewardedVector, config: z.output<S>, seed: number): Learner;
+}
+
+/** Declares a learner kind (keeps the schema's type for the config union). */
+export function defineLearner<S extends z.ZodTypeAny>(kind: LearnerKind<S>): LearnerKind<S> {
+  return kind;
 }

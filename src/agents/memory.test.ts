@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
 import { makeRewarded } from "../rewards/make.js";
-import { createLearner, LearnerConfig } from "./learner.js";
+import { createLearner, LearnerConfig } from "./index.js";
 import { checkRolloutMemory, formatBytes, MAX_ROLLOUT_BYTES, rolloutBytes } from "./memory.js";
 
 const TASK = { terms: [{ kind: "task" }] };

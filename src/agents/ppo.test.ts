@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { train } from "../runs/loop.js";
 import { makeVector } from "../envs/registry.js";
 import { RewardedVector } from "../rewards/rewarded.js";
 import { Ppo } from "./ppo.js";
@@ -27,7 +28,7 @@ test("PPO with CleanRL's defaults (500k-step schedule) solves CartPole-v1 within
   const ppo = new Ppo(cartpole(), {}, 1);
   const returns: number[] = [];
   let solvedAt = Infinity;
-  ppo.train(500_000, (_m, episodes) => {
+  train(ppo, 500_000, (_m, episodes) => {
     returns.push(...episodes.map((e) => e.primary));
     const recent = returns.slice(-20);
     if (recent.length === 20 && recent.reduce((a, b) => a + b, 0) / 20 >= 475) {
@@ -43,8 +44,8 @@ test("the same seed gives the same training, bit for bit", () => {
   const run = () => {
     const ppo = new Ppo(cartpole(2), { numSteps: 32 }, 7);
     const metrics: number[] = [];
-    ppo.train(32 * 2 * 3, (m) => void metrics.push(m["losses/policy_loss"], m["losses/value_loss"], m["losses/approx_kl"]));
-    return { metrics, params: JSON.stringify(ppo.save().params) };
+    train(ppo, 32 * 2 * 3, (m) => void metrics.push(m["losses/policy_loss"], m["losses/value_loss"], m["losses/approx_kl"]));
+    return { metrics, params: JSON.stringify(ppo.state().params) };
   };
   const a = run();
   const b = run();
@@ -54,9 +55,9 @@ test("the same seed gives the same training, bit for bit", () => {
 
 test("a saved learner loads into a new one and acts the same", () => {
   const ppo = new Ppo(cartpole(2), { numSteps: 32 }, 3);
-  ppo.train(64 * 2);
+  train(ppo, 64 * 2);
   const other = new Ppo(cartpole(2), { numSteps: 32 }, 99);
-  other.load(JSON.parse(JSON.stringify(ppo.save())));
+  other.load(JSON.parse(JSON.stringify(ppo.state())));
   const obs = Float32Array.of(0.01, 0.2, -0.03, -0.1, 0.05, -0.4, 0.02, 0.3);
   expect(Array.from(other.policyActions(obs))).toEqual(Array.from(ppo.policyActions(obs)));
 });
@@ -65,7 +66,7 @@ test("PPO with continuous actions (diagonal Gaussian) trains on Pendulum and kee
   const rv = new RewardedVector(makeVector("Pendulum-v1", 4), { terms: [{ kind: "task" }] });
   const ppo = new Ppo(rv, { numSteps: 64, entCoef: 0 }, 5);
   const losses: number[] = [];
-  ppo.train(64 * 4 * 6, (m) => void losses.push(m["losses/value_loss"], m["losses/policy_loss"], m["losses/approx_kl"]));
+  train(ppo, 64 * 4 * 6, (m) => void losses.push(m["losses/value_loss"], m["losses/policy_loss"], m["losses/approx_kl"]));
   expect(losses.every(Number.isFinite)).toBe(true);
   const actions = ppo.policyActions(Float32Array.of(1, 0, 0.5, 0, 1, -3, -1, 0, 2, 0.5, 0.5, 8), false);
   expect(Array.from(actions).every((a) => a >= -2 && a <= 2)).toBe(true);

@@ -18,8 +18,8 @@ import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
-import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
-import { checkpointPpo, restorePpo, type PpoCheckpoint } from "./ppo-checkpoint.js";
+import { defineLearner, type Learner } from "./learner.js";
+import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
 
 /** The statistics each update returns, in order. */
@@ -60,24 +60,28 @@ interface Minibatch {
   oldValues: JaxArray;
 }
 
-export class Ppo {
+export class Ppo implements Learner {
+  readonly algo = "ppo";
   readonly config: PpoConfig;
   readonly shape: ActorCriticShape;
   readonly policy: Policy;
-  readonly episodes: EpisodeLog;
   params: ActorCriticParams;
   private opt: FlatAdamState;
-  private readonly update: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
+  private readonly trainStep: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
   private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
   readonly rng: Rng;
   globalStep = 0;
   iteration = 0;
+  /** Iterations the current budget buys (the learning rate anneals over them). */
+  private numIterations = 1;
+  /** Step of the rollout being collected. */
+  private t = 0;
 
   // ── 3. ROLLOUT storage (time-major: row t·n + i) ──────────────────────────
   private readonly T: number;
   private readonly n: number;
   private readonly obs: Float32Array;
-  private readonly actions: Int32Array | Float32Array;
+  private readonly taken: Int32Array | Float32Array;
   private readonly logProbs: Float32Array;
   private readonly rewards: Float32Array;
   private readonly dones: Uint8Array;
@@ -104,15 +108,14 @@ export class Ppo {
     this.opt = flatAdamInit(tree.ref(this.params));
     this.policy = new Policy(this.shape, this.n);
     this.policy.sync(this.params);
-    this.episodes = new EpisodeLog(env);
-    this.update = jit(this.makeUpdate() as never) as never;
+    this.trainStep = jit(this.makeUpdate() as never) as never;
     const activation = this.config.activation;
     this.criticBatch = jit(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never) as never;
 
     const rows = this.T * this.n;
     const actionSize = this.shape.discrete ? 1 : this.shape.actionDim;
     this.obs = new Float32Array(rows * this.shape.obsPad);
-    this.actions = this.shape.discrete ? new Int32Array(rows) : new Float32Array(rows * actionSize);
+    this.taken = this.shape.discrete ? new Int32Array(rows) : new Float32Array(rows * actionSize);
     this.logProbs = new Float32Array(rows);
     this.rewards = new Float32Array(rows);
     this.dones = new Uint8Array(rows);
@@ -129,35 +132,54 @@ export class Ppo {
     return this.T * this.n;
   }
 
-  /** Collects one rollout with the current policy (the environment must have been reset). */
-  collect(): void {
+  /** The steps a budget buys: whole rollouts, at least one. */
+  plan(totalSteps: number): number {
+    this.numIterations = Math.max(1, Math.floor(totalSteps / this.batchSize));
+    return this.numIterations * this.batchSize;
+  }
+
+  start(): void {
+    if (this.iteration === 0 && this.t === 0) this.env.reset(this.rng.int(2 ** 31));
+  }
+
+  // Values are computed for the whole rollout at once in `update` (one jax-js call instead of T).
+  actions(): Int32Array | Float32Array {
     const { env, policy, n, shape } = this;
-    const vec = env.vec;
-    const { gamma } = this.config;
+    if (this.t === 0) this.iteration++;
+    const row = this.t * n;
     const actionSize = shape.discrete ? 1 : shape.actionDim;
-    for (let t = 0; t < this.T; t++) {
-      const row = t * n;
-      policy.pad(vec.obs, this.obs.subarray(row * shape.obsPad, (row + n) * shape.obsPad));
-      // Values are computed for the whole rollout at once afterwards (one jax-js call instead of T).
-      policy.act(vec.obs, this.rng, this.stepActions, this.stepLogProb, undefined);
-      this.actions.set(this.stepActions, row * actionSize);
-      this.logProbs.set(this.stepLogProb, row);
-      env.step(this.clipActions(this.stepActions));
-      this.globalStep += n;
-      let truncatedAny = false;
-      for (let i = 0; i < n; i++) {
-        this.rewards[row + i] = env.rewards[i];
-        const done = vec.terminated[i] || vec.truncated[i];
-        this.dones[row + i] = done ? 1 : 0;
-        if (vec.truncated[i] && !vec.terminated[i]) truncatedAny = true;
-      }
-      // A truncated episode still had a future: bootstrap it with γ·V(final observation).
-      if (truncatedAny) {
-        policy.values(vec.finalObs, this.finalValues);
-        for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i]) this.rewards[row + i] += gamma * this.finalValues[i];
-      }
-      this.episodes.record(this.globalStep);
+    policy.pad(env.vec.obs, this.obs.subarray(row * shape.obsPad, (row + n) * shape.obsPad));
+    policy.act(env.vec.obs, this.rng, this.stepActions, this.stepLogProb, undefined);
+    this.taken.set(this.stepActions, row * actionSize);
+    this.logProbs.set(this.stepLogProb, row);
+    return this.clipActions(this.stepActions);
+  }
+
+  observe(): boolean {
+    const { env, policy, n } = this;
+    const vec = env.vec;
+    const row = this.t * n;
+    this.globalStep += n;
+    let truncatedAny = false;
+    for (let i = 0; i < n; i++) {
+      this.rewards[row + i] = env.rewards[i];
+      const done = vec.terminated[i] || vec.truncated[i];
+      this.dones[row + i] = done ? 1 : 0;
+      if (vec.truncated[i] && !vec.terminated[i]) truncatedAny = true;
     }
+    // A truncated episode still had a future: bootstrap it with γ·V(final observation).
+    if (truncatedAny) {
+      policy.values(vec.finalObs, this.finalValues);
+      for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i]) this.rewards[row + i] += this.config.gamma * this.finalValues[i];
+    }
+    return ++this.t === this.T;
+  }
+
+  /** Advantages over the collected rollout, then `updateEpochs` epochs of minibatch updates. */
+  update(): PpoMetrics {
+    this.t = 0;
+    this.computeAdvantages();
+    return this.learn(this.numIterations);
   }
 
   private clipped: Float32Array | undefined;
@@ -265,8 +287,8 @@ export class Ppo {
         for (let j = 0; j < mbSize; j++) {
           const k = indices[start + j];
           mb.obs.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), j * obsPad);
-          if (discrete) mb.actions[j * actionDim + this.actions[k]] = 1;
-          else mb.actions.set(this.actions.subarray(k * actionSize, (k + 1) * actionSize), j * actionSize);
+          if (discrete) mb.actions[j * actionDim + this.taken[k]] = 1;
+          else mb.actions.set(this.taken.subarray(k * actionSize, (k + 1) * actionSize), j * actionSize);
           mb.logp[j] = this.logProbs[k];
           mb.adv[j] = this.advantages[k];
           mb.ret[j] = this.returns[k];
@@ -288,7 +310,7 @@ export class Ppo {
           returns: np.array(mb.ret),
           oldValues: np.array(mb.val),
         };
-        const [p2, o2, stats] = this.update(this.params, this.opt, batch, lrArray.ref);
+        const [p2, o2, stats] = this.trainStep(this.params, this.opt, batch, lrArray.ref);
         this.params = p2;
         this.opt = o2;
         // Reading every step flushes jax-js's lazy queue and frees the outputs.
@@ -313,33 +335,6 @@ export class Ppo {
     };
   }
 
-  // ── 7. TRAIN ──────────────────────────────────────────────────────────────
-  /** One iteration: a rollout, advantages, and the update. */
-  step(numIterations: number): PpoMetrics {
-    this.iteration++;
-    this.collect();
-    this.computeAdvantages();
-    const metrics = this.learn(numIterations);
-    // Bonuses that learn (RND) train on what the rollout saw.
-    for (const module of this.env.program.intrinsicModules) {
-      for (const [key, value] of Object.entries(module.update?.() ?? {})) metrics[`intrinsic/${module.name}/${key}`] = value;
-    }
-    return metrics;
-  }
-
-  /** Trains for `totalSteps` environment steps; `onIteration` sees each iteration's metrics. */
-  train(totalSteps: number, onIteration?: (metrics: PpoMetrics, episodes: EpisodeRecord[]) => boolean | void): void {
-    const numIterations = Math.max(1, Math.floor(totalSteps / this.batchSize));
-    if (this.iteration === 0) this.env.reset(this.rng.int(2 ** 31));
-    while (this.iteration < numIterations) {
-      const t0 = performance.now();
-      const metrics = this.step(numIterations);
-      metrics["charts/SPS"] = this.batchSize / ((performance.now() - t0) / 1000);
-      metrics.global_step = this.globalStep;
-      if (onIteration?.(metrics, this.episodes.drain()) === false) break;
-    }
-  }
-
   /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
   act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array {
     return this.policyActions(obs, false, rng);
@@ -358,26 +353,47 @@ export class Ppo {
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 
-  checkpoint(): unknown {
-    return checkpointPpo(this);
-  }
-
-  restore(state: unknown): void {
-    restorePpo(this, state as PpoCheckpoint);
-  }
-
-  save(): { config: PpoConfig; params: ReturnType<typeof paramsToJson>; rng: number[]; globalStep: number; iteration: number } {
-    return { config: this.config, params: paramsToJson(this.params), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
-  }
-
-  load(saved: ReturnType<Ppo["save"]>): void {
+  /**
+   * Takes over another agent's parameters, random stream and counters, on
+   * this agent's environments (a curriculum's next level, a preference
+   * round's new reward); the optimizer starts afresh.
+   */
+  continueFrom(previous: Ppo): void {
+    const { opt: _opt, ...rest } = previous.state();
     tree.dispose(this.params as never);
-    this.params = paramsFromJson(saved.params, this.shape);
-    this.rng.setState(saved.rng);
-    this.globalStep = saved.globalStep;
-    this.iteration = saved.iteration;
+    this.params = paramsFromJson(rest.params, this.shape);
+    this.rng.setState(rest.rng);
+    this.globalStep = rest.globalStep;
+    this.iteration = rest.iteration;
+    this.t = 0;
     this.policy.sync(this.params);
   }
+
+  /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
+  state(): PpoState {
+    return { params: paramsToJson(this.params), opt: flatAdamToJson(this.opt), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
+  }
+
+  load(state: unknown): void {
+    const s = state as PpoState;
+    tree.dispose(this.params as never);
+    tree.dispose(this.opt as never);
+    this.params = paramsFromJson(s.params, this.shape);
+    this.opt = flatAdamFromJson(s.opt);
+    this.rng.setState(s.rng);
+    this.globalStep = s.globalStep;
+    this.iteration = s.iteration;
+    this.t = 0;
+    this.policy.sync(this.params);
+  }
+}
+
+export interface PpoState {
+  params: ReturnType<typeof paramsToJson>;
+  opt: ReturnType<typeof flatAdamToJson>;
+  rng: number[];
+  globalStep: number;
+  iteration: number;
 }
 
 /** 1 − Var(R − V)/Var(R): how much of the return the critic explains. */
@@ -399,3 +415,10 @@ function explainedVariance(values: Float32Array, returns: Float32Array): number 
   }
   return vr === 0 ? NaN : 1 - vd / vr;
 }
+
+export const ppoLearner = defineLearner({
+  algo: "ppo",
+  schema: PpoConfig.extend({ algo: z.literal("ppo") }).strict(),
+  description: "PPO (clipped surrogate, GAE), CleanRL's ppo.py; discrete and continuous actions",
+  create: (env, { algo: _algo, ...config }, seed) => new Ppo(env, config, seed),
+});

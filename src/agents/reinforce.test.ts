@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { train } from "../runs/loop.js";
 import { makeVector } from "../envs/registry.js";
 import { RewardedVector } from "../rewards/rewarded.js";
 import { Reinforce } from "./reinforce.js";
@@ -7,7 +8,7 @@ test("REINFORCE with the RLOO baseline learns CartPole-v1 (mean return > 200 wit
   const rv = new RewardedVector(makeVector("CartPole-v1", 8), { terms: [{ kind: "task" }] });
   const learner = new Reinforce(rv, { groupSize: 4, learningRate: 3e-3 }, 2);
   const means: number[] = [];
-  learner.train(150_000, (m) => {
+  train(learner, 150_000, (m) => {
     means.push(m["charts/mean_return"]);
     if (means.length >= 5 && means.slice(-5).reduce((a, b) => a + b, 0) / 5 > 200) return false;
   });
@@ -20,7 +21,7 @@ test("REINFORCE with the RLOO baseline learns CartPole-v1 (mean return > 200 wit
 test("groups share their start state, so an all-equal group has zero advantage", () => {
   const rv = new RewardedVector(makeVector("CartPole-v1", 4), { terms: [{ kind: "task" }] });
   const learner = new Reinforce(rv, { groupSize: 2 }, 0);
-  learner.step();
+  train(learner, 1);
   // Environments 0 and 1 were reset with the same seed: the same first observation.
   rv.reset([5, 5, 6, 6]);
   expect(Array.from(rv.obs.subarray(0, 4))).toEqual(Array.from(rv.obs.subarray(4, 8)));

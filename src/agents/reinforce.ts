@@ -15,12 +15,13 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { adamInit, adamUpdate, clipByGlobalNorm, type AdamState } from "../nn/adam.js";
+import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
 import { categoricalLogProb } from "../nn/distributions.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
-import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
+import { defineLearner, type Learner } from "./learner.js";
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
 export const ReinforceConfig = z
@@ -35,15 +36,15 @@ export const ReinforceConfig = z
   .strict();
 export type ReinforceConfig = z.output<typeof ReinforceConfig>;
 
-export class Reinforce {
+export class Reinforce implements Learner {
+  readonly algo = "reinforce";
   readonly config: ReinforceConfig;
   readonly shape: ActorCriticShape;
   readonly policy: Policy;
-  readonly episodes: EpisodeLog;
   readonly rng: Rng;
   params: ActorCriticParams;
   private opt: AdamState<MlpParams>;
-  private readonly update: (actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
+  private readonly trainStep: (actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
   private readonly n: number;
   private readonly maxLen: number;
   globalStep = 0;
@@ -64,13 +65,12 @@ export class Reinforce {
     this.opt = adamInit(tree.ref(this.params.actor));
     this.policy = new Policy(this.shape, vec.n);
     this.policy.sync(this.params);
-    this.episodes = new EpisodeLog(env);
     this.n = vec.n;
     this.maxLen = vec.maxSteps;
     const { activation } = this.shape;
     // ── LOSS: −(1/N)·Σ_rows w_row·log π(a|s), w = A_episode/(G·k) on the episode's rows, 0 on padding.
     const loss = (actor: MlpParams, obs: JaxArray, actions: JaxArray, weights: JaxArray) => categoricalLogProb(mlpForward(actor, obs, activation), actions).mul(weights).sum().neg();
-    this.update = jit(((actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => {
+    this.trainStep = jit(((actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => {
       const [value, grads] = valueAndGrad(loss)(tree.ref(actor), obs, actions, weights) as unknown as [JaxArray, MlpParams];
       const [clipped, norm] = clipByGlobalNorm(grads, this.config.maxGradNorm);
       norm.dispose();
@@ -79,43 +79,76 @@ export class Reinforce {
     }) as never) as never;
   }
 
-  /** One iteration: one episode per environment, then one gradient step. */
-  step(): Record<string, number> {
-    this.iteration++;
+  // ── ROLLOUT: one episode per environment; environments whose episode ended keep stepping but count no more.
+  private t = 0;
+  private rollout:
+    | { obs: Float32Array; actions: Float32Array; owner: Int32Array; returns: Float64Array; done: Uint8Array; discount: Float64Array; act: Int32Array; logp: Float32Array }
+    | undefined;
+
+  plan(totalSteps: number): number {
+    return totalSteps;
+  }
+
+  /** Nothing to do: every rollout starts with its own reset. */
+  start(): void {}
+
+  actions(): Int32Array {
     const { env, n, maxLen, shape } = this;
-    const vec = env.vec;
-    const k = this.config.groupSize;
     const { obsPad, actionDim } = shape;
-    const rows = maxLen * n;
-    const obs = new Float32Array(rows * obsPad);
-    const actions = new Float32Array(rows * actionDim);
-    const owner = new Int32Array(rows).fill(-1);
-    const returns = new Float64Array(n);
-    const done = new Uint8Array(n);
-    const discount = new Float64Array(n).fill(1);
-    const groupSeeds = Array.from({ length: n / k }, () => this.rng.int(2 ** 31));
-    env.reset(Array.from({ length: n }, (_, i) => groupSeeds[Math.floor(i / k)]));
-    const act = new Int32Array(n);
-    const logp = new Float32Array(n);
-    for (let t = 0; t < maxLen && done.some((d) => d === 0); t++) {
-      const row = t * n;
-      this.policy.pad(vec.obs, obs.subarray(row * obsPad, (row + n) * obsPad));
-      this.policy.act(vec.obs, this.rng, act, logp, undefined);
-      for (let i = 0; i < n; i++) {
-        if (done[i]) continue;
-        actions[(row + i) * actionDim + act[i]] = 1;
-        owner[row + i] = i;
-      }
-      env.step(act);
-      for (let i = 0; i < n; i++) {
-        if (done[i]) continue;
-        this.globalStep++;
-        returns[i] += discount[i] * env.rewards[i];
-        discount[i] *= this.config.gamma;
-        if (vec.terminated[i] || vec.truncated[i]) done[i] = 1;
-      }
-      this.episodes.record(this.globalStep);
+    if (this.t === 0) {
+      this.iteration++;
+      const rows = maxLen * n;
+      this.rollout = {
+        obs: new Float32Array(rows * obsPad),
+        actions: new Float32Array(rows * actionDim),
+        owner: new Int32Array(rows).fill(-1),
+        returns: new Float64Array(n),
+        done: new Uint8Array(n),
+        discount: new Float64Array(n).fill(1),
+        act: new Int32Array(n),
+        logp: new Float32Array(n),
+      };
+      // The k environments of a group share a seed, so they start alike.
+      const k = this.config.groupSize;
+      const groupSeeds = Array.from({ length: n / k }, () => this.rng.int(2 ** 31));
+      env.reset(Array.from({ length: n }, (_, i) => groupSeeds[Math.floor(i / k)]));
     }
+    const r = this.rollout!;
+    const row = this.t * n;
+    this.policy.pad(env.vec.obs, r.obs.subarray(row * obsPad, (row + n) * obsPad));
+    this.policy.act(env.vec.obs, this.rng, r.act, r.logp, undefined);
+    for (let i = 0; i < n; i++) {
+      if (r.done[i]) continue;
+      r.actions[(row + i) * actionDim + r.act[i]] = 1;
+      r.owner[row + i] = i;
+    }
+    return r.act;
+  }
+
+  observe(): boolean {
+    const { env, n } = this;
+    const vec = env.vec;
+    const r = this.rollout!;
+    for (let i = 0; i < n; i++) {
+      if (r.done[i]) continue;
+      this.globalStep++;
+      r.returns[i] += r.discount[i] * env.rewards[i];
+      r.discount[i] *= this.config.gamma;
+      if (vec.terminated[i] || vec.truncated[i]) r.done[i] = 1;
+    }
+    this.t++;
+    return this.t >= this.maxLen || r.done.every((d) => d === 1);
+  }
+
+  /** One gradient step on the episodes of the rollout. */
+  update(): Record<string, number> {
+    const { n, maxLen, shape } = this;
+    const { obsPad, actionDim } = shape;
+    const { obs, actions, owner, returns } = this.rollout!;
+    const k = this.config.groupSize;
+    const rows = maxLen * n;
+    this.t = 0;
+    this.rollout = undefined;
     // ── ADVANTAGE: leave-one-out within each group.
     const advantage = new Float64Array(n);
     for (let g = 0; g < n / k; g++) {
@@ -126,7 +159,7 @@ export class Reinforce {
     const weights = new Float32Array(rows);
     for (let r = 0; r < rows; r++) if (owner[r] >= 0) weights[r] = advantage[owner[r]] / n;
     // ── UPDATE
-    const [a2, o2, value] = this.update(
+    const [a2, o2, value] = this.trainStep(
       this.params.actor,
       this.opt,
       np.array(obs).reshape([rows, obsPad]),
@@ -151,10 +184,37 @@ export class Reinforce {
     return out;
   }
 
-  train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void): void {
-    while (this.globalStep < totalSteps) {
-      const metrics = this.step();
-      if (onIteration?.(metrics, this.episodes.drain()) === false) break;
-    }
+  /** The actor, its optimizer, the random stream and counters (at a rollout boundary). */
+  state(): ReinforceState {
+    return { actor: treeToJson(this.params.actor), opt: adamToJson(this.opt), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
+  }
+
+  load(state: unknown): void {
+    const s = state as ReinforceState;
+    const actor = treeFromJson(s.actor, this.params.actor);
+    tree.dispose(this.params.actor as never);
+    this.params = { ...this.params, actor };
+    this.opt = adamFromJson(s.opt, this.opt);
+    this.rng.setState(s.rng);
+    this.globalStep = s.globalStep;
+    this.iteration = s.iteration;
+    this.t = 0;
+    this.rollout = undefined;
+    this.policy.sync(this.params);
   }
 }
+
+export interface ReinforceState {
+  actor: number[][];
+  opt: AdamJson;
+  rng: number[];
+  globalStep: number;
+  iteration: number;
+}
+
+export const reinforceLearner = defineLearner({
+  algo: "reinforce",
+  schema: ReinforceConfig.extend({ algo: z.literal("reinforce") }).strict(),
+  description: "REINFORCE with the leave-one-out (RLOO) baseline; discrete actions",
+  create: (env, { algo: _algo, ...config }, seed) => new Reinforce(env, config, seed),
+});

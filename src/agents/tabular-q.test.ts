@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { train } from "../runs/loop.js";
 import type { GridEnv } from "../envs/grid/engine.js";
 import { make, makeVector } from "../envs/registry.js";
 import { tabulate } from "../envs/tabular.js";
@@ -25,7 +26,7 @@ test("Q-learning (off-policy, random behaviour) converges to the value-iteration
   const { model, V, optimal } = optimum();
   const rv = new RewardedVector(makeVector("Empty-5x5", 4), spec);
   const learner = new TabularQ(rv, { algorithm: "q-learning", gamma, alpha: 0.5, epsilonStart: 1, epsilonEnd: 1 }, 1);
-  learner.train(60_000);
+  train(learner, 60_000);
   model.keys.forEach((key, s) => {
     const id = learner.stateIds.get(key);
     expect(id, `state ${s} never visited`).toBeDefined();
@@ -39,7 +40,7 @@ test("SARSA with decaying ε learns the optimal value of the start state and wal
   const { V } = optimum();
   const rv = new RewardedVector(makeVector("Empty-5x5", 4), spec);
   const learner = new TabularQ(rv, { algorithm: "sarsa", gamma, alpha: 0.5, epsilonDecaySteps: 30_000, epsilonEnd: 0 }, 1);
-  learner.train(60_000);
+  train(learner, 60_000);
   const env = make("Empty-5x5");
   env.reset(0);
   const core = env.core as GridEnv;

@@ -16,9 +16,8 @@ import { GridEnv } from "../envs/grid/engine.js";
 import { counterfactualBuffers, type Counterfactuals } from "../rewards/machines/crm.js";
 import { MachineProduct } from "../rewards/machines/product.js";
 import { CounterfactualReward } from "./crm.js";
-import { captureState, restoreState } from "../core/state.js";
-import { loadRewardedState, saveRewardedState, type RewardedVector } from "../rewards/rewarded.js";
-import { EpisodeLog, type EpisodeRecord } from "./episodes.js";
+import type { RewardedVector } from "../rewards/rewarded.js";
+import { defineLearner, type Learner } from "./learner.js";
 
 export const TabularQConfig = z
   .object({
@@ -34,10 +33,9 @@ export const TabularQConfig = z
   .strict();
 export type TabularQConfig = z.output<typeof TabularQConfig>;
 
-export class TabularQ {
+export class TabularQ implements Learner {
   readonly config: TabularQConfig;
   readonly rng: Rng;
-  readonly episodes: EpisodeLog;
   /** Q-values, row s·A + a, grown as states are met. */
   q = new Float64Array(0);
   readonly stateIds = new Map<string, number>();
@@ -55,6 +53,11 @@ export class TabularQ {
   private readonly s: Int32Array;
   private readonly a: Int32Array;
   private readonly finalState: Int32Array;
+  private readonly actionBuffer: Int32Array;
+
+  get algo(): string {
+    return this.config.algorithm;
+  }
 
   constructor(
     readonly env: RewardedVector,
@@ -80,7 +83,7 @@ export class TabularQ {
     this.s = new Int32Array(this.n);
     this.a = new Int32Array(this.n);
     this.finalState = new Int32Array(this.n);
-    this.episodes = new EpisodeLog(env);
+    this.actionBuffer = new Int32Array(this.n);
     vec.onEpisodeEnd = (i, core) => {
       this.finalState[i] = this.stateOf(core);
       if (this.products) this.innerKeyFinal[i] = (core as MachineProduct).inner instanceof GridEnv ? ((core as MachineProduct).inner as GridEnv).stateKey() : "";
@@ -177,71 +180,106 @@ export class TabularQ {
     return Int32Array.from(this.cores, (core) => this.greedy(this.stateOf(core)));
   }
 
-  /** The Q-table, state numbering, ε schedule position, random stream and environments. */
-  checkpoint(): unknown {
-    return { learner: captureState({ q: this.q, stateIds: this.stateIds, globalStep: this.globalStep, s: this.s, a: this.a, rng: this.rng }), env: saveRewardedState(this.env), episodes: captureState(this.episodes, new WeakSet<object>([this.env])) };
+  /** Environment steps between two reports (and reward-module updates). */
+  static readonly STEPS_PER_ITERATION = 2048;
+  private totalSteps = Infinity;
+
+  plan(totalSteps: number): number {
+    this.totalSteps = totalSteps;
+    return totalSteps;
   }
 
-  restore(state: unknown): void {
-    const c = state as { learner: never; env: unknown; episodes: never };
-    const target = { q: this.q, stateIds: this.stateIds, globalStep: this.globalStep, s: this.s, a: this.a, rng: this.rng };
-    restoreState(target, c.learner);
-    this.q = target.q;
-    this.globalStep = target.globalStep;
-    this.stateIds.clear();
-    for (const [k, v] of target.stateIds) this.stateIds.set(k, v);
-    loadRewardedState(this.env, c.env);
-    restoreState(this.episodes, c.episodes, new WeakSet<object>([this.env]));
-    this.resumed = true;
+  /** A fresh run resets the environments and picks each one's first action. */
+  start(): void {
+    if (this.globalStep !== 0) return;
+    this.env.reset(this.rng.int(2 ** 31));
+    for (let i = 0; i < this.n; i++) {
+      this.s[i] = this.stateOf(this.cores[i]);
+      this.a[i] = this.choose(this.s[i]);
+    }
   }
 
-  private resumed = false;
+  /** The actions chosen at the current states (ε-greedy), picked when the previous step was learned from. */
+  actions(): Int32Array {
+    if (this.counterfactual) for (let i = 0; i < this.n; i++) this.innerKeyBefore[i] = (this.products![i].inner as GridEnv).stateKey();
+    this.actionBuffer.set(this.a);
+    return this.actionBuffer;
+  }
 
-  /** Trains for `totalSteps` environment steps. */
-  train(totalSteps: number, onIteration?: (metrics: Record<string, number>, episodes: EpisodeRecord[]) => boolean | void, stepsPerIteration = 2048): void {
+  /** The TD update of every environment's transition; a rollout is STEPS_PER_ITERATION steps. */
+  observe(): boolean {
     const { env, n, A } = this;
     const { alpha, gamma, algorithm } = this.config;
     const vec = env.vec;
-    if (this.globalStep === 0) env.reset(this.rng.int(2 ** 31));
-    // A fresh start (or a second call) picks first actions; a restored learner keeps its own.
-    if (!this.resumed) {
-      for (let i = 0; i < n; i++) {
+    if (this.counterfactual) this.learnCounterfactuals();
+    this.globalStep += n;
+    for (let i = 0; i < n; i++) {
+      const ended = vec.terminated[i] || vec.truncated[i];
+      const next = ended ? this.finalState[i] : this.stateOf(this.cores[i]);
+      const r = env.rewards[i];
+      const s = this.s[i];
+      const a = this.a[i];
+      // a′ is chosen at s′ (needed by SARSA; Q-learning uses max_a′).
+      const nextAction = this.choose(next);
+      const bootstrap = vec.terminated[i] ? 0 : algorithm === "sarsa" ? this.q[next * A + nextAction] : this.maxQ(next);
+      const k = s * A + a;
+      this.q[k] += alpha * (r + gamma * bootstrap - this.q[k]);
+      if (ended) {
         this.s[i] = this.stateOf(this.cores[i]);
         this.a[i] = this.choose(this.s[i]);
+      } else {
+        this.s[i] = next;
+        this.a[i] = nextAction;
       }
     }
-    this.resumed = false;
-    const actions = new Int32Array(n);
-    while (this.globalStep < totalSteps) {
-      actions.set(this.a);
-      if (this.counterfactual) for (let i = 0; i < n; i++) this.innerKeyBefore[i] = (this.products![i].inner as GridEnv).stateKey();
-      env.step(actions);
-      if (this.counterfactual) this.learnCounterfactuals();
-      this.globalStep += n;
-      for (let i = 0; i < n; i++) {
-        const ended = vec.terminated[i] || vec.truncated[i];
-        const next = ended ? this.finalState[i] : this.stateOf(this.cores[i]);
-        const r = env.rewards[i];
-        const s = this.s[i];
-        const a = this.a[i];
-        // a′ is chosen at s′ (needed by SARSA; Q-learning uses max_a′).
-        const nextAction = this.choose(next);
-        const bootstrap = vec.terminated[i] ? 0 : algorithm === "sarsa" ? this.q[next * A + nextAction] : this.maxQ(next);
-        const k = s * A + a;
-        this.q[k] += alpha * (r + gamma * bootstrap - this.q[k]);
-        if (ended) {
-          this.s[i] = this.stateOf(this.cores[i]);
-          this.a[i] = this.choose(this.s[i]);
-        } else {
-          this.s[i] = next;
-          this.a[i] = nextAction;
-        }
-      }
-      this.episodes.record(this.globalStep);
-      if (this.globalStep % stepsPerIteration < n || this.globalStep >= totalSteps) {
-        const metrics = { global_step: this.globalStep, "charts/epsilon": this.epsilon, "charts/states": this.stateIds.size };
-        if (onIteration?.(metrics, this.episodes.drain()) === false) break;
-      }
-    }
+    return this.globalStep % TabularQ.STEPS_PER_ITERATION < n || this.globalStep >= this.totalSteps;
+  }
+
+  /** Learning happened step by step; an iteration only reports. */
+  update(): Record<string, number> {
+    return { global_step: this.globalStep, "charts/epsilon": this.epsilon, "charts/states": this.stateIds.size };
+  }
+
+  /** The Q-table, the state numbering, the ε schedule's position, the current states and actions, and the random stream. */
+  state(): TabularQState {
+    return { q: Array.from(this.q.subarray(0, this.stateIds.size * this.A)), states: [...this.stateIds.keys()], globalStep: this.globalStep, s: Array.from(this.s), a: Array.from(this.a), rng: this.rng.getState() };
+  }
+
+  load(state: unknown): void {
+    const c = state as TabularQState;
+    this.stateIds.clear();
+    this.q = new Float64Array(0);
+    for (const key of c.states) this.idOf(key);
+    this.q.set(c.q);
+    this.globalStep = c.globalStep;
+    this.s.set(c.s);
+    this.a.set(c.a);
+    this.rng.setState(c.rng);
   }
 }
+
+export interface TabularQState {
+  q: number[];
+  /** State keys in the order they were numbered. */
+  states: string[];
+  globalStep: number;
+  s: number[];
+  a: number[];
+  rng: number[];
+}
+
+const tabularSchema = TabularQConfig.omit({ algorithm: true });
+
+export const qLearningLearner = defineLearner({
+  algo: "q-learning",
+  schema: tabularSchema.extend({ algo: z.literal("q-learning") }).strict(),
+  description: "tabular Q-learning with ε-greedy exploration (and counterfactual experiences with a reward machine); gridworlds",
+  create: (env, { algo, ...config }, seed) => new TabularQ(env, { ...config, algorithm: algo }, seed),
+});
+
+export const sarsaLearner = defineLearner({
+  algo: "sarsa",
+  schema: tabularSchema.extend({ algo: z.literal("sarsa") }).strict(),
+  description: "tabular SARSA with ε-greedy exploration; gridworlds",
+  create: (env, { algo, ...config }, seed) => new TabularQ(env, { ...config, algorithm: algo }, seed),
+});

@@ -34,7 +34,8 @@
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import { LearnerConfig, createLearner, type Learner } from "../agents/learner.js";
+import { LearnerConfig, createLearner, type Learner } from "../agents/index.js";
+import { train } from "../runs/loop.js";
 import { Ppo } from "../agents/ppo.js";
 import { Reinforce } from "../agents/reinforce.js";
 import type { GridEnv } from "../envs/grid/engine.js";
@@ -161,7 +162,7 @@ export function sampledInvariance(envId: string, specInput: unknown, options: Sa
   const trained = designs.map((job, j) => {
     const env = makeRewarded(envId, numEnvs, job.spec, { kwargs });
     const learner = createLearner(learnerConfig, env, job.seed);
-    learner.train(steps, () => options.onProgress?.(j * steps + Math.min(learner.globalStep, steps), total));
+    train(learner, steps, () => options.onProgress?.(j * steps + Math.min(learner.globalStep, steps), total));
     return { ...job, learner };
   });
 

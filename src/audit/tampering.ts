@@ -19,6 +19,7 @@
  * Both are measured by the designer's intent: reaching the goal.
  */
 import { Ppo } from "../agents/ppo.js";
+import { train } from "../runs/loop.js";
 import { Rng } from "../core/rng.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { make } from "../envs/registry.js";
@@ -79,12 +80,12 @@ export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
         o.onLevel?.(objective, seed, id);
         const env = makeRewarded(id, numEnvs, TAMPER_OBJECTIVES[objective] as never);
         const next = new Ppo(env, { annealLr: false }, seed);
-        if (agent) next.load(agent.save());
+        if (agent) next.continueFrom(agent);
         agent = next;
         const tamperUntrained = untrainedTamper(id, seed, env);
         const before = evaluate(agent, id, episodes, numEnvs, seed);
         env.reset(seed + 1000 * (k + 1));
-        agent.train(o.steps * (k + 1));
+        train(agent, o.steps * (k + 1));
         const after = evaluate(agent, id, episodes, numEnvs, seed + 1);
         return { level: id, tamperUntrained, tamperBefore: before.tamper, tamperAfter: after.tamper, successAfter: after.success };
       });

@@ -122,10 +122,11 @@ test("RND's bonus falls on observations it has trained on and stays high on unse
 
 test("PPO trains an RND predictor between rollouts and logs its loss", async () => {
   const { Ppo } = await import("../agents/ppo.js");
+  const { train } = await import("../runs/loop.js");
   const rv = new RewardedVector(makeVector("CartPole-v1", 2), { terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd", weight: 0.1 }] });
   const ppo = new Ppo(rv, { numSteps: 32 }, 0);
   const losses: number[] = [];
-  ppo.train(32 * 2 * 4, (m) => void losses.push(m["intrinsic/rnd/loss"]));
+  train(ppo, 32 * 2 * 4, (m: Record<string, number>) => void losses.push(m["intrinsic/rnd/loss"]));
   expect(losses).toHaveLength(4);
   expect(losses.every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
 });

@@ -15,7 +15,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { LearnerConfig } from "../agents/learner.js";
+import { LearnerConfig } from "../agents/index.js";
 import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { RewardSpec } from "../rewards/spec.js";
 import { EnvConfig } from "../envs/config.js";

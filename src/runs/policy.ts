@@ -7,10 +7,11 @@
 import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { createLearner } from "../agents/learner.js";
+import { createLearner } from "../agents/index.js";
 import { makeRewarded } from "../rewards/make.js";
 import { RunConfig } from "./config.js";
 import { findRun, type Store } from "./store/index.js";
+import type { LoopState } from "./loop.js";
 import { layoutSeeds } from "./train.js";
 
 export interface StoredPolicy {
@@ -33,7 +34,7 @@ export async function storedPolicy(store: Store, id: string, field = "--policy")
   if (!checkpoint?.state) throw new UserError(field, `run ${run.id} has no checkpoint to take its policy from`);
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, run.seed) });
   const learner = createLearner(config.learner, env, run.seed);
-  learner.restore!((checkpoint.state as { learner: unknown }).learner);
+  learner.load((checkpoint.state as { loop: LoopState }).loop.learner);
   return {
     runId: run.id,
     env: config.env.id,

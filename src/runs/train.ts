@@ -3,14 +3,14 @@
  * learner, train for the budget, and summarize what happened on the primary
  * ("true") reward, whatever reward the learner was given.
  */
-import { createLearner } from "../agents/learner.js";
-import { UserError } from "../core/errors.js";
+import { createLearner } from "../agents/index.js";
 import { captureState, restoreState } from "../core/state.js";
 import type { EpisodeRecord } from "../agents/episodes.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 import { Recorder, type RecordOptions, type RunRecording } from "./report/record.js";
 import { mean } from "../core/stats.js";
+import { TrainingLoop, type LoopState } from "./loop.js";
 
 export interface RunProgress {
   step: number;
@@ -85,6 +85,7 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   const name = config.name ?? config.env.id;
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, seed) });
   const learner = createLearner(config.learner, env, seed);
+  const loop = new TrainingLoop(learner);
   const recorder = record ? Recorder.attach(env, config.steps, record) : undefined;
   const termNames = env.program.terms.map((t) => t.name);
   const recent: EpisodeRecord[] = [];
@@ -94,12 +95,11 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   let firstSuccess: number | null = null;
   let interrupted = false;
   const t0 = performance.now();
-  // The run's own bookkeeping travels with the learner's checkpoint, so a resumed run's summary is the uninterrupted one's.
+  // The run's own bookkeeping travels with the loop's state, so a resumed run's summary is the uninterrupted one's.
   const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold, firstSuccess });
   if (checkpoints.resume !== undefined) {
-    if (!learner.restore) throw new UserError("resume", `the ${config.learner.algo} learner cannot resume from a checkpoint yet`);
-    const saved = checkpoints.resume as { learner: unknown; run: never };
-    learner.restore(saved.learner);
+    const saved = checkpoints.resume as { loop: LoopState; run: never };
+    loop.load(saved.loop);
     const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null };
     restoreState(run, saved.run);
     recent.push(...run.recent);
@@ -116,15 +116,15 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   let savedStep = learner.globalStep;
   let savedAt = performance.now();
   const saveCheckpoint = () => {
-    if (!checkpoints.onCheckpoint || !learner.checkpoint || learner.globalStep === savedStep) return;
+    if (!checkpoints.onCheckpoint || learner.globalStep === savedStep) return;
     // captureState keeps NaN (a success rate without episodes) through JSON.
-    checkpoints.onCheckpoint(learner.globalStep, { learner: learner.checkpoint(), run: captureState(bookkeeping()) });
+    checkpoints.onCheckpoint(learner.globalStep, { loop: loop.state(), run: captureState(bookkeeping()) });
     savedStep = learner.globalStep;
     savedAt = performance.now();
   };
   const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
   const termMeans = () => Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])]));
-  learner.train(config.steps, (metrics, finished) => {
+  loop.run(config.steps, (metrics, finished) => {
     episodes += finished.length;
     recent.push(...finished);
     if (recent.length > config.window) recent.splice(0, recent.length - config.window);

@@ -20,6 +20,7 @@ import { RewardSpec } from "../../rewards/spec.js";
 import { EnvConfig } from "../../envs/config.js";
 import { UserError } from "../../core/errors.js";
 import { Ppo, type PpoConfig } from "../../agents/ppo.js";
+import { train } from "../../runs/loop.js";
 import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
 import { comparisonsOf, readPreferences } from "./data.js";
 import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
@@ -157,11 +158,11 @@ function trainAgent(c: PreferenceConfig, model: RewardModel, layout: { obsSize: 
   const env = makeRewarded(c.env.id, a.numEnvs, spec, { kwargs: c.env.kwargs });
   // No annealing: the loop's total length is not known to PPO's schedule.
   const agent = new Ppo(env, { annealLr: false, ...(a.ppo as Partial<PpoConfig>) }, c.seed);
-  if (previous) agent.load(previous.save());
+  if (previous) agent.continueFrom(previous);
   env.reset(c.seed + 1000 * round);
   const returns: number[] = [];
   // `train` counts steps from the start of the loop: this round's share ends at round × steps.
-  agent.train(a.steps * round, (_metrics, episodes) => void returns.push(...episodes.map((e) => e.primary)));
+  train(agent, a.steps * round, (_metrics, episodes) => void returns.push(...episodes.map((e) => e.primary)));
   const recent = returns.slice(-50);
   return { agent, agentReturn: recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : NaN };
 }
