@@ -11,32 +11,16 @@
  *   .transform(clip(-1, 1))
  *   .build();
  */
-import type { Transition } from "./batch.js";
+import { TERM_BUILDERS } from "./kinds/index.js";
 import type { RewardSpecInput, Transform } from "./spec.js";
 
 type TermInput = RewardSpecInput["terms"][number];
-type Common = { name?: string; weight?: number; objective?: string; transforms?: Transform[] };
 
-export const task = (weight = 1, opts: Omit<Common, "weight"> = {}): TermInput => ({ kind: "task", weight, ...opts });
+/** Every kind's helper, by kind (`build.term.potential(…)`): a kind added to the list has its helper here. */
+export const term = TERM_BUILDERS;
 
-export const event = (name: string, weight = 1, opts: Omit<Common, "weight"> & { once?: boolean; max?: number; decay?: number } = {}): TermInput => ({ kind: "event", event: name, weight, ...opts });
-
-export const expression = (expr: string | number, opts: Common = {}): TermInput => ({ kind: "expression", expr, ...opts });
-
-export const potential = (phi: string | number, opts: Common & { gamma?: number; dynamic?: boolean } = {}): TermInput => ({ kind: "potential", phi, ...opts });
-
-export const combine = (op: "sum" | "product" | "krc" | "min" | "max", terms: TermInput[], opts: Common = {}): TermInput => ({ kind: "combine", op, terms, ...opts }) as TermInput;
-
-export const intrinsic = (module: string, opts: Common & { options?: Record<string, unknown> } = {}): TermInput => ({ kind: "intrinsic", module, ...opts });
-
-/**
- * A term computed by your own function of one transition (TypeScript only).
- * It runs unsandboxed in the training process, so the caller must say
- * `trusted: true`: a function you wrote or reviewed, never generated code.
- *
- * @example code((t) => (t.event("pickup:key") ? 1 : 0), { trusted: true, name: "key" })
- */
-export const code = (fn: (t: Transition) => number, opts: Common & { trusted: true }): TermInput => ({ kind: "code", fn, ...opts });
+/** The helpers of the built-in kinds, by name; each is defined with its kind in `./kinds/`. */
+export const { task, event, expression, potential, combine, intrinsic, learned, code } = TERM_BUILDERS;
 
 export const scale = (factor: number): Transform => ({ type: "scale", factor });
 export const clip = (min: number, max: number): Transform => ({ type: "clip", min, max });

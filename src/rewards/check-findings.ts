@@ -5,6 +5,7 @@
 import type { UserError } from "../core/errors.js";
 import type { Finding, TermStats } from "./check.js";
 import { formatNumber, formatRatio } from "./format.js";
+import { KINDS } from "./kinds/index.js";
 import { checkMachine } from "./machines/index.js";
 import type { RewardProgram } from "./program.js";
 import type { RewardedVector } from "./rewarded.js";
@@ -87,8 +88,8 @@ export function shapingFindings(program: RewardProgram): Finding[] {
     if (t.role !== "auxiliary") return [];
     if (t.potentialBased) {
       const term = program.spec.terms[k];
-      const gamma = term.kind === "potential" ? ` (γ = ${term.gamma})` : "";
-      return [{ severity: "info", code: "potential", term: t.name, message: `term "${t.name}" is potential-based shaping${gamma}: it keeps the optimal policy provided γ is the learner's discount` }];
+      const note = KINDS.get(term.kind)?.shapingNote?.(term) ?? "";
+      return [{ severity: "info", code: "potential", term: t.name, message: `term "${t.name}" is potential-based shaping${note}: it keeps the optimal policy provided γ is the learner's discount` }];
     }
     return [
       {
@@ -111,9 +112,7 @@ export function silenceFindings(terms: readonly TermStats[], primary: TermStats,
     const why =
       t.weight === 0
         ? "its weight is 0"
-        : term.kind === "event"
-          ? `event "${term.event}" never fired under a random policy`
-          : "under a random policy it never pays; check its condition, or expect it to pay only on states a random policy does not reach";
+        : (KINDS.get(term.kind)?.silentBecause?.(term) ?? "under a random policy it never pays; check its condition, or expect it to pay only on states a random policy does not reach");
     return [
       {
         severity: "warning",

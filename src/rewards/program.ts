@@ -6,14 +6,17 @@
  * per-episode sums of every term.
  */
 import { UserError, joinPath } from "../core/errors.js";
-import { captureState, restoreState } from "../core/state.js";
 import type { EnvInfo, RewardBatch } from "./batch.js";
 import { parseExpression, type Layout, type Node } from "./expr/index.js";
 import { createIntrinsic, type IntrinsicModule } from "./intrinsic.js";
 import { scalarizer } from "./scalarize.js";
-import { parseRewardSpec, type RewardSpec, type RewardSpecInput, type Role, type Term } from "./spec.js";
-import { planTerm, type BoundTerm, type PlanContext, type TermPlan } from "./terms.js";
+import { KINDS } from "./kinds/index.js";
+import type { AnyTerm, BoundTerm, PlanContext, TermPlan } from "./kinds/kind.js";
+import type { TermKinds } from "./kinds/registry.js";
+import { isParsedRewardSpec, parseRewardSpec, type RewardSpec, type RewardSpecInput, type Role, type Term } from "./spec.js";
 import { makeTransform, type TransformOp } from "./transforms.js";
+import { loadNumbers, numbers } from "./kinds/state.js";
+import { captureState, restoreState } from "../core/state.js";
 
 export interface TermInfo {
   readonly name: string;
@@ -65,17 +68,6 @@ export interface BoundReward {
   loadState(state: unknown): void;
 }
 
-const DEFAULT_NAMES: Record<Term["kind"], (t: Term) => string> = {
-  task: () => "task",
-  event: (t) => (t as { event: string }).event,
-  expression: () => "expression",
-  potential: () => "potential",
-  combine: (t) => (t as { op: string }).op,
-  intrinsic: (t) => (t as { module: string }).module,
-  learned: () => "learned",
-  code: () => "code",
-};
-
 /**
  * Compiles a spec (YAML/JSON data or the TypeScript builder's output)
  * against an environment's features, events and action size.
@@ -83,8 +75,15 @@ const DEFAULT_NAMES: Record<Term["kind"], (t: Term) => string> = {
  * @example
  * const program = compileReward(spec, envInfoOf(vec));
  */
-export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env: EnvInfo, path = "reward"): RewardProgram {
-  const spec = parseRewardSpec(input, path);
+export interface CompileOptions {
+  /** The term kinds to compile with, instead of the list (`kinds/index.ts`): to try a kind before adding it there. */
+  kinds?: TermKinds;
+}
+
+export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env: EnvInfo, path = "reward", options: CompileOptions = {}): RewardProgram {
+  const kinds = options.kinds ?? KINDS;
+  // A spec parseRewardSpec returned is not parsed again.
+  const spec = isParsedRewardSpec(input) && !options.kinds ? input : parseRewardSpec(input, path, { kinds });
   const scope = { features: env.features, events: env.events, actionSize: env.actionSize };
 
   // `define:` entries, parsed on first use, with cycles reported.
@@ -107,7 +106,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     scope,
     path: termPath,
     define,
-    child: (t, p) => Object.assign(planTerm(t, makeCtx(p)), { weight: t.weight, transforms: t.transforms }),
+    child: (t, p) => Object.assign(kinds.plan(t, makeCtx(p)), { weight: t.weight, transforms: t.transforms }),
     intrinsic: (name, options, termPath) => {
       const module = createIntrinsic(name, options, termPath);
       intrinsicModules.push(module);
@@ -118,7 +117,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
   const names = new Set<string>();
   const plans: { info: TermInfo; plan: TermPlan; term: Term; path: string }[] = spec.terms.map((term, k) => {
     const termPath = joinPath(path, "terms", k);
-    let name = term.name ?? DEFAULT_NAMES[term.kind](term);
+    let name = term.name ?? kinds.defaultName(term);
     if (names.has(name)) {
       if (term.name) throw new UserError(joinPath(termPath, "name"), `duplicate term name ${JSON.stringify(name)}; term names must be unique`);
       let n = 2;
@@ -126,8 +125,8 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       name = `${name}#${n}`;
     }
     names.add(name);
-    const plan = planTerm(term, makeCtx(termPath));
-    const role = term.role ?? (term.kind === "task" ? "primary" : "auxiliary");
+    const plan = kinds.plan(term as AnyTerm, makeCtx(termPath));
+    const role = term.role ?? kinds.defaultRole(term as AnyTerm);
     return { info: { name, kind: term.kind, role, weight: term.weight, objective: term.objective ?? "reward", potentialBased: plan.potentialBased, optimize: term.optimize }, plan, term, path: termPath };
   });
   if (!plans.some((p) => p.info.role === "primary")) {
@@ -172,12 +171,8 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
         finishedTotal: new Float64Array(n),
         finishedObjectives: objCols(),
         apply,
-        saveState: () => captureState(carried()),
-        loadState(state: unknown) {
-          const target = carried();
-          restoreState(target, state as never);
-          step = target.step;
-        },
+        saveState,
+        loadState,
       };
       const episodePrimary = new Float64Array(n);
       const episodeTotal = new Float64Array(n);
@@ -185,16 +180,34 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const totalValues = out.total64;
       const scratch = new Float64Array(n);
       let step = 0;
-      // What carries over between steps, gathered for checkpoints.
-      const carried = () => ({
-        step,
-        episodePrimary,
-        episodeTotal,
-        episodeObjectives,
-        episodeTerms: out.episodeTerms,
-        terms: bound.map((b) => ({ term: b.term.state ?? {}, transforms: b.transforms })),
-        totalTransforms,
-      });
+
+      /** What carries over between steps: the step count, the episode sums, each term's and transform's own state. */
+      function saveState(): ProgramState {
+        return {
+          step,
+          episodePrimary: numbers(episodePrimary),
+          episodeTotal: numbers(episodeTotal),
+          episodeObjectives: episodeObjectives.map(numbers),
+          episodeTerms: out.episodeTerms.map(numbers),
+          terms: bound.map((b) => ({ term: b.term.state?.() ?? null, transforms: b.transforms.map(transformState) })),
+          totalTransforms: totalTransforms.map(transformState),
+        };
+      }
+
+      function loadState(state: unknown): void {
+        const s = state as ProgramState;
+        if (s === null || typeof s !== "object" || !Array.isArray(s.terms) || s.terms.length !== bound.length) throw new Error(`reward state: expected the state of a program of ${bound.length} terms`);
+        step = s.step;
+        loadNumbers(episodePrimary, s.episodePrimary, "the primary episode sums");
+        loadNumbers(episodeTotal, s.episodeTotal, "the total episode sums");
+        episodeObjectives.forEach((col, o) => loadNumbers(col, s.episodeObjectives[o], "the objectives' episode sums"));
+        out.episodeTerms.forEach((col, k) => loadNumbers(col, s.episodeTerms[k], "the terms' episode sums"));
+        bound.forEach((b, k) => {
+          b.term.load?.(s.terms[k].term);
+          b.transforms.forEach((t, j) => loadTransform(t, s.terms[k].transforms[j]));
+        });
+        totalTransforms.forEach((t, j) => loadTransform(t, s.totalTransforms[j]));
+      }
 
       function apply(): void {
         step++;
@@ -264,6 +277,29 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       return out;
     },
   };
+}
+
+/** A bound program's state (`BoundReward.saveState`): plain JSON-ready data. */
+export interface ProgramState {
+  step: number;
+  episodePrimary: number[];
+  episodeTotal: number[];
+  episodeObjectives: number[][];
+  episodeTerms: number[][];
+  terms: { term: unknown; transforms: unknown[] }[];
+  totalTransforms: unknown[];
+}
+
+/** A transform's own state; stateless transforms have none. */
+function transformState(t: TransformOp): unknown {
+  const op = t as TransformOp & { state?(): unknown };
+  return typeof op.state === "function" ? op.state() : captureState(t);
+}
+
+function loadTransform(t: TransformOp, state: unknown): void {
+  const op = t as TransformOp & { load?(state: unknown): void };
+  if (typeof op.load === "function") op.load(state);
+  else restoreState(t, state as never);
 }
 
 /** sum[i] += x[i] for i < n. */
