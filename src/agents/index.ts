@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import type { Learner } from "./learner.js";
-import { checkRolloutMemory } from "./memory.js";
+import { checkRolloutMemory, type RolloutShape, type RolloutSize } from "./memory.js";
 import { ppoLearner } from "./ppo.js";
 import { reinforceLearner } from "./reinforce.js";
 import { qLearningLearner, sarsaLearner } from "./tabular-q.js";
@@ -18,11 +18,27 @@ type Schemas = (typeof LEARNERS)[number]["schema"];
 export const LearnerConfig = z.discriminatedUnion("algo", LEARNERS.map((l) => l.schema) as unknown as [Schemas, ...Schemas[]]);
 export type LearnerConfig = z.output<typeof LearnerConfig>;
 
+const kindOf = (config: { algo: string }) => LEARNERS.find((l) => l.algo === config.algo)!;
+
 export function createLearner(config: LearnerConfig, env: RewardedVector, seed: number): Learner {
   // A rollout too large for memory is a one-line error naming the fields, before anything is allocated.
-  checkRolloutMemory(config, env.vec);
-  const kind = LEARNERS.find((l) => l.algo === config.algo)!;
-  return kind.create(env, config as never, seed);
+  checkRolloutMemory(rolloutBytes(config, env.vec));
+  return kindOf(config).create(env, config as never, seed);
+}
+
+/**
+ * The bytes of the learner's rollout buffers, and the rows and config fields
+ * behind them; undefined for learners without one (tabular). A config as
+ * given (`{algo: ppo}`, a run config's default) is sized with its defaults.
+ */
+export function rolloutBytes(config: LearnerConfig, shape: RolloutShape): RolloutSize | undefined {
+  const kind = kindOf(config);
+  return kind.rollout?.(kind.schema.parse(config) as never, shape);
+}
+
+/** Throws the one-line `UserError` `createLearner` would, without building anything. */
+export function checkLearnerMemory(config: LearnerConfig, shape: RolloutShape): void {
+  checkRolloutMemory(rolloutBytes(config, shape));
 }
 
 export type { Learner, LearnerKind } from "./learner.js";

@@ -12,6 +12,7 @@
 import type { z } from "zod";
 import type { Rng } from "../core/rng.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
+import type { RolloutShape, RolloutSize } from "./memory.js";
 
 export interface Learner {
   /** The config's `algo`. */
@@ -50,6 +51,8 @@ export interface LearnerKind<S extends z.ZodTypeAny = z.ZodTypeAny> {
   readonly schema: S;
   readonly description: string;
   create(env: RewardedVector, config: z.output<S>, seed: number): Learner;
+  /** The memory its rollout buffers take (checked before anything is allocated); none for learners without one. */
+  rollout?(config: z.output<S>, shape: RolloutShape): RolloutSize | undefined;
 }
 
 /** Declares a learner kind (keeps the schema's type for the config union). */

@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
 import { makeRewarded } from "../rewards/make.js";
-import { createLearner, LearnerConfig } from "./index.js";
-import { checkRolloutMemory, formatBytes, MAX_ROLLOUT_BYTES, rolloutBytes } from "./memory.js";
+import { checkLearnerMemory as checkRolloutMemory, createLearner, LearnerConfig, rolloutBytes } from "./index.js";
+import { formatBytes, MAX_ROLLOUT_BYTES } from "./memory.js";
 
 const TASK = { terms: [{ kind: "task" }] };
 const ppo = (numSteps: number) => LearnerConfig.parse({ algo: "ppo", numSteps });

@@ -7,10 +7,6 @@
  */
 import { UserError } from "../core/errors.js";
 import type { Space } from "../core/spaces.js";
-import { PpoConfig } from "./ppo.js";
-
-/** A learner config as given (learner.ts's LearnerConfig; structural here, so learner.ts can call this file without a circle). */
-type LearnerConfig = { algo: string } & Record<string, unknown>;
 
 /** The most a run's rollout buffers may take: 2 GiB. */
 export const MAX_ROLLOUT_BYTES = 2 * 1024 ** 3;
@@ -25,36 +21,18 @@ export interface RolloutShape {
   maxSteps: number;
 }
 
-/**
- * The bytes of the learner's rollout buffers, and the rows and config fields
- * behind them; undefined for learners without one (tabular).
- */
-export function rolloutBytes(config: LearnerConfig, shape: RolloutShape): { bytes: number; rows: number; fields: [string, number][]; values: number } | undefined {
-  // Observations are padded to a multiple of 4 floats; discrete actions are one-hot in minibatches.
-  const values = Math.ceil(shape.observationSpace.size / 4) * 4;
-  const actionCols = shape.actionSpace.kind === "discrete" ? shape.actionSpace.n : shape.actionSpace.size;
-  switch (config.algo) {
-    case "ppo": {
-      // A run config's default learner is `{algo: ppo}` as given: the learner fills in its defaults, and so does this.
-      const { algo: _algo, ...given } = config;
-      const { numSteps, numMinibatches } = PpoConfig.parse(given);
-      const rows = shape.n * numSteps;
-      // Per row: observation and action, six scalars (log π, reward, done, value, advantage, return) and a shuffled
-      // index; the minibatch copies (in JavaScript, then in jax-js) add 2/numMinibatches of the observations and actions.
-      const perRow = (values + actionCols) * 4 * (1 + 2 / numMinibatches) + 6 * 4 + 4;
-      return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", numSteps]], values };
-    }
-    case "reinforce": {
-      if (!Number.isFinite(shape.maxSteps)) return undefined;
-      const rows = shape.n * shape.maxSteps;
-      // Per row, each iteration: observation, action, owner, weight, and the batch again in jax-js.
-      const perRow = (values + actionCols) * 4 * 2 + 2 * 4;
-      return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["the episode limit", shape.maxSteps]], values };
-    }
-    case "q-learning":
-    case "sarsa":
-      return undefined;
-  }
+/** A rollout's size: its bytes, and the rows and config fields behind them. */
+export interface RolloutSize {
+  bytes: number;
+  rows: number;
+  fields: [string, number][];
+  /** Observation values per row (padded to 4). */
+  values: number;
+}
+
+/** Observations are padded to a multiple of 4 floats; discrete actions are one-hot in minibatches. */
+export function rowShape(shape: RolloutShape): { values: number; actionCols: number } {
+  return { values: Math.ceil(shape.observationSpace.size / 4) * 4, actionCols: shape.actionSpace.kind === "discrete" ? shape.actionSpace.n : shape.actionSpace.size };
 }
 
 /**
@@ -62,12 +40,11 @@ export function rolloutBytes(config: LearnerConfig, shape: RolloutShape): { byte
  * would take more than `MAX_ROLLOUT_BYTES`; nothing is allocated.
  *
  * @example
- * checkRolloutMemory(config.learner, { ...env.vec, n: config.numEnvs });
+ * checkRolloutMemory(rolloutBytes(config.learner, { ...env.vec, n: config.numEnvs }));
  * // throws learner.numSteps: numEnvs × learner.numSteps = 4096 × 1000000000 rollout rows
  * // of 148 observation values need about … PiB; at most 2 GiB fits: lower numEnvs or learner.numSteps
  */
-export function checkRolloutMemory(config: LearnerConfig, shape: RolloutShape): void {
-  const need = rolloutBytes(config, shape);
+export function checkRolloutMemory(need: RolloutSize | undefined): void {
   if (!need || need.bytes <= MAX_ROLLOUT_BYTES) return;
   const [names, counts] = [need.fields.map(([name]) => name), need.fields.map(([, count]) => count)];
   const configurable = names.filter((name) => !name.startsWith("the "));

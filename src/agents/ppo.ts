@@ -19,6 +19,7 @@ import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
 import { defineLearner, type Learner } from "./learner.js";
+import { rowShape } from "./memory.js";
 import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
 
@@ -421,4 +422,12 @@ export const ppoLearner = defineLearner({
   schema: PpoConfig.extend({ algo: z.literal("ppo") }).strict(),
   description: "PPO (clipped surrogate, GAE), CleanRL's ppo.py; discrete and continuous actions",
   create: (env, { algo: _algo, ...config }, seed) => new Ppo(env, config, seed),
+  rollout({ numSteps, numMinibatches }, shape) {
+    const { values, actionCols } = rowShape(shape);
+    const rows = shape.n * numSteps;
+    // Per row: observation and action, six scalars (log π, reward, done, value, advantage, return) and a shuffled
+    // index; the minibatch copies (in JavaScript, then in jax-js) add 2/numMinibatches of the observations and actions.
+    const perRow = (values + actionCols) * 4 * (1 + 2 / numMinibatches) + 6 * 4 + 4;
+    return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", numSteps]], values };
+  },
 });

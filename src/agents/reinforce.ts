@@ -22,6 +22,7 @@ import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
 import { defineLearner, type Learner } from "./learner.js";
+import { rowShape } from "./memory.js";
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
 export const ReinforceConfig = z
@@ -217,4 +218,12 @@ export const reinforceLearner = defineLearner({
   schema: ReinforceConfig.extend({ algo: z.literal("reinforce") }).strict(),
   description: "REINFORCE with the leave-one-out (RLOO) baseline; discrete actions",
   create: (env, { algo: _algo, ...config }, seed) => new Reinforce(env, config, seed),
+  rollout(_config, shape) {
+    if (!Number.isFinite(shape.maxSteps)) return undefined;
+    const { values, actionCols } = rowShape(shape);
+    const rows = shape.n * shape.maxSteps;
+    // Per row, each iteration: observation, action, owner, weight, and the batch again in jax-js.
+    const perRow = (values + actionCols) * 4 * 2 + 2 * 4;
+    return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["the episode limit", shape.maxSteps]], values };
+  },
 });

@@ -5,7 +5,7 @@
  * expressions), and the learner's rollout sized against memory. Errors are
  * the one-line `UserError`s training would raise, only sooner.
  */
-import { checkRolloutMemory } from "../agents/memory.js";
+import { checkLearnerMemory } from "../agents/index.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 import { layoutSeeds } from "./train.js";
@@ -20,5 +20,5 @@ import { layoutSeeds } from "./train.js";
 export function validateRun(config: RunConfig): void {
   const env = makeRewarded(config.env.id, 1, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, config.seeds[0] ?? 0) });
   const { observationSpace, actionSpace, maxSteps } = env.vec;
-  checkRolloutMemory(config.learner, { n: config.numEnvs, observationSpace, actionSpace, maxSteps });
+  checkLearnerMemory(config.learner, { n: config.numEnvs, observationSpace, actionSpace, maxSteps });
 }
