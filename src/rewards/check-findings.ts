@@ -3,12 +3,42 @@
  * statistics (and the program) and return findings.
  */
 import type { UserError } from "../core/errors.js";
-import type { Finding, TermStats } from "./check.js";
 import { formatNumber, formatRatio } from "./format.js";
 import { KINDS } from "./kinds/index.js";
 import { checkMachine } from "./machines/index.js";
-import type { RewardProgram } from "./program.js";
+import type { RewardProgram, TermInfo } from "./program.js";
 import type { RewardedVector } from "./rewarded.js";
+
+export type Severity = "error" | "warning" | "info";
+export type FindingCode = "non-finite" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | "machine-unreachable" | "machine-dead-end" | "machine-never-reached" | "machine-accepted" | (string & {});
+
+export interface Finding {
+  readonly severity: Severity;
+  readonly code: FindingCode;
+  /** The term the finding is about, if one. */
+  readonly term?: string;
+  /** One line: what was found, with the numbers. */
+  readonly message: string;
+  /** The numbers behind the message, for `--json`. */
+  readonly data?: Readonly<Record<string, number | string | null>>;
+}
+
+/** What one term (or the primary reward, the sum of the primary terms) paid in the sample. */
+export interface TermStats {
+  readonly name: string;
+  readonly kind: TermInfo["kind"] | "primary";
+  readonly role: TermInfo["role"];
+  readonly weight: number;
+  readonly potentialBased: boolean;
+  /** Mean |contribution| per step, over every sampled step of every environment. */
+  readonly stepMeanAbs: number;
+  readonly stepMin: number;
+  readonly stepMax: number;
+  /** Sampled steps on which the contribution was non-zero. */
+  readonly nonZero: number;
+  /** Mean |sum over an episode| over finished episodes (null when none finished). */
+  readonly episodeMeanAbs: number | null;
+}
 
 /** What was sampled. */
 export interface Sample {

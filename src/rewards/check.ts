@@ -21,13 +21,14 @@
  * report.findings.filter((f) => f.severity === "error");
  */
 import { UserError } from "../core/errors.js";
-import { machineFindings, magnitudeFindings, nonFinite, shapingFindings, silenceFindings, type Sample } from "./check-findings.js";
+import { machineFindings, magnitudeFindings, nonFinite, shapingFindings, silenceFindings, type Finding, type Sample, type Severity, type TermStats } from "./check-findings.js";
 import { ACCEPT_EVENT } from "./machines/index.js";
-import type { TermInfo } from "./program.js";
 import { randomPolicy } from "./random-policy.js";
 import type { RewardedVector } from "./rewarded.js";
 
 // ── 1. OPTIONS AND REPORT ─────────────────────────────────────────────────
+
+export type { Finding, FindingCode, Severity, TermStats } from "./check-findings.js";
 
 export interface CheckOptions {
   /** Steps of each environment of the vector (default 2000). */
@@ -37,37 +38,6 @@ export interface CheckOptions {
   dwarfRatio?: number;
   /** Called every 100 steps with the steps taken so far. */
   onProgress?: (steps: number) => void;
-}
-
-export type Severity = "error" | "warning" | "info";
-export type FindingCode = "non-finite" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | "machine-unreachable" | "machine-dead-end" | "machine-never-reached" | "machine-accepted" | (string & {});
-
-export interface Finding {
-  readonly severity: Severity;
-  readonly code: FindingCode;
-  /** The term the finding is about, if one. */
-  readonly term?: string;
-  /** One line: what was found, with the numbers. */
-  readonly message: string;
-  /** The numbers behind the message, for `--json`. */
-  readonly data?: Readonly<Record<string, number | string | null>>;
-}
-
-/** What one term (or the primary reward, the sum of the primary terms) paid in the sample. */
-export interface TermStats {
-  readonly name: string;
-  readonly kind: TermInfo["kind"] | "primary";
-  readonly role: TermInfo["role"];
-  readonly weight: number;
-  readonly potentialBased: boolean;
-  /** Mean |contribution| per step, over every sampled step of every environment. */
-  readonly stepMeanAbs: number;
-  readonly stepMin: number;
-  readonly stepMax: number;
-  /** Sampled steps on which the contribution was non-zero. */
-  readonly nonZero: number;
-  /** Mean |sum over an episode| over finished episodes (null when none finished). */
-  readonly episodeMeanAbs: number | null;
 }
 
 export interface CheckReport {

@@ -13,7 +13,7 @@ import { didYouMean } from "../../core/suggest.js";
 import { parseExpression, typeOf, walk, type Node } from "../expr/index.js";
 import { compileLtl } from "./ltl.js";
 import { LTL_KEYWORDS } from "./ltl-parse.js";
-import type { MachineSpec } from "./spec.js";
+import type { MachineSpec } from "./shape.js";
 
 export interface GraphEdge {
   /** Source state, or −1 for "*" (every non-terminal state). */
