@@ -8,10 +8,9 @@
  */
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
-import type { RewardBatch } from "../rewards/batch.js";
-import type { IntrinsicModule } from "../rewards/intrinsic.js";
 import { exactHash, SimHash } from "./hash.js";
-import { BonusScale, parseBonusOptions } from "./options.js";
+import type { ModuleBatch, RewardModule } from "./module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
 const CountOptions = z.object({
   hash: z.enum(["exact", "simhash"]).default("exact").describe("how observations are keyed"),
@@ -26,7 +25,31 @@ function keyer(options: z.output<typeof CountOptions>, obsSize: number): (obs: F
   return (obs, offset) => sim.code(obs, offset);
 }
 
-export function countBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { counts: Map<number, number> } {
+/** Counts as two parallel lists, keys and visits (the hash itself is rebuilt from the options). */
+interface CountTable {
+  keys: number[];
+  visits: number[];
+}
+
+const tableOf = (counts: Map<number, number>): CountTable => ({ keys: [...counts.keys()], visits: [...counts.values()] });
+
+interface CountState {
+  counts: CountTable;
+  scale: BonusScaleState;
+}
+
+/** One table per environment: the counts of its current episode. */
+interface EpisodicCountState {
+  episodes: CountTable[];
+  scale: BonusScaleState;
+}
+
+function loadTable(counts: Map<number, number>, table: CountTable): void {
+  counts.clear();
+  table.keys.forEach((k, i) => counts.set(k, table.visits[i]));
+}
+
+export function countBonus(raw: Record<string, unknown>, path: string): RewardModule & { counts: Map<number, number> } {
   const options = parseBonusOptions(CountOptions, raw, path);
   const scale = new BonusScale(options);
   let key: (obs: Float32Array, offset: number) => number = () => 0;
@@ -37,7 +60,7 @@ export function countBonus(raw: Record<string, unknown>, path: string): Intrinsi
     init(info) {
       key = keyer(options, info.obsSize);
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
       for (let i = 0; i < b.n; i++) {
         const k = key(obs, i * b.obsSize);
@@ -47,10 +70,16 @@ export function countBonus(raw: Record<string, unknown>, path: string): Intrinsi
       }
       scale.apply(out, b.n);
     },
+    state: (): CountState => ({ counts: tableOf(counts), scale: scale.state() }),
+    load(state) {
+      const s = state as CountState;
+      loadTable(counts, s.counts);
+      scale.load(s.scale);
+    },
   };
 }
 
-export function episodicCountBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { episodeCounts: Map<number, number>[] } {
+export function episodicCountBonus(raw: Record<string, unknown>, path: string): RewardModule & { episodeCounts: Map<number, number>[] } {
   const options = parseBonusOptions(CountOptions, raw, path);
   const scale = new BonusScale(options);
   let key: (obs: Float32Array, offset: number) => number = () => 0;
@@ -62,7 +91,7 @@ export function episodicCountBonus(raw: Record<string, unknown>, path: string): 
       key = keyer(options, info.obsSize);
       for (let i = 0; i < info.n; i++) episodeCounts.push(new Map());
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
       for (let i = 0; i < b.n; i++) {
         const counts = episodeCounts[i];
@@ -75,6 +104,12 @@ export function episodicCountBonus(raw: Record<string, unknown>, path: string): 
     },
     endEpisode(i) {
       episodeCounts[i].clear();
+    },
+    state: (): EpisodicCountState => ({ episodes: episodeCounts.map(tableOf), scale: scale.state() }),
+    load(state) {
+      const s = state as EpisodicCountState;
+      s.episodes.forEach((table, i) => loadTable(episodeCounts[i], table));
+      scale.load(s.scale);
     },
   };
 }

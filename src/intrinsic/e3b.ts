@@ -13,11 +13,11 @@
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import type { RewardBatch } from "../rewards/batch.js";
-import type { IntrinsicModule } from "../rewards/intrinsic.js";
 import { Rows } from "../nn/rows.js";
-import { InverseDynamics } from "./inverse-dynamics.js";
-import { BonusScale, parseBonusOptions } from "./options.js";
+import { loadRows, rowsState } from "../nn/rows-state.js";
+import { InverseDynamics, type InverseDynamicsState } from "./inverse-dynamics.js";
+import type { ModuleBatch, RewardModule } from "./module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
 const E3bOptions = z.object({
   embedding: z.enum(["inverse-dynamics", "random"]).default("inverse-dynamics").describe("φ: learned by inverse dynamics, or fixed random features"),
@@ -30,7 +30,14 @@ const E3bOptions = z.object({
   seed: z.number().int().nonnegative().default(0).describe("seed of the features (random or initial)"),
 });
 
-export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { inverse: Float64Array[]; model(): InverseDynamics | undefined } {
+/** Each environment's C⁻¹ (m × m, row-major); with learned features, φ's model, the update's random stream and the rollout's transitions too. */
+interface E3bState {
+  inverse: number[][];
+  scale: BonusScaleState;
+  learned?: { model: InverseDynamicsState; rng: [number, number, number, number]; seen: number[] };
+}
+
+export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModule & { inverse: Float64Array[]; model(): InverseDynamics | undefined } {
   const options = parseBonusOptions(E3bOptions, raw, path);
   const scale = new BonusScale(options);
   const m = options.features;
@@ -77,7 +84,7 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       const s = 1 / Math.sqrt(d);
       for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) W[j * m + r] = rng.normal() * s;
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
       if (model) {
         model.embed(obs, b.n, phiBatch);
@@ -147,10 +154,27 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): IntrinsicM
       seen.clear();
       return { loss: count ? total / count : NaN };
     },
+    state(): E3bState {
+      return {
+        inverse: inverse.map((inv) => Array.from(inv)),
+        scale: scale.state(),
+        learned: model && { model: model.state(), rng: updateRng.getState(), seen: rowsState(seen) },
+      };
+    },
+    load(state) {
+      const s = state as E3bState;
+      s.inverse.forEach((inv, i) => inverse[i].set(inv));
+      scale.load(s.scale);
+      if (model && s.learned) {
+        model.load(s.learned.model);
+        updateRng.setState(s.learned.rng);
+        loadRows(seen, s.learned.seen);
+      }
+    },
   };
 
   /** Keeps this step's transitions for the next update. */
-  function remember(b: RewardBatch): void {
+  function remember(b: ModuleBatch): void {
     const w = 2 * d + 1;
     for (let i = 0; i < b.n; i++) {
       row.set(b.obs!.subarray(i * d, (i + 1) * d), i * w);

@@ -11,9 +11,8 @@
  */
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
-import type { RewardBatch } from "../rewards/batch.js";
-import type { IntrinsicModule } from "../rewards/intrinsic.js";
-import { BonusScale, parseBonusOptions } from "./options.js";
+import type { ModuleBatch, RewardModule } from "./module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
 const NoveltyOptions = z.object({
   features: z.number().int().min(1).max(256).default(16).describe("size of the random embedding"),
@@ -24,7 +23,16 @@ const NoveltyOptions = z.object({
   seed: z.number().int().nonnegative().default(0),
 });
 
-export function episodicNoveltyBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { memorySize(i: number): number } {
+/** Each environment's episode so far: the embeddings it remembers (the ring's rows in slot order) and how many it has seen; the kernel's running mean. */
+interface NoveltyState {
+  memories: number[][];
+  sizes: number[];
+  meanSq: number;
+  meanCount: number;
+  scale: BonusScaleState;
+}
+
+export function episodicNoveltyBonus(raw: Record<string, unknown>, path: string): RewardModule & { memorySize(i: number): number } {
   const o = parseBonusOptions(NoveltyOptions, raw, path);
   const scale = new BonusScale(o);
   const m = o.features;
@@ -51,7 +59,7 @@ export function episodicNoveltyBonus(raw: Record<string, unknown>, path: string)
       }
       nearest = new Float64Array(o.k);
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
       for (let i = 0; i < b.n; i++) {
         // x = tanh(W·s′)
@@ -94,6 +102,23 @@ export function episodicNoveltyBonus(raw: Record<string, unknown>, path: string)
     },
     endEpisode(i) {
       sizes[i] = 0;
+    },
+    state(): NoveltyState {
+      return {
+        memories: memories.map((mem, i) => Array.from(mem.subarray(0, Math.min(sizes[i], o.maxMemory) * m))),
+        sizes: [...sizes],
+        meanSq,
+        meanCount,
+        scale: scale.state(),
+      };
+    },
+    load(state) {
+      const s = state as NoveltyState;
+      s.memories.forEach((mem, i) => memories[i].set(mem));
+      sizes.splice(0, sizes.length, ...s.sizes);
+      meanSq = s.meanSq;
+      meanCount = s.meanCount;
+      scale.load(s.scale);
     },
   };
 }

@@ -15,6 +15,7 @@ import { categoricalLogProb } from "../nn/distributions.js";
 import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
+import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
 
 export interface InverseDynamicsOptions {
   obsSize: number;
@@ -29,6 +30,11 @@ export interface InverseDynamicsOptions {
 interface Params {
   encoder: MlpParams;
   head: MlpParams;
+}
+
+export interface InverseDynamicsState {
+  params: number[][];
+  opt: AdamJson;
 }
 
 export class InverseDynamics {
@@ -99,6 +105,20 @@ export class InverseDynamics {
   /** Makes the trained encoder the one `embed` uses. */
   publish(): void {
     this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
+  }
+
+  /** The parameters and Adam's moments, taken between updates (when the published encoder is the trained one). */
+  state(): InverseDynamicsState {
+    return { params: treeToJson(this.params), opt: adamToJson(this.opt) };
+  }
+
+  /** Restores `state()` and publishes the encoder. */
+  load(state: InverseDynamicsState): void {
+    const restored = treeFromJson(state.params, this.params);
+    tree.dispose(this.params as never);
+    this.params = restored;
+    this.opt = adamFromJson(state.opt, this.opt);
+    this.publish();
   }
 
   /** The head's action probabilities for transitions (s, s′): for tests of what the model learned. */

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseConfig } from "../core/config.js";
-import { RunningMeanStd } from "../rewards/transforms.js";
+import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
 
 export const BonusOptions = z
   .object({
@@ -47,4 +47,21 @@ export class BonusScale {
     const c = beta * Math.pow(1 - kappa, this.t++);
     for (let i = 0; i < n; i++) values[i] *= c;
   }
+
+  /** The decay's step t and the normalization's statistics (the range is absent until a value is seen). */
+  state(): BonusScaleState {
+    return { t: this.t, rms: this.rms.state(), range: this.min <= this.max ? [this.min, this.max] : null };
+  }
+
+  load(state: BonusScaleState): void {
+    this.t = state.t;
+    this.rms.load(state.rms);
+    [this.min, this.max] = state.range ?? [Infinity, -Infinity];
+  }
+}
+
+export interface BonusScaleState {
+  t: number;
+  rms: RunningMeanStdState;
+  range: [number, number] | null;
 }

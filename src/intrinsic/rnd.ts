@@ -14,11 +14,12 @@ import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
-import type { RewardBatch } from "../rewards/batch.js";
-import type { IntrinsicModule } from "../rewards/intrinsic.js";
-import { RunningMeanStd } from "../rewards/transforms.js";
+import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
 import { Rows } from "../nn/rows.js";
-import { BonusScale, parseBonusOptions } from "./options.js";
+import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
+import { loadRows, rowsState } from "../nn/rows-state.js";
+import type { ModuleBatch, RewardModule } from "./module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
 const RndOptions = z.object({
   features: z.number().int().min(1).max(512).default(32).describe("output size k of the target and the predictor"),
@@ -30,7 +31,24 @@ const RndOptions = z.object({
   seed: z.number().int().nonnegative().default(0),
 });
 
-export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicModule & { buffered(): number; predictionErrors(): Float64Array } {
+/**
+ * The predictor and its optimizer (the target is fixed: rebuilt from the
+ * seed), the running statistics of observations (per dimension) and of the
+ * intrinsic return, each environment's return so far, the shuffling stream,
+ * and the rollout's normalized observations.
+ */
+interface RndState {
+  predictor: number[][];
+  opt: AdamJson;
+  observations: RunningMeanStdState[];
+  returnStats: RunningMeanStdState;
+  returns: number[];
+  rng: [number, number, number, number];
+  seen: number[];
+  scale: BonusScaleState;
+}
+
+export function rndBonus(raw: Record<string, unknown>, path: string): RewardModule & { buffered(): number; predictionErrors(): Float64Array } {
   const o = parseBonusOptions(RndOptions, raw, path);
   const scale = new BonusScale(o);
   const rng = new Rng(o.seed);
@@ -87,7 +105,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
         return [p2, s2, value];
       }) as never) as never;
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
       // Normalize each observation dimension by its running statistics, clipped to ±5.
       for (let j = 0; j < d; j++) {
@@ -150,6 +168,32 @@ export function rndBonus(raw: Record<string, unknown>, path: string): IntrinsicM
     },
     endEpisode(i) {
       returns[i] = 0;
+    },
+    state(): RndState {
+      return {
+        predictor: treeToJson(predictor),
+        opt: adamToJson(opt),
+        observations: obsStats.map((s) => s.state()),
+        returnStats: returnStats.state(),
+        returns: Array.from(returns),
+        rng: rng.getState(),
+        seen: rowsState(seen),
+        scale: scale.state(),
+      };
+    },
+    load(state) {
+      const s = state as RndState;
+      const restored = treeFromJson(s.predictor, predictor);
+      tree.dispose(predictor as never);
+      predictor = restored;
+      predictorJs = mlpWeights(predictor, sizes);
+      opt = adamFromJson(s.opt, opt);
+      s.observations.forEach((stats, j) => obsStats[j].load(stats));
+      returnStats.load(s.returnStats);
+      returns.set(s.returns);
+      rng.setState(s.rng);
+      loadRows(seen, s.seen);
+      scale.load(s.scale);
     },
   };
 }

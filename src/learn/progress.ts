@@ -20,9 +20,9 @@ import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
-import type { RewardBatch } from "../rewards/batch.js";
-import type { IntrinsicModule } from "../rewards/intrinsic.js";
-import { BonusScale, parseBonusOptions } from "../intrinsic/options.js";
+import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
+import type { ModuleBatch, RewardModule } from "../intrinsic/module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "../intrinsic/options.js";
 import { featureSize, writeTransition, type TransitionLayout } from "./preferences/segments.js";
 
 const ProgressOptions = z.object({
@@ -44,7 +44,25 @@ interface Episode {
   outcome: number;
 }
 
-export function progressReward(raw: Record<string, unknown>, path: string): IntrinsicModule & { contributions(x: Float32Array, rows: number): Float32Array; episodes(): readonly Episode[] } {
+/** An episode as plain data: its rows (length × features), length and outcome (or task return so far, while open). */
+interface EpisodeState {
+  x: number[];
+  length: number;
+  outcome: number;
+}
+
+/** The estimator and its optimizer, the sampling stream, the rollouts counted towards `every`, and the open and kept episodes. */
+interface ProgressState {
+  params: number[][];
+  opt: AdamJson;
+  rng: [number, number, number, number];
+  updates: number;
+  open: EpisodeState[];
+  finished: EpisodeState[];
+  scale: BonusScaleState;
+}
+
+export function progressReward(raw: Record<string, unknown>, path: string): RewardModule & { contributions(x: Float32Array, rows: number): Float32Array; episodes(): readonly Episode[] } {
   const o = parseBonusOptions(ProgressOptions, raw, path);
   const scale = new BonusScale(o);
   const rng = new Rng(o.seed);
@@ -104,7 +122,7 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
       scratch = mlpScratch(sizes, info.n);
       open = Array.from({ length: info.n }, () => ({ x: new Float32Array(64 * size), length: 0, outcome: 0 }));
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const d = layout.obsSize;
       for (let i = 0; i < b.n; i++) writeTransition(layout, b.obs!, i * d, b.actions[i], b.nextObs!, i * d, x, i * size);
       mlpForwardJs(weights, x, b.n, y, "relu", scratch);
@@ -163,6 +181,28 @@ export function progressReward(raw: Record<string, unknown>, path: string): Intr
       }
       weights = mlpWeights(params, sizes);
       return { loss: count ? total / count : NaN };
+    },
+    state(): ProgressState {
+      const episode = (e: Episode): EpisodeState => ({ x: Array.from(e.x.subarray(0, e.length * size)), length: e.length, outcome: e.outcome });
+      return { params: treeToJson(params), opt: adamToJson(opt), rng: rng.getState(), updates, open: open.map(episode), finished: finished.map(episode), scale: scale.state() };
+    },
+    load(state) {
+      const s = state as ProgressState;
+      const restored = treeFromJson(s.params, params);
+      tree.dispose(params as never);
+      params = restored;
+      weights = mlpWeights(params, sizes);
+      opt = adamFromJson(s.opt, opt);
+      rng.setState(s.rng);
+      updates = s.updates;
+      open = s.open.map((e) => {
+        // Room to grow as `compute` expects: at least the 64 rows `init` gives.
+        const x = new Float32Array(Math.max(64, e.length) * size);
+        x.set(e.x);
+        return { x, length: e.length, outcome: e.outcome };
+      });
+      finished.splice(0, finished.length, ...s.finished.map((e) => ({ x: Float32Array.from(e.x), length: e.length, outcome: e.outcome })));
+      scale.load(s.scale);
     },
   };
 }

@@ -25,6 +25,8 @@ function changeDetector(): IntrinsicModule & { seen: { obs: number[]; next: numb
     endEpisode(i) {
       this.ended.push(i);
     },
+    state: () => null,
+    load() {},
   };
 }
 

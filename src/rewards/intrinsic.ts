@@ -5,21 +5,10 @@
  */
 import { UserError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
-import type { RewardBatch } from "./batch.js";
+import type { RewardModule, RewardModuleFactory } from "../intrinsic/module.js";
 
-export interface IntrinsicModule {
-  readonly name: string;
-  /** Called once, when the reward program is bound to n environments. */
-  init(info: { n: number; obsSize: number; actionSize: number; /** discrete actions 0 … actionCount − 1, if so */ actionCount?: number }): void;
-  /** Writes the bonus of each transition into `out` (batch.obs and batch.nextObs are filled). */
-  compute(batch: RewardBatch, out: Float64Array): void;
-  /** Environment i's episode ended (episodic bonuses reset here). */
-  endEpisode?(i: number): void;
-  /** Trains on what it has seen (called by learners between rollouts); returns metrics. */
-  update?(): Record<string, number>;
-}
-
-export type IntrinsicFactory = (options: Record<string, unknown>, path: string) => IntrinsicModule;
+export type IntrinsicModule = RewardModule;
+export type IntrinsicFactory = RewardModuleFactory;
 
 const modules = new Map<string, IntrinsicFactory>();
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { combine, makeTransform, NormalizeReward } from "./transforms.js";
+import { Rng } from "../core/rng.js";
 import type { Transform } from "./spec.js";
 
 const apply = (t: Transform, values: number[], terminated = values.map(() => 0)) => {
@@ -83,4 +84,26 @@ test("running normalization matches a reference implementation of Gymnasium's No
     Array.from(v).forEach((x, i) => expect(x).toBeCloseTo(expected[t][i], 10));
   }
   expect(norm.rms.count).toBeCloseTo(1e-4 + T * n, 6);
+});
+
+test("normalize carries its returns and statistics in its state; a fresh one loaded with it continues bit for bit; pure transforms carry nothing", () => {
+  const rng = new Rng(3);
+  const n = 3;
+  const batches = Array.from({ length: 20 }, () => ({ v: Float64Array.from({ length: n }, () => rng.normal()), done: Uint8Array.from({ length: n }, () => (rng.bernoulli(0.1) ? 1 : 0)) }));
+  const run = (op: ReturnType<typeof makeTransform>, from: number, to: number) => batches.slice(from, to).flatMap(({ v, done }) => {
+    const values = Float64Array.from(v);
+    op.apply(values, n, done);
+    return Array.from(values);
+  });
+  const spec: Transform = { type: "normalize", gamma: 0.9, epsilon: 1e-8 };
+  const original = makeTransform(spec, n);
+  run(original, 0, 10);
+  const state = JSON.parse(JSON.stringify(original.state()));
+  const expected = run(original, 10, 20);
+  const resumed = makeTransform(spec, n);
+  resumed.load(state);
+  expect(run(resumed, 10, 20)).toEqual(expected);
+  // Without the state, the same steps are scaled differently.
+  expect(run(makeTransform(spec, n), 10, 20)).not.toEqual(expected);
+  expect(makeTransform({ type: "clip", min: -1, max: 1 }, n).state()).toBeNull();
 });

@@ -3,34 +3,26 @@
  * batch. Stateful ones (normalize) keep their state inside and expose it for
  * checkpoints; the rest are pure.
  */
+import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
 import type { Transform } from "./spec.js";
 
 export interface TransformOp {
   /** Transforms `values[0 … n−1]` in place; `terminated[i]` marks the last step of environment i's episode. */
   apply(values: Float64Array, n: number, terminated: ArrayLike<number>): void;
+  /** What the transform carries between steps, JSON-ready (null for a pure one). */
+  state(): unknown;
+  /** Restores `state()` into a transform made from the same spec. */
+  load(state: unknown): void;
 }
 
-/** Welford/Chan running mean and variance over batches (Gymnasium's RunningMeanStd). */
-export class RunningMeanStd {
-  mean = 0;
-  var = 1;
-  count = 1e-4;
-  update(batch: ArrayLike<number>, n: number): void {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += batch[i];
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (batch[i] - m) ** 2;
-    v /= n;
-    const delta = m - this.mean;
-    const total = this.count + n;
-    this.mean += (delta * n) / total;
-    this.var = (this.var * this.count + v * n + (delta * delta * this.count * n) / total) / total;
-    this.count = total;
-  }
+// The running statistic lives in core; re-exported for the transform's users.
+export { RunningMeanStd };
+
+/** A transform with nothing to carry between steps. */
+function pure(apply: (v: Float64Array, n: number) => void): TransformOp {
+  return { apply, state: () => null, load() {} };
 }
 
-/** σ(x) = 1 / (1 + e^(−x)). */
 /** σ(x) = 1/(1 + e^(−x)), evaluated without overflow for large |x|. */
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -41,32 +33,30 @@ export function sigmoid(x: number): number {
 export function makeTransform(t: Transform, n: number): TransformOp {
   switch (t.type) {
     case "scale":
-      return { apply: (v, n) => { for (let i = 0; i < n; i++) v[i] *= t.factor; } };
+      return pure((v, n) => { for (let i = 0; i < n; i++) v[i] *= t.factor; });
     case "clip":
-      return { apply: (v, n) => { for (let i = 0; i < n; i++) v[i] = Math.min(Math.max(v[i], t.min), t.max); } };
+      return pure((v, n) => { for (let i = 0; i < n; i++) v[i] = Math.min(Math.max(v[i], t.min), t.max); });
     case "sigmoid": {
       // PAR (Preference As Reward): r ↦ (1/M) Σ_m σ(k·(r − r_ref_m)).
       const refs = typeof t.ref === "number" ? [t.ref] : t.ref;
-      return {
-        apply: (v, n) => {
-          for (let i = 0; i < n; i++) {
-            let s = 0;
-            for (const ref of refs) s += sigmoid(t.k * (v[i] - ref));
-            v[i] = s / refs.length;
-          }
-        },
-      };
+      return pure((v, n) => {
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (const ref of refs) s += sigmoid(t.k * (v[i] - ref));
+          v[i] = s / refs.length;
+        }
+      });
     }
     case "expShape": {
       // Lucy-SKG: d ↦ exp(−0.5·d / (v_max·dispersion))^(1/density).
       const scale = -0.5 / (t.vmax * t.dispersion);
       const power = 1 / t.density;
-      return { apply: (v, n) => { for (let i = 0; i < n; i++) v[i] = Math.pow(Math.exp(scale * v[i]), power); } };
+      return pure((v, n) => { for (let i = 0; i < n; i++) v[i] = Math.pow(Math.exp(scale * v[i]), power); });
     }
     case "power": {
       // Lucy-SKG: r ↦ sign(r)·|r|^(1/density).
       const power = 1 / t.density;
-      return { apply: (v, n) => { for (let i = 0; i < n; i++) v[i] = Math.sign(v[i]) * Math.pow(Math.abs(v[i]), power); } };
+      return pure((v, n) => { for (let i = 0; i < n; i++) v[i] = Math.sign(v[i]) * Math.pow(Math.abs(v[i]), power); });
     }
     case "normalize":
       return new NormalizeReward(n, t.gamma, t.epsilon);
@@ -94,6 +84,17 @@ export class NormalizeReward implements TransformOp {
     this.rms.update(G, n);
     const scale = 1 / Math.sqrt(this.rms.var + this.epsilon);
     for (let i = 0; i < n; i++) v[i] *= scale;
+  }
+
+  /** Each environment's discounted return so far and the running statistics of returns. */
+  state(): { returns: number[]; rms: RunningMeanStdState } {
+    return { returns: Array.from(this.returns), rms: this.rms.state() };
+  }
+
+  load(state: unknown): void {
+    const s = state as ReturnType<NormalizeReward["state"]>;
+    this.returns.set(s.returns);
+    this.rms.load(s.rms);
   }
 }
 

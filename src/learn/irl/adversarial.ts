@@ -22,9 +22,10 @@ import { jit, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../../nn/mlp.js";
 import { Rows } from "../../nn/rows.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
-import type { RewardBatch } from "../../rewards/batch.js";
-import type { IntrinsicModule } from "../../rewards/intrinsic.js";
-import { BonusScale, parseBonusOptions } from "../../intrinsic/options.js";
+import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../../nn/optimizer-state.js";
+import { loadRows, rowsState } from "../../nn/rows-state.js";
+import type { ModuleBatch, RewardModule } from "../../intrinsic/module.js";
+import { BonusScale, parseBonusOptions, type BonusScaleState } from "../../intrinsic/options.js";
 import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
 import { featureSize, writeTransition, type TransitionLayout } from "../preferences/segments.js";
 
@@ -41,7 +42,16 @@ const AdversarialOptions = z.object({
 
 const logSigmoid = (z: JaxArray) => np.logaddexp(0, z.neg()).neg();
 
-export function adversarialReward(raw: Record<string, unknown>, path: string): IntrinsicModule & { discriminator(x: Float32Array, rows: number): Float32Array } {
+/** The discriminator and its optimizer, the sampling stream and the rollout's transitions (the expert's are read again from the file). */
+interface AdversarialState {
+  params: number[][];
+  opt: AdamJson;
+  rng: [number, number, number, number];
+  seen: number[];
+  scale: BonusScaleState;
+}
+
+export function adversarialReward(raw: Record<string, unknown>, path: string): RewardModule & { discriminator(x: Float32Array, rows: number): Float32Array } {
   const o = parseBonusOptions(AdversarialOptions, raw, path);
   const scale = new BonusScale(o);
   const rng = new Rng(o.seed);
@@ -95,7 +105,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
         return [p2, s2, value];
       }) as never) as never;
     },
-    compute(b: RewardBatch, out: Float64Array) {
+    compute(b: ModuleBatch, out: Float64Array) {
       const d = layout.obsSize;
       for (let i = 0; i < b.n; i++) writeTransition(layout, b.obs!, i * d, b.actions[i], b.nextObs!, i * d, x, i * size);
       mlpForwardJs(weights, x, b.n, y, "relu", scratch);
@@ -131,6 +141,20 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): I
       weights = mlpWeights(params, sizes);
       seen.clear();
       return { loss: count ? total / count : NaN };
+    },
+    state(): AdversarialState {
+      return { params: treeToJson(params), opt: adamToJson(opt), rng: rng.getState(), seen: rowsState(seen), scale: scale.state() };
+    },
+    load(state) {
+      const s = state as AdversarialState;
+      const restored = treeFromJson(s.params, params);
+      tree.dispose(params as never);
+      params = restored;
+      weights = mlpWeights(params, sizes);
+      opt = adamFromJson(s.opt, opt);
+      rng.setState(s.rng);
+      loadRows(seen, s.seen);
+      scale.load(s.scale);
     },
   };
 }
