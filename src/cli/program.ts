@@ -368,7 +368,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
     }
-    // Printed by another process already (a cluster worker's error, by its primary).
+    // Printed by another process already (a cluster worker's error, by its primary), or nothing to say (a second Ctrl-C: 130).
     if (e instanceof ReportedError) return e.exitCode;
     const err = e as Error;
     process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);

@@ -44,6 +44,8 @@ export interface CompareOptions {
   persist?: { dbPath: string; comparisonId?: string | null; checkpointEvery?: number; resumeId?: string };
   /** A shared flag: when its first int is set, every run stops at its next iteration (and is checkpointed). */
   stop?: SharedArrayBuffer;
+  /** When it aborts, the runs are abandoned at once (their threads terminated) and the comparison rejects. */
+  abandon?: AbortSignal;
 }
 
 /** The compiled worker sits next to this file (dist/); from sources, runs stay in-process. */
@@ -72,7 +74,7 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
           port1.on("message", (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p));
           const task: Omit<RunTask, "port"> = { config: job.config, seed: job.seed, record: options.record, persist: options.persist, stop };
           try {
-            results[k] = await pool.run({ ...task, port: port2 }, { transferList: [port2] });
+            results[k] = await pool.run({ ...task, port: port2 }, { transferList: [port2], signal: options.abandon });
           } catch (e) {
             Atomics.store(new Int32Array(stop), 0, 1);
             throw reviveError(e);
@@ -89,6 +91,7 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
     }
   } else {
     for (const [k, job] of jobs.entries()) {
+      options.abandon?.throwIfAborted();
       const hooks = { onProgress: (p: RunProgress) => options.onProgress?.(k, job.design.name, job.seed, p), shouldStop };
       results[k] = options.persist ? await runPersisted(job.config, job.seed, options.persist, hooks, options.record) : runTraining(job.config, job.seed, hooks, options.record);
       options.onRunDone?.(results[k], job.design.name);

@@ -8,12 +8,12 @@ import { basename, extname } from "node:path";
 import cliProgress from "cli-progress";
 import { UserError } from "../../core/errors.js";
 import { readConfigFile } from "../../core/config.js";
-import { compareDesigns, formatComparison, type Design, type DesignSummary } from "../../runs/compare.js";
+import { formatComparison, type Design, type DesignSummary } from "../../runs/compare.js";
 import { parseConfig } from "../../core/config.js";
 import { loadRunConfig, RunConfig } from "../../runs/config.js";
+import { ComparisonSession } from "../../runs/session.js";
 import { DEFAULT_STORE_PATH, findRun, openStore } from "../../runs/store/index.js";
 import type { RunProgress } from "../../runs/train.js";
-import { validateRun } from "../../runs/validate.js";
 import { intOption } from "../args.js";
 import { checkOutputFile } from "../output.js";
 import { checkReportFlag, recordFor, saveReport, type ReportFlag } from "../report.js";
@@ -76,25 +76,10 @@ async function resume(id: string, opts: TrainOptions): Promise<void> {
 export async function runComparison(config: RunConfig, designs: Design[], opts: TrainOptions, extra: { resumeId?: string } = {}): Promise<DesignSummary[]> {
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
   const dbPath = opts.db === false ? undefined : (opts.db ?? DEFAULT_STORE_PATH);
-  // Errors come here, once, before anything is stored or a worker starts: the output paths, then
-  // each design's environment, reward and rollout size, as its training would meet them.
+  // Errors come here, once, before anything is stored or a worker starts: the output paths, then the designs.
   if (dbPath) checkOutputFile(dbPath, "--db");
   checkReportFlag(opts);
-  for (const d of designs) validateRun({ ...config, reward: d.reward, learner: d.learner ?? config.learner });
-  let comparisonId: string | null = null;
-  if (dbPath && !extra.resumeId && designs.length * config.seeds.length > 1) {
-    const store = await openStore(dbPath);
-    comparisonId = (await store.createComparison({ name: config.name ?? designs.map((d) => d.name).join(" vs "), config: { config, designs } })).id;
-    await store.close();
-  }
-  // Ctrl-C: every run stops at its next iteration, saves a checkpoint and is marked interrupted.
-  const stop = new SharedArrayBuffer(4);
-  const onSigint = () => {
-    if (Atomics.load(new Int32Array(stop), 0) !== 0) process.exit(130);
-    Atomics.store(new Int32Array(stop), 0, 1);
-    process.stderr.write("\nStopping: saving checkpoints at the next iteration (Ctrl-C again to quit now)…\n");
-  };
-  process.on("SIGINT", onSigint);
+  const session = await ComparisonSession.open(config, designs, { dbPath, resumeId: extra.resumeId });
   const tty = !!process.stderr.isTTY;
   const multi = tty
     ? new cliProgress.MultiBar(
@@ -111,11 +96,10 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
   const bars = new Map<number, cliProgress.SingleBar>();
   const fmt = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(2));
   try {
-    const summaries = await compareDesigns(config, designs, {
+    const summaries = await session.run({
       workers,
-      stop,
-      persist: dbPath ? { dbPath, comparisonId, resumeId: extra.resumeId } : undefined,
       record: recordFor(opts),
+      onStopping: () => process.stderr.write("\nStopping: saving checkpoints at the next iteration (Ctrl-C again to quit now)…\n"),
       onProgress: (job: number, design: string, seed: number, p: RunProgress) => {
         if (!multi) return;
         let bar = bars.get(job);
@@ -129,13 +113,12 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
     multi?.stop();
     if (dbPath) {
       const runs = summaries.flatMap((d) => d.runs.map((r) => ({ id: (r as { runId?: string }).runId, interrupted: r.interrupted })));
-      const where = comparisonId ? `comparison ${comparisonId}, runs ${runs.map((r) => r.id).join(", ")}` : `run ${runs[0]?.id}`;
+      const where = session.comparisonId ? `comparison ${session.comparisonId}, runs ${runs.map((r) => r.id).join(", ")}` : `run ${runs[0]?.id}`;
       process.stderr.write(`Stored in ${dbPath}: ${where}\n`);
       for (const r of runs.filter((r) => r.interrupted)) process.stderr.write(`Interrupted: resume with \`rewardlab train --resume ${r.id}${dbPath === DEFAULT_STORE_PATH ? "" : ` --db ${dbPath}`}\`\n`);
     }
     return summaries;
   } finally {
     multi?.stop();
-    process.off("SIGINT", onSigint);
   }
 }
