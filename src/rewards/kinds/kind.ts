@@ -81,7 +81,7 @@ export interface TermKind<K extends string = string, T extends AnyTerm = any> {
 
 type ShapeOf<F> = F extends (term: z.ZodType) => infer S ? (S extends z.ZodRawShape ? S : never) : F extends z.ZodRawShape ? F : never;
 /** The parsed term of a kind with these fields. */
-export type KindTerm<K extends string, S extends z.ZodRawShape> = { kind: K } & z.output<z.ZodObject<S>> & CommonTerm;
+export type KindTerm<K extends string, S extends z.ZodRawShape> = { kind: K } & (keyof S extends never ? unknown : z.output<z.ZodObject<S>>) & CommonTerm;
 
 /**
  * Defines a term kind. The term type its `plan` and `defaultName` receive
