@@ -6,9 +6,6 @@
  * const vec = makeVector("DoorKey-8x8", 64);
  * vec.reset(0);
  */
-// Registers the exploration bonuses as `intrinsic` reward terms.
-import "./intrinsic/index.js";
-
 export { Rng } from "./core/rng.js";
 export { Box, Discrete, MultiDiscrete, actionBuffer, sampleInto, describeSpace, type Space } from "./core/spaces.js";
 export { UserError, joinPath } from "./core/errors.js";
@@ -47,7 +44,7 @@ export {
   type Transition,
 } from "./rewards/index.js";
 export { tabularReward, valueIteration, optimalActions, policyEvaluation } from "./rewards/tabular.js";
-export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash } from "./intrinsic/index.js";
+export { countBonus, episodicCountBonus, e3bBonus, SimHash, exactHash, type RewardModule, type RewardModuleFactory, type ModuleBatch } from "./intrinsic/index.js";
 
 export { mapElites, MapElitesConfig, noveltySearch, NoveltySearchConfig, rollout as policyRollout, type PolicyShape } from "./qd/index.js";
 

@@ -1,5 +1,6 @@
 /**
- * Exploration bonuses, registered as `intrinsic` reward terms:
+ * Exploration bonuses, which a reward spec names as `intrinsic` terms (the
+ * list of built-in modules is in rewards/intrinsic.ts):
  *
  * ```yaml
  * terms:
@@ -11,27 +12,8 @@
  *   # global × episodic (Henaff et al.'s robust default) is a product of two terms:
  *   - {kind: combine, op: product, terms: [{kind: intrinsic, module: count}, {kind: intrinsic, module: episodic-count}]}
  * ```
- *
- * Importing this module registers them (the CLI and `rewardlab`'s entry do).
  */
-import { registerIntrinsic } from "../rewards/intrinsic.js";
-import { countBonus, episodicCountBonus } from "./counts.js";
-import { e3bBonus } from "./e3b.js";
-import { episodicNoveltyBonus } from "./episodic-novelty.js";
-import { rndBonus } from "./rnd.js";
-import { adversarialReward } from "../learn/irl/adversarial.js";
-import { progressReward } from "../learn/progress.js";
-
-registerIntrinsic("count", countBonus);
-registerIntrinsic("episodic-count", episodicCountBonus);
-registerIntrinsic("e3b", e3bBonus);
-registerIntrinsic("episodic-novelty", episodicNoveltyBonus);
-registerIntrinsic("rnd", rndBonus);
-// Not a bonus but learned online the same way: an imitation reward from demonstrations.
-registerIntrinsic("adversarial", adversarialReward);
-// Outcome-only credit assignment: per-step contributions that add up to the episode's outcome.
-registerIntrinsic("progress", progressReward);
-
+export type { ModuleBatch, ModuleInfo, RewardModule, RewardModuleFactory } from "./module.js";
 export { countBonus, episodicCountBonus } from "./counts.js";
 export { e3bBonus } from "./e3b.js";
 export { episodicNoveltyBonus } from "./episodic-novelty.js";

@@ -6,7 +6,6 @@ import { RewardedVector } from "../rewards/rewarded.js";
 import { countBonus, episodicCountBonus } from "./counts.js";
 import { e3bBonus } from "./e3b.js";
 import { exactHash, SimHash } from "./hash.js";
-import "./index.js";
 
 /** A batch whose s′ observations are the given rows. */
 function batchOf(rows: number[][]): RewardBatch {

@@ -1,7 +1,6 @@
 import { expect, test } from "vitest";
 import { Rng } from "../core/rng.js";
 import { makeRewarded } from "../rewards/make.js";
-import "../intrinsic/index.js";
 import type { progressReward } from "./progress.js";
 
 test("progress attribution learns per-step contributions that add up to each episode's outcome, most of it on the step that wins", () => {

@@ -130,7 +130,7 @@ describe("bad specs give one line with the path", () => {
     [{ terms: [{ kind: "task", name: "a" }, { kind: "task", name: "a" }] }, 'reward.terms[1].name: duplicate term name "a"; term names must be unique'],
     [{ terms: [] }, "reward.terms: expected a non-empty list, got a list of 0"],
     [{ terms: [{ kind: "task" }], transforms: [{ type: "clip", min: 1, max: 0 }] }, "reward.transforms[0].max: expected min ≤ max"],
-    [{ terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd" }] }, 'reward.terms[1].module: unknown intrinsic module "rnd"; none are registered yet'],
+    [{ terms: [{ kind: "task" }, { kind: "intrinsic", module: "rdn" }] }, 'reward.terms[1].module: unknown intrinsic module "rdn" (did you mean "rnd"?)'],
     [{ terms: [{ kind: "task" }, { kind: "combine", op: "avg", terms: [{ kind: "task" }] }] }, 'reward.terms[1].op: expected one of "sum", "product", "krc", "min", "max", got "avg"'],
     [{ terms: [{ kind: "task" }], tems: [] }, 'reward: unknown key "tems" (did you mean "terms"?)'],
   ])("%j", (spec, message) => {

@@ -5,7 +5,6 @@ import { expect, test } from "vitest";
 import { Rng } from "../../core/rng.js";
 import { makeRewarded } from "../../rewards/make.js";
 import { appendDemonstration, demonstrationTransitions, plannerDemonstrations, readDemonstrations } from "../demos/demos.js";
-import "../../intrinsic/index.js";
 import type { adversarialReward } from "./adversarial.js";
 
 function demosFile(): string {
