@@ -5,10 +5,14 @@
  * bit: every environment core, for instance, is captured without each of the
  * sixty having to write its own serializer.
  *
- * Functions are skipped (behaviour is code, not state); an object met twice
- * (a cycle, or shared) is captured once, at its first path.
+ * Functions are skipped (behaviour is code, not state), and so is what
+ * cannot change: spaces, and frozen objects (the owner freezes what its
+ * constructor builds once: feature lists, lookup tables), so a checkpoint
+ * holds state, not configuration. An object met twice (a cycle, or shared)
+ * is captured once, at its first path.
  */
 import { Rng } from "./rng.js";
+import { Box, Discrete, MultiDiscrete } from "./spaces.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -29,7 +33,7 @@ function capture(value: unknown, seen: WeakSet<object>): Json | undefined {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value as Json;
   if (typeof value === "number") return Number.isFinite(value) ? value : { $num: String(value) };
   if (typeof value !== "object") return undefined; // functions, undefined, symbols
-  if (seen.has(value)) return undefined;
+  if (seen.has(value) || isStatic(value)) return undefined;
   if (value instanceof Rng) {
     seen.add(value);
     return { $rng: value.getState() };
@@ -50,6 +54,11 @@ function capture(value: unknown, seen: WeakSet<object>): Json | undefined {
     return { $entries: capture([...value.entries()], seen) ?? [] };
   }
   return captureState(value, seen);
+}
+
+/** Built once and never changed: not state. (Shallow: freeze only objects whose contents are static or scratch.) */
+function isStatic(value: object): boolean {
+  return (!ArrayBuffer.isView(value) && Object.isFrozen(value)) || value instanceof Box || value instanceof Discrete || value instanceof MultiDiscrete;
 }
 
 /** Writes captured state back into an object of the same shape (typed arrays are filled in place). */

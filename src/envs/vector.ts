@@ -94,6 +94,11 @@ export class VectorEnv {
     this.episodeReturn = new Float64Array(this.n);
     this.episodeLength = new Float64Array(this.n);
     this.runningReturn = new Float64Array(this.n);
+    // Declared once per environment: configuration, not state (checkpoints skip frozen objects).
+    for (const core of cores) {
+      Object.freeze(core.features);
+      Object.freeze(core.events);
+    }
   }
 
   /**

@@ -44,6 +44,8 @@ export class EgocentricView {
     });
     this.cells = new Uint32Array(vs * vs);
     this.visible = new Uint8Array(vs * vs);
+    // Offset tables and scratch: nothing a checkpoint needs.
+    Object.freeze(this);
   }
 
   /** Writes the view (MiniGrid's image, [x][y][channel] flattened) at `obs[offset …]`. */
