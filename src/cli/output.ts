@@ -5,7 +5,8 @@
  * folder that does not exist, is one line (`error: --out: … is a folder;
  * expected a file`) and exit 2, not an EISDIR after minutes of scoring.
  */
-import { accessSync, appendFileSync, constants, mkdirSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { accessSync, appendFileSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { open } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../core/errors.js";
 
@@ -72,6 +73,28 @@ export function writeOutputFile(path: string, text: string, option: string, opti
     if (options.append) appendFileSync(path, text);
     else writeFileSync(path, text);
   });
+}
+
+/**
+ * Writes `path` as `produce` hands it text, through `path.partial` renamed
+ * when `produce` is done, so an interrupted or failed run leaves no
+ * half-written file. Opening and renaming errors are `UserError`s at `option`.
+ */
+export async function writeWhole<T>(path: string, option: string, produce: (write: (text: string) => Promise<unknown>) => Promise<T>): Promise<T> {
+  const partial = `${path}.partial`;
+  const writer = await open(partial, "w").catch((e: unknown) => {
+    throw outputError(e, partial, option);
+  });
+  try {
+    const result = await produce((text) => writer.write(text));
+    await writer.close();
+    withOutputErrors(path, option, () => renameSync(partial, path));
+    return result;
+  } catch (e) {
+    await writer.close().catch(() => {});
+    rmSync(partial, { force: true });
+    throw e;
+  }
 }
 
 /** Runs `write`; a file-system error (EISDIR, ENOENT, EACCES, ENOSPC, …) becomes a `UserError` at `option`. */
