@@ -33,9 +33,10 @@ const SPECS: Record<string, unknown> = {
   "count and episodic count": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "count", weight: 0.01 }, { kind: "intrinsic", module: "episodic-count", weight: 0.01 }] },
   rnd: { terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd", weight: 0.01 }] },
   "learned e3b": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "e3b", weight: 0.01, options: { embedding: "inverse-dynamics", features: 8 } }] },
+  "progress (SPA, learned from outcomes)": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "progress", weight: 0.1, options: { every: 1, sample: 4, minibatch: 2, epochs: 1 } }] },
   "adversarial (a learned reward)": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "adversarial", weight: 0.1, options: { demonstrations: demos, minibatch: 32, epochs: 1 } }] },
 };
-const LEARNER_CONFIGS = { ppo: { algo: "ppo", numSteps: 16 }, reinforce: { algo: "reinforce", groupSize: 2 } } as const;
+const LEARNER_CONFIGS = { ppo: { algo: "ppo", numSteps: 16 }, reinforce: { algo: "reinforce", groupSize: 2 }, "q-learning": { algo: "q-learning" } } as const;
 
 const build = (learner: keyof typeof LEARNER_CONFIGS, spec: unknown) =>
   new TrainingLoop(createLearner(LearnerConfig.parse(LEARNER_CONFIGS[learner]), makeRewarded("DoorKey-5x5", 4, spec, { kwargs: { maxSteps: 24 } }), 11));
