@@ -38,8 +38,6 @@ import { LearnerConfig, createLearner, type Learner } from "../agents/index.js";
 import { train } from "../runs/loop.js";
 import { Ppo } from "../agents/ppo.js";
 import { Reinforce } from "../agents/reinforce.js";
-import type { GridEnv } from "../envs/grid/engine.js";
-import { makeVector } from "../envs/registry.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import type { MlpParams } from "../nn/mlp.js";
 import { makeRewarded } from "../rewards/make.js";
@@ -127,12 +125,6 @@ export interface SampledInvarianceReport {
 export function primaryOnlySpec(spec: RewardSpec, roles: readonly { role: string }[]): RewardSpec {
   const terms = spec.terms.filter((_, i) => roles[i].role === "primary").map((t) => ({ ...t, optimize: true }));
   return { ...spec, terms, transforms: [], scalarize: undefined };
-}
-
-/** Whether `shapingInvariance` can take the environment at all (a gridworld that snapshots); it may still be too large to tabulate. */
-export function hasGridSnapshots(envId: string, kwargs?: Record<string, unknown>): boolean {
-  const core = makeVector(envId, 1, { kwargs }).cores[0] as unknown as Partial<GridEnv>;
-  return typeof core.snapshot === "function";
 }
 
 export function sampledInvariance(envId: string, specInput: unknown, options: SampledInvarianceOptions = {}): SampledInvarianceReport {

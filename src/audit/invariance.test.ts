@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { shapingInvariance } from "./invariance.js";
+import { invarianceMethod, shapingInvariance } from "./invariance.js";
 
 const gamma = 0.9;
 
@@ -28,4 +28,15 @@ test("a bonus for holding the key, paid every step, misleads states and costs pr
 
 test("a non-gridworld is a one-line error that points to the sampled comparison", () => {
   expect(() => shapingInvariance("CartPole-v1", { terms: [{ kind: "task" }] })).toThrow("--env: the exact invariance check needs a deterministic gridworld with a tabular model; CartPole-v1 is not one");
+});
+
+test("the method is exact where the gridworld has a tabular model, and sampled (with the reason) where it has none or when asked", () => {
+  const exact = invarianceMethod("DoorKey-5x5", { seed: 1 });
+  expect(exact.method).toBe("exact");
+  expect(exact.method === "exact" && exact.grid.model.numStates).toBe(260);
+  expect(invarianceMethod("DoorKey-5x5", { sampled: true })).toEqual({ method: "sampled", because: "as asked (--sampled)" });
+  expect(invarianceMethod("CartPole-v1")).toEqual({ method: "sampled", because: "CartPole-v1 has no tabular model" });
+  const random = invarianceMethod("Dynamic-Obstacles-5x5");
+  expect(random).toEqual({ method: "sampled", because: "no tabular model (the environment drew random numbers while stepping; a tabular model needs deterministic dynamics)" });
+  expect(() => shapingInvariance("Dynamic-Obstacles-5x5", { terms: [{ kind: "task" }] })).toThrow("tabulate: the environment drew random numbers while stepping");
 });

@@ -16,7 +16,8 @@ import type { GridEnv } from "../envs/grid/engine.js";
 import { ACTION_NAMES } from "../envs/grid/objects.js";
 import { renderGrid } from "../envs/grid/render.js";
 import { makeVector } from "../envs/registry.js";
-import { tabulate } from "../envs/tabular.js";
+import { tryTabulate, type TabularModel } from "../envs/tabular.js";
+import type { VectorEnv } from "../envs/vector.js";
 import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
 import { optimalActions, policyEvaluation, tabularRewards, valueIteration } from "../rewards/tabular.js";
@@ -46,13 +47,49 @@ export interface InvarianceReport {
   examples: { state: number; picture: string; learned: string[]; primary: string[] }[];
 }
 
-export function shapingInvariance(envId: string, spec: unknown, options: InvarianceOptions = {}): InvarianceReport {
-  const { gamma = 0.99, seed = 0, kwargs } = options;
+/** A gridworld reset to its layout, with the tabular model the exact check solves. */
+export interface TabularGrid {
+  vec: VectorEnv;
+  core: GridEnv;
+  model: TabularModel;
+}
+
+/** How a spec's invariance is checked on an environment: exactly on its tabular model, or by comparing trained policies (and why). */
+export type InvarianceMethod = { method: "exact"; grid: TabularGrid } | { method: "sampled"; because: string };
+
+/**
+ * Exact where the environment has a tabular model: a deterministic
+ * gridworld small enough to enumerate. Otherwise, or when `sampled` is
+ * asked for, the sampled comparison (src/audit/invariance-sampled.ts).
+ */
+export function invarianceMethod(envId: string, options: { seed?: number; kwargs?: Record<string, unknown>; sampled?: boolean } = {}): InvarianceMethod {
+  if (options.sampled) return { method: "sampled", because: "as asked (--sampled)" };
+  const grid = tabularGrid(envId, options.seed ?? 0, options.kwargs);
+  if ("notGrid" in grid) return { method: "sampled", because: `${envId} has no tabular model` };
+  if ("refused" in grid) return { method: "sampled", because: `no tabular model (${grid.refused})` };
+  return { method: "exact", grid };
+}
+
+/** The environment reset to the layout of `seed`, with its tabular model; or why there is none. */
+function tabularGrid(envId: string, seed: number, kwargs?: Record<string, unknown>): TabularGrid | { vec: VectorEnv; notGrid: true } | { vec: VectorEnv; refused: string } {
   const vec = makeVector(envId, 1, { kwargs });
   const core = vec.cores[0] as GridEnv;
-  if (typeof (core as Partial<GridEnv>).snapshot !== "function") throw new UserError("--env", `the exact invariance check needs a deterministic gridworld with a tabular model; ${vec.id} is not one (compare trained policies instead)`);
+  if (typeof (core as Partial<GridEnv>).snapshot !== "function") return { vec, notGrid: true };
   vec.reset(seed);
-  const model = tabulate(core);
+  const model = tryTabulate(core);
+  return "refused" in model ? { vec, refused: model.refused } : { vec, core, model };
+}
+
+export function shapingInvariance(envId: string, spec: unknown, options: InvarianceOptions = {}): InvarianceReport {
+  const { gamma = 0.99, seed = 0, kwargs } = options;
+  const grid = tabularGrid(envId, seed, kwargs);
+  if ("notGrid" in grid) throw new UserError("--env", `the exact invariance check needs a deterministic gridworld with a tabular model; ${grid.vec.id} is not one (compare trained policies instead)`);
+  if ("refused" in grid) throw new UserError("tabulate", grid.refused);
+  return solveInvariance(grid, spec, gamma);
+}
+
+/** The exact check on a tabular gridworld. */
+export function solveInvariance({ vec, core, model }: TabularGrid, spec: unknown, gamma = 0.99): InvarianceReport {
   const program = compileReward(spec, envInfoOf(vec));
   const { total, primary } = tabularRewards(core, model, program);
   const learnedBest = optimalActions(model, total, valueIteration(model, total, gamma), gamma);

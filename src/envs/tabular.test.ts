@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import type { GridEnv } from "./grid/engine.js";
 import { A } from "./grid/objects.js";
 import { make } from "./registry.js";
-import { tabulate } from "./tabular.js";
+import { tabulate, tryTabulate } from "./tabular.js";
 
 /** Value iteration written in the test: V(s) = max_a r(s,a) + γ·V(s')·(1 − terminal). */
 function valueIteration(m: ReturnType<typeof tabulate>, gamma: number): Float64Array {
@@ -59,4 +59,18 @@ test("stochastic environments are refused with a clear error", () => {
   const env = make("Dynamic-Obstacles-5x5");
   env.reset(0);
   expect(() => tabulate(env.core as GridEnv)).toThrow(/tabulate: the environment drew random numbers/);
+});
+
+test("tryTabulate gives the refusal as a value: too many states, or random dynamics; the environment is left as it was", () => {
+  const env = make("DoorKey-5x5");
+  env.reset(1);
+  const core = env.core as GridEnv;
+  const before = core.stateKey();
+  expect(tryTabulate(core, { maxStates: 10 })).toEqual({ refused: "more than 10 states; use a smaller environment or raise maxStates" });
+  expect(core.stateKey()).toBe(before);
+  expect(() => tabulate(core, { maxStates: 10 })).toThrow("tabulate: more than 10 states");
+  expect(tryTabulate(core)).toMatchObject({ numStates: 260 });
+  const dynamic = make("Dynamic-Obstacles-5x5");
+  dynamic.reset(0);
+  expect(tryTabulate(dynamic.core as GridEnv)).toEqual({ refused: "the environment drew random numbers while stepping; a tabular model needs deterministic dynamics" });
 });

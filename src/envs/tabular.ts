@@ -38,6 +38,18 @@ export interface TabularModel {
  * const model = tabulate(env.core as GridEnv);
  */
 export function tabulate(core: GridEnv, options: { maxStates?: number } = {}): TabularModel {
+  const model = tryTabulate(core, options);
+  if ("refused" in model) throw new UserError("tabulate", model.refused);
+  return model;
+}
+
+/** Why a gridworld has no tabular model: too many states, or random dynamics. */
+export interface TabulationRefused {
+  refused: string;
+}
+
+/** `tabulate`, with its refusal as a value: for callers that do something else when there is no model. */
+export function tryTabulate(core: GridEnv, options: { maxStates?: number } = {}): TabularModel | TabulationRefused {
   const maxStates = options.maxStates ?? 200_000;
   const numActions = core.actionSpace.n;
   const start = core.snapshot();
@@ -49,12 +61,17 @@ export function tabulate(core: GridEnv, options: { maxStates?: number } = {}): T
   const next: number[] = [];
   const reward: number[] = [];
   const terminal: number[] = [];
+  let refused: string | undefined;
+  /** The current state's index (added if new); −1 when there is no room for it. */
   const add = (): number => {
     const key = core.stateKey();
     let s = index.get(key);
     if (s === undefined) {
       s = keys.length;
-      if (s >= maxStates) throw new UserError("tabulate", `more than ${maxStates} states; use a smaller environment or raise maxStates`);
+      if (s >= maxStates) {
+        refused = `more than ${maxStates} states; use a smaller environment or raise maxStates`;
+        return -1;
+      }
       index.set(key, s);
       keys.push(key);
       const snap = core.snapshot();
@@ -67,23 +84,26 @@ export function tabulate(core: GridEnv, options: { maxStates?: number } = {}): T
   };
   try {
     add();
-    for (let s = 0; s < keys.length; s++) {
+    search: for (let s = 0; s < keys.length; s++) {
       for (let a = 0; a < numActions; a++) {
         core.restore(snapshots[s]);
         const rngBefore = core.rng.getState().join();
         action[0] = a;
         const r = core.step(action, 0, obs, 0);
         if (core.rng.getState().join() !== rngBefore) {
-          throw new UserError("tabulate", "the environment drew random numbers while stepping; a tabular model needs deterministic dynamics");
+          refused = "the environment drew random numbers while stepping; a tabular model needs deterministic dynamics";
+          break search;
         }
         reward.push(r);
         terminal.push(core.terminated ? 1 : 0);
         next.push(core.terminated ? -1 : add());
+        if (refused !== undefined) break search;
       }
     }
   } finally {
     core.restore(start);
   }
+  if (refused !== undefined) return { refused };
   return {
     numStates: keys.length,
     numActions,

@@ -9,8 +9,8 @@
  */
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
-import { shapingInvariance } from "../../audit/invariance.js";
-import { hasGridSnapshots, sampledInvariance, type SampledInvarianceReport } from "../../audit/invariance-sampled.js";
+import { invarianceMethod, solveInvariance, type InvarianceReport } from "../../audit/invariance.js";
+import { sampledInvariance, type SampledInvarianceReport } from "../../audit/invariance-sampled.js";
 import { intOption, kwargsOption } from "../args.js";
 import { progressBar } from "../progress.js";
 import "../../intrinsic/index.js";
@@ -34,28 +34,19 @@ export function invariance(file: string, opts: InvarianceCliOptions): void {
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const kwargs = kwargsOption(opts.kwargs);
   const spec = readConfigFile(file);
-  // Why the comparison is sampled, if it is: asked for, or no tabular model to solve exactly.
-  let sampledBecause = opts.sampled ? "as asked (--sampled)" : hasGridSnapshots(opts.env, kwargs) ? undefined : `${opts.env} has no tabular model`;
-  if (!sampledBecause) {
-    try {
-      return printExact(file, shapingInvariance(opts.env, spec, { gamma, seed, kwargs }), seed, gamma, opts.json);
-    } catch (e) {
-      // `tabulate` refuses gridworlds too large or not deterministic: those get the sampled comparison.
-      if (!(e instanceof UserError && e.path === "tabulate")) throw e;
-      sampledBecause = `no tabular model (${e.problem})`;
-    }
-  }
+  const method = invarianceMethod(opts.env, { seed, kwargs, sampled: opts.sampled });
+  if (method.method === "exact") return printExact(file, solveInvariance(method.grid, spec, gamma), seed, gamma, opts.json);
   const steps = intOption(opts.steps ?? "100000", "--steps", 1);
   const seeds = intOption(opts.seeds ?? "2", "--seeds", 2);
   const episodes = intOption(opts.episodes ?? "10", "--episodes", 2);
   const bar = opts.json ? undefined : progressBar(2 * seeds * steps, "training");
   const r = sampledInvariance(opts.env, spec, { steps, seeds, seed, episodes, kwargs, learner: { algo: "ppo", gamma }, onProgress: (done) => bar?.update(done) });
   bar?.stop();
-  if (opts.json) console.log(JSON.stringify({ ...r, sampledBecause }));
-  else printSampled(file, r, sampledBecause, gamma);
+  if (opts.json) console.log(JSON.stringify({ ...r, sampledBecause: method.because }));
+  else printSampled(file, r, method.because, gamma);
 }
 
-function printExact(file: string, r: ReturnType<typeof shapingInvariance>, seed: number, gamma: number, json?: boolean): void {
+function printExact(file: string, r: InvarianceReport, seed: number, gamma: number, json?: boolean): void {
   if (json) {
     const { cells, picture, ...rest } = r;
     console.log(JSON.stringify({ mode: "exact", ...rest, cells: Object.fromEntries(cells), picture }));
