@@ -6,11 +6,9 @@
  * HTML report.
  */
 import { parseConfig } from "../../core/config.js";
-import { detectHacking, type AuditTerm, type Finding, type HackingReport } from "../../audit/hacking.js";
+import { detectHacking, type Finding, type HackingReport } from "../../audit/hacking.js";
 import { replayPolicy, type ReplayedEpisode } from "../../audit/replay.js";
-import { makeVector } from "../../envs/registry.js";
-import { compileReward } from "../../rewards/program.js";
-import { envInfoOf } from "../../rewards/rewarded.js";
+import { auditTerms } from "../../audit/run-terms.js";
 import { RunConfig } from "../../runs/config.js";
 import { storedSelection } from "../../runs/from-store.js";
 import { storedPolicy } from "../../runs/policy.js";
@@ -32,12 +30,7 @@ export async function audit(id: string, opts: AuditOptions): Promise<void> {
   try {
     const run = await findRun(store, id, "run");
     const config = parseConfig(RunConfig, run.config, `run ${run.id}: config`);
-    const program = compileReward(config.reward, envInfoOf(makeVector(config.env.id, 1, { kwargs: config.env.kwargs })));
-    const terms: AuditTerm[] = program.terms.map((t, i) => {
-      const spec = program.spec.terms[i] as { event?: string; once?: boolean };
-      return { name: t.name, kind: t.kind, role: t.role, weight: t.weight, potentialBased: t.potentialBased, event: spec.event, once: spec.once };
-    });
-    const report = detectHacking(await store.episodes(run.id), terms);
+    const report = detectHacking(await store.episodes(run.id), auditTerms(config));
     const checkpoint = replays > 0 ? await store.latestCheckpoint(run.id) : undefined;
     const episodes = checkpoint && !["q-learning", "sarsa"].includes(config.learner.algo) ? replayPolicy(await storedPolicy(store, run.id, "run"), replays, 0) : [];
     if (opts.json) {
