@@ -59,7 +59,7 @@ export { createLearner, LearnerConfig, LEARNERS, type Learner, type LearnerKind 
 export { TrainingLoop, train } from "./runs/loop.js";
 
 // Learned rewards and reward distances.
-export { learnFromPreferences } from "./learn/preferences/learn.js";
+export { learnFromPreferences } from "./runs/preferences/learn.js";
 export { RewardModel } from "./learn/preferences/reward-model.js";
 export { Vpl, type VplOptions, type UserBatch } from "./learn/preferences/vpl.js";
 export { maxEntIrl } from "./learn/irl/maxent.js";

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { Rng } from "../core/rng.js";
 import { makeRewarded } from "../rewards/make.js";
-import { collectSegments } from "./preferences/segments.js";
+import { collectSegments } from "../runs/preferences/segments.js";
 import { PolicyDiscriminator, type Triple } from "./policy-discriminator.js";
 
 /** Segments of a DoorKey-5x5 policy that picks actions with fixed preferences (its "style"). */

@@ -23,7 +23,7 @@ import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
 import type { ModuleBatch, RewardModule } from "../intrinsic/module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "../intrinsic/options.js";
-import { featureSize, writeTransition, type TransitionLayout } from "./preferences/segments.js";
+import { featureSize, writeTransition, type TransitionLayout } from "./transition.js";
 
 const ProgressOptions = z.object({
   hidden: z.array(z.number().int().positive()).default([64]),

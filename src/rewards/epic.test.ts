@@ -39,7 +39,7 @@ test("EPIC refuses environments without a tabular model in one line", () => {
 
 test("EPIC reads observations for learned rewards (sampled expectations): a learned reward is at distance ≈ 0 from its rescaling", async () => {
   const { RewardModel } = await import("../learn/preferences/reward-model.js");
-  const { artifactOf } = await import("../learn/preferences/learn.js");
+  const { artifactOf } = await import("../runs/preferences/learn.js");
   const layout = { obsSize: 147, actionCount: 7 };
   const model = new RewardModel(2 * 147 + 7 + 1, { members: 1, hidden: [8], seed: 3 });
   const artifact = artifactOf(model, "DoorKey-5x5", layout, {});

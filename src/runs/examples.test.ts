@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { expect, test } from "vitest";
 import { loadConfigFile, readConfigFile } from "../core/config.js";
 import { packageFile } from "../core/paths.js";
-import { learnFromPreferences, PreferenceConfig } from "../learn/preferences/learn.js";
+import { learnFromPreferences, PreferenceConfig } from "./preferences/learn.js";
 import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
 import { makeVector } from "../envs/registry.js";

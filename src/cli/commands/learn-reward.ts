@@ -6,7 +6,7 @@
  */
 import { dirname, resolve, relative } from "node:path";
 import { loadConfigFile } from "../../core/config.js";
-import { learnFromPreferences, PreferenceConfig } from "../../learn/preferences/learn.js";
+import { learnFromPreferences, PreferenceConfig } from "../../runs/preferences/learn.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
 

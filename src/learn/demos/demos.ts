@@ -17,7 +17,7 @@ import { UserError } from "../../core/errors.js";
 import type { GridEnv } from "../../envs/grid/engine.js";
 import { solve } from "../../envs/grid/solver.js";
 import { make } from "../../envs/registry.js";
-import { featureSize, writeTransition, type TransitionLayout } from "../preferences/segments.js";
+import { featureSize, writeTransition, type TransitionLayout } from "../transition.js";
 
 export const DEMONSTRATION_FORMAT = "rewardlab.demonstration/1";
 

@@ -27,7 +27,7 @@ import { loadRows, rowsState } from "../../nn/rows-state.js";
 import type { ModuleBatch, RewardModule } from "../../intrinsic/module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "../../intrinsic/options.js";
 import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
-import { featureSize, writeTransition, type TransitionLayout } from "../preferences/segments.js";
+import { featureSize, writeTransition, type TransitionLayout } from "../transition.js";
 
 const AdversarialOptions = z.object({
   demonstrations: z.string().min(1).describe("a JSONL file of expert episodes (`rewardlab demos record`)"),

@@ -21,7 +21,7 @@ import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { make } from "../../envs/registry.js";
 import type { Comparison } from "./reward-model.js";
-import { featureSize, writeAbsorbing, writeTransition, type TransitionLayout } from "./segments.js";
+import { featureSize, writeAbsorbing, writeTransition, type TransitionLayout } from "../transition.js";
 
 export const PREFERENCE_FORMAT = "rewardlab.preference/1";
 

@@ -20,12 +20,13 @@ import { RewardSpec } from "../../rewards/spec.js";
 import { EnvConfig } from "../../envs/config.js";
 import { UserError } from "../../core/errors.js";
 import { Ppo, type PpoConfig } from "../../agents/ppo.js";
-import { train } from "../../runs/loop.js";
-import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
-import { comparisonsOf, readPreferences } from "./data.js";
-import { LabelerConfig, syntheticLabel, type Label } from "./labelers.js";
-import { RewardModel, RewardModelConfig, type Comparison } from "./reward-model.js";
-import { collectSegments, collectTreeSegments, featureSize, transitionLayout, writeAbsorbing, type Segment, type TransitionLayout } from "./segments.js";
+import { train } from "../loop.js";
+import { demonstrationTransitions, readDemonstrations } from "../../learn/demos/demos.js";
+import { comparisonsOf, readPreferences } from "../../learn/preferences/data.js";
+import { LabelerConfig, syntheticLabel, type Label } from "../../learn/preferences/labelers.js";
+import { RewardModel, RewardModelConfig, type Comparison } from "../../learn/preferences/reward-model.js";
+import { featureSize, writeAbsorbing, type TransitionLayout } from "../../learn/transition.js";
+import { collectSegments, collectTreeSegments, transitionLayout, type Segment } from "./segments.js";
 
 export const PreferenceConfig = z
   .object({

@@ -11,6 +11,7 @@
  */
 import type { Rng } from "../../core/rng.js";
 import { UserError } from "../../core/errors.js";
+import { featureSize, writeAbsorbing, writeTransition, type TransitionLayout } from "../../learn/transition.js";
 import { loadRewardedState, saveRewardedState, type RewardedVector } from "../../rewards/rewarded.js";
 
 export interface Segment {
@@ -20,36 +21,11 @@ export interface Segment {
   rewards: Float64Array;
 }
 
-/** The feature row of a transition: s, a one-hot action, s′, and the absorbing flag. */
-export interface TransitionLayout {
-  obsSize: number;
-  actionCount: number;
-}
-
-export const featureSize = (l: TransitionLayout): number => 2 * l.obsSize + l.actionCount + 1;
-
 /** The layout of a vector's transitions; discrete actions numbered from 0 only. */
 export function transitionLayout(env: RewardedVector): TransitionLayout {
   const space = env.vec.actionSpace;
   if (space.kind !== "discrete" || space.start !== 0) throw new UserError("env.id", `reward learning here needs discrete actions numbered from 0; ${env.vec.id} has ${space}`);
   return { obsSize: env.vec.obsSize, actionCount: space.n };
-}
-
-/** Writes the feature row of (s, a, s′) at `out[offset …]`. */
-export function writeTransition(l: TransitionLayout, s: Float32Array, sOffset: number, a: number, next: Float32Array, nextOffset: number, out: Float32Array, offset: number): void {
-  const d = l.obsSize;
-  out.set(s.subarray(sOffset, sOffset + d), offset);
-  out.fill(0, offset + d, offset + d + l.actionCount);
-  out[offset + d + a] = 1;
-  out.set(next.subarray(nextOffset, nextOffset + d), offset + d + l.actionCount);
-  out[offset + 2 * d + l.actionCount] = 0;
-}
-
-/** Writes the absorbing row (zeros, flag 1). */
-export function writeAbsorbing(l: TransitionLayout, out: Float32Array, offset: number): void {
-  const size = featureSize(l);
-  out.fill(0, offset, offset + size - 1);
-  out[offset + size - 1] = 1;
 }
 
 /**
