@@ -8,8 +8,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { ReportedError, UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
-// Registers the exploration bonuses as `intrinsic` reward terms.
-import "../intrinsic/index.js";
 
 const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
 const NO_REPORT_HELP = "do not write an HTML report";

@@ -7,8 +7,6 @@ import type { MessagePort } from "node:worker_threads";
 import { serializeError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
-// Workers register the exploration bonuses for themselves.
-import "../intrinsic/index.js";
 import { runPersisted, type PersistOptions } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 

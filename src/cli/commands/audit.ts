@@ -13,7 +13,6 @@ import { RunConfig } from "../../runs/config.js";
 import { storedSelection } from "../../runs/from-store.js";
 import { storedPolicy } from "../../runs/policy.js";
 import { findRun, openStore } from "../../runs/store/index.js";
-import "../../intrinsic/index.js";
 import { intOption } from "../args.js";
 import { checkReportFlag, saveReport, type ReportFlag } from "../report.js";
 

@@ -13,7 +13,6 @@ import { invarianceMethod, solveInvariance, type InvarianceReport } from "../../
 import { sampledInvariance, type SampledInvarianceReport } from "../../audit/invariance-sampled.js";
 import { intOption, kwargsOption } from "../args.js";
 import { progressBar } from "../progress.js";
-import "../../intrinsic/index.js";
 
 export interface InvarianceCliOptions {
   env?: string;

@@ -13,7 +13,6 @@ import { intOption } from "../args.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
 import { dirname, resolve } from "node:path";
-import "../../intrinsic/index.js";
 
 export async function optimize(file: string, opts: { out?: string; workers?: string; json?: boolean }): Promise<void> {
   const config = resolveReward(loadConfigFile(file, OptimizeConfig), dirname(resolve(file))) as OptimizeConfig;
