@@ -16,7 +16,6 @@ import type { TermKinds } from "./kinds/registry.js";
 import { isParsedRewardSpec, parseRewardSpec, type RewardSpec, type RewardSpecInput, type Role, type Term } from "./spec.js";
 import { makeTransform, type TransformOp } from "./transforms.js";
 import { loadNumbers, numbers } from "./kinds/state.js";
-import { captureState, restoreState } from "../core/state.js";
 
 export interface TermInfo {
   readonly name: string;
@@ -189,8 +188,8 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
           episodeTotal: numbers(episodeTotal),
           episodeObjectives: episodeObjectives.map(numbers),
           episodeTerms: out.episodeTerms.map(numbers),
-          terms: bound.map((b) => ({ term: b.term.state?.() ?? null, transforms: b.transforms.map(transformState) })),
-          totalTransforms: totalTransforms.map(transformState),
+          terms: bound.map((b) => ({ term: b.term.state?.() ?? null, transforms: b.transforms.map((t) => t.state()) })),
+          totalTransforms: totalTransforms.map((t) => t.state()),
         };
       }
 
@@ -204,9 +203,9 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
         out.episodeTerms.forEach((col, k) => loadNumbers(col, s.episodeTerms[k], "the terms' episode sums"));
         bound.forEach((b, k) => {
           b.term.load?.(s.terms[k].term);
-          b.transforms.forEach((t, j) => loadTransform(t, s.terms[k].transforms[j]));
+          b.transforms.forEach((t, j) => t.load(s.terms[k].transforms[j]));
         });
-        totalTransforms.forEach((t, j) => loadTransform(t, s.totalTransforms[j]));
+        totalTransforms.forEach((t, j) => t.load(s.totalTransforms[j]));
       }
 
       function apply(): void {
@@ -288,18 +287,6 @@ export interface ProgramState {
   episodeTerms: number[][];
   terms: { term: unknown; transforms: unknown[] }[];
   totalTransforms: unknown[];
-}
-
-/** A transform's own state; stateless transforms have none. */
-function transformState(t: TransformOp): unknown {
-  const op = t as TransformOp & { state?(): unknown };
-  return typeof op.state === "function" ? op.state() : captureState(t);
-}
-
-function loadTransform(t: TransformOp, state: unknown): void {
-  const op = t as TransformOp & { load?(state: unknown): void };
-  if (typeof op.load === "function") op.load(state);
-  else restoreState(t, state as never);
 }
 
 /** sum[i] += x[i] for i < n. */

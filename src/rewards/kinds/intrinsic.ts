@@ -1,16 +1,7 @@
 /** `intrinsic`: an exploration bonus module (count, episodic novelty, RND, E3B…), which keeps its own state. */
 import { z } from "zod";
-import { captureState, restoreState } from "../../core/state.js";
-import type { IntrinsicModule } from "../intrinsic.js";
 import { defineTermKind, type TermInput } from "./kind.js";
 import type { CommonOptions } from "./options.js";
-
-/** A module's explicit state, or (modules without `state()`) its fields as captured. */
-function moduleState(module: IntrinsicModule): { state(): unknown; load(state: unknown): void } {
-  const m = module as IntrinsicModule & { state?(): unknown; load?(state: unknown): void };
-  if (typeof m.state === "function" && typeof m.load === "function") return { state: () => m.state!(), load: (s) => m.load!(s) };
-  return { state: () => captureState(m), load: (s) => restoreState(m, s as never) };
-}
 
 export const intrinsicKind = defineTermKind({
   kind: "intrinsic",
@@ -29,7 +20,8 @@ export const intrinsicKind = defineTermKind({
       potentialBased: false,
       bind: (b) => {
         module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize, actionCount: b.actionCount });
-        return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i), ...moduleState(module) };
+        // The module's state is its own: counts, embeddings, trained weights.
+        return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i), state: () => module.state(), load: (s) => module.load(s) };
       },
     };
   },
