@@ -26,12 +26,15 @@
  */
 import { Rng } from "../core/rng.js";
 import { UserError } from "../core/errors.js";
+import type { EnvCore } from "../envs/core.js";
 import type { GridEnv } from "../envs/grid/engine.js";
+import { envSpec } from "../envs/registry.js";
 import { tabulate, type TabularModel } from "../envs/tabular.js";
-import { makeVector } from "../envs/registry.js";
+import { VectorEnv } from "../envs/vector.js";
 import type { RewardBatch } from "./batch.js";
-import { compileReward, type RewardProgram } from "./program.js";
-import { envInfoOf, RewardedVector } from "./rewarded.js";
+import { MachineProduct } from "./machines/product.js";
+import { makeRewardedAlike, prepareRewardSpec, rewardCores, rewardProgram } from "./make.js";
+import type { RewardProgram } from "./program.js";
 
 /** Per state: feature values (and observations, if asked); per (s, a): the real step's task reward, events, termination. */
 interface Table {
@@ -134,6 +137,11 @@ export interface EpicResult {
   exact: boolean;
 }
 
+/** A core that takes snapshots (a gridworld), or a product of one with a reward machine. */
+function hasTabularModel(core: EnvCore): boolean {
+  return core instanceof MachineProduct ? core.snapshots : typeof (core as unknown as Partial<GridEnv>).snapshot === "function";
+}
+
 /** Pearson correlation of x and y over the index list `idx`. */
 function pearsonAt(x: Float64Array, y: Float64Array, idx: ArrayLike<number>): number {
   const n = idx.length;
@@ -194,18 +202,25 @@ function canonical(programs: RewardProgram[], t: Table, gamma: number, exactLimi
   return { canon, exact };
 }
 
-/** EPIC distance between two reward specs on a deterministic gridworld. */
+/**
+ * EPIC distance between two reward specs on a deterministic gridworld. A
+ * spec with a reward machine is compared on the product of the gridworld
+ * and the machine (its states ⟨s, u⟩), as it trains; the other spec then
+ * runs on that product too.
+ */
 export function epicDistance(envId: string, specA: unknown, specB: unknown, options: EpicOptions = {}, kwargs?: Record<string, unknown>): EpicResult {
   const { gamma = 0.99, exactLimit = 2_000_000, samples = 256, bootstrap = 1000, seed = 0 } = options;
-  const vec = makeVector(envId, 1, { kwargs });
-  const core = vec.cores[0] as GridEnv;
-  if (typeof (core as Partial<GridEnv>).snapshot !== "function") throw new UserError("--env", `EPIC here needs a deterministic gridworld with a tabular model; ${vec.id} is not one`);
+  const specs = [prepareRewardSpec(specA, "A"), prepareRewardSpec(specB, "B")];
+  const vec = new VectorEnv(envSpec(envId).id, rewardCores(envId, 1, specs, { kwargs }, ["A", "B"]));
+  const core = vec.cores[0];
+  if (!hasTabularModel(core)) throw new UserError("--env", `EPIC here needs a deterministic gridworld with a tabular model; ${vec.id} is not one`);
   vec.reset(seed);
-  const model = tabulate(core);
-  const info = envInfoOf(vec);
-  const programs = [compileReward(specA, info, "A"), compileReward(specB, info, "B")];
+  // A product with a machine takes snapshots and keys its states as a gridworld does (see MachineProduct).
+  const grid = core as GridEnv;
+  const model = tabulate(grid);
+  const programs = [rewardProgram(specs[0], vec, "A"), rewardProgram(specs[1], vec, "B")];
   const rng = new Rng(seed);
-  const t = table(core, model, [...new Set(programs.flatMap((p) => p.features))], programs.some((p) => p.usesObs));
+  const t = table(grid, model, [...new Set(programs.flatMap((p) => p.features))], programs.some((p) => p.usesObs));
   const { canon, exact } = canonical(programs, t, gamma, exactLimit, samples, rng);
   const n = canon[0].length;
   const all = Int32Array.from({ length: n }, (_, i) => i);
@@ -229,8 +244,8 @@ export function epicDistance(envId: string, specA: unknown, specB: unknown, opti
 export function ercDistance(envId: string, specA: unknown, specB: unknown, options: { episodes?: number; seed?: number; kwargs?: Record<string, unknown> } = {}): number {
   const { episodes = 500, seed = 0, kwargs } = options;
   const n = 16;
-  const a = new RewardedVector(makeVector(envId, n, { kwargs }), specA);
-  const b = new RewardedVector(makeVector(envId, n, { kwargs }), specB);
+  // Both on the same environment (the product with a spec's machine, if one has it), so the rollouts are the same.
+  const [a, b] = makeRewardedAlike(envId, n, [specA, specB], ["A", "B"], { kwargs });
   if (a.vec.actionSpace.kind !== "discrete") throw new UserError("--env", `ERC here rolls out random discrete actions; ${a.vec.id} has ${a.vec.actionSpace}`);
   const k = a.vec.actionSpace.n;
   a.reset(seed);

@@ -9,6 +9,7 @@
  * worse, not better, only where the comparisons said so.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { parseConfig, parseConfigText } from "../core/config.js";
 import { UserError } from "../core/errors.js";
@@ -37,18 +38,9 @@ export const LearnedRewardArtifact = z
   .strict();
 export type LearnedRewardArtifact = z.output<typeof LearnedRewardArtifact>;
 
-/** Reads an artifact from a path (JSON) or takes it inline; errors name `path`. */
+/** Reads an artifact from a path (JSON, relative to the working folder) or takes it inline; errors name `path`. */
 export function loadLearnedReward(model: unknown, path: string): LearnedRewardArtifact {
-  let data = model;
-  if (typeof model === "string") {
-    let text: string;
-    try {
-      text = readFileSync(model, "utf8");
-    } catch {
-      throw new UserError(path, `cannot read the learned reward model ${JSON.stringify(model)}`);
-    }
-    data = parseConfigText(text, model);
-  }
+  const data = typeof model === "string" ? readLearnedModel(model, process.cwd(), path) : model;
   const a = parseConfig(LearnedRewardArtifact, data, path);
   const size = 2 * a.obsSize + a.actionCount + 1;
   if (a.sizes[0] !== size || a.sizes.at(-1) !== 1) throw new UserError(`${path}.sizes`, `expected layer sizes from ${size} inputs to 1 output, got ${a.sizes.join("→")}`);
@@ -59,6 +51,17 @@ export function loadLearnedReward(model: unknown, path: string): LearnedRewardAr
     });
   });
   return a;
+}
+
+/** The content of the model file `model` names, relative to `baseDir`; an unreadable file is a `UserError` at `path`. */
+export function readLearnedModel(model: string, baseDir: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(baseDir, model), "utf8");
+  } catch {
+    throw new UserError(path, `cannot read the learned reward model ${JSON.stringify(model)}`);
+  }
+  return parseConfigText(text, model);
 }
 
 /** Per-step evaluation of a learned reward over a batch of n transitions. */

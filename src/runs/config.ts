@@ -17,6 +17,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { LearnerConfig } from "../agents/index.js";
 import { inFile, parseConfig, readConfigFile } from "../core/config.js";
+import { resolveLearnedModels } from "../rewards/make.js";
 import { RewardSpec } from "../rewards/spec.js";
 import { EnvConfig } from "../envs/config.js";
 
@@ -64,20 +65,7 @@ export function resolveReward(config: RunConfig, baseDir = process.cwd()): RunCo
     reward = readConfigFile(path);
     dir = dirname(path);
   }
-  return { ...config, reward: inlineLearnedModels(reward, dir) as RunConfig["reward"] };
-}
-
-/** A copy of a spec whose `learned` terms hold their model instead of its path. */
-function inlineLearnedModels(spec: unknown, dir: string): unknown {
-  const visit = (term: unknown): unknown => {
-    if (term === null || typeof term !== "object") return term;
-    const t = term as { kind?: unknown; model?: unknown; terms?: unknown };
-    if (t.kind === "learned" && typeof t.model === "string") return { ...t, model: readConfigFile(resolve(dir, t.model)) };
-    if (t.kind === "combine" && Array.isArray(t.terms)) return { ...t, terms: t.terms.map(visit) };
-    return term;
-  };
-  const s = spec as { terms?: unknown };
-  return s && typeof s === "object" && Array.isArray(s.terms) ? { ...s, terms: s.terms.map(visit) } : spec;
+  return { ...config, reward: resolveLearnedModels(reward, dir) as RunConfig["reward"] };
 }
 
 /** The configs whose JSON Schema `rewardlab schema NAME` prints. */

@@ -96,7 +96,43 @@ export class MachineProduct extends EnvCore {
     this.readers = machine.features.map((name) => featureByName(inner, name));
     this.labels = machine.propositions.map((p) => p.expr.scalar(this.inputs));
     this.run = machine.bind(1);
+    // The product draws nothing of its own: its random numbers are the inner core's (so a tabular model sees them).
+    this.rng = inner.rng;
     this.u[0] = machine.initial;
+  }
+
+  // ── snapshots (tabular models of the product, for reward compare) ────────
+
+  /** The inner core's snapshot, with the machine's state and last reward; only for inner cores that take snapshots (gridworlds). */
+  snapshot(): ProductSnapshot {
+    return { ...this.snapshottable().snapshot(), machineState: this.u[0], machineReward: this.machineReward };
+  }
+
+  restore(s: ProductSnapshot): void {
+    const inner = this.snapshottable();
+    inner.restore(s);
+    this.u[0] = s.machineState;
+    this.machineReward = s.machineReward;
+    this.stepCount = s.stepCount;
+    this.envTerminated = s.terminated;
+    this.terminated = s.terminated || this.machine.terminal[s.machineState] === 1;
+    this.truncated = s.truncated;
+  }
+
+  /** The Markov state ⟨s, u⟩, with the last machine reward: `rm.reward` is a feature of the state. */
+  stateKey(): string {
+    return `${this.snapshottable().stateKey()}|${this.u[0]}|${this.machineReward}`;
+  }
+
+  /** The inner core can take snapshots (then so can the product). */
+  get snapshots(): boolean {
+    const inner = this.inner as Partial<Snapshottable>;
+    return typeof inner.snapshot === "function" && typeof inner.restore === "function" && typeof inner.stateKey === "function";
+  }
+
+  private snapshottable(): Snapshottable {
+    if (!this.snapshots) throw new UserError("env", `a reward machine's product takes snapshots only of an environment that does; ${this.inner.constructor.name} does not`);
+    return this.inner as unknown as Snapshottable;
   }
 
   /** The machine state, an index into `machine.states` (`rm.state`). */
@@ -190,6 +226,19 @@ export class MachineProduct extends EnvCore {
     obs[o + this.u[0]] = 1;
   }
 }
+
+/** An inner core's snapshot (a gridworld's), as the product sees it. */
+interface InnerSnapshot {
+  stepCount: number;
+  terminated: boolean;
+  truncated: boolean;
+}
+interface Snapshottable {
+  snapshot(): InnerSnapshot;
+  restore(s: InnerSnapshot): void;
+  stateKey(): string;
+}
+export type ProductSnapshot = InnerSnapshot & { machineState: number; machineReward: number };
 
 /** The inner space's bounds, then [0, 1] for each machine state. */
 function productSpace(inner: Space, numStates: number): Box {
