@@ -4,7 +4,7 @@
  * checkpoints; the rest are pure.
  */
 import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
-import type { Transform } from "./spec.js";
+import type { Transform } from "./kinds/fields.js";
 
 export interface TransformOp {
   /** Transforms `values[0 … n−1]` in place; `terminated[i]` marks the last step of environment i's episode. */
