@@ -22,7 +22,9 @@
  * the absorbing state is not among the states canonicalization averages
  * over, so shaping leaves a small residual on terminating transitions
  * (D ≈ 0.001 for DoorKey-5x5's goal-distance potential, against ≈ 0.3 for a
- * different reward).
+ * different reward). Likewise, a term that reads a feature of s′ on a
+ * terminating step reads it on the state the episode ended from: a reward
+ * machine's `rm.reward` on the step that completes it is not seen.
  */
 import { Rng } from "../core/rng.js";
 import { UserError } from "../core/errors.js";
