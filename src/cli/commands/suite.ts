@@ -4,14 +4,14 @@
  * src/runs/suites/exploration.ts), a table of success and steps to first
  * success, and a report per task and variant in one folder with an index.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
 import { envSpec } from "../../envs/registry.js";
 import type { DesignSummary } from "../../runs/compare.js";
-import { defaultReportPath, writeReport } from "../../runs/report/write.js";
+import { defaultReportPath } from "../../runs/report/write.js";
 import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
+import { writeExplorationReports } from "../../runs/suites/exploration-report.js";
 import { intOption } from "../args.js";
 import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { tamperingCurriculum } from "../../audit/tampering.js";
@@ -60,28 +60,11 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   }
   console.log(`\n${formatSuite(results)}\n\n${runs} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const dir = typeof opts.report === "string" && opts.report !== "" ? opts.report : defaultReportPath("exploration").replace(/\.html$/, "");
-  if (opts.report !== false) withOutputErrors(dir, "--report", () => writeSuiteReports(results, dir));
-}
-
-/** One report per task variant in `dir`, and an index.html with the table that links them. */
-function writeSuiteReports(results: readonly { entry: SuiteEntry; summaries: DesignSummary[] }[], dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const links: string[] = [];
-  for (const { entry, summaries } of results) {
-    const file = `${entry.task}-${entry.variant}.html`;
-    const title = `Exploration suite: ${entry.task}, ${entry.variant} (${entry.variant === "singleton" ? "the same layout every episode" : "a new layout every episode"})`;
-    writeReport(summaries, { outPath: join(dir, file), title, config: entry.config, rewards: Object.fromEntries(entry.designs.map((d) => [d.name, d.reward])) });
-    links.push(`<li><a href="${file}">${entry.task} — ${entry.variant}</a></li>`);
+  if (opts.report !== false) {
+    const index = withOutputErrors(dir, "--report", () => writeExplorationReports(results, dir));
+    const shown = relative(process.cwd(), index);
+    console.log(`Report: ${shown.startsWith("..") ? index : shown}`);
   }
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  const index = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Exploration suite</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
-<h1>Exploration suite</h1><p>PPO with each exploration bonus, contextual (a new layout every episode) and singleton (one layout) variants.</p>
-<ul>${links.join("")}</ul><pre>${esc(formatSuite(results))}</pre></html>\n`;
-  const path = resolve(dir, "index.html");
-  writeFileSync(path, index);
-  const shown = relative(process.cwd(), path);
-  console.log(`Report: ${shown.startsWith("..") ? path : shown}`);
 }
 
 /**
