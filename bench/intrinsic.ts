@@ -10,7 +10,6 @@
 import { actorCriticShape, initActorCritic, Policy } from "../src/agents/actor-critic.js";
 import { Rng } from "../src/core/rng.js";
 import { makeVector } from "../src/envs/registry.js";
-import "../src/intrinsic/index.js";
 import { RewardedVector } from "../src/rewards/rewarded.js";
 import { measureRate, type Figure } from "./harness.js";
 

@@ -8,7 +8,6 @@ import { learnFromPreferences, PreferenceConfig } from "./preferences/learn.js";
 import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
 import { makeVector } from "../envs/registry.js";
-import "../intrinsic/index.js"; // the built-in reward modules, as the CLI registers them
 import { loadRunConfig } from "./config.js";
 
 /** Paths of the learned reward models a run config's reward names (relative to the config). */
