@@ -15,7 +15,8 @@ import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { Rows } from "../nn/rows.js";
 import { loadRows, rowsState } from "../nn/rows-state.js";
-import { InverseDynamics, type InverseDynamicsState } from "./inverse-dynamics.js";
+import { indices, shuffledBatches, type AdamTrainerState } from "../nn/train-step.js";
+import { InverseDynamics } from "./inverse-dynamics.js";
 import type { ModuleBatch, RewardModule } from "./module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
@@ -34,7 +35,7 @@ const E3bOptions = z.object({
 interface E3bState {
   inverse: number[][];
   scale: BonusScaleState;
-  learned?: { model: InverseDynamicsState; rng: [number, number, number, number]; seen: number[] };
+  learned?: { model: AdamTrainerState; rng: [number, number, number, number]; seen: number[] };
 }
 
 export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModule & { inverse: Float64Array[]; model(): InverseDynamics | undefined } {
@@ -128,24 +129,22 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModu
     },
     update(): Record<string, number> {
       if (!model || seen.count === 0) return {};
-      const rng = updateRng;
       const rows = seen.count;
       const mb = Math.min(options.minibatch, rows);
-      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      const order = indices(rows);
       const xs = new Float32Array(mb * d);
       const xn = new Float32Array(mb * d);
       const a = new Int32Array(mb);
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < options.epochs; epoch++) {
-        rng.shuffle(order);
-        for (let start = 0; start + mb <= rows; start += mb) {
-          for (let r = 0; r < mb; r++) {
-            const t = seen.row(order[start + r]);
+        for (const batch of shuffledBatches(order, mb, updateRng)) {
+          batch.forEach((i, r) => {
+            const t = seen.row(i);
             xs.set(t.subarray(0, d), r * d);
             xn.set(t.subarray(d, 2 * d), r * d);
             a[r] = t[2 * d];
-          }
+          });
           total += model.train(xs, xn, a, mb);
           count++;
         }

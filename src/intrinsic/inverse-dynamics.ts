@@ -10,12 +10,11 @@
  * plain JavaScript on a snapshot of the encoder's weights.
  */
 import type { Rng } from "../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
 import { categoricalLogProb } from "../nn/distributions.js";
-import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { jnn, np, tree, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
-import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
+import { AdamTrainer, type AdamTrainerState } from "../nn/train-step.js";
 
 export interface InverseDynamicsOptions {
   obsSize: number;
@@ -32,20 +31,13 @@ interface Params {
   head: MlpParams;
 }
 
-export interface InverseDynamicsState {
-  params: number[][];
-  opt: AdamJson;
-}
-
 export class InverseDynamics {
   readonly encoderSizes: number[];
-  private params: Params;
-  private opt: AdamState<Params>;
+  private readonly trainer: AdamTrainer<Params>;
   private encoder: MlpWeights;
   private scratch: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
   private scratchRows = 0;
   private oneHot = new Float32Array(0);
-  private readonly step: (p: Params, s: AdamState<Params>, xs: JaxArray, xn: JaxArray, a: JaxArray, lr: JaxArray) => [Params, AdamState<Params>, JaxArray];
 
   constructor(
     readonly o: InverseDynamicsOptions,
@@ -53,20 +45,15 @@ export class InverseDynamics {
   ) {
     const { obsSize: d, features: m, hidden, actions } = o;
     this.encoderSizes = [d, hidden, m];
-    this.params = { encoder: initMlp(this.encoderSizes, rng.split()), head: initMlp([2 * m, hidden, actions], rng.split(), { outputGain: 0.01 }) };
-    this.opt = adamInit(tree.ref(this.params));
-    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
+    const params = { encoder: initMlp(this.encoderSizes, rng.split()), head: initMlp([2 * m, hidden, actions], rng.split(), { outputGain: 0.01 }) };
     const loss = (p: Params, xs: JaxArray, xn: JaxArray, a: JaxArray) => {
       const phiS = mlpForward(tree.ref(p.encoder), xs, "relu");
       const phiN = mlpForward(p.encoder, xn, "relu");
       const logits = mlpForward(p.head, np.concatenate([phiS, phiN], 1), "relu");
       return categoricalLogProb(logits, a).mean().mul(-1);
     };
-    this.step = jit(((p: Params, s: AdamState<Params>, xs: JaxArray, xn: JaxArray, a: JaxArray, lr: JaxArray) => {
-      const [value, grads] = valueAndGrad(loss)(tree.ref(p), xs, xn, a) as unknown as [JaxArray, Params];
-      const [p2, s2] = adamUpdate(p, grads, s, lr);
-      return [p2, s2, value];
-    }) as never) as never;
+    this.trainer = new AdamTrainer<Params>(params, loss, { learningRate: o.learningRate });
+    this.encoder = mlpWeights(params.encoder, this.encoderSizes);
   }
 
   /** φ of n observations (n × obsSize) into out (n × features), with the encoder as of the last `train`. */
@@ -89,42 +76,33 @@ export class InverseDynamics {
     if (this.oneHot.length < rows * k) this.oneHot = new Float32Array(rows * k);
     this.oneHot.fill(0, 0, rows * k);
     for (let r = 0; r < rows; r++) this.oneHot[r * k + actions[r]] = 1;
-    const [p2, s2, value] = this.step(
-      this.params,
-      this.opt,
+    return this.trainer.step([
       np.array(s.subarray(0, rows * d)).reshape([rows, d]),
       np.array(next.subarray(0, rows * d)).reshape([rows, d]),
       np.array(this.oneHot.subarray(0, rows * k)).reshape([rows, k]),
-      np.array(Float32Array.of(this.o.learningRate)),
-    );
-    this.params = p2;
-    this.opt = s2;
-    return (value.dataSync() as Float32Array)[0];
+    ]).loss;
   }
 
   /** Makes the trained encoder the one `embed` uses. */
   publish(): void {
-    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.trainer.params.encoder, this.encoderSizes);
   }
 
   /** The parameters and Adam's moments, taken between updates (when the published encoder is the trained one). */
-  state(): InverseDynamicsState {
-    return { params: treeToJson(this.params), opt: adamToJson(this.opt) };
+  state(): AdamTrainerState {
+    return this.trainer.state();
   }
 
   /** Restores `state()` and publishes the encoder. */
-  load(state: InverseDynamicsState): void {
-    const restored = treeFromJson(state.params, this.params);
-    tree.dispose(this.params as never);
-    this.params = restored;
-    this.opt = adamFromJson(state.opt, this.opt);
+  load(state: AdamTrainerState): void {
+    this.trainer.load(state);
     this.publish();
   }
 
   /** The head's action probabilities for transitions (s, s′): for tests of what the model learned. */
   predict(s: Float32Array, next: Float32Array, rows: number): Float32Array {
     const d = this.o.obsSize;
-    const { encoder, head } = tree.ref(this.params);
+    const { encoder, head } = tree.ref(this.trainer.params);
     const phiS = mlpForward(tree.ref(encoder), np.array(s.subarray(0, rows * d)).reshape([rows, d]), "relu");
     const phiN = mlpForward(encoder, np.array(next.subarray(0, rows * d)).reshape([rows, d]), "relu");
     const logits = mlpForward(head, np.concatenate([phiS, phiN], 1), "relu");

@@ -10,14 +10,13 @@
  */
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { np, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
 import { Rows } from "../nn/rows.js";
-import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
 import { loadRows, rowsState } from "../nn/rows-state.js";
+import { AdamTrainer, indices, shuffledBatches, type AdamTrainerState } from "../nn/train-step.js";
 import type { ModuleBatch, RewardModule } from "./module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
@@ -38,8 +37,7 @@ const RndOptions = z.object({
  * and the rollout's normalized observations.
  */
 interface RndState {
-  predictor: number[][];
-  opt: AdamJson;
+  predictor: AdamTrainerState;
   observations: RunningMeanStdState[];
   returnStats: RunningMeanStdState;
   returns: number[];
@@ -56,9 +54,8 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
   let n = 0;
   let sizes: number[] = [];
   let target!: MlpWeights;
-  let predictor!: MlpParams;
+  let predictor!: AdamTrainer<MlpParams>;
   let predictorJs!: MlpWeights;
-  let opt!: AdamState<MlpParams>;
   let scratch!: [Float32Array, Float32Array];
   let x = new Float32Array(0);
   let tOut = new Float32Array(0);
@@ -71,7 +68,6 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
   let column = new Float64Array(0);
   // Normalized observations of the current rollout, for training.
   let seen = new Rows(1);
-  let train: (p: MlpParams, s: AdamState<MlpParams>, xb: JaxArray, yb: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
 
   return {
     name: "rnd",
@@ -83,9 +79,13 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
       n = info.n;
       sizes = [d, ...o.hidden, o.features];
       target = mlpWeights(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
-      predictor = initMlp(sizes, rng.split(), { outputGain: 1 });
-      predictorJs = mlpWeights(predictor, sizes);
-      opt = adamInit(tree.ref(predictor));
+      // L = mean ‖f̂(x) − f(x)‖²
+      const loss = (p: MlpParams, xb: JaxArray, yb: JaxArray) => {
+        const diff = mlpForward(p, xb, "relu").sub(yb);
+        return diff.ref.mul(diff).mean();
+      };
+      predictor = new AdamTrainer(initMlp(sizes, rng.split(), { outputGain: 1 }), loss, { learningRate: o.learningRate });
+      predictorJs = mlpWeights(predictor.params, sizes);
       scratch = mlpScratch(sizes, n);
       x = new Float32Array(n * d);
       tOut = new Float32Array(n * o.features);
@@ -94,16 +94,6 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
       returns = new Float64Array(n);
       errors = new Float64Array(n);
       column = new Float64Array(n);
-      // L = mean ‖f̂(x) − f(x)‖²
-      const loss = (p: MlpParams, xb: JaxArray, yb: JaxArray) => {
-        const diff = mlpForward(p, xb, "relu").sub(yb);
-        return diff.ref.mul(diff).mean();
-      };
-      train = jit(((p: MlpParams, s: AdamState<MlpParams>, xb: JaxArray, yb: JaxArray, lr: JaxArray) => {
-        const [value, grads] = valueAndGrad(loss)(tree.ref(p), xb, yb) as unknown as [JaxArray, MlpParams];
-        const [p2, s2] = adamUpdate(p, grads, s, lr);
-        return [p2, s2, value];
-      }) as never) as never;
     },
     compute(b: ModuleBatch, out: Float64Array) {
       const obs = b.nextObs!;
@@ -139,7 +129,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
       if (rows === 0) return {};
       const k = o.features;
       const mb = Math.min(o.minibatch, rows);
-      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      const order = indices(rows);
       const xb = new Float32Array(mb * d);
       const targets = new Float32Array(mb * k);
       const yRow = new Float32Array(k);
@@ -147,22 +137,18 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        rng.shuffle(order);
-        for (let start = 0; start + mb <= rows; start += mb) {
-          for (let r = 0; r < mb; r++) {
-            const row = seen.row(order[start + r]);
+        for (const batch of shuffledBatches(order, mb, rng)) {
+          batch.forEach((i, r) => {
+            const row = seen.row(i);
             xb.set(row, r * d);
             mlpForwardJs(target, row, 1, yRow, "relu", targetScratch);
             targets.set(yRow, r * k);
-          }
-          const [p2, s2, value] = train(predictor, opt, np.array(xb).reshape([mb, d]), np.array(targets).reshape([mb, k]), np.array(Float32Array.of(o.learningRate)));
-          predictor = p2;
-          opt = s2;
-          total += (value.dataSync() as Float32Array)[0];
+          });
+          total += predictor.step([np.array(xb).reshape([mb, d]), np.array(targets).reshape([mb, k])]).loss;
           count++;
         }
       }
-      predictorJs = mlpWeights(predictor, sizes);
+      predictorJs = mlpWeights(predictor.params, sizes);
       seen.clear();
       return { loss: count ? total / count : NaN };
     },
@@ -171,8 +157,7 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
     },
     state(): RndState {
       return {
-        predictor: treeToJson(predictor),
-        opt: adamToJson(opt),
+        predictor: predictor.state(),
         observations: obsStats.map((s) => s.state()),
         returnStats: returnStats.state(),
         returns: Array.from(returns),
@@ -183,11 +168,8 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
     },
     load(state) {
       const s = state as RndState;
-      const restored = treeFromJson(s.predictor, predictor);
-      tree.dispose(predictor as never);
-      predictor = restored;
-      predictorJs = mlpWeights(predictor, sizes);
-      opt = adamFromJson(s.opt, opt);
+      predictor.load(s.predictor);
+      predictorJs = mlpWeights(predictor.params, sizes);
       s.observations.forEach((stats, j) => obsStats[j].load(stats));
       returnStats.load(s.returnStats);
       returns.set(s.returns);

@@ -13,9 +13,9 @@
  * temperature.
  */
 import { Rng } from "../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { np, tree, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, type MlpParams } from "../nn/mlp.js";
+import { AdamTrainer } from "../nn/train-step.js";
 
 export interface DiscriminatorOptions {
   hidden?: number;
@@ -33,21 +33,31 @@ export interface Triple {
 }
 
 export class PolicyDiscriminator {
-  private params: MlpParams;
-  private opt: AdamState<MlpParams>;
+  private readonly trainer: AdamTrainer<MlpParams>;
   private readonly kappa: number;
   /** Per-feature mean and 1/std, fitted on the first training batch: observations dwarf one-hot actions otherwise. */
   private mean?: Float32Array;
   private inverseStd?: Float32Array;
-  private readonly steps = new Map<string, (p: MlpParams, s: AdamState<MlpParams>, a: JaxArray, b: JaxArray, c: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray]>();
 
   constructor(
     readonly inputSize: number,
-    private readonly o: DiscriminatorOptions = {},
+    o: DiscriminatorOptions = {},
   ) {
     this.kappa = o.temperature ?? 5;
-    this.params = initMlp([inputSize, o.hidden ?? 64, o.embedding ?? 32], new Rng(o.seed ?? 0));
-    this.opt = adamInit(tree.ref(this.params));
+    const kappa = this.kappa;
+    const d = inputSize;
+    // Triples of B segments of T steps each: [B, T·d].
+    const loss = (p: MlpParams, anchor: JaxArray, same: JaxArray, other: JaxArray) => {
+      const [B, Td] = anchor.shape;
+      const T = Td / d;
+      const ea = PolicyDiscriminator.embed(tree.ref(p), anchor, B, T, d);
+      const es = PolicyDiscriminator.embed(tree.ref(p), same, B, T, d);
+      const eo = PolicyDiscriminator.embed(p, other, B, T, d);
+      const margin = ea.ref.mul(es).sum(1).sub(ea.mul(eo).sum(1)).mul(kappa);
+      // −log σ(margin) = log(1 + e^(−margin))
+      return np.logaddexp(0, margin.neg()).mean();
+    };
+    this.trainer = new AdamTrainer(initMlp([inputSize, o.hidden ?? 64, o.embedding ?? 32], new Rng(o.seed ?? 0)), loss, { learningRate: o.learningRate ?? 1e-3 });
   }
 
   /** e(τ) for B segments of T steps: [B, T·d] → [B, k], unit length. */
@@ -61,35 +71,13 @@ export class PolicyDiscriminator {
     const d = this.inputSize;
     const B = triples.length;
     const T = triples[0].anchor.length / d;
-    const key = `${B},${T}`;
-    let step = this.steps.get(key);
-    if (!step) {
-      const kappa = this.kappa;
-      const loss = (p: MlpParams, a: JaxArray, s: JaxArray, o: JaxArray) => {
-        const ea = PolicyDiscriminator.embed(tree.ref(p), a, B, T, d);
-        const es = PolicyDiscriminator.embed(tree.ref(p), s, B, T, d);
-        const eo = PolicyDiscriminator.embed(p, o, B, T, d);
-        const margin = ea.ref.mul(es).sum(1).sub(ea.mul(eo).sum(1)).mul(kappa);
-        // −log σ(margin) = log(1 + e^(−margin))
-        return np.logaddexp(0, margin.neg()).mean();
-      };
-      step = jit(((p: MlpParams, s: AdamState<MlpParams>, a: JaxArray, b: JaxArray, c: JaxArray, lr: JaxArray) => {
-        const [value, grads] = valueAndGrad(loss)(tree.ref(p), a, b, c) as unknown as [JaxArray, MlpParams];
-        const [p2, s2] = adamUpdate(p, grads, s, lr);
-        return [p2, s2, value];
-      }) as never) as never;
-      this.steps.set(key, step!);
-    }
     if (!this.mean) this.fit(triples.flatMap((t) => [t.anchor, t.same, t.other]));
     const stack = (f: (t: Triple) => Float32Array) => {
       const out = new Float32Array(B * T * d);
       triples.forEach((t, i) => out.set(f(t), i * T * d));
       return np.array(this.standardize(out)).reshape([B, T * d]);
     };
-    const [p2, s2, value] = step!(this.params, this.opt, stack((t) => t.anchor), stack((t) => t.same), stack((t) => t.other), np.array(Float32Array.of(this.o.learningRate ?? 1e-3)));
-    this.params = p2;
-    this.opt = s2;
-    return (value.dataSync() as Float32Array)[0];
+    return this.trainer.step([stack((t) => t.anchor), stack((t) => t.same), stack((t) => t.other)]).loss;
   }
 
   private fit(segments: readonly Float32Array[]): void {
@@ -117,7 +105,7 @@ export class PolicyDiscriminator {
     const T = segments[0].length / d;
     const x = new Float32Array(segments.length * T * d);
     segments.forEach((s, i) => x.set(s, i * T * d));
-    const e = PolicyDiscriminator.embed(tree.ref(this.params), np.array(this.standardize(x)).reshape([segments.length, T * d]), segments.length, T, d);
+    const e = PolicyDiscriminator.embed(tree.ref(this.trainer.params), np.array(this.standardize(x)).reshape([segments.length, T * d]), segments.length, T, d);
     const flat = e.dataSync() as Float32Array;
     const k = flat.length / segments.length;
     return segments.map((_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));

@@ -16,11 +16,10 @@
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
 import { UserError } from "../core/errors.js";
-import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { np, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
-import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
+import { AdamTrainer, indices, shuffledBatches, type AdamTrainerState } from "../nn/train-step.js";
 import type { ModuleBatch, RewardModule } from "../intrinsic/module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "../intrinsic/options.js";
 import { featureSize, writeTransition, type TransitionLayout } from "./transition.js";
@@ -53,8 +52,7 @@ interface EpisodeState {
 
 /** The estimator and its optimizer, the sampling stream, the rollouts counted towards `every`, and the open and kept episodes. */
 interface ProgressState {
-  params: number[][];
-  opt: AdamJson;
+  estimator: AdamTrainerState;
   rng: [number, number, number, number];
   updates: number;
   open: EpisodeState[];
@@ -69,8 +67,7 @@ export function progressReward(raw: Record<string, unknown>, path: string): Rewa
   let layout!: TransitionLayout;
   let size = 0;
   let sizes: number[] = [];
-  let params!: MlpParams;
-  let opt!: AdamState<MlpParams>;
+  let trainer!: AdamTrainer<MlpParams>;
   let weights!: MlpWeights;
   let x = new Float32Array(0);
   let y = new Float32Array(0);
@@ -79,28 +76,6 @@ export function progressReward(raw: Record<string, unknown>, path: string): Rewa
   let open: { x: Float32Array; length: number; outcome: number }[] = [];
   const finished: Episode[] = [];
   let updates = 0;
-  const steps = new Map<number, (p: MlpParams, s: AdamState<MlpParams>, x: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray]>();
-
-  /** The compiled step for minibatches of `E` episodes padded to `L` steps. */
-  const stepFor = (E: number, L: number) => {
-    const key = E * 100_000 + L;
-    let step = steps.get(key);
-    if (!step) {
-      const loss = (p: MlpParams, xs: JaxArray, mask: JaxArray, r: JaxArray) => {
-        const c = mlpForward(p, xs.reshape([E * L, size]), "relu").reshape([E, L]).mul(mask).sum(1);
-        const err = c.sub(r);
-        return err.ref.mul(err).mean();
-      };
-      step = jit(((p: MlpParams, s: AdamState<MlpParams>, xs: JaxArray, mask: JaxArray, r: JaxArray, lr: JaxArray) => {
-        const [value, grads] = valueAndGrad(loss)(tree.ref(p), xs, mask, r) as unknown as [JaxArray, MlpParams];
-        const [p2, s2] = adamUpdate(p, grads, s, lr);
-        return [p2, s2, value];
-      }) as never) as never;
-      steps.set(key, step!);
-    }
-    return step!;
-  };
-
   return {
     name: "progress",
     contributions(input, rows) {
@@ -114,9 +89,15 @@ export function progressReward(raw: Record<string, unknown>, path: string): Rewa
       layout = { obsSize: info.obsSize, actionCount: info.actionCount };
       size = featureSize(layout);
       sizes = [size, ...o.hidden, 1];
-      params = initMlp(sizes, rng.split(), { outputGain: 0.01 });
-      opt = adamInit(tree.ref(params));
-      weights = mlpWeights(params, sizes);
+      // Minibatches of E episodes padded to L steps: xs [E, L, size], mask [E, L], outcomes r [E].
+      const loss = (p: MlpParams, xs: JaxArray, mask: JaxArray, r: JaxArray) => {
+        const [E, L] = mask.shape;
+        const c = mlpForward(p, xs.reshape([E * L, size]), "relu").reshape([E, L]).mul(mask).sum(1);
+        const err = c.sub(r);
+        return err.ref.mul(err).mean();
+      };
+      trainer = new AdamTrainer(initMlp(sizes, rng.split(), { outputGain: 0.01 }), loss, { learningRate: o.learningRate });
+      weights = mlpWeights(trainer.params, sizes);
       x = new Float32Array(info.n * size);
       y = new Float32Array(info.n);
       scratch = mlpScratch(sizes, info.n);
@@ -153,15 +134,14 @@ export function progressReward(raw: Record<string, unknown>, path: string): Rewa
     update(): Record<string, number> {
       if (finished.length === 0 || ++updates % o.every !== 0) return {};
       const E = Math.min(o.minibatch, finished.length);
-      const all = Int32Array.from({ length: finished.length }, (_, i) => i);
+      const all = indices(finished.length);
       rng.shuffle(all);
       const order = all.subarray(0, Math.max(E, Math.min(o.sample, all.length)));
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        rng.shuffle(order);
-        for (let start = 0; start + E <= order.length; start += E) {
-          const batch = Array.from({ length: E }, (_, k) => finished[order[start + k]]);
+        for (const picked of shuffledBatches(order, E, rng)) {
+          const batch = Array.from(picked, (i) => finished[i]);
           // Pad to a power of two, so a few compiled shapes serve every length.
           const L = 1 << Math.ceil(Math.log2(Math.max(...batch.map((e) => e.length), 1)));
           const xs = new Float32Array(E * L * size);
@@ -172,27 +152,21 @@ export function progressReward(raw: Record<string, unknown>, path: string): Rewa
             mask.fill(1, k * L, k * L + e.length);
             r[k] = e.outcome;
           });
-          const [p2, s2, value] = stepFor(E, L)(params, opt, np.array(xs).reshape([E, L, size]), np.array(mask).reshape([E, L]), np.array(r), np.array(Float32Array.of(o.learningRate)));
-          params = p2;
-          opt = s2;
-          total += (value.dataSync() as Float32Array)[0];
+          total += trainer.step([np.array(xs).reshape([E, L, size]), np.array(mask).reshape([E, L]), np.array(r)]).loss;
           count++;
         }
       }
-      weights = mlpWeights(params, sizes);
+      weights = mlpWeights(trainer.params, sizes);
       return { loss: count ? total / count : NaN };
     },
     state(): ProgressState {
       const episode = (e: Episode): EpisodeState => ({ x: Array.from(e.x.subarray(0, e.length * size)), length: e.length, outcome: e.outcome });
-      return { params: treeToJson(params), opt: adamToJson(opt), rng: rng.getState(), updates, open: open.map(episode), finished: finished.map(episode), scale: scale.state() };
+      return { estimator: trainer.state(), rng: rng.getState(), updates, open: open.map(episode), finished: finished.map(episode), scale: scale.state() };
     },
     load(state) {
       const s = state as ProgressState;
-      const restored = treeFromJson(s.params, params);
-      tree.dispose(params as never);
-      params = restored;
-      weights = mlpWeights(params, sizes);
-      opt = adamFromJson(s.opt, opt);
+      trainer.load(s.estimator);
+      weights = mlpWeights(trainer.params, sizes);
       rng.setState(s.rng);
       updates = s.updates;
       open = s.open.map((e) => {

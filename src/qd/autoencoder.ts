@@ -9,10 +9,10 @@
  *   z = enc(o),  ô = dec(z),  loss = mean ‖ô − o‖²
  */
 import type { Rng } from "../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../nn/adam.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { np, type JaxArray } from "../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
+import { AdamTrainer } from "../nn/train-step.js";
 
 interface Params {
   encoder: MlpParams;
@@ -20,33 +20,26 @@ interface Params {
 }
 
 export class Autoencoder {
-  private params: Params;
-  private opt: AdamState<Params>;
+  private readonly trainer: AdamTrainer<Params>;
   private encoder: MlpWeights;
   private readonly encoderSizes: number[];
-  private readonly step: (p: Params, s: AdamState<Params>, x: JaxArray, lr: JaxArray) => [Params, AdamState<Params>, JaxArray];
 
   constructor(
     readonly inputSize: number,
     readonly latent: number,
     readonly hidden: number,
-    private readonly learningRate: number,
+    learningRate: number,
     private readonly rng: Rng,
   ) {
     this.encoderSizes = [inputSize, hidden, latent];
-    this.params = { encoder: initMlp(this.encoderSizes, rng.split()), decoder: initMlp([latent, hidden, inputSize], rng.split()) };
-    this.opt = adamInit(tree.ref(this.params));
-    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
+    const params = { encoder: initMlp(this.encoderSizes, rng.split()), decoder: initMlp([latent, hidden, inputSize], rng.split()) };
+    this.encoder = mlpWeights(params.encoder, this.encoderSizes);
     const loss = (p: Params, x: JaxArray) => {
       const z = mlpForward(p.encoder, x.ref, "tanh");
       const diff = mlpForward(p.decoder, z, "tanh").sub(x);
       return diff.ref.mul(diff).mean();
     };
-    this.step = jit(((p: Params, s: AdamState<Params>, x: JaxArray, lr: JaxArray) => {
-      const [value, grads] = valueAndGrad(loss)(tree.ref(p), x) as unknown as [JaxArray, Params];
-      const [p2, s2] = adamUpdate(p, grads, s, lr);
-      return [p2, s2, value];
-    }) as never) as never;
+    this.trainer = new AdamTrainer<Params>(params, loss, { learningRate });
   }
 
   /** `steps` Adam steps on minibatches drawn from `rows` observations; returns the last minibatch's loss. */
@@ -60,12 +53,9 @@ export class Autoencoder {
         const k = this.rng.int(rows);
         x.set(data.subarray(k * d, (k + 1) * d), r * d);
       }
-      const [p2, s2, value] = this.step(this.params, this.opt, np.array(x).reshape([mb, d]), np.array(Float32Array.of(this.learningRate)));
-      this.params = p2;
-      this.opt = s2;
-      last = (value.dataSync() as Float32Array)[0];
+      last = this.trainer.step([np.array(x).reshape([mb, d])]).loss;
     }
-    this.encoder = mlpWeights(this.params.encoder, this.encoderSizes);
+    this.encoder = mlpWeights(this.trainer.params.encoder, this.encoderSizes);
     return last;
   }
 

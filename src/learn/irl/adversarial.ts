@@ -17,13 +17,12 @@
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
+import { np, tree, type JaxArray } from "../../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../../nn/mlp.js";
 import { Rows } from "../../nn/rows.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
-import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../../nn/optimizer-state.js";
 import { loadRows, rowsState } from "../../nn/rows-state.js";
+import { AdamTrainer, indices, shuffledBatches, type AdamTrainerState } from "../../nn/train-step.js";
 import type { ModuleBatch, RewardModule } from "../../intrinsic/module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "../../intrinsic/options.js";
 import { demonstrationTransitions, readDemonstrations } from "../demos/demos.js";
@@ -44,8 +43,7 @@ const logSigmoid = (z: JaxArray) => np.logaddexp(0, z.neg()).neg();
 
 /** The discriminator and its optimizer, the sampling stream and the rollout's transitions (the expert's are read again from the file). */
 interface AdversarialState {
-  params: number[][];
-  opt: AdamJson;
+  discriminator: AdamTrainerState;
   rng: [number, number, number, number];
   seen: number[];
   scale: BonusScaleState;
@@ -58,8 +56,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): R
   let layout!: TransitionLayout;
   let size = 0;
   let sizes: number[] = [];
-  let params!: MlpParams;
-  let opt!: AdamState<MlpParams>;
+  let trainer!: AdamTrainer<MlpParams>;
   let weights!: MlpWeights;
   let expert: { x: Float32Array; rows: number } = { x: new Float32Array(0), rows: 0 };
   let x = new Float32Array(0);
@@ -67,7 +64,6 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): R
   let scratch!: [Float32Array, Float32Array];
   // The rollout's transitions, for the next update.
   let seen = new Rows(1);
-  let step!: (p: MlpParams, s: AdamState<MlpParams>, xe: JaxArray, xp: JaxArray, eps: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
 
   return {
     name: "adversarial",
@@ -84,8 +80,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): R
       expert = demonstrationTransitions(readDemonstrations(o.demonstrations), layout);
       if (expert.rows === 0) throw new UserError(`${path}.demonstrations`, `${o.demonstrations} holds no transitions`);
       sizes = [size, ...o.hidden, 1];
-      params = initMlp(sizes, rng.split());
-      opt = adamInit(tree.ref(params));
+      const params = initMlp(sizes, rng.split());
       weights = mlpWeights(params, sizes);
       x = new Float32Array(info.n * size);
       y = new Float32Array(info.n);
@@ -99,11 +94,7 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): R
         const diff = mlpForward(p, xe.add(eps), "relu").sub(fe);
         return bce.add(diff.ref.mul(diff).mean().mul(o.penalty / (sigma * sigma)));
       };
-      step = jit(((p: MlpParams, s: AdamState<MlpParams>, xe: JaxArray, xp: JaxArray, eps: JaxArray, lr: JaxArray) => {
-        const [value, grads] = valueAndGrad(loss)(tree.ref(p), xe, xp, eps) as unknown as [JaxArray, MlpParams];
-        const [p2, s2] = adamUpdate(p, grads, s, lr);
-        return [p2, s2, value];
-      }) as never) as never;
+      trainer = new AdamTrainer(params, loss, { learningRate: o.learningRate });
     },
     compute(b: ModuleBatch, out: Float64Array) {
       const d = layout.obsSize;
@@ -119,39 +110,32 @@ export function adversarialReward(raw: Record<string, unknown>, path: string): R
       const mb = Math.min(o.minibatch, rows);
       const xp = new Float32Array(mb * size);
       const xe = new Float32Array(mb * size);
-      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      const order = indices(rows);
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        rng.shuffle(order);
-        for (let start = 0; start + mb <= rows; start += mb) {
-          for (let r = 0; r < mb; r++) {
-            xp.set(seen.row(order[start + r]), r * size);
+        for (const batch of shuffledBatches(order, mb, rng)) {
+          batch.forEach((i, r) => {
+            xp.set(seen.row(i), r * size);
             const e = rng.int(expert.rows);
             xe.set(expert.x.subarray(e * size, (e + 1) * size), r * size);
-          }
+          });
           const eps = Float32Array.from({ length: mb * size }, () => rng.normal() * o.probe);
-          const [p2, s2, value] = step(params, opt, np.array(xe).reshape([mb, size]), np.array(xp).reshape([mb, size]), np.array(eps).reshape([mb, size]), np.array(Float32Array.of(o.learningRate)));
-          params = p2;
-          opt = s2;
-          total += (value.dataSync() as Float32Array)[0];
+          total += trainer.step([np.array(xe).reshape([mb, size]), np.array(xp).reshape([mb, size]), np.array(eps).reshape([mb, size])]).loss;
           count++;
         }
       }
-      weights = mlpWeights(params, sizes);
+      weights = mlpWeights(trainer.params, sizes);
       seen.clear();
       return { loss: count ? total / count : NaN };
     },
     state(): AdversarialState {
-      return { params: treeToJson(params), opt: adamToJson(opt), rng: rng.getState(), seen: rowsState(seen), scale: scale.state() };
+      return { discriminator: trainer.state(), rng: rng.getState(), seen: rowsState(seen), scale: scale.state() };
     },
     load(state) {
       const s = state as AdversarialState;
-      const restored = treeFromJson(s.params, params);
-      tree.dispose(params as never);
-      params = restored;
-      weights = mlpWeights(params, sizes);
-      opt = adamFromJson(s.opt, opt);
+      trainer.load(s.discriminator);
+      weights = mlpWeights(trainer.params, sizes);
       rng.setState(s.rng);
       loadRows(seen, s.seen);
       scale.load(s.scale);

@@ -14,10 +14,10 @@
  */
 import { z } from "zod";
 import { Rng } from "../../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
-import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
+import { jnn, np, tree, type JaxArray } from "../../nn/jax.js";
 import { initMlp, mlpForward, mlpWeights, type Activation, type MlpParams } from "../../nn/mlp.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../../nn/mlp-js.js";
+import { adamStep, AdamTrainer, indices, shuffledBatches } from "../../nn/train-step.js";
 
 export const RewardModelConfig = z
   .object({
@@ -42,16 +42,12 @@ export interface Comparison {
   weight?: number;
 }
 
-type Step = (p: MlpParams, s: AdamState<MlpParams>, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
-
 export class RewardModel {
   readonly config: RewardModelConfig;
   readonly sizes: number[];
-  private params: MlpParams[];
-  private opts: AdamState<MlpParams>[];
+  private readonly members: AdamTrainer<MlpParams>[];
   private weights: MlpWeights[];
   private readonly rng: Rng;
-  private readonly steps = new Map<number, Step>();
   private scratch: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
   private scratchRows = 0;
   private out = new Float32Array(0);
@@ -63,18 +59,15 @@ export class RewardModel {
     this.config = RewardModelConfig.parse(config);
     this.sizes = [inputSize, ...this.config.hidden, 1];
     this.rng = new Rng(this.config.seed);
-    this.params = Array.from({ length: this.config.members }, () => initMlp(this.sizes, this.rng.split()));
-    this.opts = this.params.map((p) => adamInit(tree.ref(p)));
-    this.weights = this.params.map((p) => mlpWeights(p, this.sizes));
-  }
-
-  /** The compiled Adam step for segments of T steps (jit specializes on shapes). */
-  private stepFor(T: number): Step {
-    let step = this.steps.get(T);
-    if (step) return step;
+    const params = Array.from({ length: this.config.members }, () => initMlp(this.sizes, this.rng.split()));
+    this.weights = params.map((p) => mlpWeights(p, this.sizes));
     const { activation, margin: m, labelSmoothing: eps } = this.config;
-    const d = this.inputSize;
-    const ret = (p: MlpParams, x: JaxArray, B: number) => mlpForward(p, x.reshape([B * T, d]), activation as Activation).reshape([B, T]).sum(1).reshape([B, 1]);
+    const d = inputSize;
+    // R of B segments of T steps: x [B, T·d] → [B, 1].
+    const ret = (p: MlpParams, x: JaxArray, B: number) => {
+      const T = x.shape[1] / d;
+      return mlpForward(p, x.reshape([B * T, d]), activation as Activation).reshape([B, T]).sum(1).reshape([B, 1]);
+    };
     const loss = (p: MlpParams, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray) => {
       const B = y.shape[0];
       const yy = y.reshape([B, 1]);
@@ -84,13 +77,9 @@ export class RewardModel {
       const nll = jnn.logSoftmax(logits, -1).mul(target).sum(1).neg();
       return nll.mul(w).sum().div(B);
     };
-    step = jit(((p: MlpParams, s: AdamState<MlpParams>, xa: JaxArray, xb: JaxArray, y: JaxArray, w: JaxArray, lr: JaxArray) => {
-      const [value, grads] = valueAndGrad(loss)(tree.ref(p), xa, xb, y, w) as unknown as [JaxArray, MlpParams];
-      const [p2, s2] = adamUpdate(p, grads, s, lr);
-      return [p2, s2, value];
-    }) as never) as never;
-    this.steps.set(T, step!);
-    return step!;
+    // One compiled step serves every member.
+    const step = adamStep(loss);
+    this.members = params.map((p) => new AdamTrainer(p, step, { learningRate: this.config.learningRate }));
   }
 
   /**
@@ -104,38 +93,32 @@ export class RewardModel {
     for (const c of comparisons) {
       if (c.a.length !== T * d || c.b.length !== T * d) throw new Error(`reward model: every segment must have ${T} steps of ${d} features`);
     }
-    const step = this.stepFor(T);
     const B = Math.min(this.config.minibatch, comparisons.length);
     const xa = new Float32Array(B * T * d);
     const xb = new Float32Array(B * T * d);
     const y = new Float32Array(B);
     const w = new Float32Array(B);
-    const lr = this.config.learningRate;
     const losses = new Array<number>(this.config.epochs).fill(0);
-    const order = Int32Array.from({ length: comparisons.length }, (_, i) => i);
-    for (let k = 0; k < this.params.length; k++) {
+    const order = indices(comparisons.length);
+    this.members.forEach((member, k) => {
       for (let epoch = 0; epoch < this.config.epochs; epoch++) {
-        this.rng.shuffle(order);
         let total = 0;
         let batches = 0;
-        for (let start = 0; start + B <= order.length; start += B) {
-          for (let r = 0; r < B; r++) {
-            const c = comparisons[order[start + r]];
+        for (const batch of shuffledBatches(order, B, this.rng)) {
+          batch.forEach((i, r) => {
+            const c = comparisons[i];
             xa.set(c.a, r * T * d);
             xb.set(c.b, r * T * d);
             y[r] = c.label;
             w[r] = c.weight ?? 1;
-          }
-          const [p2, s2, value] = step(this.params[k], this.opts[k], np.array(xa).reshape([B, T * d]), np.array(xb).reshape([B, T * d]), np.array(y), np.array(w), np.array(Float32Array.of(lr)));
-          this.params[k] = p2;
-          this.opts[k] = s2;
-          total += (value.dataSync() as Float32Array)[0];
+          });
+          total += member.step([np.array(xa).reshape([B, T * d]), np.array(xb).reshape([B, T * d]), np.array(y), np.array(w)]).loss;
           batches++;
         }
-        losses[epoch] += total / batches / this.params.length;
+        losses[epoch] += total / batches / this.members.length;
       }
-      this.weights[k] = mlpWeights(this.params[k], this.sizes);
-    }
+      this.weights[k] = mlpWeights(member.params, this.sizes);
+    });
     return losses;
   }
 

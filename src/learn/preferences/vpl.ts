@@ -13,9 +13,9 @@
  * as W_x·x + W_z·z, so z is added to every step without copying it.
  */
 import { Rng } from "../../core/rng.js";
-import { adamInit, adamUpdate, type AdamState } from "../../nn/adam.js";
-import { jit, jnn, np, tree, valueAndGrad, type JaxArray } from "../../nn/jax.js";
+import { jnn, np, tree, type JaxArray } from "../../nn/jax.js";
 import { initMlp, mlpForward, type MlpParams } from "../../nn/mlp.js";
+import { AdamTrainer } from "../../nn/train-step.js";
 import type { Comparison } from "./reward-model.js";
 
 export interface VplOptions {
@@ -40,16 +40,14 @@ interface Params {
 }
 
 export class Vpl {
-  private params: Params;
-  private opt: AdamState<Params>;
+  private readonly trainer: AdamTrainer<Params>;
   private readonly rng: Rng;
   private readonly k: number;
   private readonly h: number;
-  private readonly steps = new Map<string, (p: Params, s: AdamState<Params>, ...xs: JaxArray[]) => [Params, AdamState<Params>, JaxArray]>();
 
   constructor(
     readonly inputSize: number,
-    private readonly o: VplOptions = {},
+    o: VplOptions = {},
   ) {
     this.k = o.latent ?? 4;
     this.h = o.hidden ?? 32;
@@ -59,13 +57,31 @@ export class Vpl {
     const first = initMlp([d + k, h], this.rng.split())[0];
     // Split the decoder's first layer into its x rows and its z rows.
     const w = first.w;
-    this.params = {
+    const params = {
       encoder: initMlp([2 * d + 1, h], this.rng.split()),
       head: initMlp([h, 2 * k], this.rng.split(), { outputGain: 0.01 }),
       decoderIn: { wx: w.ref.slice([0, d]), wz: w.slice([d, d + k]), b: first.b },
       decoderOut: initMlp([h, 1], this.rng.split()),
     };
-    this.opt = adamInit(tree.ref(this.params));
+    const beta = o.beta ?? 0.01;
+    // U users, each with C context rows [U, C, 2d + 1] and Q query pairs of T steps (xa, xb [U, Q·T, d], y [U·Q]); eps [U, k].
+    const loss = (p: Params, ctx: JaxArray, xa: JaxArray, xb: JaxArray, y: JaxArray, eps: JaxArray) => {
+      const [U, C] = ctx.shape;
+      const Q = y.shape[0] / U;
+      const T = xa.shape[1] / Q;
+      const [mu, logSigma] = Vpl.posterior(tree.ref(p), ctx, U, C, d, k);
+      const z = mu.ref.add(np.exp(logSigma.ref).mul(eps));
+      const ra = Vpl.returns(tree.ref(p), xa, z.ref, U, Q, T, d);
+      const rb = Vpl.returns(p, xb, z, U, Q, T, d);
+      const logits = np.concatenate([ra.reshape([U * Q, 1]), rb.reshape([U * Q, 1])], 1);
+      const yy = y.reshape([U * Q, 1]);
+      const target = np.concatenate([yy.ref, np.subtract(1, yy)], 1);
+      const nll = jnn.logSoftmax(logits, -1).mul(target).sum(1).neg().mean();
+      // KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − 2 log σ), averaged over users.
+      const kl = mu.ref.mul(mu).add(np.exp(logSigma.ref.mul(2))).sub(1).sub(logSigma.mul(2)).sum(1).mean().mul(0.5);
+      return nll.add(kl.mul(beta));
+    };
+    this.trainer = new AdamTrainer<Params>(params, loss, { learningRate: o.learningRate ?? 1e-3 });
   }
 
   /** [μ, log σ] of each user from its context pairs: ctx [U, C, 2d + 1]. */
@@ -81,33 +97,6 @@ export class Vpl {
     const h = np.matmul(x.reshape([U * Q * T, d]), p.decoderIn.wx).reshape([U, Q * T, -1]).add(np.matmul(z, p.decoderIn.wz).reshape([U, 1, -1])).add(p.decoderIn.b);
     const r = mlpForward(p.decoderOut, np.maximum(h, 0).reshape([U * Q * T, -1]), "relu");
     return r.reshape([U, Q, T]).sum(2);
-  }
-
-  private stepFor(U: number, C: number, Q: number, T: number) {
-    const key = `${U},${C},${Q},${T}`;
-    const cached = this.steps.get(key);
-    if (cached) return cached;
-    const [d, k, beta] = [this.inputSize, this.k, this.o.beta ?? 0.01];
-    const loss = (p: Params, ctx: JaxArray, xa: JaxArray, xb: JaxArray, y: JaxArray, eps: JaxArray) => {
-      const [mu, logSigma] = Vpl.posterior(tree.ref(p), ctx, U, C, d, k);
-      const z = mu.ref.add(np.exp(logSigma.ref).mul(eps));
-      const ra = Vpl.returns(tree.ref(p), xa, z.ref, U, Q, T, d);
-      const rb = Vpl.returns(p, xb, z, U, Q, T, d);
-      const logits = np.concatenate([ra.reshape([U * Q, 1]), rb.reshape([U * Q, 1])], 1);
-      const yy = y.reshape([U * Q, 1]);
-      const target = np.concatenate([yy.ref, np.subtract(1, yy)], 1);
-      const nll = jnn.logSoftmax(logits, -1).mul(target).sum(1).neg().mean();
-      // KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − 2 log σ), averaged over users.
-      const kl = mu.ref.mul(mu).add(np.exp(logSigma.ref.mul(2))).sub(1).sub(logSigma.mul(2)).sum(1).mean().mul(0.5);
-      return nll.add(kl.mul(beta));
-    };
-    const step = jit(((p: Params, s: AdamState<Params>, ctx: JaxArray, xa: JaxArray, xb: JaxArray, y: JaxArray, eps: JaxArray, lr: JaxArray) => {
-      const [value, grads] = valueAndGrad(loss)(tree.ref(p), ctx, xa, xb, y, eps) as unknown as [JaxArray, Params];
-      const [p2, s2] = adamUpdate(p, grads, s, lr);
-      return [p2, s2, value];
-    }) as never) as never;
-    this.steps.set(key, step);
-    return step as (p: Params, s: AdamState<Params>, ...xs: JaxArray[]) => [Params, AdamState<Params>, JaxArray];
   }
 
   /** Context rows [x̄_a, x̄_b, y] of each user's context pairs, flat [U, C, 2d + 1]. */
@@ -142,11 +131,7 @@ export class Vpl {
       y[i * Q + j] = c.label;
     }));
     const eps = Float32Array.from({ length: U * this.k }, () => this.rng.normal());
-    const step = this.stepFor(U, C, Q, T);
-    const [p2, s2, value] = step(this.params, this.opt, np.array(this.contextRows(users, C)).reshape([U, C, 2 * d + 1]), np.array(xa).reshape([U, Q * T, d]), np.array(xb).reshape([U, Q * T, d]), np.array(y), np.array(eps).reshape([U, this.k]), np.array(Float32Array.of(this.o.learningRate ?? 1e-3)));
-    this.params = p2;
-    this.opt = s2;
-    return (value.dataSync() as Float32Array)[0];
+    return this.trainer.step([np.array(this.contextRows(users, C)).reshape([U, C, 2 * d + 1]), np.array(xa).reshape([U, Q * T, d]), np.array(xb).reshape([U, Q * T, d]), np.array(y), np.array(eps).reshape([U, this.k])]).loss;
   }
 
   /** P(a ≻ b) for a user's queries, with z = μ inferred from that user's context. */
@@ -154,7 +139,7 @@ export class Vpl {
     const d = this.inputSize;
     const Q = user.queries.length;
     const T = user.queries[0].a.length / d;
-    const p = tree.ref(this.params);
+    const p = tree.ref(this.trainer.params);
     const [mu, logSigma] = Vpl.posterior(tree.ref(p), np.array(this.contextRows([user], C)).reshape([1, C, 2 * d + 1]), 1, C, d, this.k);
     logSigma.dispose();
     const xa = new Float32Array(Q * T * d);
