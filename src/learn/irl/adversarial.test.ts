@@ -5,6 +5,7 @@ import { expect, test } from "vitest";
 import { Rng } from "../../core/rng.js";
 import { makeRewarded } from "../../rewards/make.js";
 import { appendDemonstration, demonstrationTransitions, plannerDemonstrations, readDemonstrations } from "../demos/demos.js";
+import { featureSize, writeTransition } from "../transition.js";
 import type { adversarialReward } from "./adversarial.js";
 
 function demosFile(): string {
@@ -43,8 +44,8 @@ test("the adversarial reward learns to score expert transitions above a random p
   const probe = (module: ReturnType<typeof adversarialReward>) => {
     const fe = module.discriminator(expert.x, expert.rows);
     const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    // A random policy's transitions, as feature rows [s, one-hot a, s′, 0].
-    const size = 2 * 147 + 7 + 1;
+    // A random policy's transitions, as feature rows.
+    const size = featureSize(layout);
     const random = new Float32Array(64 * size);
     const r2 = new Rng(9);
     const vec = makeRewarded("DoorKey-5x5", 1, { terms: [{ kind: "task" }] });
@@ -53,9 +54,7 @@ test("the adversarial reward learns to score expert transitions above a random p
       const s = Float32Array.from(vec.obs);
       const a = r2.int(7);
       vec.step([a]);
-      random.set(s, k * size);
-      random[k * size + 147 + a] = 1;
-      random.set(vec.vec.terminated[0] || vec.vec.truncated[0] ? vec.vec.finalObs : vec.obs, k * size + 154);
+      writeTransition(layout, s, 0, a, vec.vec.terminated[0] || vec.vec.truncated[0] ? vec.vec.finalObs : vec.obs, 0, random, k * size);
     }
     // Sensitivity: mean |f(x + δ) − f(x)| for small δ on expert rows.
     const jitter = Float32Array.from(expert.x, (v) => v + 0.05 * rng.normal());
