@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseConfig, parseConfigText } from "../core/config.js";
 import { UserError } from "../core/errors.js";
+import { writeTransition } from "../learn/transition.js";
 import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import type { RewardBatch } from "./batch.js";
 
@@ -72,20 +73,14 @@ export function bindLearnedReward(a: LearnedRewardArtifact, b: RewardBatch, path
   const weights: MlpWeights[] = a.members.map((layers) => ({ sizes: a.sizes, w: layers.map((l) => Float32Array.from(l.w)), b: layers.map((l) => Float32Array.from(l.b)) }));
   const size = a.sizes[0];
   const d = a.obsSize;
+  const layout = { obsSize: d, actionCount: a.actionCount };
   const x = new Float32Array(b.n * size);
   const y = new Float32Array(b.n);
   const scratch = mlpScratch(a.sizes, b.n);
   return (out) => {
     const s = b.obs!;
     const next = b.nextObs!;
-    for (let i = 0; i < b.n; i++) {
-      const o = i * size;
-      x.set(s.subarray(i * d, (i + 1) * d), o);
-      x.fill(0, o + d, o + d + a.actionCount);
-      x[o + d + b.actions[i * b.actionSize]] = 1;
-      x.set(next.subarray(i * d, (i + 1) * d), o + d + a.actionCount);
-      x[o + size - 1] = 0;
-    }
+    for (let i = 0; i < b.n; i++) writeTransition(layout, s, i * d, b.actions[i * b.actionSize], next, i * d, x, i * size);
     out.fill(-a.absorbing, 0, b.n);
     for (const w of weights) {
       mlpForwardJs(w, x, b.n, y, a.activation, scratch);
