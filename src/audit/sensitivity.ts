@@ -25,7 +25,7 @@ import { makeVector } from "../envs/registry.js";
 import { tabulate, type TabularModel } from "../envs/tabular.js";
 import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
-import { tabularRewards, valueIteration } from "../rewards/tabular.js";
+import { backup, sweepValues, tabularRewards, valueIteration } from "../rewards/tabular.js";
 
 export interface SensitivityOptions {
   gamma?: number;
@@ -128,12 +128,8 @@ export function policyOf(model: TabularModel, reward: ArrayLike<number>, gamma: 
   const pi = new Float64Array(S * A);
   const q = new Float64Array(A);
   for (let s = 0; s < S; s++) {
-    let best = -Infinity;
-    for (let a = 0; a < A; a++) {
-      const i = s * A + a;
-      q[a] = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
-      best = Math.max(best, q[a]);
-    }
+    backup(model, reward, V, gamma, s, q);
+    const best = Math.max(...q);
     let z = 0;
     for (let a = 0; a < A; a++) {
       const p = temperature === 0 ? (q[a] >= best - 1e-9 ? 1 : 0) : Math.exp((q[a] - best) / temperature);
@@ -147,27 +143,18 @@ export function policyOf(model: TabularModel, reward: ArrayLike<number>, gamma: 
 
 /** Soft (entropy-regularized) value iteration: V(s) = τ·log Σ_a exp(Q(s,a)/τ). */
 export function softValueIteration(model: TabularModel, reward: ArrayLike<number>, gamma: number, temperature: number, tolerance = 1e-10): Float64Array {
-  const { numStates: S, numActions: A } = model;
-  const V = new Float64Array(S);
-  const q = new Float64Array(A);
-  for (let sweep = 0; sweep < 100_000; sweep++) {
-    let delta = 0;
-    for (let s = 0; s < S; s++) {
-      let best = -Infinity;
-      for (let a = 0; a < A; a++) {
-        const i = s * A + a;
-        q[a] = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
-        best = Math.max(best, q[a]);
-      }
+  return sweepValues(
+    model,
+    reward,
+    gamma,
+    (q) => {
+      const best = Math.max(...q);
       let z = 0;
-      for (let a = 0; a < A; a++) z += Math.exp((q[a] - best) / temperature);
-      const v = best + temperature * Math.log(z);
-      delta = Math.max(delta, Math.abs(v - V[s]));
-      V[s] = v;
-    }
-    if (delta < tolerance) return V;
-  }
-  return V;
+      for (let a = 0; a < q.length; a++) z += Math.exp((q[a] - best) / temperature);
+      return best + temperature * Math.log(z);
+    },
+    tolerance,
+  );
 }
 
 function compare(p: Float64Array, q: Float64Array, A: number): { tv: number; agreement: number; changed: number[] } {

@@ -67,25 +67,45 @@ export function tabularRewards(core: GridEnv, model: TabularModel, program: Rewa
   return { total: Float64Array.from(bound.total64), primary: Float64Array.from(bound.primary), terms: bound.terms.map((t) => Float64Array.from(t)) };
 }
 
-/** Optimal values by value iteration: V(s) = max_a R(s,a) + γ·V(s′)·(1 − terminal). */
-export function valueIteration(model: TabularModel, reward: ArrayLike<number>, gamma: number, tolerance = 1e-10): Float64Array {
-  const { numStates: S, numActions: A } = model;
-  const V = new Float64Array(S);
+/** The one-step backup Q(s, ·) = R(s, ·) + γ·V(s′)·(1 − terminal), written into `q` (length A). */
+export function backup(model: TabularModel, reward: ArrayLike<number>, V: ArrayLike<number>, gamma: number, s: number, q: Float64Array): Float64Array {
+  const A = model.numActions;
+  for (let a = 0; a < A; a++) {
+    const i = s * A + a;
+    q[a] = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
+  }
+  return q;
+}
+
+/**
+ * Sweeps V(s) ← value(Q(s, ·), s) over the states, in place (Gauss–Seidel),
+ * until no state moves by more than `tolerance`: value iteration with `max`,
+ * policy evaluation with Σ_a π(a|s)·Q(s, a), soft value iteration with τ·log Σ exp(Q/τ).
+ */
+export function sweepValues(model: TabularModel, reward: ArrayLike<number>, gamma: number, value: (q: Float64Array, s: number) => number, tolerance = 1e-10): Float64Array {
+  const V = new Float64Array(model.numStates);
+  const q = new Float64Array(model.numActions);
   for (let sweep = 0; sweep < 100_000; sweep++) {
     let delta = 0;
-    for (let s = 0; s < S; s++) {
-      let best = -Infinity;
-      for (let a = 0; a < A; a++) {
-        const i = s * A + a;
-        const q = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
-        if (q > best) best = q;
-      }
-      delta = Math.max(delta, Math.abs(best - V[s]));
-      V[s] = best;
+    for (let s = 0; s < model.numStates; s++) {
+      const v = value(backup(model, reward, V, gamma, s, q), s);
+      delta = Math.max(delta, Math.abs(v - V[s]));
+      V[s] = v;
     }
     if (delta < tolerance) return V;
   }
   return V;
+}
+
+const maxOf = (q: Float64Array): number => {
+  let best = -Infinity;
+  for (let a = 0; a < q.length; a++) if (q[a] > best) best = q[a];
+  return best;
+};
+
+/** Optimal values by value iteration: V(s) = max_a R(s,a) + γ·V(s′)·(1 − terminal). */
+export function valueIteration(model: TabularModel, reward: ArrayLike<number>, gamma: number, tolerance = 1e-10): Float64Array {
+  return sweepValues(model, reward, gamma, maxOf, tolerance);
 }
 
 /** For each state, the set of optimal actions (within `tolerance` of the best Q-value), as a bit mask. */
@@ -94,12 +114,7 @@ export function optimalActions(model: TabularModel, reward: ArrayLike<number>, V
   const out = new Uint32Array(S);
   const q = new Float64Array(A);
   for (let s = 0; s < S; s++) {
-    let best = -Infinity;
-    for (let a = 0; a < A; a++) {
-      const i = s * A + a;
-      q[a] = reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]);
-      best = Math.max(best, q[a]);
-    }
+    const best = maxOf(backup(model, reward, V, gamma, s, q));
     for (let a = 0; a < A; a++) if (q[a] >= best - tolerance) out[s] |= 1 << a;
   }
   return out;
@@ -110,21 +125,16 @@ export function optimalActions(model: TabularModel, reward: ArrayLike<number>, V
  * with `policy[s·A + a]` = π(a|s).
  */
 export function policyEvaluation(model: TabularModel, reward: ArrayLike<number>, policy: ArrayLike<number>, gamma: number, tolerance = 1e-10): Float64Array {
-  const { numStates: S, numActions: A } = model;
-  const V = new Float64Array(S);
-  for (let sweep = 0; sweep < 100_000; sweep++) {
-    let delta = 0;
-    for (let s = 0; s < S; s++) {
+  const A = model.numActions;
+  return sweepValues(
+    model,
+    reward,
+    gamma,
+    (q, s) => {
       let v = 0;
-      for (let a = 0; a < A; a++) {
-        const i = s * A + a;
-        if (policy[i] === 0) continue;
-        v += policy[i] * (reward[i] + (model.terminal[i] ? 0 : gamma * V[model.next[i]]));
-      }
-      delta = Math.max(delta, Math.abs(v - V[s]));
-      V[s] = v;
-    }
-    if (delta < tolerance) return V;
-  }
-  return V;
+      for (let a = 0; a < A; a++) if (policy[s * A + a] !== 0) v += policy[s * A + a] * q[a];
+      return v;
+    },
+    tolerance,
+  );
 }
