@@ -14,10 +14,9 @@
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import { adamInit, adamUpdate, clipByGlobalNorm, type AdamState } from "../nn/adam.js";
-import { adamFromJson, adamToJson, treeFromJson, treeToJson, type AdamJson } from "../nn/optimizer-state.js";
+import { AdamTrainer, type AdamTrainerState, type Loss } from "../nn/train-step.js";
 import { categoricalLogProb } from "../nn/distributions.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { np, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
@@ -43,9 +42,9 @@ export class Reinforce implements Learner {
   readonly shape: ActorCriticShape;
   readonly policy: Policy;
   readonly rng: Rng;
-  params: ActorCriticParams;
-  private opt: AdamState<MlpParams>;
-  private readonly trainStep: (actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => [MlpParams, AdamState<MlpParams>, JaxArray];
+  /** The actor and its optimizer (REINFORCE trains no critic). */
+  private readonly actor: AdamTrainer<MlpParams>;
+  private readonly initial: ActorCriticParams;
   private readonly n: number;
   private readonly maxLen: number;
   globalStep = 0;
@@ -62,22 +61,20 @@ export class Reinforce implements Learner {
     if (vec.n % this.config.groupSize !== 0) throw new UserError("groupSize", `expected a divisor of the number of environments (${vec.n}), got ${this.config.groupSize}`);
     this.rng = new Rng(seed);
     this.shape = actorCriticShape(vec.observationSpace, vec.actionSpace, this.config.hidden, this.config.activation);
-    this.params = initActorCritic(this.shape, this.rng.split());
-    this.opt = adamInit(tree.ref(this.params.actor));
+    this.initial = initActorCritic(this.shape, this.rng.split());
+    const { activation } = this.shape;
+    // ── LOSS: −(1/N)·Σ_rows w_row·log π(a|s), w = A_episode/(G·k) on the episode's rows, 0 on padding.
+    const loss = (actor: MlpParams, obs: JaxArray, actions: JaxArray, weights: JaxArray) => categoricalLogProb(mlpForward(actor, obs, activation), actions).mul(weights).sum().neg();
+    this.actor = new AdamTrainer(this.initial.actor, loss as Loss<MlpParams>, { learningRate: this.config.learningRate, maxGradNorm: this.config.maxGradNorm });
     this.policy = new Policy(this.shape, vec.n);
     this.policy.sync(this.params);
     this.n = vec.n;
     this.maxLen = vec.maxSteps;
-    const { activation } = this.shape;
-    // ── LOSS: −(1/N)·Σ_rows w_row·log π(a|s), w = A_episode/(G·k) on the episode's rows, 0 on padding.
-    const loss = (actor: MlpParams, obs: JaxArray, actions: JaxArray, weights: JaxArray) => categoricalLogProb(mlpForward(actor, obs, activation), actions).mul(weights).sum().neg();
-    this.trainStep = jit(((actor: MlpParams, opt: AdamState<MlpParams>, obs: JaxArray, actions: JaxArray, weights: JaxArray, lr: JaxArray) => {
-      const [value, grads] = valueAndGrad(loss)(tree.ref(actor), obs, actions, weights) as unknown as [JaxArray, MlpParams];
-      const [clipped, norm] = clipByGlobalNorm(grads, this.config.maxGradNorm);
-      norm.dispose();
-      const [a2, o2] = adamUpdate(actor, clipped, opt, lr);
-      return [a2, o2, value];
-    }) as never) as never;
+  }
+
+  /** The policy's parameters (the critic stays at its initial values: the baseline needs none). */
+  get params(): ActorCriticParams {
+    return { ...this.initial, actor: this.actor.params };
   }
 
   // ── ROLLOUT: one episode per environment; environments whose episode ended keep stepping but count no more.
@@ -160,19 +157,9 @@ export class Reinforce implements Learner {
     const weights = new Float32Array(rows);
     for (let r = 0; r < rows; r++) if (owner[r] >= 0) weights[r] = advantage[owner[r]] / n;
     // ── UPDATE
-    const [a2, o2, value] = this.trainStep(
-      this.params.actor,
-      this.opt,
-      np.array(obs).reshape([rows, obsPad]),
-      np.array(actions).reshape([rows, actionDim]),
-      np.array(weights),
-      np.array(Float32Array.of(this.config.learningRate)),
-    );
-    this.params = { ...this.params, actor: a2 };
-    this.opt = o2;
-    const lossValue = (value.dataSync() as Float32Array)[0];
+    const { loss, gradNorm } = this.actor.step([np.array(obs).reshape([rows, obsPad]), np.array(actions).reshape([rows, actionDim]), np.array(weights)]);
     this.policy.sync(this.params);
-    return { "losses/policy_loss": lossValue, "charts/mean_return": returns.reduce((a, b) => a + b, 0) / n, global_step: this.globalStep };
+    return { "losses/policy_loss": loss, "losses/grad_norm": gradNorm, "charts/mean_return": returns.reduce((a, b) => a + b, 0) / n, global_step: this.globalStep };
   }
 
   /** Actions sampled from π for `obs` (rows × obsSize), as `Learner.act`. */
@@ -187,15 +174,12 @@ export class Reinforce implements Learner {
 
   /** The actor, its optimizer, the random stream and counters (at a rollout boundary). */
   state(): ReinforceState {
-    return { actor: treeToJson(this.params.actor), opt: adamToJson(this.opt), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
+    return { actor: this.actor.state(), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
   }
 
   load(state: unknown): void {
     const s = state as ReinforceState;
-    const actor = treeFromJson(s.actor, this.params.actor);
-    tree.dispose(this.params.actor as never);
-    this.params = { ...this.params, actor };
-    this.opt = adamFromJson(s.opt, this.opt);
+    this.actor.load(s.actor);
     this.rng.setState(s.rng);
     this.globalStep = s.globalStep;
     this.iteration = s.iteration;
@@ -206,8 +190,7 @@ export class Reinforce implements Learner {
 }
 
 export interface ReinforceState {
-  actor: number[][];
-  opt: AdamJson;
+  actor: AdamTrainerState;
   rng: number[];
   globalStep: number;
   iteration: number;
