@@ -30,6 +30,20 @@ const SPECS: Record<string, unknown> = {
     ],
     transforms: [{ type: "normalize", gamma: 0.99 }],
   },
+  "a reward machine": {
+    terms: [{ kind: "task" }, { kind: "expression", expr: "rm.reward", name: "machine" }, { kind: "potential", phi: "rm.potential", gamma: 0.99, name: "shaping" }],
+    machine: {
+      initial: "start",
+      terminal: ["done"],
+      propositions: { key: 'event("pickup:key")', door: 'event("open:door")', goal: 'event("reach:goal")' },
+      edges: [
+        { from: "start", to: "has_key", when: "key", reward: 0.1 },
+        { from: "has_key", to: "door_open", when: "door", reward: 0.1 },
+        { from: "door_open", to: "done", when: "goal", reward: 1 },
+      ],
+    },
+  },
+  "episodic novelty": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "episodic-novelty", weight: 0.01 }] },
   "count and episodic count": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "count", weight: 0.01 }, { kind: "intrinsic", module: "episodic-count", weight: 0.01 }] },
   rnd: { terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd", weight: 0.01 }] },
   "learned e3b": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "e3b", weight: 0.01, options: { embedding: "inverse-dynamics", features: 8 } }] },
