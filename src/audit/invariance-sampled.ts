@@ -48,8 +48,11 @@ import { ci95, mean } from "../core/stats.js";
 export interface SampledInvarianceOptions {
   /** Environment steps of each training run (default 100 000). */
   steps?: number;
-  /** Seeds per reward, at least 2 (default 2): the full spec trains with seed … seed + k − 1, the primary terms with seed + k … seed + 2k − 1. */
-  seeds?: number;
+  /**
+   * Seeds per reward, at least 2 (default 2): the full spec trains with seed … seed + k − 1, the primary terms with seed + k … seed + 2k − 1.
+   * Or the training seeds themselves, distinct, an even number of at least 4: the first half trains on the full spec, the second on the primary terms.
+   */
+  seeds?: number | readonly number[];
   seed?: number;
   /** Rollout episodes per trained policy (default 10). */
   episodes?: number;
@@ -130,7 +133,12 @@ export function primaryOnlySpec(spec: RewardSpec, roles: readonly { role: string
 export function sampledInvariance(envId: string, specInput: unknown, options: SampledInvarianceOptions = {}): SampledInvarianceReport {
   const { steps = 100_000, seeds = 2, seed = 0, episodes = 10, numEnvs = 8, kwargs, margin = 0.05, resamples = 1000 } = options;
   if (!Number.isSafeInteger(steps) || steps < 1) throw new UserError("--steps", `expected a positive integer, got ${steps}`);
-  if (!Number.isSafeInteger(seeds) || seeds < 2) throw new UserError("--seeds", `expected an integer ≥ 2 (the baseline compares seeds of the same reward), got ${seeds}`);
+  if (typeof seeds === "number" && (!Number.isSafeInteger(seeds) || seeds < 2)) throw new UserError("--seeds", `expected an integer ≥ 2 (the baseline compares seeds of the same reward), got ${seeds}`);
+  const trainingSeeds = typeof seeds === "number" ? Array.from({ length: 2 * seeds }, (_, k) => seed + k) : [...seeds];
+  if (typeof seeds !== "number" && (trainingSeeds.length < 4 || trainingSeeds.length % 2 !== 0 || new Set(trainingSeeds).size !== trainingSeeds.length || !trainingSeeds.every((s) => Number.isSafeInteger(s) && s >= 0))) {
+    throw new UserError("--seeds", `expected an even number of at least 4 distinct seeds, half for each reward (the baseline compares seeds of the same reward), got ${trainingSeeds.join(",")}`);
+  }
+  const perReward = trainingSeeds.length / 2;
   // A confidence interval over one episode has no width: two is the least that says anything.
   if (!Number.isSafeInteger(episodes) || episodes < 2) throw new UserError("--episodes", `expected an integer ≥ 2, got ${episodes}`);
   const learnerConfig = LearnerConfig.parse(options.learner ?? { algo: "ppo" });
@@ -149,7 +157,7 @@ export function sampledInvariance(envId: string, specInput: unknown, options: Sa
   if (learnsPrimaryOnly) throw new UserError("reward.terms", "the agent learns from the primary terms alone already: there are no auxiliary terms to compare");
 
   // Disjoint seeds: every pair of policies differs in its seed, across the rewards as within one.
-  const designs = (["full", "primary"] as const).flatMap((design, d) => Array.from({ length: seeds }, (_, k) => ({ design, seed: seed + d * seeds + k, spec: design === "full" ? full : primary })));
+  const designs = (["full", "primary"] as const).flatMap((design, d) => Array.from({ length: perReward }, (_, k) => ({ design, seed: trainingSeeds[d * perReward + k]!, spec: design === "full" ? full : primary })));
   const total = designs.length * steps;
   const trained = designs.map((job, j) => {
     const env = makeRewarded(envId, numEnvs, job.spec, { kwargs });

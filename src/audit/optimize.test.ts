@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { packageFile } from "../core/paths.js";
 import { loadConfigFile } from "../core/config.js";
-import { centeredRanks, OptimizeConfig, optimizeBlend } from "./optimize.js";
+import { centeredRanks, OptimizeConfig, optimizeBlend, optimizeSeeds } from "./optimize.js";
 
 test("centered ranks run from −½ to ½ and share ties", () => {
   expect(centeredRanks([0.3, 0.1, 0.9])).toEqual([0, -0.5, 0.5]);
@@ -24,3 +24,36 @@ test("a spec without auxiliary terms is a one-line error", async () => {
   const config = OptimizeConfig.parse({ env: { id: "LavaGapS5" }, reward: { terms: [{ kind: "task" }] } });
   await expect(optimizeBlend(config)).rejects.toThrow("reward.terms: no auxiliary terms to blend");
 });
+
+test("evaluation seeds: a count starts at 1,000,000 as before, a list is taken as given, and either must miss every training seed", () => {
+  const base = { env: { id: "LavaGapS5" }, seeds: [0, 1], search: { generations: 3 } };
+  const count = optimizeSeeds(OptimizeConfig.parse(base));
+  expect(count.evaluation).toEqual([1_000_000, 1_000_001, 1_000_002, 1_000_003, 1_000_004]);
+  expect(count.search).toEqual([0, 1]);
+  expect(count.generations).toEqual([[1000, 1001], [2000, 2001], [3000, 3001]]);
+  expect(count.training).toEqual([1000, 1001, 2000, 2001, 3000, 3001]);
+  expect(optimizeSeeds(OptimizeConfig.parse({ ...base, evaluate: { seeds: 2 } })).evaluation).toEqual([1_000_000, 1_000_001]);
+  expect(optimizeSeeds(OptimizeConfig.parse({ ...base, evaluate: { seeds: [0, 1, 7] } })).evaluation).toEqual([0, 1, 7]);
+  const overlapping = OptimizeConfig.parse({ ...base, evaluate: { seeds: [5, 2001] } });
+  expect(() => optimizeSeeds(overlapping)).toThrow("evaluate.seeds: seed 2001 is also trained on (generation 2 trains on the seeds [0, 1] + 2000); training and evaluation seeds must be disjoint");
+  expect(() => optimizeSeeds(overlapping, "--eval-seeds")).toThrow(/^--eval-seeds: seed 2001 /);
+  expect(() => OptimizeConfig.parse({ ...base, evaluate: { seeds: [3, 3] } })).toThrow("expected distinct seeds");
+});
+
+test("optimizeBlend trains and evaluates on the seeds it reports", async () => {
+  const config = OptimizeConfig.parse({
+    env: { id: "LavaGapS5" },
+    reward: { terms: [{ kind: "task" }, { name: "closer", kind: "expression", expr: "-0.1 * goal.distance" }] },
+    learner: { algo: "q-learning" },
+    steps: 1000,
+    seeds: [3],
+    search: { generations: 2, pairs: 1 },
+    evaluate: { seeds: [7, 8] },
+  });
+  const r = await optimizeBlend(config);
+  expect(r.seeds.evaluation).toEqual([7, 8]);
+  expect(r.seeds.training).toEqual([1003, 2003]);
+  expect(r.history.map((g) => g.seeds)).toEqual([[1003], [2003]]);
+  expect(r.fixed.runs.map((run) => run.seed)).toEqual([7, 8]);
+  expect(r.learned.runs.map((run) => run.seed)).toEqual([7, 8]);
+}, 60_000);

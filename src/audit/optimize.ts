@@ -46,7 +46,16 @@ export const SearchConfig = z
 
 export const OptimizeConfig = RunConfig.extend({
   search: SearchConfig.prefault({}),
-  evaluate: z.object({ seeds: z.number().int().min(1).default(5).describe("fresh seeds on which fixed and learned weights are compared at the end") }).strict().prefault({}),
+  evaluate: z
+    .object({
+      seeds: z
+        .union([z.number().int().min(1), z.array(z.number().int().nonnegative()).min(1)])
+        .default(5)
+        .refine((v) => typeof v === "number" || new Set(v).size === v.length, { message: "expected distinct seeds" })
+        .describe("fresh seeds on which fixed and learned weights are compared at the end: a count n (seeds 1,000,000 … 1,000,000 + n − 1) or the seeds themselves, none of them a training seed"),
+    })
+    .strict()
+    .prefault({}),
 }).strict();
 export type OptimizeConfig = z.output<typeof OptimizeConfig>;
 
@@ -57,6 +66,8 @@ export interface Generation {
   /** Mean J over the generation's candidates, and the best candidate's. */
   mean: number;
   best: number;
+  /** The seeds every candidate of the generation trained with. */
+  seeds: number[];
 }
 
 export interface OptimizeResult {
@@ -70,6 +81,44 @@ export interface OptimizeResult {
   /** The designer's weights and the learned ones, on fresh seeds. */
   fixed: DesignSummary;
   learned: DesignSummary;
+  /** The seeds trained on during the search and those of the final comparison. */
+  seeds: OptimizeSeeds;
+}
+
+/** Which seeds an optimization trains and evaluates on. */
+export interface OptimizeSeeds {
+  /** The config's seeds, common to every candidate of a generation. */
+  search: number[];
+  /** The seeds generation g trains every candidate with: each search seed + 1000·g. */
+  generations: number[][];
+  /** Every seed trained on during the search, sorted. */
+  training: number[];
+  /** The fresh seeds on which fixed and learned weights are compared. */
+  evaluation: number[];
+}
+
+/** First seed of `evaluate.seeds` given as a count. */
+export const FIRST_EVALUATION_SEED = 1_000_000;
+
+/**
+ * The seeds an optimization uses; a one-line error (naming `evaluationName`)
+ * when an evaluation seed is also trained on during the search.
+ */
+export function optimizeSeeds(config: OptimizeConfig, evaluationName = "evaluate.seeds"): OptimizeSeeds {
+  const e = config.evaluate.seeds;
+  const evaluation = typeof e === "number" ? Array.from({ length: e }, (_, k) => FIRST_EVALUATION_SEED + k) : [...e];
+  const generations = Array.from({ length: config.search.generations }, (_, g) => config.seeds.map((seed) => seed + 1000 * (g + 1)));
+  const training = [...new Set(generations.flat())].sort((a, b) => a - b);
+  const trained = new Set(training);
+  const shared = evaluation.filter((s) => trained.has(s));
+  if (shared.length > 0) {
+    const g = generations.findIndex((seeds) => seeds.includes(shared[0]!)) + 1;
+    throw new UserError(
+      evaluationName,
+      `seed${shared.length > 1 ? "s" : ""} ${shared.slice(0, 5).join(", ")}${shared.length > 5 ? ", …" : ""} ${shared.length > 1 ? "are" : "is"} also trained on (generation ${g} trains on the seeds [${config.seeds.join(", ")}] + ${1000 * g}); training and evaluation seeds must be disjoint`,
+    );
+  }
+  return { search: [...config.seeds], generations, training, evaluation };
 }
 
 export interface OptimizeHooks {
@@ -86,6 +135,7 @@ export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks
   const s = config.search;
   const dims = auxiliary.length + (s.discount ? 1 : 0);
   const rng = new Rng(config.seeds[0]);
+  const used = optimizeSeeds(config);
 
   const specFor = (phi: readonly number[]): RewardSpec => ({
     ...spec,
@@ -107,19 +157,18 @@ export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks
     const eps = Array.from({ length: s.pairs }, () => Array.from({ length: dims }, () => rng.normal()));
     const candidates = eps.flatMap((e) => [phi.map((p, k) => p + s.sigma * e[k]), phi.map((p, k) => p - s.sigma * e[k])]);
     // Common random numbers: every candidate of a generation trains with the same seeds, new ones each generation.
-    const seeds = config.seeds.map((seed) => seed + 1000 * generation);
+    const seeds = used.generations[generation - 1]!;
     const f = await J(candidates, seeds);
     const u = centeredRanks(f);
     const g = new Array<number>(dims).fill(0);
     eps.forEach((e, j) => e.forEach((v, k) => (g[k] += ((u[2 * j] - u[2 * j + 1]) * v) / s.pairs)));
-    const report = { generation, phi: [...phi], mean: f.reduce((a, b) => a + b, 0) / f.length, best: Math.max(...f) };
+    const report = { generation, phi: [...phi], mean: f.reduce((a, b) => a + b, 0) / f.length, best: Math.max(...f), seeds: [...seeds] };
     history.push(report);
     hooks.onGeneration?.(report);
     phi = phi.map((p, k) => p + s.learningRate * g[k]);
   }
-  const fresh = Array.from({ length: config.evaluate.seeds }, (_, k) => 1_000_000 + k);
-  const [fixed, learned] = await compareDesigns({ ...config, seeds: fresh }, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
-  return { terms: auxiliary.map(([t]) => t.name), phi, gamma: s.discount ? gammaFor(phi) : undefined, history, spec: specFor(phi), fixed, learned };
+  const [fixed, learned] = await compareDesigns({ ...config, seeds: used.evaluation }, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
+  return { terms: auxiliary.map(([t]) => t.name), phi, gamma: s.discount ? gammaFor(phi) : undefined, history, spec: specFor(phi), fixed, learned, seeds: used };
 }
 
 /** Centered ranks: the lowest value −½, the highest +½, ties sharing their mean rank. */

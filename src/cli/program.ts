@@ -12,6 +12,8 @@ import { VERSION } from "../version.js";
 const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
 const NO_REPORT_HELP = "do not write an HTML report";
 
+const SEEDS_FORMS = "a count n (seeds 0 … n−1), a list 7,8,9 or a range 10-19";
+
 const DB_HELP = "record runs, metrics, episodes and checkpoints in this run store";
 const NO_DB_HELP = "do not record the runs";
 
@@ -27,7 +29,7 @@ function build(): Command {
     .command("demo")
     .description("the main job: PPO on DoorKey-8x8 under three reward designs, compared on the task's own reward")
     .option("--steps <n>", "environment steps per run", "500000")
-    .option("--seeds <n>", "seeds per design", "2")
+    .option("--seeds <seeds>", `seeds per design: ${SEEDS_FORMS}`, "2")
     .option("--workers <n>", "trainings in parallel (worker threads)", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
@@ -38,7 +40,7 @@ function build(): Command {
   program
     .command("train [config]")
     .description("train a run config (YAML/JSON): one run per seed, with progress and a summary; Ctrl-C stops at a checkpoint")
-    .option("--seeds <n>", "override: seeds 0 … n−1")
+    .option("--seeds <seeds>", `override the config's seeds: ${SEEDS_FORMS}`)
     .option("--steps <n>", "override: environment steps per run")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--resume <runId>", "continue an interrupted run from its latest checkpoint")
@@ -52,7 +54,7 @@ function build(): Command {
     .command("compare <config>")
     .description("train the config under several reward designs and compare them on the primary reward")
     .requiredOption("--rewards <files>", "comma-separated reward spec files")
-    .option("--seeds <n>", "override: seeds 0 … n−1")
+    .option("--seeds <seeds>", `override the config's seeds: ${SEEDS_FORMS}`)
     .option("--steps <n>", "override: environment steps per run")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <path>", REPORT_HELP)
@@ -64,7 +66,7 @@ function build(): Command {
   program
     .command("suite <name>")
     .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward)")
-    .option("--seeds <n>", "seeds per bonus and task", "3")
+    .option("--seeds <seeds>", `seeds per bonus and task (tampering: per objective): ${SEEDS_FORMS}`, "3")
     .option("--steps <n>", "environment steps per run (exploration: 1000000; tampering: per level, 50000)")
     .option("--tasks <ids>", "comma-separated environment ids (default: KeyCorridorS3R3, MultiRoom-N4-S5, ObstructedMaze-1Dl, DoorKey-16x16)")
     .option("--bonuses <names>", "comma-separated: none, count, rnd, episodic-count, e3b, count×episodic (default: all)")
@@ -216,7 +218,7 @@ function build(): Command {
     .option("--seed <n>", "layout seed; sampled: the first training seed", "0")
     .option("--sampled", "compare policies trained on all terms and on the primary terms alone, even where a tabular model exists")
     .option("--steps <n>", "sampled: environment steps per training run", "100000")
-    .option("--seeds <n>", "sampled: training seeds per reward (at least 2)", "2")
+    .option("--seeds <seeds>", "sampled: training seeds per reward, a count of at least 2 (from --seed on: all terms train on the first n, the primary terms on the next n), or an even number of at least 4 seeds as a list (0,1,7,8) or range (10-13), the first half for all terms", "2")
     .option("--episodes <n>", "sampled: rollout episodes per trained policy", "10")
     .option("--json", "print JSON")
     .action(async (spec, opts) => (await import("./commands/invariance.js")).invariance(spec, opts));
@@ -254,6 +256,8 @@ function build(): Command {
     .command("optimize <config>")
     .description("learn the weights of a reward's auxiliary terms (bi-level, as in BARFI, by evolution strategies) so the learner does best on the primary reward; compares them with the designer's weights")
     .option("--out <file>", "write the blended reward spec (YAML) here")
+    .option("--seeds <seeds>", `override the config's search seeds (generation g trains on each + 1000·g): ${SEEDS_FORMS}`)
+    .option("--eval-seeds <seeds>", "override the config's evaluate.seeds, on which the final comparison runs: a count n (seeds 1000000 … 1000000 + n − 1), a list 7,8,9 or a range 10-19; none may be trained on")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--json", "print JSON")
     .action(async (config, opts) => (await import("./commands/optimize.js")).optimize(config, opts));

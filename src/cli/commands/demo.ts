@@ -14,7 +14,7 @@ import { compileReward } from "../../rewards/program.js";
 import { envInfoOf } from "../../rewards/rewarded.js";
 import { make } from "../../envs/registry.js";
 import { RunConfig } from "../../runs/config.js";
-import { intOption } from "../args.js";
+import { intOption, seedCount, seedsOption } from "../args.js";
 import { saveReport, type ReportFlag } from "../report.js";
 import { runComparison } from "./train.js";
 
@@ -26,9 +26,9 @@ export function demoDesigns(): Design[] {
 
 export async function demo(opts: { steps?: string; seeds?: string; workers?: string } & ReportFlag): Promise<void> {
   const steps = intOption(opts.steps ?? "500000", "--steps", 1);
-  const seeds = intOption(opts.seeds ?? "2", "--seeds", 1);
-  const config = RunConfig.parse({ env: { id: "DoorKey-8x8" }, numEnvs: 8, steps, seeds: Array.from({ length: seeds }, (_, i) => i), learner: { algo: "ppo" } });
-  console.log(`rewardlab demo: PPO on DoorKey-8x8 (sparse reward) under ${DESIGNS.length} reward designs, ${seeds} seed${seeds > 1 ? "s" : ""} each, ${steps.toLocaleString("en")} steps per run\n`);
+  const seeds = seedsOption(opts.seeds ?? "2");
+  const config = RunConfig.parse({ env: { id: "DoorKey-8x8" }, numEnvs: 8, steps, seeds, learner: { algo: "ppo" } });
+  console.log(`rewardlab demo: PPO on DoorKey-8x8 (sparse reward) under ${DESIGNS.length} reward designs, ${seedCount(seeds)} each, ${steps.toLocaleString("en")} steps per run\n`);
   const t0 = performance.now();
   const designs = demoDesigns();
   const summaries = await runComparison(config, designs, opts);
@@ -36,7 +36,7 @@ export async function demo(opts: { steps?: string; seeds?: string; workers?: str
   const roles = new Map(designs.map((d) => [d.name, auxiliaryTerms(d.reward)]));
   const notes = observations(summaries, (design, term) => roles.get(design)?.has(term) ?? false);
   for (const line of notes) console.log(line);
-  console.log(`\n${summaries.length * seeds} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Designs: examples/rewards/doorkey-{${DESIGNS.join(",")}}.yaml`);
+  console.log(`\n${summaries.length * seeds.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Designs: examples/rewards/doorkey-{${DESIGNS.join(",")}}.yaml`);
   const rewards = Object.fromEntries(designs.map((d) => [d.name, d.reward]));
   saveReport(summaries, opts, "demo", { title: `rewardlab demo: PPO on DoorKey-8x8 under ${DESIGNS.length} reward designs`, config: { ...config, name: "demo" }, notes, rewards });
 }

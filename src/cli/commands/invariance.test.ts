@@ -51,3 +51,20 @@ test("reward invariance --sampled refuses a single rollout episode: its interval
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/^error: --episodes: expected an integer ≥ 2/);
 });
+
+test("reward invariance, sampled, --seeds as a list: the first half trains on all terms, the second on the primary terms alone", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-invariance-seeds-"));
+  const hurry = join(dir, "cartpole-hurry.yaml");
+  writeFileSync(hurry, "terms:\n  - {name: alive, kind: task}\n  - {name: hurry, kind: expression, expr: '-2'}\n");
+  const r = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--steps", "2048", "--episodes", "2", "--seeds", "4,5,9,11", "--json");
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.out) as { policies: { design: string; seed: number }[] };
+  expect(report.policies.map((p) => [p.design, p.seed])).toEqual([["full", 4], ["full", 5], ["primary", 9], ["primary", 11]]);
+  const text = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--steps", "2048", "--episodes", "2", "--seeds", "10-13");
+  expect(text.out).toContain("seeds 10–11 on all terms, 12–13 on the primary terms alone");
+  const odd = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--seeds", "1,2,3");
+  expect(odd.code).toBe(2);
+  expect(odd.err).toBe("error: --seeds: expected a count per reward (2) or an even number of at least 4 seeds, the first half for all terms and the second for the primary terms alone, got 3 (1–3)\n");
+  const twice = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--seeds", "1,2,2,3");
+  expect(twice.err).toMatch(/^error: --seeds: expected .*, got "1,2,2,3": seed 2 is named twice\n$/);
+}, 60_000);

@@ -11,7 +11,7 @@ import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { invarianceMethod, solveInvariance, type InvarianceReport } from "../../audit/invariance.js";
 import { sampledInvariance, type SampledInvarianceReport } from "../../audit/invariance-sampled.js";
-import { intOption, kwargsOption } from "../args.js";
+import { formatSeeds, intOption, kwargsOption, seedsOption } from "../args.js";
 import { progressBar } from "../progress.js";
 
 export interface InvarianceCliOptions {
@@ -36,9 +36,14 @@ export function invariance(file: string, opts: InvarianceCliOptions): void {
   const method = invarianceMethod(opts.env, { seed, kwargs, sampled: opts.sampled });
   if (method.method === "exact") return printExact(file, solveInvariance(method.grid, spec, gamma), seed, gamma, opts.json);
   const steps = intOption(opts.steps ?? "100000", "--steps", 1);
-  const seeds = intOption(opts.seeds ?? "2", "--seeds", 2);
+  // A count is per reward, from --seed on (as before); a list or range names every training seed, half for each reward.
+  const seeds = /^\s*\d+\s*$/.test(opts.seeds ?? "2") ? intOption(opts.seeds ?? "2", "--seeds", 2) : seedsOption(opts.seeds);
+  if (Array.isArray(seeds) && (seeds.length < 4 || seeds.length % 2 !== 0)) {
+    throw new UserError("--seeds", `expected a count per reward (2) or an even number of at least 4 seeds, the first half for all terms and the second for the primary terms alone, got ${seeds.length} (${formatSeeds(seeds)})`);
+  }
   const episodes = intOption(opts.episodes ?? "10", "--episodes", 2);
-  const bar = opts.json ? undefined : progressBar(2 * seeds * steps, "training");
+  const runs = typeof seeds === "number" ? 2 * seeds : seeds.length;
+  const bar = opts.json ? undefined : progressBar(runs * steps, "training");
   const r = sampledInvariance(opts.env, spec, { steps, seeds, seed, episodes, kwargs, learner: { algo: "ppo", gamma }, onProgress: (done) => bar?.update(done) });
   bar?.stop();
   if (opts.json) console.log(JSON.stringify({ ...r, sampledBecause: method.because }));
@@ -68,13 +73,12 @@ function printExact(file: string, r: InvarianceReport, seed: number, gamma: numb
 
 function printSampled(file: string, r: SampledInvarianceReport, because: string, gamma: number): void {
   const seedsOf = (design: string) => r.policies.filter((p) => p.design === design).map((p) => p.seed);
-  const range = (xs: number[]) => `${xs[0]}–${xs[xs.length - 1]}`;
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const signed = (x: number, digits: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)}`;
   const pts = (x: number) => signed(100 * x, 1);
   const perPolicy = (design: string) => r.policies.filter((p) => p.design === design).map((p) => `${p.primaryReturn.toFixed(1)} ± ${p.primaryCi.toFixed(1)}`).join(", ");
   console.log(`${file} on ${r.env}: sampled comparison, ${because}`);
-  console.log(`  ${r.learner} (γ = ${gamma}), ${r.steps} steps per run; seeds ${range(seedsOf("full"))} on all terms, ${range(seedsOf("primary"))} on the primary terms alone; ${r.episodes} sampled episodes per policy, ${r.states} states pooled`);
+  console.log(`  ${r.learner} (γ = ${gamma}), ${r.steps} steps per run; seeds ${formatSeeds(seedsOf("full"))} on all terms, ${formatSeeds(seedsOf("primary"))} on the primary terms alone; ${r.episodes} sampled episodes per policy, ${r.states} states pooled`);
   console.log(`\n  ${"policy pairs".padEnd(30)} ${"action agreement".padStart(16)}  ${"total variation".padStart(15)}`);
   const row = (label: string, s: { agreement: number; tv: number }) => console.log(`  ${label.padEnd(30)} ${pct(s.agreement).padStart(16)}  ${s.tv.toFixed(3).padStart(15)}`);
   row("within all terms (seeds)", r.withinFull);

@@ -24,3 +24,29 @@ test("optimize prints each generation and the comparison on fresh seeds, writes 
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/^error: search: unknown key "generation"/);
 });
+
+test("optimize's seeds: --seeds and --eval-seeds override the config, both are printed and in the JSON, and an overlap is a one-line error", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-optimize-seeds-"));
+  const config = join(dir, "blend.yaml");
+  writeFileSync(config, "env: {id: LavaGapS5}\nreward:\n  terms:\n    - {kind: task}\n    - {name: closer, kind: expression, expr: '-0.1 * goal.distance'}\nlearner: {algo: q-learning}\nsteps: 1000\nseeds: [0]\nsearch: {generations: 2, pairs: 1}\nevaluate: {seeds: [40, 41]}\n");
+  const text = await runCli("optimize", config, "--workers", "1");
+  expect(text.code).toBe(0);
+  expect(text.out).toContain("Training seeds: 0 + 1000·g in generation g (1000 … 2000); evaluation seeds: 40–41");
+  expect(text.out).toContain("On 2 fresh seeds (40–41):");
+  const json = await runCli("optimize", config, "--workers", "1", "--seeds", "5,6", "--eval-seeds", "7-9", "--json");
+  expect(json.code).toBe(0);
+  const r = JSON.parse(json.out) as { seeds: { search: number[]; training: number[]; evaluation: number[] }; history: { seeds: number[] }[]; fixed: unknown };
+  expect(r.seeds).toEqual({ search: [5, 6], generations: [[1005, 1006], [2005, 2006]], training: [1005, 1006, 2005, 2006], evaluation: [7, 8, 9] });
+  expect(r.history.map((g) => g.seeds)).toEqual([[1005, 1006], [2005, 2006]]);
+  expect(r.fixed).toHaveProperty("primary");
+  const count = await runCli("optimize", config, "--workers", "1", "--eval-seeds", "1", "--json");
+  expect((JSON.parse(count.out) as { seeds: { evaluation: number[] } }).seeds.evaluation).toEqual([1_000_000]);
+  const overlap = await runCli("optimize", config, "--seeds", "5", "--eval-seeds", "1003,7");
+  expect(overlap.code).toBe(2);
+  expect(overlap.err).toBe("error: --eval-seeds: seed 1003 is also trained on (generation 1 trains on the seeds [0, 1, 2, 3, 4] + 1000); training and evaluation seeds must be disjoint\n");
+  writeFileSync(config, "env: {id: LavaGapS5}\nreward: {terms: [{kind: task}, {name: closer, kind: expression, expr: '-0.1 * goal.distance'}]}\nseeds: [0]\nevaluate: {seeds: [2000]}\n");
+  const fromConfig = await runCli("optimize", config);
+  expect(fromConfig.err).toBe("error: evaluate.seeds: seed 2000 is also trained on (generation 2 trains on the seeds [0] + 2000); training and evaluation seeds must be disjoint\n");
+  const bad = await runCli("optimize", config, "--eval-seeds", "2,2");
+  expect(bad.err).toMatch(/^error: --eval-seeds: expected a count \(3: seeds 1000000, 1000001, 1000002\), a list of distinct seeds \(7,8,9\) or a range \(10-19\), got "2,2": seed 2 is named twice\n$/);
+}, 120_000);

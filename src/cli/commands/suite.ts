@@ -12,7 +12,7 @@ import type { DesignSummary } from "../../runs/compare.js";
 import { defaultReportPath } from "../../runs/report/write.js";
 import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
 import { writeExplorationReports } from "../../runs/suites/exploration-report.js";
-import { intOption } from "../args.js";
+import { intOption, seedCount, seedsOption } from "../args.js";
 import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
@@ -38,15 +38,15 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
   if (name === "tampering") return tamperingStudy(opts);
   const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
-  const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
+  const seeds = seedsOption(opts.seeds ?? "3");
   if (typeof opts.report === "string" && opts.report !== "") checkOutputFolder(opts.report, "--report");
   // Any registered environment may stand in for the default four (ids as registered).
   const tasks = opts.tasks?.split(",").map((s, i) => envSpec(s.trim(), `--tasks[${i}]`).id);
   const bonuses = listOption(opts.bonuses, "--bonuses", Object.keys(EXPLORATION_BONUSES));
   const variants = listOption(opts.variants, "--variants", Object.keys(EXPLORATION_VARIANTS)) as Variant[] | undefined;
   const entries = explorationSuite({ steps, seeds, tasks, bonuses, variants });
-  const runs = entries.length * entries[0].designs.length * seeds;
-  console.log(`rewardlab suite exploration: PPO × ${entries[0].designs.length} bonuses on ${entries.length} task variants, ${seeds} seed${seeds > 1 ? "s" : ""}, ${steps.toLocaleString("en")} steps per run (${runs} runs)\n`);
+  const runs = entries.length * entries[0].designs.length * seeds.length;
+  console.log(`rewardlab suite exploration: PPO × ${entries[0].designs.length} bonuses on ${entries.length} task variants, ${seedCount(seeds)}, ${steps.toLocaleString("en")} steps per run (${runs} runs)\n`);
   const t0 = performance.now();
   const results: { entry: SuiteEntry; summaries: DesignSummary[] }[] = [];
   for (const entry of entries) {
@@ -74,10 +74,10 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
  */
 function tamperingStudy(opts: SuiteOptions): void {
   const steps = intOption(opts.steps ?? "50000", "--steps", 1);
-  const seeds = intOption(opts.seeds ?? "3", "--seeds", 1);
-  console.log(`rewardlab suite tampering: PPO through Tamper-Bonus → Sensor → Counter → Rewrite, ${steps.toLocaleString("en")} steps per level, ${seeds} seed${seeds > 1 ? "s" : ""}, two objectives\n`);
+  const seeds = seedsOption(opts.seeds ?? "3");
+  console.log(`rewardlab suite tampering: PPO through Tamper-Bonus → Sensor → Counter → Rewrite, ${steps.toLocaleString("en")} steps per level, ${seedCount(seeds)}, two objectives\n`);
   const t0 = performance.now();
-  const results = tamperingCurriculum({ steps, seeds: Array.from({ length: seeds }, (_, k) => k), onLevel: (objective, seed, level) => process.stderr.write(`  ${objective}, seed ${seed}: ${level}\n`) });
+  const results = tamperingCurriculum({ steps, seeds, onLevel: (objective, seed, level) => process.stderr.write(`  ${objective}, seed ${seed}: ${level}\n`) });
   const pct = (v: number) => `${(100 * v).toFixed(0)}%`.padStart(9);
   console.log(`\nShare of episodes in which the agent used the device (mean over seeds):\n`);
   console.log(`${"objective".padEnd(16)}${"level".padEnd(16)}${"chance".padStart(9)}${"zero-shot".padStart(11)}${"trained".padStart(9)}${"goal".padStart(9)}`);

@@ -14,7 +14,7 @@ import { loadRunConfig, RunConfig } from "../../runs/config.js";
 import { ComparisonSession } from "../../runs/session.js";
 import { DEFAULT_STORE_PATH, findRun, openStore } from "../../runs/store/index.js";
 import type { RunProgress } from "../../runs/train.js";
-import { intOption } from "../args.js";
+import { intOption, seedsOption } from "../args.js";
 import { checkOutputFile } from "../output.js";
 import { checkReportFlag, recordFor, saveReport, type ReportFlag } from "../report.js";
 
@@ -29,7 +29,7 @@ export interface TrainOptions extends ReportFlag {
 
 function applyOverrides(config: RunConfig, opts: TrainOptions): RunConfig {
   const out = { ...config };
-  if (opts.seeds !== undefined) out.seeds = Array.from({ length: intOption(opts.seeds, "--seeds", 1) }, (_, i) => i);
+  if (opts.seeds !== undefined) out.seeds = seedsOption(opts.seeds);
   if (opts.steps !== undefined) out.steps = intOption(opts.steps, "--steps", 1);
   return out;
 }

@@ -38,7 +38,8 @@ export const EXPLORATION_BONUSES: Record<string, RewardSpecInput> = {
 
 export interface SuiteOptions {
   steps: number;
-  seeds: number;
+  /** A count n (seeds 0 … n − 1) or the seeds themselves. */
+  seeds: number | readonly number[];
   tasks?: readonly string[];
   bonuses?: readonly string[];
   variants?: readonly Variant[];
@@ -68,7 +69,7 @@ export function explorationSuite(o: SuiteOptions): SuiteEntry[] {
         numEnvs: 16,
         learner: { algo: "ppo", numSteps: 128 },
         steps: o.steps,
-        seeds: Array.from({ length: o.seeds }, (_, i) => i),
+        seeds: typeof o.seeds === "number" ? Array.from({ length: o.seeds }, (_, i) => i) : [...o.seeds],
         window: 50,
       }),
     })),
