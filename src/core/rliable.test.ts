@@ -289,6 +289,25 @@ describe("stratified bootstrap", () => {
     expect(p.perTask).toEqual([(2.5 + 3) / 6]);
   });
 
+  test("the counting shortcuts give the replicates of the plain statistics on the same resamples", () => {
+    const rng = new Rng(17);
+    const x = Array.from({ length: 9 }, () => Array.from({ length: 4 }, () => [-0, 0, rng.int(5) / 4, rng.normal()][rng.int(4)]));
+    const y = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => [-0, 0, rng.int(5) / 4, rng.normal()][rng.int(4)]));
+    for (const taskBootstrap of [false, true]) {
+      const e = intervalEstimate(x, "iqm", new Rng(3), { reps: 200, keepReplicates: true, taskBootstrap });
+      const replay = new Rng(3);
+      const plain = Array.from({ length: 200 }, () => iqm(stratifiedResample(x, replay, taskBootstrap)));
+      expect(Array.from(e.replicates!)).toEqual(plain);
+    }
+    const p = probabilityOfImprovementInterval(x, y, new Rng(4), { reps: 200, keepReplicates: true });
+    const replay = new Rng(4);
+    const plain = Array.from({ length: 200 }, () => {
+      const rx = stratifiedResample(x, replay);
+      return probabilityOfImprovement(rx, stratifiedResample(y, replay));
+    });
+    expect(Array.from(p.replicates!)).toEqual(plain);
+  });
+
   test("several metrics from one set of resamples equal the metrics one at a time when the draws are the same", () => {
     const scores = normalScores(new Rng(4), 7, [0, 1, 2]);
     const both = intervalEstimates(scores, ["iqm", "median"], new Rng(8), { reps: 300 });

@@ -35,7 +35,12 @@
  *   rewardlab's xoshiro128** `Rng`, not numpy's global Mersenne Twister
  *   (rliable calls `np.random.choice` and ignores its `random_state`), so the
  *   intervals differ from a run of rliable by Monte Carlo noise only; the
- *   tests check their coverage, determinism and range instead.
+ *   tests check their coverage, determinism and range instead. IQM and
+ *   P(X > Y) replicates sort each resample by counting how often each score
+ *   was drawn (no comparison sort per replicate); that gives the same sorted
+ *   array, so the same replicate, as the plain statistic on the resample.
+ *   50 000 replicates of four aggregates on 100 runs × 26 tasks take about
+ *   10 s.
  *
  * Ranges: a percentile interval is made of values of the statistic (two
  * neighbouring replicates and a point between them), so it never leaves the
@@ -309,21 +314,24 @@ function poiPerTask(x: Flat, y: Flat): Float64Array {
       out[j] = 0.5; // rliable's np.array_equal shortcut (U gives 0.5 here too)
       continue;
     }
-    cx.sort();
-    cy.sort();
-    // Count pairs with x > y and x = y by walking both sorted columns.
-    let below = 0; // ys < current x
-    let upTo = 0; // ys ≤ current x
-    let twice = 0; // 2·U, an exact integer
-    for (const v of cx) {
-      while (below < cy.length && cy[below] < v) below++;
-      if (upTo < below) upTo = below;
-      while (upTo < cy.length && cy[upTo] <= v) upTo++;
-      twice += 2 * below + (upTo - below);
-    }
-    out[j] = twice / 2 / (x.runs * y.runs);
+    out[j] = twiceU(cx.sort(), cy.sort()) / 2 / (x.runs * y.runs);
   }
   return out;
+}
+
+/** 2·U for sorted samples: pairs with x > y count 2, ties 1 (an exact integer). */
+function twiceU(sx: Float64Array, sy: Float64Array): number {
+  let below = 0; // ys < current x
+  let upTo = 0; // ys ≤ current x
+  let twice = 0;
+  for (let i = 0; i < sx.length; i++) {
+    const v = sx[i];
+    while (below < sy.length && sy[below] < v) below++;
+    if (upTo < below) upTo = below;
+    while (upTo < sy.length && sy[upTo] <= v) upTo++;
+    twice += 2 * below + (upTo - below);
+  }
+  return twice;
 }
 
 function poiFlat(x: Flat, y: Flat): number {
@@ -386,21 +394,95 @@ function npPercentile(sorted: Float64Array, p: number): number {
  */
 export function stratifiedResample(scores: ScoreMatrix, rng: Rng, taskBootstrap = false): number[][] {
   const m = flatten(scores);
-  const out: Flat = { data: new Float64Array(m.data.length), runs: m.runs, tasks: m.tasks };
-  resampleInto(m, out, rng, taskBootstrap, new Int32Array(m.tasks));
-  return toMatrix(out);
+  const r = new Resampler(m);
+  r.draw(rng, taskBootstrap);
+  return toMatrix(r.out);
 }
 
-function resampleInto(m: Flat, out: Flat, rng: Rng, taskBootstrap: boolean, taskIdx: Int32Array): void {
-  const { runs, tasks, data } = m;
-  const o = out.data;
-  for (let k = 0; k < o.length; k++) o[k] = rng.int(runs); // run indices first, as rliable draws them
-  if (taskBootstrap) {
-    for (let j = 0; j < tasks; j++) taskIdx[j] = rng.int(tasks);
-    for (let i = 0; i < runs; i++) for (let j = 0; j < tasks; j++) o[i * tasks + j] = data[o[i * tasks + j] * tasks + taskIdx[j]];
-  } else {
-    for (let i = 0; i < runs; i++) for (let j = 0; j < tasks; j++) o[i * tasks + j] = data[o[i * tasks + j] * tasks + j];
+/** Draws stratified resamples of one matrix into reusable buffers. */
+class Resampler {
+  /** The resampled matrix. */
+  readonly out: Flat;
+  /** For each cell of `out`, the index of the cell of `m` it copies. */
+  readonly src: Int32Array;
+  private readonly taskIdx: Int32Array;
+
+  constructor(readonly m: Flat) {
+    this.out = { data: new Float64Array(m.data.length), runs: m.runs, tasks: m.tasks };
+    this.src = new Int32Array(m.data.length);
+    this.taskIdx = new Int32Array(m.tasks);
   }
+
+  draw(rng: Rng, taskBootstrap: boolean): void {
+    const { runs, tasks, data } = this.m;
+    const { src, taskIdx } = this;
+    const o = this.out.data;
+    for (let k = 0; k < src.length; k++) src[k] = rng.int(runs) * tasks; // run indices first, as rliable draws them
+    if (taskBootstrap) for (let j = 0; j < tasks; j++) taskIdx[j] = rng.int(tasks);
+    for (let k = 0, j = 0; k < src.length; k++) {
+      src[k] += taskBootstrap ? taskIdx[j] : j;
+      o[k] = data[src[k]];
+      if (++j === tasks) j = 0;
+    }
+  }
+}
+
+/** Cell indices of `xs` in ascending order of value (−0 before +0, as a Float64Array sorts). */
+function ascending(xs: Float64Array, cells: ArrayLike<number> = Array.from(xs.keys())): Int32Array {
+  const negZero = (v: number) => (Object.is(v, -0) ? -1 : 0);
+  return Int32Array.from(cells).sort((a, b) => xs[a] - xs[b] || negZero(xs[a]) - negZero(xs[b]));
+}
+
+/**
+ * The IQM of resamples, from how often each cell was drawn: walking the cells
+ * in sorted order gives the sorted resample without sorting it (the same
+ * array, so the same sum as `iqmFlat` on the resample).
+ */
+function iqmOfResample(m: Flat): (src: Int32Array) => number {
+  const n = m.data.length;
+  const order = ascending(m.data);
+  const counts = new Int32Array(n);
+  const sorted = new Float64Array(n);
+  const cut = Math.trunc(0.25 * n);
+  return (src) => {
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[src[k]]++;
+    for (let r = 0, w = 0; r < n; r++) {
+      const cell = order[r];
+      const v = m.data[cell];
+      for (let c = counts[cell]; c > 0; c--) sorted[w++] = v;
+    }
+    return npMean(sorted, cut, n - 2 * cut);
+  };
+}
+
+/** P(X > Y) of resamples, each task's resampled columns sorted by counting (same value as `poiFlat`). */
+function poiOfResamples(x: Flat, y: Flat): (srcX: Int32Array, srcY: Int32Array) => number {
+  const tasks = x.tasks;
+  const side = (m: Flat) => {
+    const orders = Array.from({ length: tasks }, (_, j) => ascending(m.data, Array.from({ length: m.runs }, (_, i) => i * tasks + j)));
+    const counts = new Int32Array(m.data.length);
+    const sorted = new Float64Array(m.runs);
+    return (src: Int32Array, j: number): Float64Array => {
+      for (let k = j; k < src.length; k += tasks) counts[src[k]]++;
+      const order = orders[j];
+      let w = 0;
+      for (let r = 0; r < order.length; r++) {
+        const cell = order[r];
+        const v = m.data[cell];
+        for (let c = counts[cell]; c > 0; c--) sorted[w++] = v;
+        counts[cell] = 0;
+      }
+      return sorted;
+    };
+  };
+  const sx = side(x);
+  const sy = side(y);
+  const per = new Float64Array(tasks);
+  return (srcX, srcY) => {
+    for (let j = 0; j < tasks; j++) per[j] = twiceU(sx(srcX, j), sy(srcY, j)) / 2 / (x.runs * y.runs);
+    return npMean(per);
+  };
 }
 
 function resolveOptions(options: BootstrapOptions, defaultReps: number): { reps: number; confidence: number } {
@@ -444,19 +526,26 @@ export function intervalEstimates(
 ): IntervalEstimate[] {
   const { reps, confidence } = resolveOptions(options, 50_000);
   const m = flatten(scores);
-  const stats = metrics.map((metric): ((f: Flat) => number) => {
-    if (typeof metric === "function") return (f) => metric(toMatrix(f));
+  const points: number[] = [];
+  const stats = metrics.map((metric): ((f: Flat, src: Int32Array) => number) => {
+    if (typeof metric === "function") {
+      points.push(metric(toMatrix(m)));
+      return (f) => metric(toMatrix(f));
+    }
     const s = Object.hasOwn(AGGREGATES, metric) ? AGGREGATES[metric] : undefined;
     if (!s) throw new RangeError(`metric: expected one of ${Object.keys(AGGREGATES).join(", ")}, got ${String(metric)}`);
+    points.push(s(m));
+    if (metric === "iqm") {
+      const fast = iqmOfResample(m);
+      return (_, src) => fast(src);
+    }
     return s;
   });
-  const points = stats.map((stat) => stat(m));
   const replicates = stats.map(() => new Float64Array(reps));
-  const buf: Flat = { data: new Float64Array(m.data.length), runs: m.runs, tasks: m.tasks };
-  const taskIdx = new Int32Array(m.tasks);
+  const resampler = new Resampler(m);
   for (let r = 0; r < reps; r++) {
-    resampleInto(m, buf, rng, options.taskBootstrap ?? false, taskIdx);
-    for (let k = 0; k < stats.length; k++) replicates[k][r] = stats[k](buf);
+    resampler.draw(rng, options.taskBootstrap ?? false);
+    for (let k = 0; k < stats.length; k++) replicates[k][r] = stats[k](resampler.out, resampler.src);
   }
   const perRun = runMeans(m);
   const perTask = Array.from(taskMeans(m));
@@ -493,14 +582,14 @@ export function probabilityOfImprovementInterval(
   const [fx, fy] = pairOf(x, y);
   const perTask = Array.from(poiPerTask(fx, fy));
   const point = npMean(perTask);
-  const bx: Flat = { data: new Float64Array(fx.data.length), runs: fx.runs, tasks: fx.tasks };
-  const by: Flat = { data: new Float64Array(fy.data.length), runs: fy.runs, tasks: fy.tasks };
-  const taskIdx = new Int32Array(fx.tasks);
+  const rx = new Resampler(fx);
+  const ry = new Resampler(fy);
+  const poi = poiOfResamples(fx, fy);
   const replicates = new Float64Array(reps);
   for (let r = 0; r < reps; r++) {
-    resampleInto(fx, bx, rng, false, taskIdx);
-    resampleInto(fy, by, rng, false, taskIdx);
-    replicates[r] = poiFlat(bx, by);
+    rx.draw(rng, false);
+    ry.draw(rng, false);
+    replicates[r] = poi(rx.src, ry.src);
   }
   const [lo, hi] = percentileInterval(replicates, confidence);
   const result: ImprovementEstimate = {
@@ -534,11 +623,10 @@ export function performanceProfile(
   const average = options.average ?? false;
   const profile = profileFlat(m, taus, average);
   const replicates = taus.map(() => new Float64Array(reps));
-  const buf: Flat = { data: new Float64Array(m.data.length), runs: m.runs, tasks: m.tasks };
-  const taskIdx = new Int32Array(m.tasks);
+  const resampler = new Resampler(m);
   for (let r = 0; r < reps; r++) {
-    resampleInto(m, buf, rng, options.taskBootstrap ?? false, taskIdx);
-    const p = profileFlat(buf, taus, average);
+    resampler.draw(rng, options.taskBootstrap ?? false);
+    const p = profileFlat(resampler.out, taus, average);
     for (let k = 0; k < taus.length; k++) replicates[k][r] = p[k];
   }
   const bands = replicates.map((rs) => percentileInterval(rs, confidence));
