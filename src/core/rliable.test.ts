@@ -8,7 +8,7 @@ import {
   aggregateMean,
   aggregateMedian,
   averageScoreDistribution,
-  compareDesigns,
+  comparePair,
   improvementProbabilities,
   intervalEstimate,
   intervalEstimates,
@@ -340,18 +340,18 @@ describe("wording", () => {
     expect(verdict({ lo: 0.2, hi: 0.5 })).toBe("no clear difference");
   });
 
-  test("compareDesigns words clear and unclear differences with the designs' names", () => {
+  test("comparePair words clear and unclear differences with the designs' names", () => {
     const rng = new Rng(12);
     const strong = normalScores(rng, 10, [2, 2, 2]);
     const weak = normalScores(rng, 10, [0, 0, 0]);
-    const ab = compareDesigns(strong, weak, rng, { reps: 1000, names: ["shaped", "sparse"] });
+    const ab = comparePair(strong, weak, rng, { reps: 1000, names: ["shaped", "sparse"] });
     expect(ab.verdict).toBe("A better than B");
     expect(ab.text).toBe("shaped better than sparse");
-    const ba = compareDesigns(weak, strong, rng, { reps: 1000, names: ["sparse", "shaped"] });
+    const ba = comparePair(weak, strong, rng, { reps: 1000, names: ["sparse", "shaped"] });
     expect(ba.verdict).toBe("B better than A");
     expect(ba.text).toBe("shaped better than sparse");
     const same = normalScores(rng, 10, [0, 0, 0]);
-    const none = compareDesigns(weak, same, rng, { reps: 1000 });
+    const none = comparePair(weak, same, rng, { reps: 1000 });
     expect(none.verdict).toBe("no clear difference");
     expect(none.poi.lo).toBeLessThanOrEqual(0.5);
     expect(none.poi.hi).toBeGreaterThanOrEqual(0.5);

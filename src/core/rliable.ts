@@ -655,7 +655,7 @@ export function verdict(interval: { lo: number; hi: number }): Verdict {
 }
 
 /** Compares design A with design B by P(A > B) and its interval, and words the result. */
-export function compareDesigns(
+export function comparePair(
   a: ScoreMatrix,
   b: ScoreMatrix,
   rng: Rng,
