@@ -1,7 +1,10 @@
 /**
  * Compare reward designs: train every design with every seed (two at a time
  * on two cores, through a worker-thread pool), then summarize each design on
- * the primary reward with 95% confidence intervals over seeds.
+ * the primary reward: the interquartile mean over seeds with its stratified
+ * bootstrap 95% interval (rliable; always inside the seeds' range), the
+ * per-seed values, and which design is better only where the probability of
+ * improvement says so.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,6 +13,8 @@ import { Piscina } from "piscina";
 import { reviveError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
+import { Rng } from "../core/rng.js";
+import { comparePair, intervalEstimate } from "../core/rliable.js";
 import { ci95, mean } from "../core/stats.js";
 import { runPersisted } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
@@ -22,11 +27,22 @@ export interface Design {
   learner?: RunConfig["learner"];
 }
 
+/** A point estimate and its 95% interval. */
+export interface Estimate {
+  point: number;
+  lo: number;
+  hi: number;
+}
+
 export interface DesignSummary {
   name: string;
   runs: RunSummary[];
+  /** Mean and Student-t 95% half-width over seeds (kept for the HTML report and optimize). */
   primary: { mean: number; ci: number };
   success: { mean: number; ci: number };
+  /** IQM over seeds with its stratified-bootstrap 95% interval (rliable), inside the seeds' range; NaN without values. */
+  primaryIqm: Estimate;
+  successIqm: Estimate;
   /** Mean over the seeds that reached the threshold, and how many did. */
   stepsToThreshold: { mean: number; reached: number };
   /** Each term's share of the episode return, signed: mean return / Σ |mean returns|. */
@@ -100,7 +116,21 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
   return designs.map((d) => summarize(d.name, results.filter((_, k) => jobs[k].design === d)));
 }
 
-export function summarize(name: string, runs: RunSummary[]): DesignSummary {
+/** A design is called better than another only with at least this many seeds each (below it, bootstrap intervals are degenerate). */
+export const MIN_SEEDS_FOR_VERDICT = 5;
+
+/** Bootstrap resamples per interval: ample for the handful of seeds a comparison trains. */
+const BOOTSTRAP_REPS = 10_000;
+
+/** IQM with its stratified-bootstrap 95% interval over per-seed values (one task), drawn from a stream of `seed`. */
+function iqmEstimate(values: readonly number[], seed: number): Estimate {
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) return { point: NaN, lo: NaN, hi: NaN };
+  const e = intervalEstimate(values.map((v) => [v]), "iqm", new Rng(seed), { reps: BOOTSTRAP_REPS });
+  return { point: e.point, lo: e.lo, hi: e.hi };
+}
+
+/** `bootstrapSeed` seeds the intervals' resampling, so a summary is reproducible. */
+export function summarize(name: string, runs: RunSummary[], bootstrapSeed = 0): DesignSummary {
   const primary = runs.map((r) => r.finalPrimary);
   const success = runs.map((r) => r.finalSuccess);
   const reached = runs.map((r) => r.stepsToThreshold).filter((s): s is number => s !== null);
@@ -112,22 +142,28 @@ export function summarize(name: string, runs: RunSummary[]): DesignSummary {
     runs,
     primary: { mean: mean(primary), ci: ci95(primary) },
     success: { mean: mean(success), ci: ci95(success) },
+    primaryIqm: iqmEstimate(primary, bootstrapSeed),
+    successIqm: iqmEstimate(success, bootstrapSeed),
     stepsToThreshold: { mean: mean(reached), reached: reached.length },
     termShares: Object.fromEntries(terms.map((t, k) => [t, norm > 0 ? termMeans[k] / norm : 0])),
   };
 }
 
-/** The comparison as a terminal table. */
+/** The comparison as a terminal table: IQM [95% interval] over seeds, and each seed's value beneath. */
 export function formatComparison(summaries: readonly DesignSummary[], threshold: number): string {
-  const pm = (m: number, ci: number, digits: number) => (Number.isNaN(m) ? "—" : `${m.toFixed(digits)}${Number.isNaN(ci) ? "" : ` ± ${ci.toFixed(digits)}`}`);
-  const head = `${"design".padEnd(14)} ${"primary return".padStart(18)} ${"success".padStart(15)} ${`steps to ${Math.round(threshold * 100)}%`.padStart(16)}  term shares of the return`;
+  const est = (e: Estimate, digits: number) => (Number.isNaN(e.point) ? "—" : `${e.point.toFixed(digits)} [${e.lo.toFixed(digits)}, ${e.hi.toFixed(digits)}]`);
+  const head = `${"design".padEnd(14)} ${"primary return".padStart(22)} ${"success".padStart(19)} ${`steps to ${Math.round(threshold * 100)}%`.padStart(16)}  term shares of the return`;
   const lines = [head, "-".repeat(head.length + 20)];
   for (const s of summaries) {
     const steps = s.stepsToThreshold.reached ? `${Math.round(s.stepsToThreshold.mean / 1000)}k (${s.stepsToThreshold.reached}/${s.runs.length})` : `— (0/${s.runs.length})`;
     const shares = Object.entries(s.termShares).map(([t, v]) => `${t} ${(100 * v).toFixed(0)}%`).join(", ");
-    lines.push(`${s.name.padEnd(14)} ${pm(s.primary.mean, s.primary.ci, 3).padStart(18)} ${pm(s.success.mean, s.success.ci, 2).padStart(15)} ${steps.padStart(16)}  ${shares}`);
+    lines.push(`${s.name.padEnd(14)} ${est(s.primaryIqm, 3).padStart(22)} ${est(s.successIqm, 2).padStart(19)} ${steps.padStart(16)}  ${shares}`);
+    const seeds = s.runs.map((r) => r.seed).join(", ");
+    const perSeed = (f: (r: RunSummary) => number, digits: number) => s.runs.map((r) => (Number.isNaN(f(r)) ? "—" : f(r).toFixed(digits))).join(" ");
+    const success = s.runs.every((r) => Number.isNaN(r.finalSuccess)) ? "" : `; success ${perSeed((r) => r.finalSuccess, 2)}`;
+    lines.push(`${"".padEnd(14)}   seed${s.runs.length === 1 ? "" : "s"} ${seeds}: primary ${perSeed((r) => r.finalPrimary, 3)}${success}`);
   }
-  lines.push("", `mean ± 95% CI over seeds, on the primary (true) reward over each run's last episodes`);
+  lines.push("", "interquartile mean over seeds [95% stratified-bootstrap interval], on the primary (true) reward over each run's last episodes");
   return lines.join("\n");
 }
 
@@ -136,14 +172,30 @@ export function formatComparison(summaries: readonly DesignSummary[], threshold:
  * primary reward, and which designs earned most of their return from an
  * auxiliary term while doing worse on the task (the signature of reward hacking).
  */
-export function observations(summaries: readonly DesignSummary[], auxiliary: (design: string, term: string) => boolean): string[] {
+export function observations(summaries: readonly DesignSummary[], auxiliary: (design: string, term: string) => boolean, bootstrapSeed = 0): string[] {
   if (summaries.length === 0) return [];
-  const best = summaries.reduce((a, b) => (b.primary.mean > a.primary.mean ? b : a));
-  const lines = [`Best on the primary reward: ${best.name} (${best.primary.mean.toFixed(3)}).`];
+  const best = summaries.reduce((a, b) => (b.primaryIqm.point > a.primaryIqm.point ? b : a));
+  const lines: string[] = [];
+  const fewest = Math.min(...summaries.map((s) => s.runs.length));
+  if (summaries.length > 1 && fewest < MIN_SEEDS_FOR_VERDICT) {
+    lines.push(`Highest IQM on the primary reward: ${best.name} (${best.primaryIqm.point.toFixed(3)}); with ${fewest} seed${fewest === 1 ? "" : "s"} per design no design is called better (that takes ${MIN_SEEDS_FOR_VERDICT} or more: --seeds ${MIN_SEEDS_FOR_VERDICT}).`);
+  } else if (summaries.length > 1) {
+    // Better only where P(best > other) has an interval above 1/2; otherwise say there is no clear difference.
+    const perSeed = (s: DesignSummary) => s.runs.map((r) => [r.finalPrimary]);
+    const unclear: string[] = [];
+    for (const other of summaries) {
+      if (other === best) continue;
+      const { poi } = comparePair(perSeed(best), perSeed(other), new Rng(bootstrapSeed), { reps: BOOTSTRAP_REPS });
+      const p = `P(${best.name} > ${other.name}) = ${poi.point.toFixed(2)} [${poi.lo.toFixed(2)}, ${poi.hi.toFixed(2)}]`;
+      if (poi.lo > 0.5) lines.push(`${best.name} is better than ${other.name} on the primary reward: ${p}.`);
+      else unclear.push(`${other.name} (${p})`);
+    }
+    if (unclear.length) lines.push(`No clear difference on the primary reward between ${best.name} (IQM ${best.primaryIqm.point.toFixed(3)}) and ${unclear.join(", ")}: more seeds would tell.`);
+  }
   for (const s of summaries) {
     const [term, share] = Object.entries(s.termShares).filter(([t]) => auxiliary(s.name, t)).reduce<[string, number]>((a, b) => (Math.abs(b[1]) > Math.abs(a[1]) ? b : a), ["", 0]);
-    if (share > 0.5 && s.primary.mean < 0.5 * best.primary.mean) {
-      lines.push(`${s.name}: ${Math.round(100 * share)}% of its return came from the auxiliary term "${term}" while its primary return is ${s.primary.mean.toFixed(3)}: the agent may be optimizing the heuristic, not the task (see \`rewardlab reward check\`).`);
+    if (share > 0.5 && s.primaryIqm.point < 0.5 * best.primaryIqm.point) {
+      lines.push(`${s.name}: ${Math.round(100 * share)}% of its return came from the auxiliary term "${term}" while its primary return is ${s.primaryIqm.point.toFixed(3)}: the agent may be optimizing the heuristic, not the task (see \`rewardlab reward check\`).`);
     }
   }
   return lines;
