@@ -8,6 +8,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
+import { readConfigFile } from "../core/config.js";
+import { packageFile } from "../core/paths.js";
 import { appendDemonstration, plannerDemonstrations } from "../learn/demos/demos.js";
 import { makeRewarded } from "../rewards/make.js";
 import { TrainingLoop, type LoopState } from "../runs/loop.js";
@@ -30,19 +32,7 @@ const SPECS: Record<string, unknown> = {
     ],
     transforms: [{ type: "normalize", gamma: 0.99 }],
   },
-  "a reward machine": {
-    terms: [{ kind: "task" }, { kind: "expression", expr: "rm.reward", name: "machine" }, { kind: "potential", phi: "rm.potential", gamma: 0.99, name: "shaping" }],
-    machine: {
-      initial: "start",
-      terminal: ["done"],
-      propositions: { key: 'event("pickup:key")', door: 'event("open:door")', goal: 'event("reach:goal")' },
-      edges: [
-        { from: "start", to: "has_key", when: "key", reward: 0.1 },
-        { from: "has_key", to: "door_open", when: "door", reward: 0.1 },
-        { from: "door_open", to: "done", when: "goal", reward: 1 },
-      ],
-    },
-  },
+  "a reward machine": readConfigFile(packageFile("examples/rewards/doorkey-machine.yaml")),
   "episodic novelty": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "episodic-novelty", weight: 0.01 }] },
   "count and episodic count": { terms: [{ kind: "task" }, { kind: "intrinsic", module: "count", weight: 0.01 }, { kind: "intrinsic", module: "episodic-count", weight: 0.01 }] },
   rnd: { terms: [{ kind: "task" }, { kind: "intrinsic", module: "rnd", weight: 0.01 }] },
