@@ -8,23 +8,16 @@ import {
   aggregateMean,
   aggregateMedian,
   averageScoreDistribution,
-  comparePair,
   improvementProbabilities,
-  intervalEstimate,
-  intervalEstimates,
   iqm,
   optimalityGap,
   pairwiseSum,
-  percentileInterval,
-  performanceProfile,
   probabilityOfImprovement,
-  probabilityOfImprovementInterval,
   scoreDistribution,
-  stratifiedResample,
   trimMean,
-  verdict,
   type AggregateName,
 } from "./rliable.js";
+import { comparePair, intervalEstimate, intervalEstimates, percentileInterval, performanceProfile, probabilityOfImprovementInterval, stratifiedResample, verdict } from "./rliable-bootstrap.js";
 import { Rng } from "./rng.js";
 
 const root = new URL("../../", import.meta.url);

@@ -14,7 +14,7 @@ import { reviveError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 import { Rng } from "../core/rng.js";
-import { comparePair, intervalEstimate } from "../core/rliable.js";
+import { comparePair, intervalEstimate } from "../core/rliable-bootstrap.js";
 import { ci95, mean } from "../core/stats.js";
 import { runPersisted } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
