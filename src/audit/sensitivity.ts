@@ -25,7 +25,7 @@ import { makeVector } from "../envs/registry.js";
 import { tabulate, type TabularModel } from "../envs/tabular.js";
 import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
-import { backup, sweepValues, tabularRewards, valueIteration } from "../rewards/tabular.js";
+import { backup, maxOf, sweepValues, tabularRewards, valueIteration } from "../rewards/tabular.js";
 
 export interface SensitivityOptions {
   gamma?: number;
@@ -129,7 +129,7 @@ export function policyOf(model: TabularModel, reward: ArrayLike<number>, gamma: 
   const q = new Float64Array(A);
   for (let s = 0; s < S; s++) {
     backup(model, reward, V, gamma, s, q);
-    const best = Math.max(...q);
+    const best = maxOf(q);
     let z = 0;
     for (let a = 0; a < A; a++) {
       const p = temperature === 0 ? (q[a] >= best - 1e-9 ? 1 : 0) : Math.exp((q[a] - best) / temperature);
@@ -148,7 +148,7 @@ export function softValueIteration(model: TabularModel, reward: ArrayLike<number
     reward,
     gamma,
     (q) => {
-      const best = Math.max(...q);
+      const best = maxOf(q);
       let z = 0;
       for (let a = 0; a < q.length; a++) z += Math.exp((q[a] - best) / temperature);
       return best + temperature * Math.log(z);

@@ -97,7 +97,8 @@ export function sweepValues(model: TabularModel, reward: ArrayLike<number>, gamm
   return V;
 }
 
-const maxOf = (q: Float64Array): number => {
+/** max_a q[a] (no spread: it runs once per state per sweep). */
+export const maxOf = (q: ArrayLike<number>): number => {
   let best = -Infinity;
   for (let a = 0; a < q.length; a++) if (q[a] > best) best = q[a];
   return best;
