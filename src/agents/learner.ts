@@ -11,6 +11,7 @@
  */
 import type { z } from "zod";
 import type { Rng } from "../core/rng.js";
+import type { VectorEnv } from "../envs/vector.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import type { RolloutShape, RolloutSize } from "./memory.js";
 
@@ -31,17 +32,26 @@ export interface Learner {
   /** Learns from the completed rollout and returns its metrics (CleanRL's names). */
   update(): Record<string, number>;
   /**
-   * The current policy's actions for the observations of the learner's own
-   * environments (n rows, in their current states), with no exploration
-   * added on top: a stochastic policy is sampled, a tabular one acts greedily.
-   * Samples come from `rng` when given (a caller that needs its own
-   * reproducible stream), else from the learner's.
+   * The current policy's actions for observations of n environments (the
+   * learner's own, or `options.env` built the same way), with no
+   * exploration added on top: a stochastic policy is sampled (or takes its
+   * most likely action with `greedy`), a tabular one acts greedily. Samples
+   * and tie-breaks come from `rng` when given (an evaluation's own
+   * reproducible stream), else from the learner's. With `rng` given, acting
+   * leaves the learner's state untouched, so evaluating does not change training.
    */
-  act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array;
+  act(obs: Float32Array, rng?: Rng, options?: ActOptions): Int32Array | Float32Array;
   /** Parameters, optimizer moments, random streams and counters as plain data, at a rollout boundary. */
   state(): unknown;
   /** Restores `state()` into a learner built with the same config and environment. */
   load(state: unknown): void;
+}
+
+export interface ActOptions {
+  /** The most likely action instead of a sample. */
+  greedy?: boolean;
+  /** The environments the observations come from, when not the learner's own (a tabular learner reads their states). */
+  env?: VectorEnv;
 }
 
 /** A learner as the run config names it: its config schema (with `algo`) and how to build it. */

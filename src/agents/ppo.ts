@@ -18,7 +18,7 @@ import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
-import { defineLearner, type Learner } from "./learner.js";
+import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
@@ -337,8 +337,8 @@ export class Ppo implements Learner {
   }
 
   /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
-  act(obs: Float32Array, rng?: Rng): Int32Array | Float32Array {
-    return this.policyActions(obs, false, rng);
+  act(obs: Float32Array, rng?: Rng, options: ActOptions = {}): Int32Array | Float32Array {
+    return this.policyActions(obs, options.greedy ?? false, rng);
   }
 
   /**

@@ -20,7 +20,7 @@ import { np, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
-import { defineLearner, type Learner } from "./learner.js";
+import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
@@ -162,13 +162,13 @@ export class Reinforce implements Learner {
     return { "losses/policy_loss": loss, "losses/grad_norm": gradNorm, "charts/mean_return": returns.reduce((a, b) => a + b, 0) / n, global_step: this.globalStep };
   }
 
-  /** Actions sampled from π for `obs` (rows × obsSize), as `Learner.act`. */
-  act(obs: Float32Array, rng: Rng = this.rng): Int32Array {
+  /** Actions sampled from π for `obs` (rows × obsSize), or its most likely ones with `greedy`, as `Learner.act`. */
+  act(obs: Float32Array, rng: Rng = this.rng, options: ActOptions = {}): Int32Array {
     const rows = obs.length / this.shape.obsSize;
     const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
     if (policy !== this.policy) policy.sync(this.params);
     const out = new Int32Array(rows);
-    policy.act(obs, rng, out, new Float32Array(rows), undefined);
+    policy.act(obs, rng, out, new Float32Array(rows), undefined, options.greedy);
     return out;
   }
 

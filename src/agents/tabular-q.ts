@@ -17,7 +17,7 @@ import { counterfactualBuffers, type Counterfactuals } from "../rewards/machines
 import { MachineProduct } from "../rewards/machines/product.js";
 import { CounterfactualReward } from "./crm.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
-import { defineLearner, type Learner } from "./learner.js";
+import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 
 export const TabularQConfig = z
   .object({
@@ -121,8 +121,8 @@ export class TabularQ implements Learner {
     return epsilonStart + (epsilonEnd - epsilonStart) * Math.min(1, this.globalStep / epsilonDecaySteps);
   }
 
-  /** argmax_a Q(s, a), ties broken at random. */
-  greedy(s: number): number {
+  /** argmax_a Q(s, a), ties broken at random (from `rng`). */
+  greedy(s: number, rng: Rng = this.rng): number {
     const { A, q } = this;
     let best = -Infinity;
     let count = 0;
@@ -133,7 +133,7 @@ export class TabularQ implements Learner {
         best = v;
         count = 1;
         choice = a;
-      } else if (v === best && this.rng.int(++count) === 0) choice = a;
+      } else if (v === best && rng.int(++count) === 0) choice = a;
     }
     return choice;
   }
@@ -175,9 +175,18 @@ export class TabularQ implements Learner {
     return this.rng.float() < this.epsilon ? this.rng.int(this.A) : this.greedy(s);
   }
 
-  /** Greedy actions in the current states of the learner's environments, as `Learner.act` (the table is keyed by state, not by `obs`). */
-  act(_obs: Float32Array): Int32Array {
-    return Int32Array.from(this.cores, (core) => this.greedy(this.stateOf(core)));
+  /**
+   * Greedy actions in the current states of the environments (the learner's
+   * own, or `options.env`), as `Learner.act`: the table is keyed by state, not
+   * by `obs`. Looking a state up does not add it; a state never met gets a
+   * uniformly random action.
+   */
+  act(_obs: Float32Array, rng: Rng = this.rng, options: ActOptions = {}): Int32Array {
+    const cores = (options.env?.cores ?? this.cores) as EnvCore[];
+    return Int32Array.from(cores, (core) => {
+      const s = this.stateIds.get(this.keyOf(core));
+      return s === undefined ? rng.int(this.A) : this.greedy(s, rng);
+    });
   }
 
   /** Environment steps between two reports (and reward-module updates). */
