@@ -356,6 +356,32 @@ export function performanceProfile(
   };
 }
 
+/** How per-seed values are summarized: rliable's interquartile mean, or the mean. */
+export type SeedStatistic = "iqm" | "mean";
+
+/** A point estimate and its interval. */
+export interface SeedEstimate {
+  point: number;
+  lo: number;
+  hi: number;
+}
+
+/** Bootstrap replications of `seedEstimate`: ample for the handful of seeds a table has. */
+export const SEED_BOOTSTRAP_REPS = 10_000;
+
+/**
+ * The common case of one task: per-seed values summarized by their IQM (or
+ * mean) with its 95% stratified percentile bootstrap interval, drawn from
+ * `rng`. Every resample's statistic averages some of the values, so the
+ * point and the interval stay within the values' range. NaN without values
+ * or with a non-finite one.
+ */
+export function seedEstimate(values: readonly number[], statistic: SeedStatistic, rng: Rng, options: Pick<BootstrapOptions, "reps" | "confidence"> = {}): SeedEstimate {
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) return { point: NaN, lo: NaN, hi: NaN };
+  const e = intervalEstimate(values.map((v) => [v]), statistic, rng, { reps: options.reps ?? SEED_BOOTSTRAP_REPS, confidence: options.confidence });
+  return { point: e.point, lo: e.lo, hi: e.hi };
+}
+
 // ---------------------------------------------------------------------------
 // Wording
 
