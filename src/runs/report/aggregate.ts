@@ -3,18 +3,21 @@
  * read on one grid of environment steps shared by all designs (each value
  * the run's latest point at or before the grid step, since a windowed mean
  * holds until the next iteration), then averaged over seeds with a 95%
- * confidence band (Student's t, as the summary table).
+ * percentile-bootstrap band of that mean (resampling the seeds; it never
+ * leaves the seeds' range, where a Student-t band with 2 seeds is ±12.7 sd).
  *
  * Values are `null` where no seed has a value yet (no finished episode), so
  * plots show a gap rather than a made-up zero.
  */
 import type { DesignSummary } from "../compare.js";
-import { ci95, mean } from "../../core/stats.js";
+import { seedEstimate } from "../../core/rliable-bootstrap.js";
+import { Rng } from "../../core/rng.js";
+import { mean } from "../../core/stats.js";
 import type { CurvePoint } from "../train.js";
 
 export type Series = (number | null)[];
 
-/** Mean over seeds and the 95% band around it (null where fewer than 2 seeds have a value). */
+/** Mean over seeds and its 95% bootstrap band (null where fewer than 2 seeds have a value). */
 export interface Band {
   mean: Series;
   lo: Series;
@@ -60,18 +63,31 @@ export function valueAt(curve: readonly CurvePoint[], step: number, f: (p: Curve
 
 const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** Mean and 95% band over the curves at each grid step, ignoring seeds without a value there. */
-export function band(curves: readonly (readonly CurvePoint[])[], steps: readonly number[], f: (p: CurvePoint) => number): Band {
+/** Bootstrap resamples per grid step: a band is drawn, not printed, and a report has hundreds of steps. */
+export const BAND_REPS = 1000;
+
+/**
+ * Mean over the curves at each grid step, ignoring seeds without a value
+ * there, and its 95% percentile-bootstrap band (null with fewer than 2
+ * seeds); every band draws from a stream of `bootstrapSeed`, so a report is
+ * the same each time it is written.
+ */
+export function band(curves: readonly (readonly CurvePoint[])[], steps: readonly number[], f: (p: CurvePoint) => number, bootstrapSeed = 0): Band {
   const out: Band = { mean: [], lo: [], hi: [] };
+  const rng = new Rng(bootstrapSeed);
   for (const step of steps) {
     const xs = curves.map((c) => valueAt(c, step, f)).filter((x) => !Number.isNaN(x));
-    const m = mean(xs);
-    const ci = ci95(xs);
-    out.mean.push(orNull(m));
-    out.lo.push(orNull(m - ci));
-    out.hi.push(orNull(m + ci));
+    const interval = xs.length >= 2 ? seedEstimate(xs, "mean", rng, { reps: BAND_REPS }) : { lo: NaN, hi: NaN };
+    out.mean.push(orNull(mean(xs)));
+    out.lo.push(orNull(interval.lo));
+    out.hi.push(orNull(interval.hi));
   }
   return out;
+}
+
+/** Mean over the curves at each grid step (no band). */
+export function meanSeries(curves: readonly (readonly CurvePoint[])[], steps: readonly number[], f: (p: CurvePoint) => number): Series {
+  return steps.map((step) => orNull(mean(curves.map((c) => valueAt(c, step, f)).filter((x) => !Number.isNaN(x)))));
 }
 
 /** Every design's curves on one step grid. */
@@ -87,7 +103,7 @@ export function aggregateCurves(summaries: readonly DesignSummary[], points = 24
       name: s.name,
       primary: band(curves, steps, (p) => p.primary),
       success: band(curves, steps, (p) => p.success),
-      terms: Object.fromEntries(termNames.map((t) => [t, band(curves, steps, (p) => p.terms?.[t] ?? NaN).mean])),
+      terms: Object.fromEntries(termNames.map((t) => [t, meanSeries(curves, steps, (p) => p.terms?.[t] ?? NaN)])),
     };
   });
   return { steps, designs };

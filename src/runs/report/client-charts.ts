@@ -1,6 +1,6 @@
 /**
  * The page's chart script (plain browser JavaScript, kept as a string and
- * inlined): learning curves with 95% bands and each design's term returns,
+ * inlined): learning curves with 95% bootstrap bands and each design's term returns,
  * drawn with uPlot from the `#report-data` JSON block. Legends are uPlot's
  * live legends (values under the cursor); the band edges are series too,
  * hidden from the legend and shown or hidden with their design's line.
@@ -81,7 +81,7 @@ function lineChart(el, title, yLabel, lines, opts) {
     series.push({ label: l.label, stroke: l.color, width: 2, spanGaps: false, points: { size: 5 }, value: function (u, v) { return v == null ? "—" : v.toFixed(digits) + unit; } });
     data.push(l.mean);
     if (l.hi && l.hi.some(function (v) { return v != null; })) {
-      var edge = { label: l.label + " (95% CI)", stroke: rgba(l.color, 0.35), width: 0.5, points: { show: false }, value: function (u, v) { return v == null ? "—" : v.toFixed(digits) + unit; } };
+      var edge = { label: l.label + " (95% bootstrap)", stroke: rgba(l.color, 0.35), width: 0.5, points: { show: false }, value: function (u, v) { return v == null ? "—" : v.toFixed(digits) + unit; } };
       series.push(Object.assign({}, edge), Object.assign({}, edge));
       data.push(l.hi, l.lo);
       bands.push({ series: [i + 1, i + 2], fill: rgba(l.color, 0.12) });
@@ -91,13 +91,14 @@ function lineChart(el, title, yLabel, lines, opts) {
   });
   var yFormat = opts.yFormat || function (v) { return v == null ? "" : +v.toFixed(3) + unit; };
   var syncing = false;
-  // The y range follows the lines shown, not their bands: with few seeds a 95% band can be
-  // wide (Student's t for 2 seeds is 12.7), and is then clipped at the chart's edge.
+  // The y range follows the lines shown and their bands (a bootstrap band stays within the seeds' values).
   function meanRange(u) {
     var min = Infinity, max = -Infinity;
     means.forEach(function (i) {
       if (u.series[i] && u.series[i].show === false) return;
-      u.data[i].forEach(function (v) { if (v != null) { min = Math.min(min, v); max = Math.max(max, v); } });
+      [i].concat(edgesOf[i] || []).forEach(function (j) {
+        u.data[j].forEach(function (v) { if (v != null) { min = Math.min(min, v); max = Math.max(max, v); } });
+      });
     });
     return min === Infinity ? [0, 1] : yRange(u, min, max);
   }

@@ -7,16 +7,17 @@ import { VERSION } from "../../version.js";
 import type { DesignSummary } from "../compare.js";
 import type { RunConfig } from "../config.js";
 import { reportAssets } from "./assets.js";
+import { BAND_REPS } from "./aggregate.js";
 import { CHARTS_JS } from "./client-charts.js";
 import { GRID_JS } from "./client-grid.js";
 import { reportData, scriptJson, type ReportData, type ReportDesign } from "./data.js";
 import { REPORT_CSS } from "./style.js";
-import { configBlocks, esc, formatSteps, metaLine, notesList, summaryTable } from "./table.js";
+import { configBlocks, esc, formatSteps, metaLine, notesList, summaryTable, verdictNotes } from "./table.js";
 
 export interface ReportOptions {
   title: string;
   config: RunConfig;
-  /** Plain-language observations shown under the table (`observations()` of compare). */
+  /** Plain-language observations shown under the table (`observations()` of compare); without them, the pairwise verdicts. */
   notes?: readonly string[];
   /** Each design's reward spec, shown in the configuration section. */
   rewards?: Record<string, unknown>;
@@ -30,11 +31,11 @@ const swatch = (d: ReportDesign) => `<span class="swatch" style="background: ${d
 
 function curvesSection(data: ReportData): string {
   const success = data.hasSuccess
-    ? `<div class="figure"><div class="chart" id="chart-success"></div><div class="caption">Share of the last ${data.window} episodes that succeeded; line: mean over seeds, band: 95% CI.</div></div>`
+    ? `<div class="figure"><div class="chart" id="chart-success"></div><div class="caption">Share of the last ${data.window} episodes that succeeded; line: mean over seeds, band: its 95% bootstrap interval.</div></div>`
     : "";
   return `<section id="curves"><h2>Learning curves</h2>
-<p class="lead">Measured on the primary (true) reward, whatever reward each design trained on. Each point is a moving window over the last ${data.window} finished episodes; the line is the mean over seeds and the shaded band its 95% confidence interval (Student's t; no band with one seed; clipped at the chart's edge when wider). Drag across a chart to zoom, double-click to reset; click a legend entry to hide a design.</p>
-<div class="grid2"><div class="figure"><div class="chart" id="chart-primary"></div><div class="caption">Mean primary episode return over the last ${data.window} episodes; line: mean over seeds, band: 95% CI.</div></div>${success}</div></section>`;
+<p class="lead">Measured on the primary (true) reward, whatever reward each design trained on. Each point is a moving window over the last ${data.window} finished episodes; the line is the mean over seeds and the shaded band its 95% percentile-bootstrap interval (${BAND_REPS.toLocaleString("en")} resamples of the seeds at each step; it stays within the seeds' values; no band with one seed). Drag across a chart to zoom, double-click to reset; click a legend entry to hide a design.</p>
+<div class="grid2"><div class="figure"><div class="chart" id="chart-primary"></div><div class="caption">Mean primary episode return over the last ${data.window} episodes; line: mean over seeds, band: its 95% bootstrap interval.</div></div>${success}</div></section>`;
 }
 
 function termsSection(data: ReportData): string {
@@ -107,7 +108,7 @@ export function renderReport(summaries: readonly DesignSummary[], options: Repor
 <header class="report"><h1>${esc(options.title)}</h1><div class="meta">${metaLine(config, options.generatedAt ?? new Date(), VERSION)}</div></header>
 <section id="summary"><h2>Summary</h2>
 ${summaryTable(summaries, data, config.successThreshold)}
-${notesList(options.notes ?? [])}</section>
+${notesList(options.notes ?? verdictNotes(summaries))}</section>
 ${curvesSection(data)}
 ${termsSection(data)}
 ${visitsSection(data)}

@@ -29,6 +29,10 @@ table.summary td.shares, table.summary th.shares { text-align: left; }
 table.summary tr.best td.primary { color: var(--good); font-weight: 600; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pm { color: var(--faint); }
+table.summary .seeds { color: var(--faint); font-size: 11.5px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.summary .verdict { color: var(--muted); font-size: 12px; }
+table.summary .verdict.better { color: var(--good); font-weight: 600; }
+table.summary th.versus { text-transform: none; }
 .shares .share { display: flex; align-items: center; gap: 8px; font-size: 12.5px; line-height: 1.6; }
 .shares .share .bar { width: 110px; height: 8px; background: #eef0f4; border-radius: 4px; position: relative; flex: none; }
 .shares .share .bar i { position: absolute; top: 0; bottom: 0; border-radius: 4px; }
