@@ -4,7 +4,7 @@ import { compareDesigns, formatComparison, observations, summarize } from "./com
 import type { RunSummary } from "./train.js";
 
 const run = (seed: number, primary: number, success: number, terms: Record<string, number>, reached: number | null = null): RunSummary => ({
-  name: "x", seed, steps: 1000, seconds: 1, episodes: 10, finalPrimary: primary, finalSuccess: success, finalReturn: primary, stepsToThreshold: reached, firstSuccess: reached, termReturns: terms, curve: [], interrupted: false,
+  name: "x", seed, steps: 1000, seconds: 1, episodes: 10, finalPrimary: primary, finalSuccess: success, finalReturn: primary, stepsToThreshold: reached, firstSuccess: reached, termReturns: terms, curve: [], evaluations: [], resultFrom: "training", trainPrimary: primary, trainSuccess: success, interrupted: false,
 });
 
 test("a design's summary has the mean and the 95% CI (Student's t) over seeds", () => {

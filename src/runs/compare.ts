@@ -163,8 +163,20 @@ export function formatComparison(summaries: readonly DesignSummary[], threshold:
     const success = s.runs.every((r) => Number.isNaN(r.finalSuccess)) ? "" : `; success ${perSeed((r) => r.finalSuccess, 2)}`;
     lines.push(`${"".padEnd(14)}   seed${s.runs.length === 1 ? "" : "s"} ${seeds}: primary ${perSeed((r) => r.finalPrimary, 3)}${success}`);
   }
-  lines.push("", "interquartile mean over seeds [95% stratified-bootstrap interval], on the primary (true) reward over each run's last episodes");
+  lines.push("", `interquartile mean over seeds [95% stratified-bootstrap interval], on the primary (true) reward ${resultSource(summaries)}`);
   return lines.join("\n");
+}
+
+/** Where the runs' results come from, in words: held-out evaluation episodes, or the last training episodes. */
+export function resultSource(summaries: readonly DesignSummary[]): string {
+  const runs = summaries.flatMap((s) => s.runs);
+  const from = new Set(runs.map((r) => r.resultFrom));
+  if (from.size === 1 && !from.has("training")) {
+    const last = runs[0].evaluations.filter((e) => e.step === runs[0].evaluations.at(-1)!.step)[0];
+    return `of the final policy (${last.policy}) over ${last.episodes} evaluation episodes per run on held-out seeds`;
+  }
+  if (from.size === 1) return "over each run's last training episodes";
+  return "of the final policy on held-out evaluation episodes where a run has them, else over its last training episodes";
 }
 
 /**

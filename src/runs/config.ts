@@ -23,6 +23,23 @@ import { EnvConfig } from "../envs/config.js";
 
 export { EnvConfig };
 
+/** 2³¹: training resets draw their seeds below it, so evaluation episodes from here on are never training's. */
+export const EVALUATION_SEED = 2 ** 31;
+
+export const EvaluationConfig = z
+  .object({
+    episodes: z.number().int().min(0).max(100_000).default(32).describe("episodes per evaluation and policy (0: no evaluation; tables then use the last training episodes)"),
+    every: z.number().int().min(0).default(0).describe("also evaluate every this many environment steps during training (0: only at the end)"),
+    seed: z.number().int().nonnegative().default(EVALUATION_SEED).describe("evaluation episode k resets its environment with seed + k: the same episodes for every design and run seed, none of them training's"),
+    policies: z
+      .array(z.enum(["sampled", "greedy"]))
+      .min(1)
+      .default(["sampled", "greedy"])
+      .describe("how the policy acts: sampled from π, or its most likely action; tables report the first"),
+  })
+  .strict();
+export type EvaluationConfig = z.output<typeof EvaluationConfig>;
+
 export const RunConfig = z
   .object({
     name: z.string().min(1).optional().describe("a name for the run (defaults from the env and reward)"),
@@ -34,6 +51,7 @@ export const RunConfig = z
     seeds: z.array(z.number().int().nonnegative()).min(1).default([0]).describe("one run per seed"),
     successThreshold: z.number().min(0).max(1).default(0.9).describe("success rate over recent episodes that counts as solved"),
     window: z.number().int().positive().default(50).describe("episodes in the moving window for success and returns"),
+    evaluation: EvaluationConfig.default({} as never).describe("evaluation episodes on held-out seeds, separate from training: what comparison tables report"),
     checkpoint: z
       .object({
         seconds: z.number().nonnegative().optional().describe("save a checkpoint at least this often, in seconds of training (default 10; 0: every iteration)"),

@@ -11,7 +11,8 @@ import { summarize, type DesignSummary } from "./compare.js";
 import { RunConfig } from "./config.js";
 import { findRun, type Store } from "./store/index.js";
 import type { RunRecord } from "./store/types.js";
-import type { RunSummary } from "./train.js";
+import { result, type RunSummary } from "./train.js";
+import { summarizeEvaluations } from "./evaluate.js";
 
 export interface StoredSelection {
   title: string;
@@ -45,6 +46,7 @@ export async function storedSelection(store: Store, id: string): Promise<StoredS
 export async function storedSummary(store: Store, run: RunRecord): Promise<RunSummary & { runId: string }> {
   const config = parseConfig(RunConfig, run.config, "run.config");
   const episodes = await store.episodes(run.id);
+  const evaluations = summarizeEvaluations(await store.evaluations(run.id), config.evaluation.policies);
   const iterations = (await store.metricSeries(run.id, "global_step")).map((p) => p.step);
   const steps = iterations.length ? iterations : [...new Set(episodes.map((e) => e.step))];
   const termNames = Object.keys(episodes[0]?.terms ?? {});
@@ -68,13 +70,13 @@ export async function storedSummary(store: Store, run: RunRecord): Promise<RunSu
     steps: steps.at(-1) ?? 0,
     seconds: (Date.parse(run.updatedAt) - Date.parse(run.createdAt)) / 1000,
     episodes: episodes.length,
-    finalPrimary: meanOf((e) => e.primary),
-    finalSuccess: meanOf((e) => e.success),
+    ...result(evaluations, meanOf((e) => e.primary), meanOf((e) => e.success)),
     finalReturn: meanOf((e) => e.return),
     stepsToThreshold,
     firstSuccess: episodes.find((e) => e.success === 1)?.step ?? null,
     termReturns: Object.fromEntries(termNames.map((t) => [t, meanOf((e) => e.terms[t])])),
     curve,
+    evaluations,
     interrupted: run.status !== "finished",
   };
 }

@@ -37,6 +37,8 @@ writeFileSync(
     // Both kinds: by time and by steps. Rows are written every second, so rows after the last checkpoint are
     // on disk for the last half second or so of each 1.5 s: the rows a resumed run must not write twice.
     "checkpoint: {seconds: 1.5, steps: 16384}",
+    // Evaluations during training too: a resumed run stores each one once, as the uninterrupted run does.
+    "evaluation: {episodes: 8, every: 20480}",
   ].join("\n"),
 );
 
@@ -91,6 +93,7 @@ function rows(db: string) {
       metrics: all("select step, key, value from metrics where run_id = ? and key <> 'charts/SPS' order by key, step"),
       sps: all("select step from metrics where run_id = ? and key = 'charts/SPS' order by step"),
       episodes: all("select step, env, length, return_total, return_primary, success, terms from episodes where run_id = ? order by step, env"),
+      evaluations: all("select step, policy, episode, seed, return_primary, success, length from evaluations where run_id = ? order by step, policy, episode"),
       checkpoints: all("select step, path, data, state, rng from checkpoints where run_id = ? order by step"),
     };
   });
@@ -140,6 +143,8 @@ test("a run killed with SIGKILL at five random moments and resumed each time sto
   expect(a.run).toMatchObject({ status: "finished", error: null, finished: 1 });
   expect(a.sps.length).toBe(STEPS / 512);
   expect(a.episodes.length).toBeGreaterThan(100);
+  // Every 20,480 steps, the last one at the end: 4 evaluations × 2 policies × 8 episodes.
+  expect(a.evaluations.length).toBe(4 * 2 * 8);
   expect(a.checkpoints.map((c) => (c as { step: number }).step)).toEqual([STEPS]); // the final state only
   expect(b).toEqual(a);
   // Some kills came after a checkpoint, some left rows after theirs.

@@ -70,6 +70,10 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
           w.episodes(episodes);
           hooks.onIteration?.(step, metrics, episodes);
         },
+        onEvaluation(rows) {
+          w.evaluations(rows);
+          hooks.onEvaluation?.(rows);
+        },
       },
       record,
       {

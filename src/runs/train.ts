@@ -11,6 +11,7 @@ import type { RunConfig } from "./config.js";
 import { Recorder, type RecordOptions, type RunRecording } from "./report/record.js";
 import { mean } from "../core/stats.js";
 import { TrainingLoop, type LoopState } from "./loop.js";
+import { Evaluator, runResult, summarizeEvaluations, type EvaluationRow, type EvaluationSummary, type ResultSource } from "./evaluate.js";
 
 export interface RunProgress {
   step: number;
@@ -25,6 +26,8 @@ export interface RunProgress {
 export interface RunHooks {
   onIteration?(step: number, metrics: Record<string, number>, episodes: EpisodeRecord[]): void;
   onProgress?(progress: RunProgress): void;
+  /** Each evaluation's episodes (config `evaluation`), as they are played. */
+  onEvaluation?(rows: EvaluationRow[]): void;
   /** Polled each iteration; true stops the run (it is then marked interrupted). */
   shouldStop?(): boolean;
 }
@@ -55,9 +58,13 @@ export interface RunSummary {
   steps: number;
   seconds: number;
   episodes: number;
-  /** Over the last `window` episodes. */
+  /** The run's result: its last evaluation (config `evaluation`, held-out episodes) of the policy evaluated first, or without evaluations its last `window` training episodes. */
   finalPrimary: number;
   finalSuccess: number;
+  resultFrom: ResultSource;
+  /** Over the last `window` training episodes. */
+  trainPrimary: number;
+  trainSuccess: number;
   finalReturn: number;
   /** First step at which the windowed success rate reached the threshold; null if never. */
   stepsToThreshold: number | null;
@@ -66,9 +73,17 @@ export interface RunSummary {
   /** Mean episode return of each term over the last window. */
   termReturns: Record<string, number>;
   curve: CurvePoint[];
+  /** Every evaluation on held-out episodes (config `evaluation`), each policy's means; the last ones are the run's result. */
+  evaluations: EvaluationSummary[];
   interrupted: boolean;
   /** Visited cells and evaluation replays, for reports (gridworlds, when asked for). */
   recording?: RunRecording;
+}
+
+/** The run's result fields of a summary (see `RunSummary.finalPrimary`). */
+export function result(evaluations: readonly EvaluationSummary[], trainPrimary: number, trainSuccess: number) {
+  const r = runResult(evaluations, trainPrimary, trainSuccess);
+  return { finalPrimary: r.primary, finalSuccess: r.success, resultFrom: r.from, trainPrimary, trainSuccess };
 }
 
 /** The fixed layouts of a run with `env.layouts`: different for each run seed, so seeds average over layouts. */
@@ -86,6 +101,8 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, seed) });
   const learner = createLearner(config.learner, env, seed);
   const loop = new TrainingLoop(learner);
+  const evaluator = config.evaluation.episodes > 0 ? new Evaluator(config, layoutSeeds(config.env.layouts, seed)) : undefined;
+  const evaluations: EvaluationSummary[] = [];
   const recorder = record ? Recorder.attach(env, config.steps, record) : undefined;
   const termNames = env.program.terms.map((t) => t.name);
   const recent: EpisodeRecord[] = [];
@@ -96,14 +113,15 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   let interrupted = false;
   const t0 = performance.now();
   // The run's own bookkeeping travels with the loop's state, so a resumed run's summary is the uninterrupted one's.
-  const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold, firstSuccess });
+  const bookkeeping = () => ({ recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations });
   if (checkpoints.resume !== undefined) {
     const saved = checkpoints.resume as { loop: LoopState; run: never };
     loop.load(saved.loop);
-    const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null };
+    const run = { recent: [] as EpisodeRecord[], curve: [] as CurvePoint[], episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null, evaluations: [] as EvaluationSummary[] };
     restoreState(run, saved.run);
     recent.push(...run.recent);
     curve.push(...run.curve);
+    evaluations.push(...run.evaluations);
     episodes = run.episodes;
     stepsToThreshold = run.stepsToThreshold;
     firstSuccess = run.firstSuccess;
@@ -115,15 +133,24 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   // The checkpoint resumed from counts as saved.
   let savedStep = learner.globalStep;
   let savedAt = performance.now();
-  const saveCheckpoint = () => {
-    if (!checkpoints.onCheckpoint || learner.globalStep === savedStep) return;
+  // `again`: save at the step already saved (its bookkeeping has changed: the final evaluation).
+  const saveCheckpoint = (again = false) => {
+    if (!checkpoints.onCheckpoint || (learner.globalStep === savedStep && !again)) return;
     // captureState keeps NaN (a success rate without episodes) through JSON.
     checkpoints.onCheckpoint(learner.globalStep, { loop: loop.state(), run: captureState(bookkeeping()) });
     savedStep = learner.globalStep;
     savedAt = performance.now();
   };
+  const evaluate = () => {
+    if (!evaluator || evaluations.at(-1)?.step === learner.globalStep) return false;
+    const rows = evaluator.evaluate(learner, learner.globalStep);
+    evaluations.push(...summarizeEvaluations(rows));
+    hooks.onEvaluation?.(rows);
+    return true;
+  };
   const windowMean = (f: (e: EpisodeRecord) => number) => mean(recent.map(f));
   const termMeans = () => Object.fromEntries(termNames.map((t) => [t, windowMean((e) => e.terms[t])]));
+  let previousStep = learner.globalStep;
   loop.run(config.steps, (metrics, finished) => {
     episodes += finished.length;
     recent.push(...finished);
@@ -134,6 +161,8 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     if (stepsToThreshold === null && recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) stepsToThreshold = step;
     if (firstSuccess === null && finished.some((e) => e.success === 1)) firstSuccess = step;
     hooks.onIteration?.(step, metrics, finished);
+    if (evaluator?.due(previousStep, step)) evaluate();
+    previousStep = step;
     hooks.onProgress?.({ step, total: config.steps, primary: point.primary, success: point.success, stepsPerSecond: step / ((performance.now() - t0) / 1000) });
     if (hooks.shouldStop?.()) {
       interrupted = true;
@@ -145,8 +174,8 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
       nextCheckpoint = nextAfter(step);
     }
   });
-  // The final state, for resuming a run killed before it was marked finished and for its policy.
-  if (!interrupted) saveCheckpoint();
+  // The final evaluation, then the final state (for resuming a run killed before it was marked finished, and for its policy).
+  if (!interrupted) saveCheckpoint(evaluate());
   const seconds = (performance.now() - t0) / 1000;
   // Evaluation layouts depend on the seed only, so designs are evaluated on the same episodes.
   const recording = recorder?.finish(learner, 1_000_000 * (seed + 1));
@@ -156,13 +185,13 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
     steps: learner.globalStep,
     seconds,
     episodes,
-    finalPrimary: windowMean((e) => e.primary),
-    finalSuccess: windowMean((e) => e.success),
+    ...result(evaluations, windowMean((e) => e.primary), windowMean((e) => e.success)),
     finalReturn: windowMean((e) => e.return),
     stepsToThreshold,
     firstSuccess,
     termReturns: termMeans(),
     curve,
+    evaluations,
     interrupted,
     ...(recording ? { recording } : {}),
   };

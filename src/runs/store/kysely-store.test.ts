@@ -235,3 +235,21 @@ describe("deleting and recovering runs", () => {
     expect(await store.recoverInterrupted({ host: "here", isAlive, staleAfterMs: -1 })).toEqual([elsewhere.id]);
   });
 });
+
+describe("evaluations", () => {
+  const evaluation = (step: number, episode: number, primary: number, policy: "sampled" | "greedy" = "sampled") => ({ step, policy, episode, seed: 2 ** 31 + episode, primary, success: primary > 0.5 ? 1 : 0, length: 10 });
+
+  test("evaluation episodes round-trip (success NaN too); one written again replaces its row; reopening rewinds them with the rest; deleting a run deletes them", async () => {
+    const run = await store.createRun(newRun());
+    const rows = [evaluation(100, 0, 0.25), evaluation(100, 1, 0.75), evaluation(100, 0, 1, "greedy"), { ...evaluation(200, 0, 0.5), success: NaN }];
+    await store.write(run.id, { evaluations: rows });
+    expect(await store.evaluations(run.id)).toEqual([rows[0], rows[1], rows[2], rows[3]]);
+    // A resumed run plays the evaluation at step 100 again: the same keys replace the rows, none is doubled.
+    await store.write(run.id, { evaluations: [evaluation(100, 1, 0.8)] });
+    expect((await store.evaluations(run.id)).filter((r) => r.step === 100 && r.policy === "sampled").map((r) => r.primary)).toEqual([0.25, 0.8]);
+    await store.reopenRun(run.id, 150);
+    expect((await store.evaluations(run.id)).map((r) => r.step)).toEqual([100, 100, 100]);
+    await store.deleteRun(run.id);
+    expect(await store.evaluations(run.id)).toEqual([]);
+  });
+});

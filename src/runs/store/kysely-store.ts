@@ -12,7 +12,7 @@ import { VERSION } from "../../version.js";
 import { newComparisonId, newRunId } from "./ids.js";
 import { episodeSummary, episodeWindows } from "./aggregate.js";
 import { processAlive, processStart } from "./liveness.js";
-import { episodeColumns, parseJson, toComparison, toEpisode, toRun } from "./rows.js";
+import { episodeColumns, evaluationColumns, parseJson, toComparison, toEpisode, toEvaluation, toRun } from "./rows.js";
 import type { Database, RunsTable } from "./schema.js";
 import type { RecoverOptions, Store } from "./store.js";
 import type {
@@ -23,6 +23,7 @@ import type {
   EpisodeRow,
   EpisodeSummary,
   EpisodeWindow,
+  EvaluationRow,
   MetricPoint,
   MetricRow,
   NewCheckpoint,
@@ -97,7 +98,7 @@ export abstract class KyselyStore implements Store {
   async reopenRun(id: string, rewindTo?: number): Promise<void> {
     const queries: Compilable[] = [];
     if (rewindTo !== undefined && process.env.NO_REWIND === undefined) {
-      for (const table of ["metrics", "episodes", "checkpoints"] as const) queries.push(this.db.deleteFrom(table).where("run_id", "=", id).where("step", ">", rewindTo));
+      for (const table of ["metrics", "episodes", "evaluations", "checkpoints"] as const) queries.push(this.db.deleteFrom(table).where("run_id", "=", id).where("step", ">", rewindTo));
     }
     queries.push(
       this.db
@@ -152,6 +153,7 @@ export abstract class KyselyStore implements Store {
     await this.transaction([
       this.db.deleteFrom("metrics").where("run_id", "=", id),
       this.db.deleteFrom("episodes").where("run_id", "=", id),
+      this.db.deleteFrom("evaluations").where("run_id", "=", id),
       this.db.deleteFrom("checkpoints").where("run_id", "=", id),
       this.db.deleteFrom("run_tags").where("run_id", "=", id),
       this.db.deleteFrom("runs").where("id", "=", id),
@@ -211,6 +213,24 @@ export abstract class KyselyStore implements Store {
     for (let i = 0; i < episodes.length; i += CHUNK) {
       out.push(this.db.insertInto("episodes").values(episodes.slice(i, i + CHUNK).map((e) => episodeColumns(runId, e))));
     }
+    const evaluations = batch.evaluations ?? [];
+    for (let i = 0; i < evaluations.length; i += CHUNK) {
+      const rows = evaluations.slice(i, i + CHUNK).map((e) => evaluationColumns(runId, e));
+      // An evaluation played again (a resumed run) is the same policy on the same episodes: its rows replace the stored ones.
+      out.push(
+        this.db
+          .insertInto("evaluations")
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(["run_id", "step", "policy", "episode"]).doUpdateSet((eb) => ({
+              seed: eb.ref("excluded.seed"),
+              return_primary: eb.ref("excluded.return_primary"),
+              success: eb.ref("excluded.success"),
+              length: eb.ref("excluded.length"),
+            })),
+          ),
+      );
+    }
     if (batch.checkpoint) {
       out.push(this.checkpointQuery(runId, batch.checkpoint));
       out.push(this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<>", batch.checkpoint.step));
@@ -254,6 +274,11 @@ export abstract class KyselyStore implements Store {
     if (query.limit === undefined) return (await this.query(q.orderBy("step").orderBy("env"))).map(toEpisode);
     const rows = await this.query(q.orderBy("step", "desc").orderBy("env", "desc").limit(query.limit));
     return rows.reverse().map(toEpisode);
+  }
+
+  async evaluations(runId: string): Promise<EvaluationRow[]> {
+    const rows = await this.query(this.db.selectFrom("evaluations").selectAll().where("run_id", "=", runId).orderBy("step").orderBy("policy", "desc").orderBy("episode"));
+    return rows.map(toEvaluation);
   }
 
   async episodeWindows(runId: string, window: number): Promise<EpisodeWindow[]> {

@@ -1,7 +1,7 @@
 /** Rows as the tables hold them ⇄ records as the `Store` hands them out. */
 import type { Selectable } from "kysely";
-import type { EpisodesTable, RunsTable } from "./schema.js";
-import type { Comparison, EpisodeRow, RunRecord } from "./types.js";
+import type { EpisodesTable, EvaluationsTable, RunsTable } from "./schema.js";
+import type { Comparison, EpisodeRow, EvaluationRow, RunRecord } from "./types.js";
 
 export function episodeColumns(runId: string, e: EpisodeRow): EpisodesTable {
   return {
@@ -27,6 +27,31 @@ export function toEpisode(r: Selectable<EpisodesTable>): EpisodeRow {
     primary: Number(r.return_primary),
     success: r.success === null ? NaN : Number(r.success),
     terms: terms as Record<string, number>,
+  };
+}
+
+export function evaluationColumns(runId: string, e: EvaluationRow): EvaluationsTable {
+  return {
+    run_id: runId,
+    step: e.step,
+    policy: e.policy,
+    episode: e.episode,
+    seed: e.seed,
+    return_primary: e.primary,
+    success: Number.isNaN(e.success) ? null : e.success,
+    length: e.length,
+  };
+}
+
+export function toEvaluation(r: Selectable<EvaluationsTable>): EvaluationRow {
+  return {
+    step: Number(r.step),
+    policy: r.policy as EvaluationRow["policy"],
+    episode: Number(r.episode),
+    seed: Number(r.seed),
+    primary: Number(r.return_primary),
+    success: r.success === null ? NaN : Number(r.success),
+    length: Number(r.length),
   };
 }
 

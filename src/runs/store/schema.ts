@@ -63,6 +63,19 @@ export interface EpisodesTable {
   terms: string;
 }
 
+/** One evaluation episode (config `evaluation`): the policy at `step`, reset with `seed`. */
+export interface EvaluationsTable {
+  run_id: string;
+  step: number;
+  policy: string;
+  episode: number;
+  seed: number;
+  return_primary: number;
+  /** 1, 0, or NULL for tasks without success. */
+  success: number | null;
+  length: number;
+}
+
 export interface CheckpointsTable {
   run_id: string;
   step: number;
@@ -84,6 +97,7 @@ export interface Database {
   comparisons: ComparisonsTable;
   metrics: MetricsTable;
   episodes: EpisodesTable;
+  evaluations: EvaluationsTable;
   checkpoints: CheckpointsTable;
   schema_version: SchemaVersionTable;
 }
@@ -180,6 +194,24 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: "runs.process_start: the writing process's start, so a reused pid is not taken for it",
     up: (db) => [db.schema.alterTable("runs").addColumn("process_start", "text")],
+  },
+  {
+    version: 3,
+    description: "evaluations: episodes of the policy on held-out seeds, apart from training's",
+    up: (db) => [
+      db.schema
+        .createTable("evaluations")
+        .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+        .addColumn("step", "bigint", (c) => c.notNull())
+        .addColumn("policy", "text", (c) => c.notNull())
+        .addColumn("episode", "integer", (c) => c.notNull())
+        .addColumn("seed", "bigint", (c) => c.notNull())
+        .addColumn("return_primary", "double precision", (c) => c.notNull())
+        .addColumn("success", "double precision")
+        .addColumn("length", "integer", (c) => c.notNull())
+        // One row per episode of an evaluation: a resumed run that plays an evaluation again replaces its rows.
+        .addPrimaryKeyConstraint("evaluations_pk", ["run_id", "step", "policy", "episode"]),
+    ],
   },
 ];
 

@@ -77,10 +77,10 @@ describe("opening a store", () => {
     db.close();
   });
 
-  test("a store at schema version 1 is migrated: its runs get no process start, and are still recovered by pid", async () => {
+  test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations", async () => {
     const path = await makeStore();
     const old = new BetterSqlite3(path);
-    old.exec("alter table runs drop column process_start; delete from schema_version where version > 1");
+    old.exec("alter table runs drop column process_start; drop table evaluations; delete from schema_version where version > 1");
     old.prepare("update runs set pid = ?").run(2 ** 22 + 1); // above Linux's highest pid: no such process
     old.close();
     const store = await openStore(path);
@@ -88,6 +88,8 @@ describe("opening a store", () => {
     const [run] = await store.listRuns();
     expect(run.status).toBe("running");
     expect(await store.recoverInterrupted()).toEqual([run.id]);
+    await store.write(run.id, { evaluations: [{ step: 5, policy: "greedy", episode: 0, seed: 9, primary: 1, success: 1, length: 3 }] });
+    expect(await store.evaluations(run.id)).toHaveLength(1);
     await store.close();
   });
 

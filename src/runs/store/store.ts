@@ -13,6 +13,7 @@ import type {
   EpisodeRow,
   EpisodeSummary,
   EpisodeWindow,
+  EvaluationRow,
   MetricPoint,
   MetricRow,
   NewCheckpoint,
@@ -81,6 +82,8 @@ export interface Store {
 
   /** Episodes in step order. */
   episodes(runId: string, query?: EpisodeQuery): Promise<EpisodeRow[]>;
+  /** Evaluation episodes, by step, policy and episode. */
+  evaluations(runId: string): Promise<EvaluationRow[]>;
   /** Episodes aggregated per window of `window` steps, in step order. */
   episodeWindows(runId: string, window: number): Promise<EpisodeWindow[]>;
   /** Counts, and means over the last `last` episodes (default 100). */

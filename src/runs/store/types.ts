@@ -7,6 +7,7 @@
 
 import type { EpisodeRecord } from "../../agents/episodes.js";
 
+
 export const RUN_STATUSES = ["running", "finished", "failed", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** The statuses a run can end in. */
@@ -98,6 +99,19 @@ export interface MetricPoint {
 /** A finished episode: exactly what the learners record (`EpisodeRecord`), logged as it is. */
 export type EpisodeRow = EpisodeRecord;
 
+/** One evaluation episode: the policy at `step`, acting `policy`-wise, in an episode reset with `seed`. */
+export interface EvaluationRow {
+  step: number;
+  policy: "sampled" | "greedy";
+  /** Its index within the evaluation: it was reset with the evaluation's first seed + `episode`. */
+  episode: number;
+  seed: number;
+  primary: number;
+  /** 1, 0, or NaN for tasks without success. */
+  success: number;
+  length: number;
+}
+
 export interface EpisodeQuery {
   /** Steps in [fromStep, toStep]. */
   fromStep?: number;
@@ -159,6 +173,8 @@ export interface Checkpoint {
 export interface WriteBatch {
   metrics?: readonly MetricRow[];
   episodes?: readonly EpisodeRow[];
+  /** Evaluation episodes; one written again (same step, policy and episode) replaces the stored one. */
+  evaluations?: readonly EvaluationRow[];
   /**
    * A checkpoint saved after the rows, in the same transaction, replacing the
    * run's earlier checkpoints (resuming needs only the latest). A trainer

@@ -26,7 +26,7 @@
  * await writer.close(); // flush, status "finished"
  */
 import { canWriteSync, type Store } from "./store.js";
-import type { EndStatus, EpisodeRow, MetricRow, NewCheckpoint, NewRun } from "./types.js";
+import type { EndStatus, EpisodeRow, EvaluationRow, MetricRow, NewCheckpoint, NewRun } from "./types.js";
 
 export interface RunWriterOptions {
   /** Flush once this many rows wait (default 2000). */
@@ -42,6 +42,7 @@ export interface RunWriterOptions {
 export class RunWriter {
   private metricRows: MetricRow[] = [];
   private episodeRows: EpisodeRow[] = [];
+  private evaluationRows: EvaluationRow[] = [];
   /** When the oldest waiting row arrived; 0 with nothing waiting. */
   private oldest = 0;
   private pending: Promise<void> = Promise.resolve();
@@ -81,7 +82,7 @@ export class RunWriter {
 
   /** Rows waiting to be written. */
   get buffered(): number {
-    return this.metricRows.length + this.episodeRows.length;
+    return this.metricRows.length + this.episodeRows.length + this.evaluationRows.length;
   }
 
   metric(step: number, key: string, value: number): void {
@@ -107,6 +108,14 @@ export class RunWriter {
     if (rows.length === 0) return;
     if (!this.add()) return;
     for (const r of rows) this.episodeRows.push(r);
+    this.flushIfDue();
+  }
+
+  /** An evaluation's episodes (config `evaluation`). */
+  evaluations(rows: readonly EvaluationRow[]): void {
+    if (rows.length === 0) return;
+    if (!this.add()) return;
+    for (const r of rows) this.evaluationRows.push(r);
     this.flushIfDue();
   }
 
@@ -151,9 +160,10 @@ export class RunWriter {
     const store = this.store;
     try {
       if (canWriteSync(store)) {
-        store.writeSync(this.runId, { metrics: this.metricRows, episodes: this.episodeRows });
+        store.writeSync(this.runId, { metrics: this.metricRows, episodes: this.episodeRows, evaluations: this.evaluationRows });
         this.metricRows = [];
         this.episodeRows = [];
+        this.evaluationRows = [];
         store.finishRunSync(this.runId, status);
       } else {
         this.flushNow();
@@ -184,10 +194,11 @@ export class RunWriter {
 
   private flushNow(checkpoint?: NewCheckpoint): void {
     if (this.buffered === 0 && !checkpoint) return;
-    const batch = { metrics: this.metricRows, episodes: this.episodeRows, checkpoint };
+    const batch = { metrics: this.metricRows, episodes: this.episodeRows, evaluations: this.evaluationRows, checkpoint };
     const n = this.buffered;
     this.metricRows = [];
     this.episodeRows = [];
+    this.evaluationRows = [];
     this.oldest = 0;
     const store = this.store;
     if (canWriteSync(store)) {
@@ -213,9 +224,10 @@ export class RunWriter {
   }
 
   /** Rows that failed to write go back in front, to be retried by the next flush. */
-  private putBack(batch: { metrics: MetricRow[]; episodes: EpisodeRow[] }): void {
+  private putBack(batch: { metrics: MetricRow[]; episodes: EpisodeRow[]; evaluations: EvaluationRow[] }): void {
     this.metricRows = batch.metrics.concat(this.metricRows);
     this.episodeRows = batch.episodes.concat(this.episodeRows);
+    this.evaluationRows = batch.evaluations.concat(this.evaluationRows);
     if (this.oldest === 0) this.oldest = Date.now();
   }
 

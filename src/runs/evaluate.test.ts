@@ -1,0 +1,73 @@
+import { expect, test } from "vitest";
+import { createLearner } from "../agents/index.js";
+import type { TabularQ } from "../agents/tabular-q.js";
+import { makeRewarded } from "../rewards/make.js";
+import { RunConfig } from "./config.js";
+import { Evaluator, runResult, summarizeEvaluations } from "./evaluate.js";
+import { runTraining } from "./train.js";
+
+const cartpole = (evaluation: object) => RunConfig.parse({ env: { id: "CartPole-v1" }, numEnvs: 4, steps: 8192, learner: { algo: "ppo", numSteps: 64 }, evaluation });
+
+test("evaluating during training does not change training: the same curve and final state as a run without evaluation", () => {
+  const final = (config: RunConfig) => {
+    let state: unknown;
+    const summary = runTraining(config, 5, {}, undefined, { onCheckpoint: (_step, s) => (state = (s as { loop: unknown }).loop) });
+    return { summary, state };
+  };
+  const { summary: without, state: reference } = final(cartpole({ episodes: 0 }));
+  const { summary: withEval, state } = final(cartpole({ episodes: 6, every: 2048 }));
+  expect(withEval.curve).toEqual(without.curve);
+  expect(state).toEqual(reference);
+  expect(without.evaluations).toEqual([]);
+  expect(without.resultFrom).toBe("training");
+  // Evaluated at 2048, 4096, 6144 and 8192 (the end), two policies each.
+  expect(withEval.evaluations.map((e) => [e.step, e.policy, e.episodes])).toEqual(
+    [2048, 4096, 6144, 8192].flatMap((s) => [
+      [s, "sampled", 6],
+      [s, "greedy", 6],
+    ]),
+  );
+  // The run's result is its last evaluation of the first policy; the training window is kept beside it.
+  expect(withEval.resultFrom).toBe("sampled");
+  expect(withEval.finalPrimary).toBe(withEval.evaluations.at(-2)!.primary);
+  expect(withEval.trainPrimary).toBe(without.trainPrimary);
+});
+
+test("evaluation episodes are reset with the configured seeds, are the same for any run seed's policy, and are reproducible", () => {
+  const config = cartpole({ episodes: 5, seed: 1000, policies: ["greedy"] });
+  const env = makeRewarded("CartPole-v1", 4, { terms: [{ kind: "task" }] });
+  const learner = createLearner(config.learner, env, 3);
+  const evaluator = new Evaluator(config, undefined);
+  const rows = evaluator.evaluate(learner, 0);
+  expect(rows.map((r) => [r.episode, r.seed, r.policy])).toEqual([0, 1, 2, 3, 4].map((k) => [k, 1000 + k, "greedy"]));
+  expect(rows.every((r) => r.length > 0 && r.primary === r.length && Number.isNaN(r.success))).toBe(true);
+  // Greedy acting on fixed episodes: a second evaluation of the same policy plays them again exactly.
+  expect(new Evaluator(config, undefined).evaluate(learner, 0)).toEqual(rows);
+  // Different initial states per seed: not all episodes alike.
+  expect(new Set(rows.map((r) => r.length)).size).toBeGreaterThan(1);
+  expect(summarizeEvaluations(rows)).toEqual([{ step: 0, policy: "greedy", episodes: 5, primary: rows.reduce((s, r) => s + r.length, 0) / 5, success: NaN, length: rows.reduce((s, r) => s + r.length, 0) / 5 }]);
+});
+
+test("a tabular learner is evaluated on the evaluation's own environments without learning their states", () => {
+  const config = RunConfig.parse({ env: { id: "Empty-5x5" }, numEnvs: 2, steps: 4096, learner: { algo: "q-learning" }, evaluation: { episodes: 4 } });
+  const env = makeRewarded("Empty-5x5", 2, { terms: [{ kind: "task" }] });
+  const learner = createLearner(config.learner, env, 1) as TabularQ;
+  learner.plan(0);
+  learner.start();
+  const known = learner.stateIds.size;
+  const rows = new Evaluator(config, undefined).evaluate(learner, 0);
+  expect(rows).toHaveLength(8);
+  expect(rows.every((r) => r.success === 0 || r.success === 1)).toBe(true);
+  expect(learner.stateIds.size).toBe(known);
+});
+
+test("a run's result: the last evaluation of the first policy, else the training window", () => {
+  const evals = [
+    { step: 10, policy: "sampled" as const, episodes: 4, primary: 0.1, success: 0, length: 9 },
+    { step: 10, policy: "greedy" as const, episodes: 4, primary: 0.2, success: 0, length: 9 },
+    { step: 20, policy: "sampled" as const, episodes: 4, primary: 0.3, success: 0.5, length: 9 },
+    { step: 20, policy: "greedy" as const, episodes: 4, primary: 0.4, success: 1, length: 9 },
+  ];
+  expect(runResult(evals, 0.9, 0.9)).toEqual({ primary: 0.3, success: 0.5, from: "sampled" });
+  expect(runResult([], 0.9, 0.8)).toEqual({ primary: 0.9, success: 0.8, from: "training" });
+});

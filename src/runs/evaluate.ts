@@ -1,0 +1,144 @@
+/**
+ * Evaluation as its own phase: the learner's current policy plays fixed
+ * episodes on environments of its own, seeded apart from training, and
+ * acting draws from a stream of its own, so evaluating never changes how
+ * training goes. Episode k of every evaluation resets with `seed + k`
+ * (config `evaluation.seed`, by default 2³¹, above every seed a training
+ * reset draws): each design and each run seed meets the same episodes, so
+ * designs are compared pairwise on equal ground.
+ *
+ * Episodes are played in waves of n (the run's number of environments):
+ * wave w resets environment i with seed + w·n + i and waits until each has
+ * finished its one episode. Only the primary ("true") reward, success and
+ * length are kept: they do not depend on what the learner was rewarded
+ * with, and a learned reward module would be untrained on these environments.
+ */
+import type { Learner } from "../agents/learner.js";
+import { Rng } from "../core/rng.js";
+import { makeRewarded } from "../rewards/make.js";
+import type { RewardedVector } from "../rewards/rewarded.js";
+import type { EvaluationConfig, RunConfig } from "./config.js";
+import type { EvaluationRow } from "./store/types.js";
+
+export type { EvaluationRow };
+
+export type EvaluationPolicy = EvaluationConfig["policies"][number];
+/** Where a run's result comes from: an evaluation of that policy, or its last training episodes. */
+export type ResultSource = EvaluationPolicy | "training";
+
+
+/** One evaluation of one policy: means over its episodes. */
+export interface EvaluationSummary {
+  step: number;
+  policy: EvaluationPolicy;
+  episodes: number;
+  primary: number;
+  success: number;
+  length: number;
+}
+
+export class Evaluator {
+  private readonly env: RewardedVector;
+  private readonly successMask: number;
+
+  /** `layoutSeeds`: the run's fixed layouts, if it has them (evaluation plays the same ones). */
+  constructor(
+    readonly config: RunConfig,
+    layoutSeeds: number[] | undefined,
+  ) {
+    this.env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds });
+    const vec = this.env.vec;
+    const event = ["success", "reach:goal"].find((e) => vec.eventNames.includes(e));
+    this.successMask = event ? vec.eventMask(event) : 0;
+  }
+
+  get settings(): EvaluationConfig {
+    return this.config.evaluation;
+  }
+
+  /** Whether an evaluation is due after training reached `step` from `previous` (the `every` schedule). */
+  due(previous: number, step: number): boolean {
+    const { episodes, every } = this.settings;
+    return episodes > 0 && every > 0 && Math.floor(step / every) > Math.floor(previous / every);
+  }
+
+  /** Plays every configured policy's episodes with the learner's current parameters. */
+  evaluate(learner: Learner, step: number): EvaluationRow[] {
+    return this.settings.policies.flatMap((policy) => this.play(learner, policy, step));
+  }
+
+  private play(learner: Learner, policy: EvaluationPolicy, step: number): EvaluationRow[] {
+    const { env, successMask } = this;
+    const vec = env.vec;
+    const n = vec.n;
+    const { episodes, seed } = this.settings;
+    // The same stream at every evaluation: differences between evaluations come from the policy alone.
+    const rng = new Rng(seed);
+    const greedy = policy === "greedy";
+    const rows: EvaluationRow[] = [];
+    const succeeded = new Uint8Array(n);
+    const finished = new Uint8Array(n);
+    for (let first = 0; first < episodes; first += n) {
+      const wave = Math.min(n, episodes - first);
+      env.reset(seed + first);
+      succeeded.fill(0);
+      // Environments past the last episode idle as finished; their steps are not recorded.
+      finished.fill(0);
+      finished.fill(1, wave);
+      let left = wave;
+      // Every environment has a step limit, so a wave ends; the guard only stops an environment without one.
+      for (let t = 0; left > 0 && t < vec.maxSteps + 1; t++) {
+        env.step(learner.act(vec.obs, rng, { greedy, env: vec }));
+        for (let i = 0; i < wave; i++) {
+          if (finished[i]) continue;
+          if (vec.events[i] & successMask) succeeded[i] = 1;
+          if (!vec.terminated[i] && !vec.truncated[i]) continue;
+          finished[i] = 1;
+          left--;
+          rows.push({
+            step,
+            policy,
+            episode: first + i,
+            seed: seed + first + i,
+            primary: env.reward.finishedPrimary[i],
+            success: successMask ? succeeded[i] : NaN,
+            length: vec.episodeLength[i],
+          });
+        }
+      }
+    }
+    return rows.sort((a, b) => a.episode - b.episode);
+  }
+}
+
+/**
+ * A run's result on the primary reward: its last evaluation of the policy
+ * evaluated first (held-out episodes), or, without evaluations, the mean over
+ * its last training episodes.
+ */
+export function runResult(evaluations: readonly EvaluationSummary[], trainPrimary: number, trainSuccess: number): { primary: number; success: number; from: ResultSource } {
+  const last = evaluations.at(-1);
+  if (!last) return { primary: trainPrimary, success: trainSuccess, from: "training" };
+  const final = evaluations.find((e) => e.step === last.step)!;
+  return { primary: final.primary, success: final.success, from: final.policy };
+}
+
+/** Means over each (step, policy) of evaluation rows, by step, then in the order of `policies` (default: as met). */
+export function summarizeEvaluations(rows: readonly EvaluationRow[], policies: readonly EvaluationPolicy[] = []): EvaluationSummary[] {
+  const groups = new Map<string, EvaluationRow[]>();
+  for (const r of rows) {
+    const key = `${r.step}|${r.policy}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const mean = (xs: readonly EvaluationRow[], f: (r: EvaluationRow) => number) => xs.reduce((s, r) => s + f(r), 0) / xs.length;
+  const rank = (p: EvaluationPolicy) => (policies.includes(p) ? policies.indexOf(p) : policies.length);
+  const ordered = [...groups.values()].sort((a, b) => a[0].step - b[0].step || rank(a[0].policy) - rank(b[0].policy));
+  return ordered.map((g) => ({
+    step: g[0].step,
+    policy: g[0].policy,
+    episodes: g.length,
+    primary: mean(g, (r) => r.primary),
+    success: mean(g, (r) => r.success),
+    length: mean(g, (r) => r.length),
+  }));
+}
