@@ -78,6 +78,6 @@ export function versusLines(designs: readonly SeedValues[], result: BestVersusOt
     const p = poiText(a, b, v.poi);
     if (v.verdict === "better") return `${a} better than ${b} on ${what}: ${p}`;
     if (v.verdict === "no clear difference") return `No clear difference between ${a} and ${b} on ${what}: ${p}`;
-    return `${a} above ${b} on ${what} by IQM, not called better with fewer than ${MIN_SEEDS_FOR_VERDICT} seeds each: ${p}`;
+    return `${a} vs ${b} on ${what}: too few seeds for a verdict (${MIN_SEEDS_FOR_VERDICT} each needed): ${p}`;
   });
 }

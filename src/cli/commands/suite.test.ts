@@ -14,8 +14,11 @@ test("suite exploration trains each bonus on each task variant, prints the table
     expect(existsSync(join(dir, `Empty-5x5-${variant}.html`))).toBe(true);
   }
   // A random-ish policy finds the goal of a 5×5 room within 4096 steps: each row has a first success.
-  expect(r.out).toMatch(/none\s+\d\.\d\d\s+\d+k \(1\/1\)/);
-  expect(r.out).toMatch(/count×episodic\s+\d\.\d\d\s+\d+k \(1\/1\)/);
+  // IQM [interval] over the one seed (a single value: the interval is that value), and the seed's own values beneath.
+  expect(r.out).toMatch(/none\s+(\d\.\d\d) \[\1, \1\]\s+(\d+k) \[\2, \2\] \(1\/1\)\n\s+seed 0: success \1; first success \2/);
+  expect(r.out).toMatch(/count×episodic\s+\d\.\d\d \[\d\.\d\d, \d\.\d\d\]\s+\d+k \[\d+k, \d+k\] \(1\/1\)/);
+  expect(r.out).toMatch(/ vs (none|count×episodic) on success: too few seeds for a verdict \(5 each needed\): P\(/);
+  expect(r.out).not.toMatch(/better than/);
   const index = readFileSync(join(dir, "index.html"), "utf8");
   expect(index).toContain('href="Empty-5x5-singleton.html"');
 });

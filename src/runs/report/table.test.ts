@@ -57,5 +57,5 @@ test("disjoint seeds but fewer than 5: no verdict and no highlight", () => {
   expect(html).not.toContain(`class="best"`);
   expect(rows(html)[0]).toContain("too few seeds");
   expect(rows(html)[0]).not.toContain("better");
-  expect(verdictNotes(summaries)[0]).toMatch(/^strong above weak on the primary reward by IQM, not called better with fewer than 5 seeds each: P\(strong > weak\) = 1\.00/);
+  expect(verdictNotes(summaries)[0]).toMatch(/^strong vs weak on the primary reward: too few seeds for a verdict \(5 each needed\): P\(strong > weak\) = 1\.00/);
 });

@@ -8,9 +8,11 @@
  * they share much (singleton), and their product is robust across both.
  */
 import type { RewardSpecInput } from "../../rewards/spec.js";
-import type { Design, DesignSummary } from "../compare.js";
+import { seedEstimate, type SeedEstimate } from "../../core/rliable-bootstrap.js";
+import { Rng } from "../../core/rng.js";
+import { MIN_SEEDS_FOR_VERDICT, type Design, type DesignSummary } from "../compare.js";
 import { RunConfig } from "../config.js";
-import { ci95, mean } from "../../core/stats.js";
+import { versusBest, versusLines } from "../seed-verdicts.js";
 
 export const EXPLORATION_TASKS = ["KeyCorridorS3R3", "MultiRoom-N4-S5", "ObstructedMaze-1Dl", "DoorKey-16x16"] as const;
 
@@ -77,40 +79,55 @@ export function explorationSuite(o: SuiteOptions): SuiteEntry[] {
 }
 
 export interface SuiteCell {
-  /** Final success rate (last 50 episodes), mean and 95% CI over seeds. */
-  success: { mean: number; ci: number };
-  /** Steps to the first successful episode over the seeds that had one, and how many did. */
-  firstSuccess: { mean: number; ci: number; reached: number; runs: number };
+  /** Final success rate (last 50 episodes): IQM over seeds with its 95% stratified-bootstrap interval, and each seed's value. */
+  success: SeedEstimate & { perSeed: number[] };
+  /** Steps to the first successful episode: IQM over the seeds that had one with its interval, each seed's (null: none), and how many had one. */
+  firstSuccess: SeedEstimate & { perSeed: (number | null)[]; reached: number; runs: number };
 }
 
-export function suiteCell(s: DesignSummary): SuiteCell {
-  const success = s.runs.map((r) => (Number.isNaN(r.finalSuccess) ? 0 : r.finalSuccess));
-  const first = s.runs.map((r) => r.firstSuccess).filter((v): v is number => v !== null);
+/** A design's cell; `bootstrapSeed` seeds the intervals' resampling, so a table is reproducible. */
+export function suiteCell(s: DesignSummary, bootstrapSeed = 0): SuiteCell {
+  const success = successes(s);
+  const perFirst = s.runs.map((r) => r.firstSuccess);
+  const first = perFirst.filter((v): v is number => v !== null);
   return {
-    success: { mean: mean(success), ci: ci95(success) },
-    firstSuccess: { mean: mean(first), ci: ci95(first), reached: first.length, runs: s.runs.length },
+    success: { ...seedEstimate(success, "iqm", new Rng(bootstrapSeed)), perSeed: success },
+    firstSuccess: { ...seedEstimate(first, "iqm", new Rng(bootstrapSeed)), perSeed: perFirst, reached: first.length, runs: s.runs.length },
   };
 }
 
-const pm = (m: number, ci: number, f: (x: number) => string) => (Number.isNaN(m) ? "—" : Number.isNaN(ci) ? f(m) : `${f(m)} ± ${f(ci)}`);
-const kilo = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : `${Math.round(x / 1000)}k`);
+/** Each run's final success rate, 0 for a task that reports none. */
+const successes = (s: DesignSummary) => s.runs.map((r) => (Number.isNaN(r.finalSuccess) ? 0 : r.finalSuccess));
 
-/** Rows: bonuses; columns: task × variant; each cell "success ± CI | first success (reached/runs)". */
+const kilo = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : `${Math.round(x / 1000)}k`);
+const interval = (e: SeedEstimate, f: (x: number) => string) => (Number.isNaN(e.point) ? "—" : `${f(e.point)} [${f(e.lo)}, ${f(e.hi)}]`);
+const rate = (x: number) => x.toFixed(2);
+
+/**
+ * Rows: bonuses, each with its seeds' values beneath; a block per task ×
+ * variant: success "IQM [interval]", first success "IQM [interval]
+ * (reached/runs)", then which bonus is better on success, only where the
+ * probability of improvement says so.
+ */
 export function formatSuite(results: readonly { entry: SuiteEntry; summaries: readonly DesignSummary[] }[]): string {
-  const columns = results.map((r) => `${r.entry.task} ${r.entry.variant}`);
-  const bonuses = results[0]?.summaries.map((s) => s.name) ?? [];
-  const cells = results.map((r) => r.summaries.map((s) => {
-    const c = suiteCell(s);
-    const first = c.firstSuccess.reached ? `${pm(c.firstSuccess.mean, c.firstSuccess.ci, kilo)} (${c.firstSuccess.reached}/${c.firstSuccess.runs})` : `— (0/${c.firstSuccess.runs})`;
-    return [pm(c.success.mean, c.success.ci, (x) => x.toFixed(2)), first];
-  }));
   const lines: string[] = [];
-  for (const [k, column] of columns.entries()) {
-    lines.push(column);
-    lines.push(`  ${"bonus".padEnd(16)} ${"success".padStart(13)}   first success`);
-    bonuses.forEach((b, j) => lines.push(`  ${b.padEnd(16)} ${cells[k][j][0].padStart(13)}   ${cells[k][j][1]}`));
+  for (const { entry, summaries } of results) {
+    lines.push(`${entry.task} ${entry.variant}`);
+    lines.push(`  ${"bonus".padEnd(16)} ${"success".padStart(18)}   first success`);
+    for (const s of summaries) {
+      const c = suiteCell(s);
+      const first = `${interval(c.firstSuccess, kilo)} (${c.firstSuccess.reached}/${c.firstSuccess.runs})`;
+      lines.push(`  ${s.name.padEnd(16)} ${interval(c.success, rate).padStart(18)}   ${first}`);
+      const seeds = s.runs.map((r) => r.seed).join(", ");
+      lines.push(`  ${"".padEnd(16)}   seed${s.runs.length === 1 ? "" : "s"} ${seeds}: success ${c.success.perSeed.map(rate).join(" ")}; first success ${c.firstSuccess.perSeed.map((v) => (v === null ? "—" : kilo(v))).join(" ")}`);
+    }
+    const values = summaries.map((s) => ({ name: s.name, values: successes(s) }));
+    for (const line of versusLines(values, versusBest(values), "success")) lines.push(`  ${line}`);
     lines.push("");
   }
-  lines.push("success: final success rate over each run's last 50 episodes; first success: environment steps to the first successful episode, over the runs that had one; mean ± 95% CI over seeds");
+  lines.push(
+    "success: final success rate over each run's last 50 episodes; first success: environment steps to the first successful episode, over the runs that had one (how many did);",
+    `interquartile mean over seeds [95% stratified-bootstrap interval], each seed's value beneath; a bonus is called better only with ${MIN_SEEDS_FOR_VERDICT}+ seeds each and P(better > other) above 1/2 over its whole interval`,
+  );
   return lines.join("\n");
 }
