@@ -51,7 +51,7 @@ export const RunConfig = z
     seeds: z.array(z.number().int().nonnegative()).min(1).default([0]).describe("one run per seed"),
     successThreshold: z.number().min(0).max(1).default(0.9).describe("success rate over recent episodes that counts as solved"),
     window: z.number().int().positive().default(50).describe("episodes in the moving window for success and returns"),
-    evaluation: EvaluationConfig.default({} as never).describe("evaluation episodes on held-out seeds, separate from training: what comparison tables report"),
+    evaluation: EvaluationConfig.prefault({}).describe("evaluation episodes on held-out seeds, separate from training: what comparison tables report"),
     checkpoint: z
       .object({
         seconds: z.number().nonnegative().optional().describe("save a checkpoint at least this often, in seconds of training (default 10; 0: every iteration)"),

@@ -71,3 +71,7 @@ test("a run's result: the last evaluation of the first policy, else the training
   expect(runResult(evals, 0.9, 0.9)).toEqual({ primary: 0.3, success: 0.5, from: "sampled" });
   expect(runResult([], 0.9, 0.8)).toEqual({ primary: 0.9, success: 0.8, from: "training" });
 });
+
+test("a run config without an evaluation section evaluates by default: 32 held-out episodes, sampled then greedy", () => {
+  expect(RunConfig.parse({ env: { id: "CartPole-v1" } }).evaluation).toEqual({ episodes: 32, every: 0, seed: 2 ** 31, policies: ["sampled", "greedy"] });
+});
