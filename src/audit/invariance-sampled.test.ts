@@ -42,6 +42,14 @@ test("a step penalty above the survival reward on CartPole: reported as changing
   expect(r.primaryReturns.primary).toBeGreaterThan(25);
   expect(r.returnsChanged).toBe(true);
   expect(r.changed).toBe(true);
+  // Each policy's return interval is a bootstrap of its episodes' mean: inside their range, around the mean.
+  for (const p of r.policies) {
+    expect(p.episodeReturns).toHaveLength(budget.episodes);
+    expect(p.primaryInterval[0]).toBeGreaterThanOrEqual(Math.min(...p.episodeReturns));
+    expect(p.primaryInterval[1]).toBeLessThanOrEqual(Math.max(...p.episodeReturns));
+    expect(p.primaryInterval[0]).toBeLessThanOrEqual(p.primaryReturn);
+    expect(p.primaryReturn).toBeLessThanOrEqual(p.primaryInterval[1]);
+  }
 });
 
 test("same seed, same report; another seed, another report", () => {

@@ -26,7 +26,8 @@
  * of the total-variation gap above margin/2 (most likely actions of
  * near-uniform policies agree or not by chance).
  * Or when the primary returns differ clearly: every full-spec policy's 95%
- * interval over episodes is on one side of every primary-only policy's.
+ * interval over episodes (a percentile bootstrap of the mean, inside the
+ * episodes' range) is on one side of every primary-only policy's.
  * Under the null hypothesis (both rewards lead to the same distribution of
  * trained policies) every pair of distinct seeds is alike, which is why no
  * seed is used for both rewards.
@@ -43,7 +44,8 @@ import type { MlpParams } from "../nn/mlp.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { parseRewardSpec, type RewardSpec } from "../rewards/spec.js";
-import { ci95, mean } from "../core/stats.js";
+import { seedEstimate } from "../core/rliable-bootstrap.js";
+import { mean } from "../core/stats.js";
 
 export interface SampledInvarianceOptions {
   /** Environment steps of each training run (default 100 000). */
@@ -63,7 +65,7 @@ export interface SampledInvarianceOptions {
   kwargs?: Record<string, unknown>;
   /** How far the across-reward agreement must be below the within-reward one, at the lower end of its interval (default 0.05). */
   margin?: number;
-  /** Bootstrap resamples of the rollout episodes (default 1000). */
+  /** Bootstrap resamples of the rollout episodes, for the agreement gaps and each policy's return interval (default 1000). */
   resamples?: number;
   /** Called after each training iteration: steps done over all runs, and the total. */
   onProgress?(done: number, total: number): void;
@@ -74,9 +76,10 @@ export type Design = "full" | "primary";
 export interface PolicyResult {
   design: Design;
   seed: number;
-  /** Mean primary return over the rollout episodes, with the 95% CI half-width over episodes. */
+  /** Mean primary return over the rollout episodes, its 95% percentile-bootstrap interval (inside the episodes' range), and each episode's. */
   primaryReturn: number;
-  primaryCi: number;
+  primaryInterval: [number, number];
+  episodeReturns: number[];
   /** States the policy visited in its rollouts (its part of the pool). */
   states: number;
 }
@@ -244,16 +247,23 @@ export function sampledInvariance(envId: string, specInput: unknown, options: Sa
   // the distributions must differ more across the rewards too, by half the margin in total variation.
   const agreementChanged = gapInterval[0] > margin && tvGapInterval[0] > margin / 2;
 
-  const policies: PolicyResult[] = trained.map((t, p) => ({
-    design: t.design,
-    seed: t.seed,
-    primaryReturn: mean(rollouts[p].primaries),
-    primaryCi: episodes > 1 ? ci95(rollouts[p].primaries) : 0,
-    states: byPolicy[p].reduce((s, j) => s + episodeOf[j].length, 0),
-  }));
+  // Its own stream, so the agreement gaps above draw what they drew before.
+  const returnRng = new Rng(seed ^ 0x2e7a);
+  const policies: PolicyResult[] = trained.map((t, p) => {
+    const returns = rollouts[p].primaries;
+    const interval = seedEstimate(returns, "mean", returnRng, { reps: resamples });
+    return {
+      design: t.design,
+      seed: t.seed,
+      primaryReturn: mean(returns),
+      primaryInterval: [interval.lo, interval.hi],
+      episodeReturns: [...returns],
+      states: byPolicy[p].reduce((s, j) => s + episodeOf[j].length, 0),
+    };
+  });
   const envelope = (design: Design) => {
     const mine = policies.filter((x) => x.design === design);
-    return { lo: Math.min(...mine.map((x) => x.primaryReturn - x.primaryCi)), hi: Math.max(...mine.map((x) => x.primaryReturn + x.primaryCi)), mean: mean(mine.map((x) => x.primaryReturn)) };
+    return { lo: Math.min(...mine.map((x) => x.primaryInterval[0])), hi: Math.max(...mine.map((x) => x.primaryInterval[1])), mean: mean(mine.map((x) => x.primaryReturn)) };
   };
   const f = envelope("full");
   const pr = envelope("primary");

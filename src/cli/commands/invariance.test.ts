@@ -27,6 +27,8 @@ test("reward invariance, sampled: CartPole has no tabular model, so trained poli
   expect(r.out).toContain("on CartPole-v1: sampled comparison, CartPole-v1 has no tabular model");
   expect(r.out).toContain("ppo (γ = 0.99), 20000 steps per run; seeds 0–1 on all terms, 2–3 on the primary terms alone; 8 sampled episodes per policy");
   expect(r.out).toMatch(/across the two rewards +\d+\.\d%/);
+  expect(r.out).toMatch(/primary return per policy, mean \[95% bootstrap interval\] over its episodes: all terms \d+\.\d \[\d+\.\d, \d+\.\d\], \d+\.\d \[/);
+  expect(r.out).not.toContain("±");
   expect(r.out).toMatch(/changed the learned behaviour: policies of the two rewards agree on \d+\.\d% of states, against \d+\.\d% between seeds of one reward; and the primary returns separate/);
   const bad = await runCli("reward", "invariance", hurry, "--env", "CartPole-v1", "--seeds", "1");
   expect(bad.err).toBe('error: --seeds: expected an integer ≥ 2, got "1"\n');

@@ -76,7 +76,7 @@ function printSampled(file: string, r: SampledInvarianceReport, because: string,
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const signed = (x: number, digits: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)}`;
   const pts = (x: number) => signed(100 * x, 1);
-  const perPolicy = (design: string) => r.policies.filter((p) => p.design === design).map((p) => `${p.primaryReturn.toFixed(1)} ± ${p.primaryCi.toFixed(1)}`).join(", ");
+  const perPolicy = (design: string) => r.policies.filter((p) => p.design === design).map((p) => `${p.primaryReturn.toFixed(1)} [${p.primaryInterval.map((x) => x.toFixed(1)).join(", ")}]`).join(", ");
   console.log(`${file} on ${r.env}: sampled comparison, ${because}`);
   console.log(`  ${r.learner} (γ = ${gamma}), ${r.steps} steps per run; seeds ${formatSeeds(seedsOf("full"))} on all terms, ${formatSeeds(seedsOf("primary"))} on the primary terms alone; ${r.episodes} sampled episodes per policy, ${r.states} states pooled`);
   console.log(`\n  ${"policy pairs".padEnd(30)} ${"action agreement".padStart(16)}  ${"total variation".padStart(15)}`);
@@ -86,7 +86,7 @@ function printSampled(file: string, r: SampledInvarianceReport, because: string,
   row("across the two rewards", r.across);
   console.log(`\n  agreement gap, within − across: ${pts(r.gap)} points, 95% interval [${pts(r.gapInterval[0])}, ${pts(r.gapInterval[1])}] over rollout episodes (a change needs the whole interval above ${pts(r.margin)})`);
   console.log(`  total variation gap, across − within: ${signed(r.tvGap, 3)}, 95% interval [${r.tvGapInterval.map((x) => signed(x, 3)).join(", ")}] (and the whole interval above ${signed(r.margin / 2, 3)})`);
-  console.log(`  primary return per policy (± 95% CI over episodes): all terms ${perPolicy("full")}; primary terms ${perPolicy("primary")}`);
+  console.log(`  primary return per policy, mean [95% bootstrap interval] over its episodes: all terms ${perPolicy("full")}; primary terms ${perPolicy("primary")}`);
   const agreement = `policies of the two rewards agree on ${pct(r.across.agreement)} of states, against ${pct(r.within.agreement)} between seeds of one reward`;
   const returns = `(${r.primaryReturns.full.toFixed(1)} on all terms, ${r.primaryReturns.primary.toFixed(1)} on the primary terms alone)`;
   if (r.changed) {
