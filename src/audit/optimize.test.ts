@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { packageFile } from "../core/paths.js";
 import { loadConfigFile } from "../core/config.js";
+import { mean } from "../core/stats.js";
 import { centeredRanks, OptimizeConfig, optimizeBlend, optimizeSeeds } from "./optimize.js";
 
 test("centered ranks run from −½ to ½ and share ties", () => {
@@ -14,7 +15,8 @@ test("on the misleading lava heuristic, the learned blend beats the designer's f
   expect(r.terms).toEqual(["closer"]);
   expect(r.phi[0]).toBeLessThan(0.6);
   expect(r.phi[0]).toBeGreaterThan(-0.5);
-  expect(r.learned.primary.mean).toBeGreaterThan(r.fixed.primary.mean + 0.2);
+  const meanPrimary = (d: typeof r.fixed) => mean(d.runs.map((run) => run.finalPrimary));
+  expect(meanPrimary(r.learned)).toBeGreaterThan(meanPrimary(r.fixed) + 0.2);
   expect(r.history).toHaveLength(config.search.generations);
   const closer = (r.spec.terms as { name?: string; weight?: number }[]).find((t) => t.name === "closer")!;
   expect(closer.weight).toBeCloseTo(r.phi[0], 12);
@@ -56,4 +58,14 @@ test("optimizeBlend trains and evaluates on the seeds it reports", async () => {
   expect(r.history.map((g) => g.seeds)).toEqual([[1003], [2003]]);
   expect(r.fixed.runs.map((run) => run.seed)).toEqual([7, 8]);
   expect(r.learned.runs.map((run) => run.seed)).toEqual([7, 8]);
+  // Each generation's IQM over its runs, with an interval inside the primary return's range [0, 1] and around the IQM; J's best is the best candidate's mean over seeds.
+  for (const g of r.history) {
+    expect(g.perSeed).toHaveLength(1);
+    expect(g.bestPerSeed).toHaveLength(1);
+    expect(g.best).toBe(g.bestPerSeed[0]);
+    expect(g.iqm.lo).toBeGreaterThanOrEqual(0);
+    expect(g.iqm.hi).toBeLessThanOrEqual(1);
+    expect(g.iqm.lo).toBeLessThanOrEqual(g.iqm.point);
+    expect(g.iqm.point).toBeLessThanOrEqual(g.iqm.hi);
+  }
 }, 60_000);

@@ -25,7 +25,9 @@
  * coordinate ψ sets the learner's γ_φ = 1 − (1 − γ)·e^ψ.
  */
 import { z } from "zod";
+import { intervalEstimate, SEED_BOOTSTRAP_REPS, type SeedEstimate } from "../core/rliable-bootstrap.js";
 import { Rng } from "../core/rng.js";
+import { mean } from "../core/stats.js";
 import { UserError } from "../core/errors.js";
 import { makeVector } from "../envs/registry.js";
 import { compileReward } from "../rewards/program.js";
@@ -66,6 +68,16 @@ export interface Generation {
   /** Mean J over the generation's candidates, and the best candidate's. */
   mean: number;
   best: number;
+  /**
+   * IQM of the primary return over every run of the generation (candidates ×
+   * seeds) with its 95% stratified-bootstrap interval, the seeds as strata;
+   * inside the runs' range.
+   */
+  iqm: SeedEstimate;
+  /** Each seed's primary return, mean over the generation's candidates. */
+  perSeed: number[];
+  /** The best candidate's primary return on each seed. */
+  bestPerSeed: number[];
   /** The seeds every candidate of the generation trained with. */
   seeds: number[];
 }
@@ -146,9 +158,10 @@ export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks
   });
   const gammaFor = (phi: readonly number[]) => (s.discount ? Math.min(0.9999, Math.max(0, 1 - (1 - baseGamma) * Math.exp(phi[dims - 1]))) : baseGamma);
   const designFor = (name: string, phi: readonly number[]) => ({ name, reward: specFor(phi), learner: s.discount ? { ...config.learner, gamma: gammaFor(phi) } : config.learner });
-  const J = async (candidates: number[][], seeds: number[]) => {
+  // Each candidate's primary return on each seed; J is their mean over seeds.
+  const returns = async (candidates: number[][], seeds: number[]) => {
     const summaries = await compareDesigns({ ...config, seeds }, candidates.map((phi, k) => designFor(`candidate-${k}`, phi)), { workers: hooks.workers ?? 1 });
-    return summaries.map((d) => d.primary.mean);
+    return summaries.map((d) => d.runs.map((r) => r.finalPrimary));
   };
 
   let phi: number[] = Array.from({ length: dims }, (_, k) => (k < auxiliary.length ? 1 : 0));
@@ -158,17 +171,35 @@ export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks
     const candidates = eps.flatMap((e) => [phi.map((p, k) => p + s.sigma * e[k]), phi.map((p, k) => p - s.sigma * e[k])]);
     // Common random numbers: every candidate of a generation trains with the same seeds, new ones each generation.
     const seeds = used.generations[generation - 1]!;
-    const f = await J(candidates, seeds);
+    const perRun = await returns(candidates, seeds);
+    const f = perRun.map((xs) => mean(xs));
     const u = centeredRanks(f);
     const g = new Array<number>(dims).fill(0);
     eps.forEach((e, j) => e.forEach((v, k) => (g[k] += ((u[2 * j] - u[2 * j + 1]) * v) / s.pairs)));
-    const report = { generation, phi: [...phi], mean: f.reduce((a, b) => a + b, 0) / f.length, best: Math.max(...f), seeds: [...seeds] };
+    const report: Generation = { generation, phi: [...phi], mean: f.reduce((a, b) => a + b, 0) / f.length, best: Math.max(...f), ...generationSpread(perRun, f, generation), seeds: [...seeds] };
     history.push(report);
     hooks.onGeneration?.(report);
     phi = phi.map((p, k) => p + s.learningRate * g[k]);
   }
   const [fixed, learned] = await compareDesigns({ ...config, seeds: used.evaluation }, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
   return { terms: auxiliary.map(([t]) => t.name), phi, gamma: s.discount ? gammaFor(phi) : undefined, history, spec: specFor(phi), fixed, learned, seeds: used };
+}
+
+/**
+ * A generation's returns beyond mean and best: their IQM over candidates ×
+ * seeds with a bootstrap interval (candidates resampled within each seed,
+ * from a stream of the generation number, so the search's own draws are
+ * untouched), each seed's mean, and the best candidate's values.
+ */
+function generationSpread(perRun: readonly (readonly number[])[], f: readonly number[], generation: number): Pick<Generation, "iqm" | "perSeed" | "bestPerSeed"> {
+  const finite = perRun.every((xs) => xs.every(Number.isFinite));
+  const best = f.indexOf(Math.max(...f));
+  const e = finite ? intervalEstimate(perRun, "iqm", new Rng(generation), { reps: SEED_BOOTSTRAP_REPS }) : undefined;
+  return {
+    iqm: e ? { point: e.point, lo: e.lo, hi: e.hi } : { point: NaN, lo: NaN, hi: NaN },
+    perSeed: perRun[0].map((_, j) => mean(perRun.map((xs) => xs[j]))),
+    bestPerSeed: best >= 0 ? [...perRun[best]] : [],
+  };
 }
 
 /** Centered ranks: the lowest value −½, the highest +½, ties sharing their mean rank. */

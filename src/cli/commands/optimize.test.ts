@@ -12,7 +12,9 @@ test("optimize prints each generation and the comparison on fresh seeds, writes 
   const out = join(dir, "blended.yaml");
   const r = await runCli("optimize", config, "--out", out, "--workers", "1");
   expect(r.err).not.toMatch(/error/);
-  expect(r.out).toMatch(/generation 1: φ = \[1\.00\], primary return mean \d\.\d{3}, best \d\.\d{3}/);
+  expect(r.out).toMatch(/generation 1: φ = \[1\.00\], primary return IQM (\d\.\d{3}) \[(\d\.\d{3}), (\d\.\d{3})\] over 2 candidates × 1 seed \(per seed \d\.\d{3}\), mean \d\.\d{3}, best \d\.\d{3} \(per seed \d\.\d{3}\)/);
+  // The fresh-seed comparison says whether the learned blend is better, with its evidence (2 seeds: too few to call it).
+  expect(r.out).toMatch(/with 2 seeds per design no design is called better|No clear difference/);
   expect(r.out).toMatch(/generation 2: φ = \[-?\d\.\d\d\]/);
   expect(r.out).toMatch(/fixed weights +\d\.\d{3}/);
   expect(r.out).toMatch(/learned blend +\d\.\d{3}/);
@@ -38,7 +40,8 @@ test("optimize's seeds: --seeds and --eval-seeds override the config, both are p
   const r = JSON.parse(json.out) as { seeds: { search: number[]; training: number[]; evaluation: number[] }; history: { seeds: number[] }[]; fixed: unknown };
   expect(r.seeds).toEqual({ search: [5, 6], generations: [[1005, 1006], [2005, 2006]], training: [1005, 1006, 2005, 2006], evaluation: [7, 8, 9] });
   expect(r.history.map((g) => g.seeds)).toEqual([[1005, 1006], [2005, 2006]]);
-  expect(r.fixed).toHaveProperty("primary");
+  expect(r.fixed).toHaveProperty("primaryIqm");
+  expect(r.fixed).toHaveProperty("perSeed");
   const count = await runCli("optimize", config, "--workers", "1", "--eval-seeds", "1", "--json");
   expect((JSON.parse(count.out) as { seeds: { evaluation: number[] } }).seeds.evaluation).toEqual([1_000_000]);
   const overlap = await runCli("optimize", config, "--seeds", "5", "--eval-seeds", "1003,7");

@@ -7,7 +7,7 @@
 import { stringify } from "yaml";
 import { loadConfigFile } from "../../core/config.js";
 import { FIRST_EVALUATION_SEED, OptimizeConfig, optimizeBlend, optimizeSeeds } from "../../audit/optimize.js";
-import { formatComparison } from "../../runs/compare.js";
+import { formatComparison, observations } from "../../runs/compare.js";
 import { resolveReward } from "../../runs/config.js";
 import { formatSeeds, intOption, seedsOption } from "../args.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
@@ -35,18 +35,25 @@ export async function optimize(file: string, opts: { out?: string; workers?: str
     workers,
     onGeneration: (g) => {
       bar?.update(g.generation, {});
-      lines.push(`  generation ${g.generation}: φ = [${g.phi.map((v) => v.toFixed(2)).join(", ")}], primary return mean ${g.mean.toFixed(3)}, best ${g.best.toFixed(3)}`);
+      const values = (xs: readonly number[]) => xs.map((v) => v.toFixed(3)).join(" ");
+      const e = g.iqm;
+      const candidates = 2 * s.pairs;
+      const over = `${candidates} candidates × ${g.seeds.length} seed${g.seeds.length === 1 ? "" : "s"}`;
+      lines.push(`  generation ${g.generation}: φ = [${g.phi.map((v) => v.toFixed(2)).join(", ")}], primary return IQM ${e.point.toFixed(3)} [${e.lo.toFixed(3)}, ${e.hi.toFixed(3)}] over ${over} (per seed ${values(g.perSeed)}), mean ${g.mean.toFixed(3)}, best ${g.best.toFixed(3)} (per seed ${values(g.bestPerSeed)})`);
     },
   });
   bar?.stop();
   if (opts.out) writeOutputFile(opts.out, stringify(result.spec), "--out");
   if (opts.json) {
     const { fixed, learned, ...rest } = result;
-    console.log(JSON.stringify({ ...rest, fixed: { primary: fixed.primary, success: fixed.success }, learned: { primary: learned.primary, success: learned.success } }));
+    const summary = (d: typeof fixed) => ({ primaryIqm: d.primaryIqm, successIqm: d.successIqm, perSeed: d.runs.map((r) => ({ seed: r.seed, primary: r.finalPrimary, success: r.finalSuccess })) });
+    console.log(JSON.stringify({ ...rest, fixed: summary(fixed), learned: summary(learned), verdict: observations([fixed, learned], () => false) }));
     return;
   }
   for (const line of lines) console.log(line);
+  if (lines.length) console.log("  (IQM [95% stratified-bootstrap interval] over every candidate's run on every seed, per seed the mean over candidates; mean and best: the candidates' J, their mean over seeds, that the search ranks)");
   console.log(`\nLearned multipliers of the auxiliary terms' weights: ${result.terms.map((t, k) => `${t} ×${result.phi[k].toFixed(2)}`).join(", ")}${result.gamma === undefined ? "" : `; learner's γ ${result.gamma.toFixed(4)}`}`);
   console.log(`\nOn ${result.seeds.evaluation.length} fresh seed${result.seeds.evaluation.length === 1 ? "" : "s"} (${formatSeeds(result.seeds.evaluation)}):\n${formatComparison([result.fixed, result.learned], config.successThreshold)}`);
+  for (const line of observations([result.fixed, result.learned], () => false)) console.log(line);
   if (opts.out) console.log(`\nWrote the blended reward spec to ${opts.out}`);
 }
