@@ -74,9 +74,14 @@ export class Policy {
       b: m.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)),
     });
     const { obsPad, hidden, actionDim } = this.shape;
-    this.actor = read(params.actor, [obsPad, ...hidden, actionDim]);
-    this.critic = read(params.critic, [obsPad, ...hidden, 1]);
-    this.logStd = params.logStd ? Float32Array.from(params.logStd.ref.dataSync() as Float32Array) : undefined;
+    this.load(read(params.actor, [obsPad, ...hidden, actionDim]), read(params.critic, [obsPad, ...hidden, 1]), params.logStd ? Float32Array.from(params.logStd.ref.dataSync() as Float32Array) : undefined);
+  }
+
+  /** Takes weights already copied out of jax-js (several seeds' networks read at once). */
+  load(actor: MlpWeights, critic: MlpWeights, logStd: Float32Array | undefined): void {
+    this.actor = actor;
+    this.critic = critic;
+    this.logStd = logStd;
   }
 
   /** Pads rows of `obs` (n × obsSize) to obsPad floats. */

@@ -12,9 +12,8 @@
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
 import { actionBuffer } from "../core/spaces.js";
-import { flatAdamInit, flatAdamUpdate, type FlatAdamState } from "../nn/adam.js";
-import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from "../nn/distributions.js";
-import { jit, np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { flatAdamInit, type FlatAdamState } from "../nn/adam.js";
+import { jit, np, tree, type JaxArray } from "../nn/jax.js";
 import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
@@ -22,9 +21,8 @@ import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
+import { hostMinibatches, ppoUpdate, stackedUpdates, uploadMinibatches, UpdateStats, type HostMinibatches, type Minibatch } from "./ppo-update.js";
 
-/** The statistics each update returns, in order. */
-const STAT_KEYS = ["loss", "gradNorm", "pgLoss", "vLoss", "entropy", "approxKl", "clipFrac"] as const;
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
 export const PpoConfig = z
@@ -52,14 +50,6 @@ export type PpoConfig = z.output<typeof PpoConfig>;
 /** Metrics of one iteration, with CleanRL's names. */
 export type PpoMetrics = Record<string, number>;
 
-interface Minibatch {
-  obs: JaxArray;
-  actions: JaxArray;
-  oldLogProb: JaxArray;
-  advantages: JaxArray;
-  returns: JaxArray;
-  oldValues: JaxArray;
-}
 
 export class Ppo implements Learner {
   readonly algo = "ppo";
@@ -68,9 +58,12 @@ export class Ppo implements Learner {
   readonly policy: Policy;
   params: ActorCriticParams;
   private opt: FlatAdamState;
-  private readonly trainStep: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
+  /** Several minibatch updates in one jitted call: minibatches stacked on a leading axis, one row of statistics each. */
+  private readonly trainSteps: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
   private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
   readonly rng: Rng;
+  /** @internal Timing experiments only. */
+  epochsPerCall: number | undefined;
   globalStep = 0;
   iteration = 0;
   /** Iterations the current budget buys (the learning rate anneals over them). */
@@ -109,7 +102,7 @@ export class Ppo implements Learner {
     this.opt = flatAdamInit(tree.ref(this.params));
     this.policy = new Policy(this.shape, this.n);
     this.policy.sync(this.params);
-    this.trainStep = jit(this.makeUpdate() as never) as never;
+    this.trainSteps = jit(stackedUpdates(ppoUpdate(this.config, this.shape)) as never) as never;
     const activation = this.config.activation;
     this.criticBatch = jit(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never) as never;
 
@@ -178,8 +171,7 @@ export class Ppo implements Learner {
 
   /** Advantages over the collected rollout, then `updateEpochs` epochs of minibatch updates. */
   update(): PpoMetrics {
-    this.t = 0;
-    this.computeAdvantages();
+    this.endRollout(this.criticValues());
     return this.learn(this.numIterations);
   }
 
@@ -195,145 +187,129 @@ export class Ppo implements Learner {
   }
 
   // ── 4. ADVANTAGE ──────────────────────────────────────────────────────────
-  private computeAdvantages(): void {
-    // V(s_t) for every row of the rollout, in one batch.
-    const rows = this.T * this.n;
-    const x = np.array(this.obs).reshape([rows, this.shape.obsPad]);
-    this.values.set(this.criticBatch(tree.ref(this.params.critic), x).dataSync() as Float32Array);
+  /** V(s_t) for every row of the rollout, in one batch. */
+  private criticValues(): Float32Array {
+    const x = np.array(this.obs).reshape([this.batchSize, this.shape.obsPad]);
+    return this.criticBatch(tree.ref(this.params.critic), x).dataSync() as Float32Array;
+  }
+
+  /** The rollout's padded observations (batchSize × obsPad, time-major), for a caller that evaluates the critic itself. */
+  get rolloutObs(): Float32Array {
+    return this.obs;
+  }
+
+  /** Ends the rollout: takes V(s_t) of its rows (see `rolloutObs`), then computes GAE advantages and returns. */
+  endRollout(values: Float32Array): void {
+    this.t = 0;
+    this.values.set(values);
     const lastValues = new Float32Array(this.n);
     this.policy.values(this.env.vec.obs, lastValues);
     gae(this.rewards, this.values, this.dones, lastValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
   }
 
-  // ── 5. LOSS ───────────────────────────────────────────────────────────────
-  private makeUpdate() {
-    const { clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm } = this.config;
-    const { activation, discrete } = this.shape;
-    const loss = (p: ActorCriticParams, b: Minibatch): [JaxArray, Record<string, JaxArray>] => {
-      const out = mlpForward(p.actor, b.obs.ref, activation);
-      const newValue = mlpForward(p.critic, b.obs, activation).reshape([-1]);
-      let newLogProb: JaxArray;
-      let entropy: JaxArray;
-      if (discrete) {
-        newLogProb = categoricalLogProb(out.ref, b.actions);
-        entropy = categoricalEntropy(out).mean();
-      } else {
-        newLogProb = gaussianLogProb(out, p.logStd!.ref, b.actions);
-        entropy = gaussianEntropy(p.logStd!);
-      }
-      // r(θ) = π_θ(a|s) / π_old(a|s)
-      const logRatio = newLogProb.sub(b.oldLogProb);
-      const ratio = np.exp(logRatio.ref);
-      // L^CLIP = E[max(−A·r, −A·clip(r, 1−ε, 1+ε))]
-      const pgLoss1 = b.advantages.ref.neg().mul(ratio.ref);
-      const pgLoss2 = b.advantages.neg().mul(np.clip(ratio.ref, 1 - clipCoef, 1 + clipCoef));
-      const pgLoss = np.maximum(pgLoss1, pgLoss2).mean();
-      // L^V = ½·E[max((V − R)², (V_old + clip(V − V_old, −ε, ε) − R)²)]
-      const vUnclipped = newValue.ref.sub(b.returns.ref);
-      const vLossUnclipped = vUnclipped.ref.mul(vUnclipped);
-      let vLoss: JaxArray;
-      if (clipVloss) {
-        const vClipped = b.oldValues.ref.add(np.clip(newValue.sub(b.oldValues), -clipCoef, clipCoef)).sub(b.returns);
-        vLoss = np.maximum(vLossUnclipped, vClipped.ref.mul(vClipped)).mean().mul(0.5);
-      } else {
-        newValue.dispose();
-        b.oldValues.dispose();
-        b.returns.dispose();
-        vLoss = vLossUnclipped.mean().mul(0.5);
-      }
-      const total = pgLoss.ref.sub(entropy.ref.mul(entCoef)).add(vLoss.ref.mul(vfCoef));
-      // Diagnostics: approx KL = E[(r − 1) − log r] (Schulman's k3 estimator), clip fraction.
-      const approxKl = ratio.ref.sub(1).sub(logRatio).mean();
-      const clipFrac = np.greater(np.abs(ratio.sub(1)), clipCoef).astype(np.float32).mean();
-      return [total, { pgLoss, vLoss, entropy, approxKl, clipFrac }];
-    };
-    // ── 6. UPDATE ───────────────────────────────────────────────────────────
-    return (p: ActorCriticParams, opt: FlatAdamState, b: Minibatch, lr: JaxArray) => {
-      const [[value, aux], grads] = valueAndGrad(loss, { hasAux: true })(tree.ref(p), b) as unknown as [[JaxArray, Record<string, JaxArray>], ActorCriticParams];
-      const [p2, opt2, gradNorm] = flatAdamUpdate(p, grads, opt, lr, maxGradNorm);
-      // One array of statistics: one read per update instead of seven.
-      const stats = np.stack(STAT_KEYS.map((k) => (k === "loss" ? value : k === "gradNorm" ? gradNorm : aux[k]).reshape([])));
-      return [p2, opt2, stats];
-    };
+  /** This iteration's learning rate (annealed linearly over `numIterations`). */
+  learningRate(numIterations = this.numIterations): number {
+    const c = this.config;
+    return (c.annealLr ? 1 - (this.iteration - 1) / numIterations : 1) * c.learningRate;
   }
 
-  /** Runs `updateEpochs` epochs of minibatch updates on the collected rollout. */
+  /**
+   * Runs `updateEpochs` epochs of minibatch updates on the collected rollout:
+   * all of them in one jitted call (one dispatch and one read of statistics
+   * per iteration), or an epoch per call when `targetKl` may stop early.
+   */
   learn(numIterations: number): PpoMetrics {
     const c = this.config;
-    const B = this.batchSize;
-    const mbSize = Math.floor(B / c.numMinibatches);
-    const { obsPad, discrete, actionDim } = this.shape;
-    const actionSize = discrete ? 1 : actionDim;
-    const frac = c.annealLr ? 1 - (this.iteration - 1) / numIterations : 1;
-    const lr = frac * c.learningRate;
-    const indices = Int32Array.from({ length: B }, (_, k) => k);
-    const mb = {
-      obs: new Float32Array(mbSize * obsPad),
-      actions: new Float32Array(mbSize * (discrete ? actionDim : actionSize)),
-      logp: new Float32Array(mbSize),
-      adv: new Float32Array(mbSize),
-      ret: new Float32Array(mbSize),
-      val: new Float32Array(mbSize),
-    };
-    const sums: Record<string, number> = {};
-    let count = 0;
-    let stop = false;
-    // One learning-rate array for the iteration, passed by reference to every update.
+    const lr = this.learningRate(numIterations);
+    const indices = Int32Array.from({ length: this.batchSize }, (_, k) => k);
+    const stats = new UpdateStats();
+    const epochsPerCall = c.targetKl === undefined ? this.epochsPerCall ?? c.updateEpochs : 1;
+    // One learning-rate array for the iteration, passed by reference to every call.
     const lrArray = np.array(Float32Array.of(lr));
-    for (let epoch = 0; epoch < c.updateEpochs && !stop; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start + mbSize <= B; start += mbSize) {
-        mb.actions.fill(0);
-        let mean = 0;
-        for (let j = 0; j < mbSize; j++) {
-          const k = indices[start + j];
-          mb.obs.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), j * obsPad);
-          if (discrete) mb.actions[j * actionDim + this.taken[k]] = 1;
-          else mb.actions.set(this.taken.subarray(k * actionSize, (k + 1) * actionSize), j * actionSize);
-          mb.logp[j] = this.logProbs[k];
-          mb.adv[j] = this.advantages[k];
-          mb.ret[j] = this.returns[k];
-          mb.val[j] = this.values[k];
-          mean += mb.adv[j];
-        }
-        if (c.normAdv) {
-          mean /= mbSize;
-          let variance = 0;
-          for (let j = 0; j < mbSize; j++) variance += (mb.adv[j] - mean) ** 2;
-          const std = Math.sqrt(variance / (mbSize - 1));
-          for (let j = 0; j < mbSize; j++) mb.adv[j] = (mb.adv[j] - mean) / (std + 1e-8);
-        }
-        const batch: Minibatch = {
-          obs: np.array(mb.obs).reshape([mbSize, obsPad]),
-          actions: np.array(mb.actions).reshape([mbSize, discrete ? actionDim : actionSize]),
-          oldLogProb: np.array(mb.logp),
-          advantages: np.array(mb.adv),
-          returns: np.array(mb.ret),
-          oldValues: np.array(mb.val),
-        };
-        const [p2, o2, stats] = this.trainStep(this.params, this.opt, batch, lrArray.ref);
-        this.params = p2;
-        this.opt = o2;
-        // Reading every step flushes jax-js's lazy queue and frees the outputs.
-        const values = stats.dataSync() as Float32Array;
-        STAT_KEYS.forEach((key, j) => (sums[key] = (sums[key] ?? 0) + values[j]));
-        count++;
-      }
-      if (c.targetKl !== undefined && sums.approxKl / count > c.targetKl) stop = true;
+    for (let epoch = 0; epoch < c.updateEpochs; epoch += epochsPerCall) {
+      const batch = uploadMinibatches([this.minibatches(indices, epochsPerCall)], []);
+      const [p2, o2, rows] = this.trainSteps(this.params, this.opt, batch, lrArray.ref);
+      this.params = p2;
+      this.opt = o2;
+      // Reading flushes jax-js's lazy queue and frees the outputs.
+      stats.add(rows.dataSync() as Float32Array);
+      if (c.targetKl !== undefined && stats.mean("approxKl") > c.targetKl) break;
     }
     lrArray.dispose();
     this.policy.sync(this.params);
-    const mean = (k: string) => sums[k] / count;
+    return this.metrics(lr, stats);
+  }
+
+  /** An iteration's metrics from its updates' statistics. */
+  metrics(lr: number, stats: UpdateStats): PpoMetrics {
     return {
       "charts/learning_rate": lr,
-      "losses/value_loss": mean("vLoss"),
-      "losses/policy_loss": mean("pgLoss"),
-      "losses/entropy": mean("entropy"),
-      "losses/approx_kl": mean("approxKl"),
-      "losses/clipfrac": mean("clipFrac"),
-      "losses/grad_norm": mean("gradNorm"),
+      "losses/value_loss": stats.mean("vLoss"),
+      "losses/policy_loss": stats.mean("pgLoss"),
+      "losses/entropy": stats.mean("entropy"),
+      "losses/approx_kl": stats.mean("approxKl"),
+      "losses/clipfrac": stats.mean("clipFrac"),
+      "losses/grad_norm": stats.mean("gradNorm"),
       "losses/explained_variance": explainedVariance(this.values, this.returns),
     };
+  }
+
+  /**
+   * The minibatches of `epochs` epochs, stacked: each epoch shuffles
+   * `indices` with this learner's stream, then cuts consecutive minibatches
+   * (a smaller remainder is dropped); advantages are normalized per minibatch.
+   */
+  minibatches(indices: Int32Array, epochs: number): HostMinibatches {
+    const c = this.config;
+    const B = this.batchSize;
+    const size = Math.floor(B / c.numMinibatches);
+    const count = epochs * Math.floor(B / size);
+    const { obsPad, discrete, actionDim } = this.shape;
+    const actionSize = discrete ? 1 : actionDim;
+    const out = hostMinibatches(count, size, obsPad, discrete ? actionDim : actionSize);
+    const { obs, actions, logp, adv, ret, val } = out;
+    let r = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start + size <= B; start += size) {
+        const first = r;
+        let mean = 0;
+        for (let j = 0; j < size; j++, r++) {
+          const k = indices[start + j];
+          obs.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), r * obsPad);
+          if (discrete) actions[r * actionDim + this.taken[k]] = 1;
+          else actions.set(this.taken.subarray(k * actionSize, (k + 1) * actionSize), r * actionSize);
+          logp[r] = this.logProbs[k];
+          adv[r] = this.advantages[k];
+          ret[r] = this.returns[k];
+          val[r] = this.values[k];
+          mean += adv[r];
+        }
+        if (c.normAdv) {
+          const mb = adv.subarray(first, r);
+          mean /= size;
+          let variance = 0;
+          for (let j = 0; j < size; j++) variance += (mb[j] - mean) ** 2;
+          const std = Math.sqrt(variance / (size - 1));
+          for (let j = 0; j < size; j++) mb[j] = (mb[j] - mean) / (std + 1e-8);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The Adam state (lockstep training stacks the seeds' states). */
+  get optimizer(): FlatAdamState {
+    return this.opt;
+  }
+
+  /** Takes parameters and Adam state trained elsewhere (lockstep training hands each seed back its own); frees the old ones. */
+  adopt(params: ActorCriticParams, opt: FlatAdamState): void {
+    tree.dispose(this.params as never);
+    tree.dispose(this.opt as never);
+    this.params = params;
+    this.opt = opt;
+    this.policy.sync(this.params);
   }
 
   /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
