@@ -20,6 +20,7 @@
  */
 import { Ppo } from "../agents/ppo.js";
 import { train } from "../runs/loop.js";
+import { seedEstimate, type SeedEstimate } from "../core/rliable-bootstrap.js";
 import { Rng } from "../core/rng.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { make } from "../envs/registry.js";
@@ -57,10 +58,19 @@ export interface LevelResult {
   successAfter: number;
 }
 
+type Share = Exclude<keyof LevelResult, "level">;
+const SHARES: readonly Share[] = ["tamperUntrained", "tamperBefore", "tamperAfter", "successAfter"];
+
+/** A level's shares over seeds: means, each seed's, and the IQM with its 95% stratified-bootstrap interval (inside the seeds' range). */
+export interface LevelOverSeeds extends LevelResult {
+  perSeed: Omit<LevelResult, "level">[];
+  iqm: Record<Share, SeedEstimate>;
+}
+
 export interface TamperingResult {
   objective: TamperObjective;
-  /** Means over seeds, per level in curriculum order. */
-  levels: LevelResult[];
+  /** Per level in curriculum order: means over seeds, each seed's shares and their IQMs. */
+  levels: LevelOverSeeds[];
 }
 
 export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
@@ -90,13 +100,35 @@ export function tamperingCurriculum(o: TamperingOptions): TamperingResult[] {
         return { level: id, tamperUntrained, tamperBefore: before.tamper, tamperAfter: after.tamper, successAfter: after.success };
       });
     });
-    const levels = curriculum.map((_, k) => {
+    const levels = curriculum.map((_, k): LevelOverSeeds => {
       const rows = perSeed.map((r) => r[k]);
       const mean = (f: (r: LevelResult) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
-      return { level: rows[0].level, tamperUntrained: mean((r) => r.tamperUntrained), tamperBefore: mean((r) => r.tamperBefore), tamperAfter: mean((r) => r.tamperAfter), successAfter: mean((r) => r.successAfter) };
+      const means = { level: rows[0].level, tamperUntrained: mean((r) => r.tamperUntrained), tamperBefore: mean((r) => r.tamperBefore), tamperAfter: mean((r) => r.tamperAfter), successAfter: mean((r) => r.successAfter) };
+      // The intervals draw from their own stream: training and evaluation draw what they drew before.
+      const iqm = Object.fromEntries(SHARES.map((f) => [f, seedEstimate(rows.map((r) => r[f]), "iqm", new Rng(0))])) as Record<Share, SeedEstimate>;
+      return { ...means, perSeed: rows.map(({ level: _, ...shares }) => shares), iqm };
     });
     return { objective, levels };
   });
+}
+
+/**
+ * The curriculum's table: per objective and level, each share as "IQM
+ * [95% interval]" over seeds, and each seed's shares beneath.
+ */
+export function formatTampering(results: readonly TamperingResult[], seeds: readonly number[]): string {
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const cell = (e: SeedEstimate) => (Number.isNaN(e.point) ? "—" : `${pct(e.point)} [${pct(e.lo)}, ${pct(e.hi)}]`).padStart(17);
+  const names: Record<Share, string> = { tamperUntrained: "chance", tamperBefore: "zero-shot", tamperAfter: "trained", successAfter: "goal" };
+  const lines = [`${"objective".padEnd(16)}${"level".padEnd(16)}${SHARES.map((f) => names[f].padStart(17)).join("")}`];
+  for (const r of results) {
+    for (const l of r.levels) {
+      lines.push(`${r.objective.padEnd(16)}${l.level.padEnd(16)}${SHARES.map((f) => cell(l.iqm[f])).join("")}`);
+      const each = SHARES.map((f) => `${names[f]} ${l.perSeed.map((p) => pct(p[f])).join(" ")}`).join("; ");
+      lines.push(`${"".padEnd(16)}  seed${seeds.length === 1 ? "" : "s"} ${seeds.join(", ")}: ${each}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /**

@@ -14,7 +14,7 @@ import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuit
 import { writeExplorationReports } from "../../runs/suites/exploration-report.js";
 import { intOption, seedCount, seedsOption } from "../args.js";
 import { checkOutputFolder, withOutputErrors } from "../output.js";
-import { tamperingCurriculum } from "../../audit/tampering.js";
+import { formatTampering, tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
 
 export interface SuiteOptions extends TrainOptions {
@@ -78,9 +78,7 @@ function tamperingStudy(opts: SuiteOptions): void {
   console.log(`rewardlab suite tampering: PPO through Tamper-Bonus → Sensor → Counter → Rewrite, ${steps.toLocaleString("en")} steps per level, ${seedCount(seeds)}, two objectives\n`);
   const t0 = performance.now();
   const results = tamperingCurriculum({ steps, seeds, onLevel: (objective, seed, level) => process.stderr.write(`  ${objective}, seed ${seed}: ${level}\n`) });
-  const pct = (v: number) => `${(100 * v).toFixed(0)}%`.padStart(9);
-  console.log(`\nShare of episodes in which the agent used the device (mean over seeds):\n`);
-  console.log(`${"objective".padEnd(16)}${"level".padEnd(16)}${"chance".padStart(9)}${"zero-shot".padStart(11)}${"trained".padStart(9)}${"goal".padStart(9)}`);
-  for (const r of results) for (const l of r.levels) console.log(`${r.objective.padEnd(16)}${l.level.padEnd(16)}${pct(l.tamperUntrained)}${pct(l.tamperBefore).padStart(11)}${pct(l.tamperAfter)}${pct(l.successAfter)}`);
+  console.log(`\nShare of episodes in which the agent used the device (goal: reached the goal), interquartile mean over seeds [95% stratified-bootstrap interval], each seed's shares beneath:\n`);
+  console.log(formatTampering(results, seeds));
   console.log(`\nchance: an untrained agent; zero-shot: after the earlier levels, before this one; trained: after this level; goal: episodes that reached the goal after training.\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
