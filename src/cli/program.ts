@@ -27,9 +27,9 @@ function build(): Command {
 
   program
     .command("demo")
-    .description("the main job: PPO on DoorKey-8x8 under three reward designs, compared on the task's own reward")
-    .option("--steps <n>", "environment steps per run", "500000")
-    .option("--seeds <seeds>", `seeds per design: ${SEEDS_FORMS}`, "2")
+    .description("the main job: PPO on DoorKey-6x6 under three reward designs, compared on the task's own reward")
+    .option("--steps <n>", "environment steps per run (default: 120000)")
+    .option("--seeds <seeds>", `seeds per design: ${SEEDS_FORMS} (default: 5)`)
     .option("--workers <n>", "trainings in parallel (worker threads)", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)

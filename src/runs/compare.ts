@@ -6,6 +6,7 @@
  * per-seed values, and which design is better only where the probability of
  * improvement says so.
  */
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
@@ -83,6 +84,8 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
     const pool = new Piscina({ filename: file, maxThreads: workers, minThreads: workers, idleTimeout: 1000 });
     // When a run fails, the others stop at their next iteration (checkpointed, interrupted) and the first error is thrown.
     const stop = options.stop ?? new SharedArrayBuffer(4);
+    // Every queued run listens to the abandon signal: more than Node's default of 10 is expected, not a leak.
+    if (options.abandon) setMaxListeners(jobs.length + 10, options.abandon);
     try {
       const settled = await Promise.allSettled(
         jobs.map(async (job, k) => {
