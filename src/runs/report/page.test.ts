@@ -13,7 +13,7 @@ let html: string;
 beforeAll(async () => {
   ({ config, summaries } = await tinyComparison(2048));
   html = renderReport(summaries, { title: "Tiny comparison", config, notes: ["a note"], rewards: Object.fromEntries(TINY_DESIGNS.map((d) => [d.name, d.reward])) });
-});
+}, 60_000); // two short trainings: seconds alone, more on a busy machine
 
 test("the report is self-contained: no http(s) or protocol-relative URL in any src or href, no external script or stylesheet", () => {
   const attributes = [...html.matchAll(/\b(?:src|href)\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1]);
@@ -43,6 +43,13 @@ test("the report names every design and every reward term, in the table and in t
     expect(data.designs[k].evaluation.best.primary).toBeGreaterThanOrEqual(data.designs[k].evaluation.worst.primary);
   }
   expect(html).toContain("<li>a note</li>");
+});
+
+test("without notes, the report's notes are the pairwise verdicts with their evidence", () => {
+  const plain = renderReport(summaries, { title: "Tiny comparison", config });
+  // One seed each: no verdict, only P and the reason.
+  expect(plain).toMatch(/<li>(sparse|key-bonus) vs (sparse|key-bonus) on the primary reward: too few seeds for a verdict \(5 each needed\): P\(/);
+  expect(plain).not.toContain(`class="best"`);
 });
 
 test("embedded data cannot close its script block and carries no NaN", () => {
