@@ -30,8 +30,11 @@ export interface TeacherOptions {
   kwargs?: Record<string, unknown>;
   /** Features in the interpretable potential. */
   features?: number;
-  /** Q-learning runs per design, and their episode budget. */
+  /** Q-learning runs per design: seeds 1000·seed … 1000·seed + runs − 1 unless `seeds` names them. */
   runs?: number;
+  /** The Q-learning runs' own seeds (each run's ε-greedy draws), one run per seed, the same for every design. */
+  seeds?: readonly number[];
+  /** Each run's episode budget. */
   episodes?: number;
   alpha?: number;
   epsilon?: number;
@@ -52,11 +55,19 @@ export interface TeacherReport {
   /** The interpretable potential: its expression, and the share of V*'s variance it explains. */
   phi: string;
   r2: number;
+  /** The Q-learning runs' seeds, in the order of each design's `episodes`. */
+  seeds: number[];
   designs: DesignSpeed[];
+}
+
+/** The default Q-learning seeds: `runs` of them from 1000 × the layout seed on. */
+export function teacherSeeds(layoutSeed: number, runs: number): number[] {
+  return Array.from({ length: runs }, (_, run) => layoutSeed * 1000 + run);
 }
 
 export function teacherDesign(envId: string, options: TeacherOptions = {}): TeacherReport {
   const { gamma = 0.99, seed = 0, kwargs, features: k = 3, runs = 10, episodes = 2000, alpha = 0.5, epsilon = 0.1 } = options;
+  const seeds = [...(options.seeds ?? teacherSeeds(seed, runs))];
   const vec = makeVector(envId, 1, { kwargs });
   const core = vec.cores[0] as GridEnv;
   if (typeof (core as Partial<GridEnv>).snapshot !== "function") throw new UserError("--env", `teacher-driven design needs a deterministic gridworld with a tabular model; ${vec.id} is not one`);
@@ -79,8 +90,9 @@ export function teacherDesign(envId: string, options: TeacherOptions = {}): Teac
     gamma,
     phi: expression,
     r2,
+    seeds,
     designs: designs.map(([name, reward]) => {
-      const eps = Array.from({ length: runs }, (_, run) => qLearningSpeed(model, reward, R, V[0], { gamma, alpha, epsilon, episodes, maxSteps, rng: new Rng(seed * 1000 + run) }));
+      const eps = seeds.map((s) => qLearningSpeed(model, reward, R, V[0], { gamma, alpha, epsilon, episodes, maxSteps, rng: new Rng(s) }));
       return { name, episodes: eps, median: median(eps) };
     }),
   };

@@ -244,10 +244,11 @@ function build(): Command {
     .requiredOption("--env <id>", "a deterministic gridworld with a tabular model")
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--features <n>", "features in the interpretable potential", "3")
-    .option("--runs <n>", "Q-learning runs per design", "10")
+    .option("--seeds <seeds>", "the Q-learning runs' seeds, one run per seed and design: a count n (seeds 1000·seed … 1000·seed + n − 1), a list 7,8,9 or a range 10-19 (default: 10)")
+    .option("--runs <n>", "Q-learning runs per design: the count form of --seeds")
     .option("--episodes <n>", "episode budget per run", "2000")
     .option("--gamma <g>", "discount", "0.99")
-    .option("--seed <n>", "layout seed", "0")
+    .option("--seed <n>", "layout seed (the Q-learning runs have their own: --seeds)", "0")
     .option("--out <file>", "write the interpretable reward spec (YAML) here")
     .option("--json", "print JSON")
     .action(async (opts) => (await import("./commands/teacher.js")).teacher(opts));
