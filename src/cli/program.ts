@@ -82,6 +82,7 @@ function build(): Command {
     .command("learn-reward <config>")
     .description("learn a reward from synthetic preference labels and save it for a `kind: learned` reward term")
     .option("--out <path>", "where to write the model (default: learned-<env>.json)")
+    .option("--seed <n>", "override the config's seed, which drives the whole run: layouts, the segments' random actions, the labeler's noise, the reward model (unless model.seed) and the RLHF loop's agent")
     .action(async (config, opts) => (await import("./commands/learn-reward.js")).learnReward(config, opts));
 
   const prefs = program.command("prefs").description("collect preferences from people");

@@ -24,6 +24,27 @@ test("learn-reward learns from synthetic labels, reports each round and writes a
   expect((run.reward as unknown as { terms: { model: { env: string } }[] }).terms[1].model.env).toBe("CartPole-v1");
 });
 
+test("learn-reward --seed overrides the config's seed: printed, recorded in the model, and another seed learns other weights", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
+  const config = join(dir, "prefs.yaml");
+  writeFileSync(config, "env: {id: CartPole-v1}\nlabels: 40\nrounds: 1\nheldOut: 20\nmodel: {members: 1, hidden: [8], epochs: 2}\nseed: 4\n");
+  const learn = async (...args: string[]) => {
+    const out = join(dir, `${args.join("") || "default"}.json`);
+    const r = await runCli("learn-reward", config, "--out", out, ...args);
+    expect(r.err).not.toMatch(/error/);
+    return { out: r.out, model: JSON.parse(readFileSync(out, "utf8")) as { members: unknown; about: { seed: number } } };
+  };
+  const [byConfig, chosen, again] = [await learn(), await learn("--seed", "3"), await learn("--seed", "4")];
+  expect(byConfig.out).toContain("segments of 25 steps) with seed 4");
+  expect(chosen.out).toContain("with seed 3");
+  expect([byConfig.model.about.seed, chosen.model.about.seed]).toEqual([4, 3]);
+  expect(chosen.model.members).not.toEqual(byConfig.model.members);
+  expect(again.model).toEqual(byConfig.model);
+  const bad = await runCli("learn-reward", config, "--seed", "-1");
+  expect(bad.code).toBe(2);
+  expect(bad.err).toBe('error: --seed: expected an integer ≥ 0, got "-1"\n');
+});
+
 test("learn-reward's bad configs are one-line errors", async () => {
   const dir = mkdtempSync(join(tmpdir(), "rewardlab-learn-"));
   const bad = join(dir, "bad.yaml");

@@ -54,7 +54,7 @@ export const PreferenceConfig = z
       .describe("the RLHF loop: after each round, train PPO on the reward learned so far and collect the next segments with it"),
     preferences: z.string().min(1).optional().describe("a JSONL file of labelled pairs (`rewardlab prefs label`) to learn from instead of the synthetic labeler"),
     demonstrations: z.string().min(1).optional().describe("a JSONL file of expert episodes (`rewardlab demos record`): each comparison prefers a segment of them to one of the current policy"),
-    seed: z.number().int().nonnegative().default(0),
+    seed: z.number().int().nonnegative().default(0).describe("drives the whole run: layouts, the segments' random actions, the labeler's noise, the reward model (unless model.seed) and the agent"),
   })
   .strict()
   .refine((c) => !(c.preferences && c.demonstrations), { message: "give preferences or demonstrations, not both", path: ["demonstrations"] })
@@ -149,7 +149,7 @@ export function learnFromPreferences(config: PreferenceConfig, policy?: Policy, 
     rounds.push(report);
     onRound?.(report);
   }
-  return { model, artifact: artifactOf(model, c.env.id, layout, { labels: comparisons.length, segmentLength: T, query: c.query, heldOutAccuracy: rounds.at(-1)!.accuracy }), rounds };
+  return { model, artifact: artifactOf(model, c.env.id, layout, { labels: comparisons.length, segmentLength: T, query: c.query, seed: c.seed, heldOutAccuracy: rounds.at(-1)!.accuracy }), rounds };
 }
 
 /** PPO for `agent.steps` more steps on the reward learned so far (true reward measured, not optimized). */
