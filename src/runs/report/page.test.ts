@@ -50,6 +50,8 @@ test("without notes, the report's notes are the pairwise verdicts with their evi
   // One seed each: no verdict, only P and the reason.
   expect(plain).toMatch(/<li>(sparse|key-bonus) vs (sparse|key-bonus) on the primary reward: too few seeds for a verdict \(5 each needed\): P\(/);
   expect(plain).not.toContain(`class="best"`);
+  // The table says where the results come from: the tiny runs are evaluated on held-out episodes.
+  expect(plain).toMatch(/on the primary \(true\) reward of the final policy \(\w+\) over \d+ evaluation episodes per run on held-out seeds;/);
 });
 
 test("embedded data cannot close its script block and carries no NaN", () => {

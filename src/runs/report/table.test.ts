@@ -6,7 +6,7 @@ import { summaryTable, verdictNotes } from "./table.js";
 
 /** A design whose seeds ended with these primary returns (success: above ½). */
 function design(name: string, primaries: number[]) {
-  const runs = primaries.map((finalPrimary, seed) => ({ name, seed, episodes: 10, finalPrimary, finalSuccess: finalPrimary > 0.5 ? 1 : 0, stepsToThreshold: null, termReturns: { task: finalPrimary }, curve: [] }) as unknown as RunSummary);
+  const runs = primaries.map((finalPrimary, seed) => ({ name, seed, episodes: 10, finalPrimary, finalSuccess: finalPrimary > 0.5 ? 1 : 0, stepsToThreshold: null, resultFrom: "training", evaluations: [], termReturns: { task: finalPrimary }, curve: [] }) as unknown as RunSummary);
   return summarize(name, runs);
 }
 
@@ -32,6 +32,7 @@ test("the table shows IQM [interval] inside the seeds' range and every seed's va
   expect(html).toContain(`<div class="seeds" title="seed 0: 0; seed 1: 100">0 100</div>`);
   expect(html).not.toContain("±");
   expect(html).not.toContain("Student");
+  expect(html).toContain("on the primary (true) reward over each run&#39;s last training episodes;");
 });
 
 test("overlapping seeds: no clear difference and no highlight, even with many seeds", () => {

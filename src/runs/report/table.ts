@@ -7,7 +7,7 @@
  */
 import { stringify } from "yaml";
 import { SEED_BOOTSTRAP_REPS } from "../../core/rliable-bootstrap.js";
-import { MIN_SEEDS_FOR_VERDICT, type DesignSummary, type Estimate } from "../compare.js";
+import { MIN_SEEDS_FOR_VERDICT, resultSource, type DesignSummary, type Estimate } from "../compare.js";
 import { versusBest, versusLines, type Versus } from "../seed-verdicts.js";
 import type { RunSummary } from "../train.js";
 import type { RunConfig } from "../config.js";
@@ -79,7 +79,7 @@ export function summaryTable(summaries: readonly DesignSummary[], data: ReportDa
   return `<table class="summary">
 <thead><tr><th class="name">design</th><th>primary return</th><th>success</th><th class="versus">${versusHead}</th><th>steps to ${Math.round(threshold * 100)}% success</th><th>episodes</th><th class="shares">term shares of the return</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
-<p class="footnote">Interquartile mean (IQM) over seeds [its 95% stratified percentile-bootstrap interval] (rliable, Agarwal et al. 2021; ${SEED_BOOTSTRAP_REPS.toLocaleString("en")} resamples; it never leaves the seeds' range), on the primary (true) reward over each run's last ${data.window} episodes; beneath, each seed's value (hover for the seeds). P(${esc(highest || "highest")} &gt; this): the probability that a run of the design with the highest IQM beats a run of this one, with its bootstrap interval; a design is called better, and highlighted, only with ${MIN_SEEDS_FOR_VERDICT} or more seeds each and the interval wholly above ½, otherwise there is no clear difference. Steps to ${Math.round(threshold * 100)}%: mean over the seeds that got there (how many did). Term shares: each term's mean episode return over Σ|mean returns|, signed; the bar's centre is 0.</p>`;
+<p class="footnote">Interquartile mean (IQM) over seeds [its 95% stratified percentile-bootstrap interval] (rliable, Agarwal et al. 2021; ${SEED_BOOTSTRAP_REPS.toLocaleString("en")} resamples; it never leaves the seeds' range), on the primary (true) reward ${esc(resultSource(summaries))}; beneath, each seed's value (hover for the seeds). P(${esc(highest || "highest")} &gt; this): the probability that a run of the design with the highest IQM beats a run of this one, with its bootstrap interval; a design is called better, and highlighted, only with ${MIN_SEEDS_FOR_VERDICT} or more seeds each and the interval wholly above ½, otherwise there is no clear difference. Steps to ${Math.round(threshold * 100)}%: mean over the seeds that got there (how many did). Term shares: each term's mean episode return over Σ|mean returns|, signed; the bar's centre is 0.</p>`;
 }
 
 const primaryValues = (summaries: readonly DesignSummary[]) => summaries.map((s) => ({ name: s.name, values: s.runs.map((r) => r.finalPrimary) }));

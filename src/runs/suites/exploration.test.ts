@@ -5,7 +5,7 @@ import { explorationSuite, formatSuite, suiteCell } from "./exploration.js";
 
 /** A bonus whose seeds ended with these success rates; a first success at 10k·(seed + 1) steps where the rate is above 0. */
 function bonus(name: string, success: number[]) {
-  const runs = success.map((finalSuccess, seed) => ({ name, seed, finalPrimary: finalSuccess, finalSuccess, firstSuccess: finalSuccess > 0 ? 10_000 * (seed + 1) : null, stepsToThreshold: null, termReturns: {} }) as unknown as RunSummary);
+  const runs = success.map((finalSuccess, seed) => ({ name, seed, finalPrimary: finalSuccess, finalSuccess, firstSuccess: finalSuccess > 0 ? 10_000 * (seed + 1) : null, stepsToThreshold: null, resultFrom: "training", evaluations: [], termReturns: {} }) as unknown as RunSummary);
   return summarize(name, runs);
 }
 

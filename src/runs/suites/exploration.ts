@@ -10,7 +10,7 @@
 import type { RewardSpecInput } from "../../rewards/spec.js";
 import { seedEstimate, type SeedEstimate } from "../../core/rliable-bootstrap.js";
 import { Rng } from "../../core/rng.js";
-import { MIN_SEEDS_FOR_VERDICT, type Design, type DesignSummary } from "../compare.js";
+import { MIN_SEEDS_FOR_VERDICT, resultSource, type Design, type DesignSummary } from "../compare.js";
 import { RunConfig } from "../config.js";
 import { versusBest, versusLines } from "../seed-verdicts.js";
 
@@ -79,7 +79,7 @@ export function explorationSuite(o: SuiteOptions): SuiteEntry[] {
 }
 
 export interface SuiteCell {
-  /** Final success rate (last 50 episodes): IQM over seeds with its 95% stratified-bootstrap interval, and each seed's value. */
+  /** Final success rate (the runs' results: held-out evaluation episodes, or the last 50 training episodes without them): IQM over seeds with its 95% stratified-bootstrap interval, and each seed's value. */
   success: SeedEstimate & { perSeed: number[] };
   /** Steps to the first successful episode: IQM over the seeds that had one with its interval, each seed's (null: none), and how many had one. */
   firstSuccess: SeedEstimate & { perSeed: (number | null)[]; reached: number; runs: number };
@@ -126,7 +126,7 @@ export function formatSuite(results: readonly { entry: SuiteEntry; summaries: re
     lines.push("");
   }
   lines.push(
-    "success: final success rate over each run's last 50 episodes; first success: environment steps to the first successful episode, over the runs that had one (how many did);",
+    `success: the success rate ${resultSource(results.flatMap((r) => r.summaries))}; first success: environment steps to the first successful training episode, over the runs that had one (how many did);`,
     `interquartile mean over seeds [95% stratified-bootstrap interval], each seed's value beneath; a bonus is called better only with ${MIN_SEEDS_FOR_VERDICT}+ seeds each and P(better > other) above 1/2 over its whole interval`,
   );
   return lines.join("\n");
