@@ -102,7 +102,9 @@ function build(): Command {
   program
     .command("qd <config>")
     .description("quality-diversity search (MAP-Elites or novelty search) over small policies, with the archive's coverage")
-    .action(async (config) => (await import("./commands/qd.js")).qd(config));
+    .option("--seed <n>", "override the config's seed, which drives the search (initial policies, mutations, the elites picked)")
+    .option("--env-seed <n>", "override the config's envSeed: the layout every policy is evaluated on")
+    .action(async (config, opts) => (await import("./commands/qd.js")).qd(config, opts));
 
   program
     .command("report <id>")

@@ -19,6 +19,24 @@ test("qd runs a search and prints coverage, the best return and a behaviour map"
   expect(r.out).toMatch(/#/);
 });
 
+test("qd --seed and --env-seed override the config's: printed, and another seed searches differently", async () => {
+  const file = config("env: {id: DeceptiveMaze-11x11, kwargs: {maxSteps: 40}}\nalgorithm: novelty\nsearch: {generations: 4, population: 10, parents: 3}\nseed: 5\n");
+  const byConfig = await runCli("qd", file);
+  expect(byConfig.out).toContain("4 generations (seed 5, layout seed 0)");
+  const chosen = await runCli("qd", file, "--seed", "3", "--env-seed", "7");
+  expect(chosen.code).toBe(0);
+  expect(chosen.out).toContain("4 generations (seed 3, layout seed 7)");
+  const other = await runCli("qd", file, "--seed", "3");
+  const again = await runCli("qd", file, "--seed", "5");
+  const map = (out: string) => out.slice(out.indexOf("behaviours covered"));
+  expect(map(again.out)).toBe(map(byConfig.out));
+  expect(map(other.out)).not.toBe(map(byConfig.out));
+  expect((await runCli("qd", file, "--seed", "x")).err).toBe('error: --seed: expected an integer ≥ 0, got "x"\n');
+  const bad = await runCli("qd", file, "--env-seed", "1.5");
+  expect(bad.code).toBe(2);
+  expect(bad.err).toBe('error: --env-seed: expected an integer ≥ 0, got "1.5"\n');
+});
+
 test("qd's bad configs are one-line errors with the path", async () => {
   const bad = await runCli("qd", config("env: {id: DeceptiveMaze-11x11}\ndescriptor: [agent.z]\n"));
   expect(bad.code).toBe(2);

@@ -1,7 +1,10 @@
 /**
  * `rewardlab qd CONFIG`: quality-diversity search with progress, then the
  * archive's coverage (a map when the descriptor is a 2-D position), the best
- * return found and when the task was first solved.
+ * return found and when the task was first solved. The config's `seed`
+ * (or `--seed`) drives the search (initial policies, mutations, which
+ * elites are picked); `envSeed` (or `--env-seed`) is the layout every policy
+ * is evaluated on.
  */
 import { loadConfigFile, parseConfig } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
@@ -10,10 +13,16 @@ import { make } from "../../envs/registry.js";
 import { QdConfig } from "../../qd/config.js";
 import { mapElites, MapElitesConfig } from "../../qd/map-elites.js";
 import { noveltySearch, NoveltySearchConfig } from "../../qd/novelty.js";
+import { intOption } from "../args.js";
 import { progressBar } from "../progress.js";
 
-export function qd(file: string): void {
-  const config = loadConfigFile(file, QdConfig);
+export function qd(file: string, opts: { seed?: string; envSeed?: string } = {}): void {
+  const loaded = loadConfigFile(file, QdConfig);
+  const config = {
+    ...loaded,
+    seed: opts.seed === undefined ? loaded.seed : intOption(opts.seed, "--seed", 0),
+    envSeed: opts.envSeed === undefined ? loaded.envSeed : intOption(opts.envSeed, "--env-seed", 0),
+  };
   const env = make(config.env.id, { kwargs: config.env.kwargs });
   if (env.actionSpace.kind !== "discrete") throw new UserError("env.id", `quality-diversity search here evolves discrete-action policies; ${config.env.id} has ${env.actionSpace}`);
   config.inputs.forEach((name, i) => featureByName(env.core, name, `inputs[${i}]`));
@@ -35,7 +44,7 @@ export function qd(file: string): void {
     lines = { cells: r.coverage.at(-1) ?? 0, best: r.best.outcome.fitness, bestDescriptor: r.best.outcome.descriptor, solvedAt: r.solvedAt, descriptors: r.archive };
   }
   bar.stop();
-  console.log(`${config.algorithm} on ${config.env.id}, ${generations} generations (seed ${config.seed})`);
+  console.log(`${config.algorithm} on ${config.env.id}, ${generations} generations (seed ${config.seed}, layout seed ${config.envSeed})`);
   console.log(`  behaviours covered: ${lines.cells}`);
   console.log(`  best return: ${lines.best.toFixed(3)} (ending at ${config.descriptor.map((d, i) => `${d} = ${lines.bestDescriptor[i]}`).join(", ")})`);
   console.log(`  solved: ${lines.solvedAt === null ? "no" : `first at generation ${lines.solvedAt}`}`);
