@@ -4,7 +4,7 @@
  * the run's latest point at or before the grid step, since a windowed mean
  * holds until the next iteration), then averaged over seeds with a 95%
  * percentile-bootstrap band of that mean (resampling the seeds; it never
- * leaves the seeds' range, where a Student-t band with 2 seeds is ±12.7 sd).
+ * leaves the seeds' range, where a Student-t band with 2 seeds is ±12.7 standard errors).
  *
  * Values are `null` where no seed has a value yet (no finished episode), so
  * plots show a gap rather than a made-up zero.
