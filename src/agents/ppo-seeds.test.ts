@@ -24,31 +24,33 @@ function alone(id: string, n: number, config: Partial<PpoConfig>, seed: number, 
   return record(ppo, metrics, returns);
 }
 
-function together(id: string, n: number, config: Partial<PpoConfig>, seeds: number[], steps: number) {
+function together(id: string, n: number, config: Partial<PpoConfig>, seeds: number[], steps: number, batched: boolean) {
   const metrics: Record<string, number>[][] = seeds.map(() => []);
   const returns: number[][] = seeds.map(() => []);
   const envs = seeds.map(() => new RewardedVector(makeVector(id, n), TASK));
   const run = trainSeeds(envs, config, seeds, steps, (m, episodes) => {
     m.forEach((x, k) => metrics[k].push(x));
     episodes.forEach((e, k) => returns[k].push(...e.map((r) => r.primary)));
-  });
+  }, { batched });
   return run.learners.map((ppo, k) => record(ppo, metrics[k], returns[k]));
 }
 
 test.each([
-  ["CartPole-v1", 4, { numSteps: 64 }, 64 * 4 * 6],
+  ["CartPole-v1", 4, { numSteps: 32 }, 32 * 4 * 4],
   ["DoorKey-5x5", 4, { numSteps: 64 }, 64 * 4 * 4],
-] as const)("three seeds of %s trained in lockstep match three runs alone, bit for bit", (id, n, config, steps) => {
+] as const)("three seeds of %s trained in lockstep, updates batched (vmap) or not, match three runs alone, bit for bit", (id, n, config, steps) => {
   const seeds = [3, 11, 12];
-  const batched = together(id, n, config, seeds, steps);
+  const batched = together(id, n, config, seeds, steps, true);
+  const stepped = together(id, n, config, seeds, steps, false);
   seeds.forEach((seed, k) => {
     const single = alone(id, n, config, seed, steps);
     expect(single.returns.length).toBeGreaterThan(0);
     expect(batched[k]).toEqual(single);
+    expect(stepped[k]).toEqual(single);
   });
 }, 120_000);
 
 test("seeds differ from each other (the lockstep run is not one seed copied)", () => {
-  const [a, b] = together("CartPole-v1", 2, { numSteps: 32 }, [1, 2], 32 * 2 * 2);
+  const [a, b] = together("CartPole-v1", 2, { numSteps: 32 }, [1, 2], 32 * 2 * 2, true);
   expect(a.state.params).not.toEqual(b.state.params);
 });

@@ -1,13 +1,17 @@
 /**
- * K seeds of one PPO design trained in lockstep in one process, as
- * PureJaxRL vmaps a whole training run over seeds: each seed keeps its own
- * environments, random stream, rollout and episode log, and acts in plain
- * JavaScript as a lone `Ppo` does; the networks are stacked on a leading
- * seed axis, so each rollout's critic pass and each iteration's minibatch
- * updates are one vmapped jax-js call for all seeds (one batched matmul per
- * layer). jax-js pays mostly per kernel dispatched, not per row, so K seeds
- * cost far less than K runs. Each seed's run is the run `Ppo` makes alone
- * with that seed, bit for bit (ppo-seeds.test.ts).
+ * K seeds of one PPO design trained in lockstep in one process: each seed
+ * keeps its own environments, random stream, rollout and episode log, and
+ * acts in plain JavaScript as a lone `Ppo` does; every seed's run is the run
+ * `Ppo` makes alone with that seed, bit for bit (ppo-seeds.test.ts).
+ *
+ * Two ways to update. By default each seed takes its own jitted update (as
+ * fast as the seeds one after another). With `batched`, the networks are
+ * stacked on a leading seed axis and each iteration's critic pass and
+ * minibatch updates are one vmapped jax-js call for all seeds, as PureJaxRL
+ * vmaps over seeds; it is still bit for bit each seed's lone run, but on
+ * jax-js 0.1.25 a vmapped matmul compiles to a kernel many times slower than
+ * the unbatched one, so it costs more than it saves (docs/benchmarks.md,
+ * Training); it is here for when that kernel catches up.
  *
  * @example
  * const envs = [1, 2, 3].map(() => new RewardedVector(makeVector("CartPole-v1", 4), spec));
@@ -33,23 +37,29 @@ export class PpoSeeds {
   /** One learner per seed: its environments, stream and rollout; its parameters are current after `run`. */
   readonly learners: Ppo[];
   readonly episodes: EpisodeLog[];
-  private params: ActorCriticParams;
-  private opt: FlatAdamState;
-  private readonly trainSteps: Update;
-  private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
+  private readonly batched?: {
+    params: ActorCriticParams;
+    opt: FlatAdamState;
+    trainSteps: Update;
+    criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
+  };
 
-  constructor(envs: readonly RewardedVector[], config: Partial<PpoConfig>, readonly seeds: readonly number[]) {
+  constructor(envs: readonly RewardedVector[], config: Partial<PpoConfig>, readonly seeds: readonly number[], options: { batched?: boolean } = {}) {
     if (envs.length !== seeds.length || seeds.length === 0) throw new Error(`PpoSeeds needs one environment vector per seed (${envs.length} for ${seeds.length} seeds)`);
     this.learners = envs.map((env, k) => new Ppo(env, config, seeds[k]));
     const { config: c, shape } = this.learners[0];
     // Early stopping on KL would let seeds run different numbers of epochs: not in lockstep.
-    if (c.targetKl !== undefined) throw new Error("PpoSeeds does not support targetKl (seeds would stop after different epochs)");
     this.episodes = this.learners.map((l) => new EpisodeLog(l.env));
-    this.params = stack(this.learners.map((l) => tree.ref(l.params)));
-    this.opt = stack(this.learners.map((l) => tree.ref(l.optimizer)));
-    this.trainSteps = jit(vmap(stackedUpdates(ppoUpdate(c, shape)) as never, [0, 0, 0, null]) as never) as never;
+    if (!options.batched) return;
+    // Early stopping on KL would let seeds run different numbers of epochs: not one call for all.
+    if (c.targetKl !== undefined) throw new Error("batched PpoSeeds does not support targetKl (seeds would stop after different epochs)");
     const activation = shape.activation;
-    this.criticBatch = jit(vmap(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never, [0, 0]) as never) as never;
+    this.batched = {
+      params: stack(this.learners.map((l) => tree.ref(l.params))),
+      opt: stack(this.learners.map((l) => tree.ref(l.optimizer))),
+      trainSteps: jit(vmap(stackedUpdates(ppoUpdate(c, shape)) as never, [0, 0, 0, null]) as never) as never,
+      criticBatch: jit(vmap(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never, [0, 0]) as never) as never,
+    };
   }
 
   /** Trains every seed until each has taken `totalSteps` environment steps (or `onIteration` returns false). */
@@ -68,7 +78,7 @@ export class PpoSeeds {
           episodes[k].record(l.globalStep);
         });
       }
-      const metrics = this.update();
+      const metrics = this.batched ? this.update(this.batched) : learners.map((l) => l.update());
       const seconds = (performance.now() - t0) / 1000;
       learners.forEach((l, k) => {
         for (const module of l.env.program.intrinsicModules) {
@@ -79,28 +89,28 @@ export class PpoSeeds {
       });
       if (onIteration?.(metrics, episodes.map((e) => e.drain())) === false) break;
     }
-    this.handBack();
+    if (this.batched) this.handBack(this.batched);
   }
 
   /** Advantages for every seed, then all seeds' epochs of minibatch updates in one call. */
-  private update(): PpoMetrics[] {
+  private update(batched: NonNullable<PpoSeeds["batched"]>): PpoMetrics[] {
     const { learners } = this;
     const K = learners.length;
     const { batchSize, shape, config } = learners[0];
     const obs = new Float32Array(K * batchSize * shape.obsPad);
     learners.forEach((l, k) => obs.set(l.rolloutObs, k * batchSize * shape.obsPad));
-    const values = this.criticBatch(tree.ref(this.params.critic), np.array(obs).reshape([K, batchSize, shape.obsPad])).dataSync() as Float32Array;
+    const values = batched.criticBatch(tree.ref(batched.params.critic), np.array(obs).reshape([K, batchSize, shape.obsPad])).dataSync() as Float32Array;
     learners.forEach((l, k) => l.endRollout(values.subarray(k * batchSize, (k + 1) * batchSize)));
 
     const lr = learners[0].learningRate();
     const batches = learners.map((l) => l.minibatches(Int32Array.from({ length: batchSize }, (_, i) => i), config.updateEpochs));
     const lrArray = np.array(Float32Array.of(lr));
-    const [p2, o2, rows] = this.trainSteps(this.params, this.opt, uploadMinibatches(batches, [K]), lrArray);
-    this.params = p2;
-    this.opt = o2;
+    const [p2, o2, rows] = batched.trainSteps(batched.params, batched.opt, uploadMinibatches(batches, [K]), lrArray);
+    batched.params = p2;
+    batched.opt = o2;
     const all = rows.dataSync() as Float32Array;
     const perSeed = all.length / K;
-    this.syncPolicies();
+    this.syncPolicies(batched.params);
     return learners.map((l, k) => {
       const stats = new UpdateStats();
       stats.add(all.subarray(k * perSeed, (k + 1) * perSeed));
@@ -109,7 +119,7 @@ export class PpoSeeds {
   }
 
   /** Copies the stacked networks out of jax-js once and gives each seed's acting policy its slice. */
-  private syncPolicies(): void {
+  private syncPolicies(params: ActorCriticParams): void {
     const { learners } = this;
     const K = learners.length;
     const { obsPad, hidden, actionDim } = learners[0].shape;
@@ -118,21 +128,21 @@ export class PpoSeeds {
       const b = m.map((l) => l.b.ref.dataSync() as Float32Array);
       return learners.map((_, k) => ({ sizes, w: w.map((x) => slice(x, k, K)), b: b.map((x) => slice(x, k, K)) }));
     };
-    const actors = read(this.params.actor, [obsPad, ...hidden, actionDim]);
-    const critics = read(this.params.critic, [obsPad, ...hidden, 1]);
-    const logStd = this.params.logStd ? (this.params.logStd.ref.dataSync() as Float32Array) : undefined;
+    const actors = read(params.actor, [obsPad, ...hidden, actionDim]);
+    const critics = read(params.critic, [obsPad, ...hidden, 1]);
+    const logStd = params.logStd ? (params.logStd.ref.dataSync() as Float32Array) : undefined;
     learners.forEach((l, k) => l.policy.load(actors[k], critics[k], logStd ? slice(logStd, k, K) : undefined));
   }
 
   /** Gives each learner its seed's parameters and Adam state, so it can be saved, evaluated or trained on alone. */
-  private handBack(): void {
-    this.learners.forEach((l, k) => l.adopt(unstack(this.params, k), unstack(this.opt, k)));
+  private handBack({ params, opt }: NonNullable<PpoSeeds["batched"]>): void {
+    this.learners.forEach((l, k) => l.adopt(unstack(params, k), unstack(opt, k)));
   }
 }
 
 /** Trains K seeds of one PPO design in lockstep (see `PpoSeeds`). */
-export function trainSeeds(envs: readonly RewardedVector[], config: Partial<PpoConfig>, seeds: readonly number[], totalSteps: number, onIteration?: OnSeedsIteration): PpoSeeds {
-  const run = new PpoSeeds(envs, config, seeds);
+export function trainSeeds(envs: readonly RewardedVector[], config: Partial<PpoConfig>, seeds: readonly number[], totalSteps: number, onIteration?: OnSeedsIteration, options: { batched?: boolean } = {}): PpoSeeds {
+  const run = new PpoSeeds(envs, config, seeds, options);
   run.run(totalSteps, onIteration);
   return run;
 }
