@@ -21,7 +21,7 @@ export interface Learner {
   readonly env: RewardedVector;
   /** Environment steps taken so far: what the budget counts. */
   readonly globalStep: number;
-  /** Called before training toward `totalSteps`; returns the budget the learner will really use (PPO trains whole rollouts). */
+  /** Called before training toward `totalSteps`; returns the budget the learner will really use (PPO trains whole rollouts). Calling it again with the same budget changes nothing. */
   plan(totalSteps: number): number;
   /** A fresh learner resets its environments (seeded from its own stream); later calls do nothing. */
   start(): void;

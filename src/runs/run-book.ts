@@ -1,0 +1,236 @@
+/**
+ * One seed's bookkeeping while it trains, whatever drives the training (one
+ * `TrainingLoop`, or several seeds in lockstep): the window of recent
+ * episodes and the learning curve, steps to the success threshold, the
+ * evaluations on held-out episodes (config `evaluation`), checkpoints, and
+ * at the end the run's summary on the primary ("true") reward.
+ *
+ * Its own state travels in every checkpoint beside the loop's, so a resumed
+ * run's summary is the uninterrupted one's.
+ */
+import type { EpisodeRecord } from "../agents/episodes.js";
+import type { Learner } from "../agents/learner.js";
+import { captureState, restoreState } from "../core/state.js";
+import { mean } from "../core/stats.js";
+import type { RunConfig } from "./config.js";
+import { runResult, summarizeEvaluations, type EvaluationRow, type EvaluationSummary, type Evaluator, type ResultSource } from "./evaluate.js";
+import type { LoopState } from "./loop.js";
+import type { RunRecording } from "./report/record.js";
+
+export interface RunProgress {
+  step: number;
+  total: number;
+  /** Mean primary return over the recent window of episodes. */
+  primary: number;
+  /** Success rate over the window (NaN for tasks without success). */
+  success: number;
+  stepsPerSecond: number;
+}
+
+export interface RunHooks {
+  onIteration?(step: number, metrics: Record<string, number>, episodes: EpisodeRecord[]): void;
+  onProgress?(progress: RunProgress): void;
+  /** Each evaluation's episodes (config `evaluation`), as they are played. */
+  onEvaluation?(rows: EvaluationRow[]): void;
+  /** Polled each iteration; true stops the run (it is then marked interrupted). */
+  shouldStop?(): boolean;
+}
+
+/** Checkpointing of a run: where to resume from, and how often to save. */
+export interface CheckpointOptions {
+  /** A state saved by an earlier `onCheckpoint`: training continues from there exactly. */
+  resume?: unknown;
+  /** Save every this many environment steps (and when the run stops early, and at its end). */
+  every?: number;
+  /** Also save once this many seconds have passed since the last save (0: every iteration). */
+  seconds?: number;
+  onCheckpoint?(step: number, state: unknown): void;
+}
+
+export interface CurvePoint {
+  step: number;
+  primary: number;
+  success: number;
+  total: number;
+  /** Each term's mean episode return over the window. */
+  terms?: Record<string, number>;
+}
+
+export interface RunSummary {
+  name: string;
+  seed: number;
+  steps: number;
+  seconds: number;
+  episodes: number;
+  /** The run's result: its last evaluation (config `evaluation`, held-out episodes) of the policy evaluated first, or without evaluations its last `window` training episodes. */
+  finalPrimary: number;
+  finalSuccess: number;
+  resultFrom: ResultSource;
+  /** Over the last `window` training episodes. */
+  trainPrimary: number;
+  trainSuccess: number;
+  finalReturn: number;
+  /** First step at which the windowed success rate reached the threshold; null if never. */
+  stepsToThreshold: number | null;
+  /** Step of the iteration in which an episode first succeeded; null if none did. */
+  firstSuccess: number | null;
+  /** Mean episode return of each term over the last window. */
+  termReturns: Record<string, number>;
+  curve: CurvePoint[];
+  /** Every evaluation on held-out episodes (config `evaluation`), each policy's means; the last ones are the run's result. */
+  evaluations: EvaluationSummary[];
+  interrupted: boolean;
+  /** Visited cells and evaluation replays, for reports (gridworlds, when asked for). */
+  recording?: RunRecording;
+}
+
+/** The run's result fields of a summary (see `RunSummary.finalPrimary`). */
+export function result(evaluations: readonly EvaluationSummary[], trainPrimary: number, trainSuccess: number) {
+  const r = runResult(evaluations, trainPrimary, trainSuccess);
+  return { finalPrimary: r.primary, finalSuccess: r.success, resultFrom: r.from, trainPrimary, trainSuccess };
+}
+
+/** What a checkpoint holds: the loop's state and the run's bookkeeping. */
+export interface RunCheckpoint {
+  loop: LoopState;
+  run: unknown;
+}
+
+export class RunBook {
+  private recent: EpisodeRecord[] = [];
+  private curve: CurvePoint[] = [];
+  private evaluations: EvaluationSummary[] = [];
+  private episodes = 0;
+  private stepsToThreshold: number | null = null;
+  private firstSuccess: number | null = null;
+  private interrupted = false;
+  private readonly termNames: string[];
+  private readonly t0 = performance.now();
+  private nextCheckpoint = Infinity;
+  private savedStep = 0;
+  private savedAt = 0;
+  private previousStep = 0;
+  private budget = Infinity;
+
+  /** `loopState`: the state of whatever trains this seed, for its checkpoints. */
+  constructor(
+    private readonly config: RunConfig,
+    readonly seed: number,
+    private readonly learner: Learner,
+    private readonly loopState: () => LoopState,
+    private readonly hooks: RunHooks = {},
+    private readonly checkpoints: CheckpointOptions = {},
+    private readonly evaluator?: Evaluator,
+  ) {
+    this.termNames = learner.env.program.terms.map((t) => t.name);
+  }
+
+  /** Takes back the bookkeeping of a checkpoint's `run` part (the loop loads its own). */
+  restore(saved: unknown): void {
+    const run = { recent: this.recent, curve: this.curve, episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null, evaluations: this.evaluations };
+    restoreState(run, saved as never);
+    Object.assign(this, run);
+  }
+
+  /** Call when training (re)starts toward `budget` steps (the learner's plan): the state it starts from counts as saved. */
+  start(budget: number): void {
+    const step = this.learner.globalStep;
+    this.budget = budget;
+    this.nextCheckpoint = this.nextAfter(step);
+    this.savedStep = step;
+    this.savedAt = performance.now();
+    this.previousStep = step;
+  }
+
+  /** One iteration's metrics and the episodes that ended in it; false: stop (the run is interrupted and checkpointed). */
+  iteration(metrics: Record<string, number>, finished: EpisodeRecord[]): boolean {
+    const { config, hooks } = this;
+    this.episodes += finished.length;
+    this.recent.push(...finished);
+    if (this.recent.length > config.window) this.recent.splice(0, this.recent.length - config.window);
+    const step = this.learner.globalStep;
+    const point = { step, primary: this.windowMean((e) => e.primary), success: this.windowMean((e) => e.success), total: this.windowMean((e) => e.return), terms: this.termMeans() };
+    this.curve.push(point);
+    if (this.stepsToThreshold === null && this.recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) this.stepsToThreshold = step;
+    if (this.firstSuccess === null && finished.some((e) => e.success === 1)) this.firstSuccess = step;
+    hooks.onIteration?.(step, metrics, finished);
+    // The final evaluation comes in the last iteration, so the checkpoint that follows holds it.
+    if (step >= this.budget || this.evaluator?.due(this.previousStep, step)) this.evaluate();
+    this.previousStep = step;
+    hooks.onProgress?.({ step, total: config.steps, primary: point.primary, success: point.success, stepsPerSecond: step / ((performance.now() - this.t0) / 1000) });
+    if (hooks.shouldStop?.()) {
+      this.interrupted = true;
+      this.saveCheckpoint();
+      return false;
+    }
+    const dueMs = this.checkpoints.seconds === undefined ? Infinity : this.checkpoints.seconds * 1000;
+    if (step >= this.nextCheckpoint || performance.now() - this.savedAt >= dueMs) {
+      this.saveCheckpoint();
+      this.nextCheckpoint = this.nextAfter(step);
+    }
+    return true;
+  }
+
+  /**
+   * After training: the final evaluation and state if the last iteration did
+   * not save them (for resuming a run killed before it was marked finished,
+   * and for its policy), and the run's summary. `record` finishes a report's
+   * recording (after the checkpoint).
+   */
+  finish(record?: () => RunRecording | undefined): RunSummary {
+    if (!this.interrupted) this.saveCheckpoint(this.evaluate());
+    const seconds = (performance.now() - this.t0) / 1000;
+    const recording = record?.();
+    return {
+      name: this.config.name ?? this.config.env.id,
+      seed: this.seed,
+      steps: this.learner.globalStep,
+      seconds,
+      episodes: this.episodes,
+      ...result(this.evaluations, this.windowMean((e) => e.primary), this.windowMean((e) => e.success)),
+      finalReturn: this.windowMean((e) => e.return),
+      stepsToThreshold: this.stepsToThreshold,
+      firstSuccess: this.firstSuccess,
+      termReturns: this.termMeans(),
+      curve: this.curve,
+      evaluations: this.evaluations,
+      interrupted: this.interrupted,
+      ...(recording ? { recording } : {}),
+    };
+  }
+
+  private nextAfter(step: number): number {
+    const every = this.checkpoints.every;
+    return every ? (Math.floor(step / every) + 1) * every : Infinity;
+  }
+
+  /** `again`: save at the step already saved (its bookkeeping has changed: the final evaluation). */
+  private saveCheckpoint(again = false): void {
+    const step = this.learner.globalStep;
+    if (!this.checkpoints.onCheckpoint || (step === this.savedStep && !again)) return;
+    const { recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations } = this;
+    // captureState keeps NaN (a success rate without episodes) through JSON.
+    const checkpoint: RunCheckpoint = { loop: this.loopState(), run: captureState({ recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations }) };
+    this.checkpoints.onCheckpoint(step, checkpoint);
+    this.savedStep = step;
+    this.savedAt = performance.now();
+  }
+
+  /** Evaluates the current policy unless it was at this step already; whether it did. */
+  private evaluate(): boolean {
+    const { evaluator, learner } = this;
+    if (!evaluator || this.evaluations.at(-1)?.step === learner.globalStep) return false;
+    const rows = evaluator.evaluate(learner, learner.globalStep);
+    this.evaluations.push(...summarizeEvaluations(rows));
+    this.hooks.onEvaluation?.(rows);
+    return true;
+  }
+
+  private windowMean(f: (e: EpisodeRecord) => number): number {
+    return mean(this.recent.map(f));
+  }
+
+  private termMeans(): Record<string, number> {
+    return Object.fromEntries(this.termNames.map((t) => [t, this.windowMean((e) => e.terms[t])]));
+  }
+}
