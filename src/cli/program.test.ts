@@ -119,6 +119,6 @@ describe("rewardlab CLI", () => {
     expect(r.out).toContain("primary return");
     expect(r.out).toContain("3 runs in");
     expect(r.out).toContain(`Report: ${report}`);
-    expect(readFileSync(report, "utf8")).toContain("rewardlab demo: PPO on DoorKey-8x8");
+    expect(readFileSync(report, "utf8")).toContain("rewardlab demo: PPO on DoorKey-6x6");
   }, 60_000);
 });
