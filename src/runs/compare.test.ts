@@ -7,11 +7,13 @@ const run = (seed: number, primary: number, success: number, terms: Record<strin
   name: "x", seed, steps: 1000, seconds: 1, episodes: 10, finalPrimary: primary, finalSuccess: success, finalReturn: primary, stepsToThreshold: reached, firstSuccess: reached, termReturns: terms, curve: [], evaluations: [], resultFrom: "training", trainPrimary: primary, trainSuccess: success, interrupted: false,
 });
 
-test("a design's summary has the mean and the 95% CI (Student's t) over seeds", () => {
+test("a design's summary has the IQM over seeds with its bootstrap interval, steps to threshold and term shares", () => {
   const s = summarize("d", [run(0, 0.5, 0.6, { goal: 0.5 }, 1000), run(1, 0.7, 1, { goal: 0.7 }), run(2, 0.9, 0.8, { goal: 0.9 }, 3000)]);
-  expect(s.primary.mean).toBeCloseTo(0.7, 12);
-  // sd = 0.2, t(0.975, 2) = 4.303: 4.303 · 0.2 / √3
-  expect(s.primary.ci).toBeCloseTo((4.303 * 0.2) / Math.sqrt(3), 10);
+  // With three seeds the IQM trims nothing (int(0.25 · 3) = 0 at each end): the mean; the interval stays within [0.5, 0.9].
+  expect(s.primaryIqm.point).toBeCloseTo(0.7, 12);
+  expect(s.primaryIqm.lo).toBeGreaterThanOrEqual(0.5);
+  expect(s.primaryIqm.hi).toBeLessThanOrEqual(0.9);
+  expect(s.primaryIqm.lo).toBeLessThan(s.primaryIqm.hi);
   expect(s.stepsToThreshold).toEqual({ mean: 2000, reached: 2 });
   expect(s.termShares).toEqual({ goal: 1 });
 });
@@ -50,9 +52,8 @@ test("overlapping seeds give no clear difference, not a winner by the mean", () 
 });
 
 test("intervals stay inside the seeds' range where a t-interval would not (two seeds, a return in [0, 1])", () => {
-  // Student's t with two seeds printed 0.335 ± 3.002 for such a design.
+  // Student's t with two seeds printed 0.335 ± 3.002 for such a design (t = 12.71: 0.335 + 12.71 · 0.474 / √2 > 1).
   const s = summarize("potential", [run(0, 0.0, 0.1, {}), run(1, 0.67, 1, {})]);
-  expect(s.primary.mean + s.primary.ci).toBeGreaterThan(1);
   for (const [e, lo, hi] of [[s.primaryIqm, 0, 0.67], [s.successIqm, 0.1, 1]] as const) {
     expect(e.lo).toBeGreaterThanOrEqual(lo);
     expect(e.hi).toBeLessThanOrEqual(hi);

@@ -15,8 +15,9 @@ import { reviveError } from "../core/errors.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 import { Rng } from "../core/rng.js";
-import { comparePair, intervalEstimate } from "../core/rliable-bootstrap.js";
-import { ci95, mean } from "../core/stats.js";
+import { seedEstimate } from "../core/rliable-bootstrap.js";
+import { mean } from "../core/stats.js";
+import { MIN_SEEDS_FOR_VERDICT, poiText, versusBest } from "./seed-verdicts.js";
 import { runPersisted } from "./persist.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 import type { RunTask } from "./worker.js";
@@ -38,9 +39,6 @@ export interface Estimate {
 export interface DesignSummary {
   name: string;
   runs: RunSummary[];
-  /** Mean and Student-t 95% half-width over seeds (kept for the HTML report and optimize). */
-  primary: { mean: number; ci: number };
-  success: { mean: number; ci: number };
   /** IQM over seeds with its stratified-bootstrap 95% interval (rliable), inside the seeds' range; NaN without values. */
   primaryIqm: Estimate;
   successIqm: Estimate;
@@ -119,18 +117,7 @@ export async function compareDesigns(base: RunConfig, designs: readonly Design[]
   return designs.map((d) => summarize(d.name, results.filter((_, k) => jobs[k].design === d)));
 }
 
-/** A design is called better than another only with at least this many seeds each (below it, bootstrap intervals are degenerate). */
-export const MIN_SEEDS_FOR_VERDICT = 5;
-
-/** Bootstrap resamples per interval: ample for the handful of seeds a comparison trains. */
-const BOOTSTRAP_REPS = 10_000;
-
-/** IQM with its stratified-bootstrap 95% interval over per-seed values (one task), drawn from a stream of `seed`. */
-function iqmEstimate(values: readonly number[], seed: number): Estimate {
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) return { point: NaN, lo: NaN, hi: NaN };
-  const e = intervalEstimate(values.map((v) => [v]), "iqm", new Rng(seed), { reps: BOOTSTRAP_REPS });
-  return { point: e.point, lo: e.lo, hi: e.hi };
-}
+export { MIN_SEEDS_FOR_VERDICT };
 
 /** `bootstrapSeed` seeds the intervals' resampling, so a summary is reproducible. */
 export function summarize(name: string, runs: RunSummary[], bootstrapSeed = 0): DesignSummary {
@@ -143,10 +130,8 @@ export function summarize(name: string, runs: RunSummary[], bootstrapSeed = 0): 
   return {
     name,
     runs,
-    primary: { mean: mean(primary), ci: ci95(primary) },
-    success: { mean: mean(success), ci: ci95(success) },
-    primaryIqm: iqmEstimate(primary, bootstrapSeed),
-    successIqm: iqmEstimate(success, bootstrapSeed),
+    primaryIqm: seedEstimate(primary, "iqm", new Rng(bootstrapSeed)),
+    successIqm: seedEstimate(success, "iqm", new Rng(bootstrapSeed)),
     stepsToThreshold: { mean: mean(reached), reached: reached.length },
     termShares: Object.fromEntries(terms.map((t, k) => [t, norm > 0 ? termMeans[k] / norm : 0])),
   };
@@ -196,14 +181,14 @@ export function observations(summaries: readonly DesignSummary[], auxiliary: (de
     lines.push(`Highest IQM on the primary reward: ${best.name} (${best.primaryIqm.point.toFixed(3)}); with ${fewest} seed${fewest === 1 ? "" : "s"} per design no design is called better (that takes ${MIN_SEEDS_FOR_VERDICT} or more: --seeds ${MIN_SEEDS_FOR_VERDICT}).`);
   } else if (summaries.length > 1) {
     // Better only where P(best > other) has an interval above 1/2; otherwise say there is no clear difference.
-    const perSeed = (s: DesignSummary) => s.runs.map((r) => [r.finalPrimary]);
+    const designs = summaries.map((s) => ({ name: s.name, values: s.runs.map((r) => r.finalPrimary) }));
+    const { versus } = versusBest(designs, bootstrapSeed);
     const unclear: string[] = [];
-    for (const other of summaries) {
-      if (other === best) continue;
-      const { poi } = comparePair(perSeed(best), perSeed(other), new Rng(bootstrapSeed), { reps: BOOTSTRAP_REPS });
-      const p = `P(${best.name} > ${other.name}) = ${poi.point.toFixed(2)} [${poi.lo.toFixed(2)}, ${poi.hi.toFixed(2)}]`;
-      if (poi.lo > 0.5) lines.push(`${best.name} is better than ${other.name} on the primary reward: ${p}.`);
-      else unclear.push(`${other.name} (${p})`);
+    for (const v of versus) {
+      const other = summaries[v.other].name;
+      const p = poiText(best.name, other, v.poi);
+      if (v.verdict === "better") lines.push(`${best.name} is better than ${other} on the primary reward: ${p}.`);
+      else unclear.push(`${other} (${p})`);
     }
     if (unclear.length) lines.push(`No clear difference on the primary reward between ${best.name} (IQM ${best.primaryIqm.point.toFixed(3)}) and ${unclear.join(", ")}: more seeds would tell.`);
   }

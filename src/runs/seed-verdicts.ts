@@ -9,7 +9,9 @@
 import { comparePair, SEED_BOOTSTRAP_REPS, type SeedEstimate } from "../core/rliable-bootstrap.js";
 import { iqm } from "../core/rliable.js";
 import { Rng } from "../core/rng.js";
-import { MIN_SEEDS_FOR_VERDICT } from "./compare.js";
+
+/** A design is called better than another only with at least this many seeds each (below it, bootstrap intervals are degenerate). */
+export const MIN_SEEDS_FOR_VERDICT = 5;
 
 export interface SeedValues {
   name: string;
