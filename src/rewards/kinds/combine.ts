@@ -1,6 +1,6 @@
-/** `combine`: child terms, each with its weight, combined by sum, product, krc, min or max. */
+/** `combine`: child terms, each with its transforms and weight, combined by sum, product, krc, min or max. */
 import { z } from "zod";
-import { combine } from "../transforms.js";
+import { combine, makeTransform } from "../transforms.js";
 import { defineTermKind, type AnyTerm, type TermInput } from "./kind.js";
 import type { CommonOptions } from "./options.js";
 
@@ -22,13 +22,16 @@ export const combineKind = defineTermKind({
     return {
       features: new Set(children.flatMap((c) => [...c.features])),
       usesObs: children.some((c) => c.usesObs),
-      potentialBased: children.every((c) => c.potentialBased) && term.op === "sum",
+      // A transform (normalization, clipping…) changes a potential difference into something else.
+      potentialBased: children.every((c) => c.potentialBased && c.transforms.length === 0) && term.op === "sum",
       bind: (b, layout) => {
-        const bound = children.map((c) => ({ plan: c, term: c.bind(b, layout), values: new Float64Array(b.n) }));
+        const bound = children.map((c) => ({ plan: c, term: c.bind(b, layout), transforms: c.transforms.map((t) => makeTransform(t, b.n)), values: new Float64Array(b.n) }));
         return {
+          // Each child as the program treats a term: its value, then its transforms, then its weight.
           compute(out) {
             for (const c of bound) {
               c.term.compute(c.values);
+              for (const t of c.transforms) t.apply(c.values, b.n, b.terminated);
               for (let i = 0; i < b.n; i++) c.values[i] *= c.plan.weight;
             }
             combine(term.op, bound.map((c) => c.values), b.n, out);
@@ -36,10 +39,13 @@ export const combineKind = defineTermKind({
           endEpisode(i) {
             for (const c of bound) c.term.endEpisode?.(i);
           },
-          state: () => ({ children: bound.map((c) => c.term.state?.() ?? null) }),
+          state: () => ({ children: bound.map((c) => c.term.state?.() ?? null), transforms: bound.map((c) => c.transforms.map((t) => t.state())) }),
           load(s) {
-            const saved = (s as { children: unknown[] }).children;
-            bound.forEach((c, k) => c.term.load?.(saved[k]));
+            const saved = s as { children: unknown[]; transforms?: unknown[][] };
+            bound.forEach((c, k) => {
+              c.term.load?.(saved.children[k]);
+              c.transforms.forEach((t, j) => t.load(saved.transforms?.[k]?.[j]));
+            });
           },
         };
       },

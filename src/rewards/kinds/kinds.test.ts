@@ -62,3 +62,19 @@ describe("adding a term kind (docs/rewards.md's walkthrough)", () => {
     expect(describeKinds(kinds)).toContain("| `constant` | the same value every step | `value`: the value paid each step; `live` (true): false: pay 0 |");
   });
 });
+
+describe("combine", () => {
+  test("each child is taken as the program takes a term: its value, then its transforms, then its weight", () => {
+    const child = { kind: "expression", expr: "2", weight: 0.5, transforms: [{ type: "clip", min: -1, max: 1 }, { type: "scale", factor: 3 }] };
+    const rv = new RewardedVector(makeVector("Empty-5x5", 2), { terms: [{ kind: "combine", op: "sum", role: "primary", terms: [child, { kind: "expression", expr: "0.25" }] }] });
+    rv.reset(0);
+    rv.step(Int32Array.of(2, 2));
+    // clip(2) = 1, ×3 = 3, ×0.5 = 1.5; plus 0.25.
+    expect(Array.from(rv.reward.terms[0])).toEqual([1.75, 1.75]);
+    // The same child alone, as a top-level term, contributes what it contributed inside the sum.
+    const alone = new RewardedVector(makeVector("Empty-5x5", 2), { terms: [{ ...child, role: "primary" }] });
+    alone.reset(0);
+    alone.step(Int32Array.of(2, 2));
+    expect(Array.from(alone.reward.terms[0])).toEqual([1.5, 1.5]);
+  });
+});
