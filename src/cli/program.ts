@@ -180,6 +180,10 @@ function build(): Command {
     .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners vs CleanRL), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement (at most 300)").default("1"))
+    .option("--vs-cleanrl <dir>", "train suite: run CleanRL's ppo.py from this checkout beside rewardlab's PPO (CartPole, in alternation) and print both and the ratios")
+    .option("--python <cmd>", "with --vs-cleanrl: a Python with torch and gymnasium", "python3")
+    .option("--seeds <list>", "with --vs-cleanrl: seeds for both sides", "1,2,3")
+    .option("--steps <n>", "with --vs-cleanrl: steps per run", "500000")
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
 
   const reward = program.command("reward").description("check, explain and compare reward specs");

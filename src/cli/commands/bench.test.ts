@@ -9,3 +9,13 @@ test("bench --seconds is bounded: too long a measurement is a one-line error bef
     expect(r.out).toBe("");
   }
 });
+
+test("bench --vs-cleanrl wants the train suite and a CleanRL checkout: one-line errors before anything runs", async () => {
+  const wrongSuite = await runCli("bench", "envs", "--vs-cleanrl", ".");
+  expect(wrongSuite.code).toBe(2);
+  expect(wrongSuite.err).toMatch(/^error: --vs-cleanrl: compares training speed: use it with the train suite/);
+  const notCleanrl = await runCli("bench", "train", "--vs-cleanrl", "/nonexistent/cleanrl");
+  expect(notCleanrl.code).toBe(2);
+  expect(notCleanrl.err).toMatch(/^error: --vs-cleanrl: expected a checkout of github.com\/vwxyzjn\/cleanrl/);
+  expect(notCleanrl.out).toBe("");
+});

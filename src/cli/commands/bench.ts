@@ -1,18 +1,48 @@
-/** `rewardlab bench [suite] [--json]`: speed figures with their ratios to recorded baselines. */
+/**
+ * `rewardlab bench [suite] [--json]`: speed figures with their ratios to recorded baselines;
+ * `rewardlab bench train --vs-cleanrl DIR`: rewardlab's PPO beside CleanRL's ppo.py, run here in alternation.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
-import { numberOption } from "../args.js";
+import { intOption, numberOption, seedsOption } from "../args.js";
 
 /** The most time per measurement: `bench all` takes some forty measurements (and the server suite five times this). */
 export const MAX_BENCH_SECONDS = 300;
 
-export async function bench(suite: string, opts: { json?: boolean; seconds?: string }): Promise<void> {
+export interface BenchOptions {
+  json?: boolean;
+  seconds?: string;
+  vsCleanrl?: string;
+  python?: string;
+  seeds?: string;
+  steps?: string;
+}
+
+export async function bench(suite: string, opts: BenchOptions): Promise<void> {
   const { SUITES, formatFigure, header } = await import("../../../bench/index.js");
   const seconds = numberOption(opts.seconds, "--seconds", 0.01, MAX_BENCH_SECONDS);
+  if (opts.vsCleanrl !== undefined) return vsCleanrl(suite, opts);
   const names = suite === "all" ? Object.keys(SUITES) : [suite];
   for (const name of names) {
     if (!SUITES[name]) throw new UserError("suite", `unknown benchmark suite ${JSON.stringify(name)}${didYouMean(name, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(", ")}, all`);
   }
   if (!opts.json) console.log(header());
   for (const name of names) for await (const figure of SUITES[name](seconds)) console.log(formatFigure(figure, !!opts.json));
+}
+
+async function vsCleanrl(suite: string, opts: BenchOptions): Promise<void> {
+  if (suite !== "train") throw new UserError("--vs-cleanrl", `compares training speed: use it with the train suite (\`rewardlab bench train --vs-cleanrl DIR\`), not ${JSON.stringify(suite)}`);
+  const dir = resolve(opts.vsCleanrl!);
+  if (!existsSync(join(dir, "cleanrl", "ppo.py"))) throw new UserError("--vs-cleanrl", `expected a checkout of github.com/vwxyzjn/cleanrl (a folder holding cleanrl/ppo.py), got ${JSON.stringify(opts.vsCleanrl)}`);
+  const seeds = seedsOption(opts.seeds ?? "1,2,3", "--seeds");
+  const steps = intOption(opts.steps ?? "500000", "--steps", 512, 10_000_000);
+  const { vsCleanrl: run } = await import("../../../bench/cleanrl.js");
+  const { formatFigure, header } = await import("../../../bench/harness.js");
+  if (!opts.json) {
+    console.log(`CleanRL ppo.py (${dir}) and rewardlab PPO on CartPole-v1, ${steps.toLocaleString("en")} steps, seeds ${seeds.join(", ")}, in alternation; pin with taskset for one core.`);
+    console.log(header());
+  }
+  for await (const figure of run({ dir, python: opts.python ?? "python3", seeds, steps })) console.log(formatFigure(figure, !!opts.json));
 }
