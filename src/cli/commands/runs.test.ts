@@ -43,6 +43,12 @@ beforeAll(async () => {
       ],
     });
   }
+  await store.write(ids.finished, {
+    evaluations: [0, 1].flatMap((episode) => [
+      { step: 4096, policy: "sampled" as const, episode, seed: 2 ** 31 + episode, primary: episode, success: episode, length: 10 },
+      { step: 4096, policy: "greedy" as const, episode, seed: 2 ** 31 + episode, primary: 0.75, success: 1, length: 12 },
+    ]),
+  });
   await store.saveCheckpoint(ids.finished, { step: 4096, rng: [1, 2] });
   await store.finishRun(ids.finished);
   // The "running" run's trainer is this test process: alive, so it stays running.
@@ -80,6 +86,7 @@ describe("rewardlab runs", () => {
     expect(r.out).toMatch(/^ {2}losses\/approx_kl +0\.0100 +at step 4096$/m);
     expect(r.out).toMatch(/^ {2}charts\/SPS +12000 +at step 4096$/m);
     expect(r.out).toContain("checkpoints 1, the last at step 4096");
+    expect(r.out).toContain("evaluations 1, on held-out episodes\n  step 4096 sampled 2 episodes: primary return 0.500, success 0.500, length 10\n  step 4096 greedy  2 episodes: primary return 0.750, success 1, length 12\n");
     expect(r.out).toMatch(/^config\n {2}env:\n {4}id: DoorKey-8x8\n/m);
     expect(r.out).toContain("phi: -goal.distance");
   });
@@ -91,6 +98,7 @@ describe("rewardlab runs", () => {
     expect(shown.run).toMatchObject({ id: ids.running, status: "running", config: { steps: 4096 } });
     expect(shown.lastMetrics["losses/approx_kl"]).toEqual({ step: 4096, value: 0.01 });
     expect(shown.episodes).toMatchObject({ episodes: 2, last: 2, successRate: 0.5 });
+    expect(shown.evaluations).toEqual([]);
   });
 
   test("an unknown run id exits 2 with one line naming it and the closest ids", async () => {

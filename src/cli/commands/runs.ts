@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { UserError } from "../../core/errors.js";
 import { DEFAULT_STORE_PATH, findRun, openStore, processAlive, RUN_STATUSES, type EpisodeSummary, type RunRecord, type RunStatus, type SqliteStore } from "../../runs/store/index.js";
 import { intOption } from "../args.js";
+import { summarizeEvaluations, type EvaluationSummary } from "../../runs/evaluate.js";
 
 export interface StoreOptions {
   db?: string;
@@ -93,16 +94,17 @@ export async function show(id: string, opts: StoreOptions & { json?: boolean }):
   await withStore(opts, async (store) => {
     await store.recoverInterrupted();
     const run = await findRun(store, id);
-    const [episodes, lastMetrics, checkpoints] = await Promise.all([store.episodeSummary(run.id), store.lastMetrics(run.id), store.listCheckpoints(run.id)]);
+    const [episodes, lastMetrics, checkpoints, rows] = await Promise.all([store.episodeSummary(run.id), store.lastMetrics(run.id), store.listCheckpoints(run.id), store.evaluations(run.id)]);
+    const evaluations = summarizeEvaluations(rows, (run.config as { evaluation?: { policies?: EvaluationSummary["policy"][] } } | null)?.evaluation?.policies);
     if (opts.json) {
-      console.log(JSON.stringify({ run, episodes, lastMetrics, checkpoints }, null, 2));
+      console.log(JSON.stringify({ run, episodes, evaluations, lastMetrics, checkpoints }, null, 2));
       return;
     }
-    console.log(describeRun(run, episodes, lastMetrics, checkpoints.length ? checkpoints[checkpoints.length - 1].step : null, checkpoints.length));
+    console.log(describeRun(run, episodes, evaluations, lastMetrics, checkpoints.length ? checkpoints[checkpoints.length - 1].step : null, checkpoints.length));
   });
 }
 
-function describeRun(run: RunRecord, ep: EpisodeSummary, metrics: Record<string, { step: number; value: number }>, lastCheckpoint: number | null, checkpoints: number): string {
+function describeRun(run: RunRecord, ep: EpisodeSummary, evaluations: EvaluationSummary[], metrics: Record<string, { step: number; value: number }>, lastCheckpoint: number | null, checkpoints: number): string {
   const ended = run.finishedAt ? `, ended ${when(run.finishedAt)}` : "";
   const lines = [
     `run ${run.id}  ${run.name}`,
@@ -118,6 +120,9 @@ function describeRun(run: RunRecord, ep: EpisodeSummary, metrics: Record<string,
     ep.episodes === 0
       ? "episodes    none"
       : `episodes    ${ep.episodes}, the last at step ${ep.lastStep}\n  last ${ep.last}: primary return ${fmt(ep.meanPrimary)}, return ${fmt(ep.meanReturn)}, success ${fmt(ep.successRate)}, length ${fmt(ep.meanLength)}`,
+    evaluations.length === 0
+      ? "evaluations none"
+      : `evaluations ${new Set(evaluations.map((e) => e.step)).size}, on held-out episodes\n${evaluations.map((e) => `  step ${e.step} ${e.policy.padEnd(7)} ${e.episodes} episodes: primary return ${fmt(e.primary)}, success ${fmt(e.success)}, length ${fmt(e.length)}`).join("\n")}`,
     `checkpoints ${checkpoints === 0 ? "none" : `${checkpoints}, the last at step ${lastCheckpoint}`}`,
   ];
   const keys = Object.keys(metrics);
