@@ -213,3 +213,42 @@ describe("define: names expanded are held to the expression limits", () => {
     expect(() => compileReward({ terms: [{ kind: "task" }, { kind: "expression", expr: "d400" }], define }, info)).not.toThrow();
   });
 });
+
+test("a reset mid-episode drops the episodes under way: the next episode's returns are its own, once-per-episode events pay again", () => {
+  const spec = { terms: [{ kind: "task" }, { name: "moved", kind: "event", event: "pickup:key", weight: 0.5, once: true }, { name: "alive", kind: "expression", expr: "1" }] };
+  const rv = new RewardedVector(makeVector("CartPole-v1", 2), { terms: [{ kind: "task" }, { name: "alive", kind: "expression", expr: "1" }] });
+  rv.reset(0);
+  for (let t = 0; t < 5; t++) rv.step(Int32Array.of(0, 1));
+  rv.reset(100);
+  const lengths = [0, 0];
+  const done = [false, false];
+  while (!done[0] || !done[1]) {
+    rv.step(Int32Array.of(0, 0));
+    for (let i = 0; i < 2; i++) {
+      if (done[i]) continue;
+      lengths[i]++;
+      if (rv.vec.terminated[i] || rv.vec.truncated[i]) {
+        done[i] = true;
+        // CartPole pays 1 per step: the first episode after the reset counts its own steps only.
+        expect(rv.reward.finishedPrimary[i]).toBe(lengths[i]);
+        expect(rv.reward.finishedTerms[1][i]).toBe(lengths[i]);
+      }
+    }
+  }
+  // A once-per-episode event pays again after a reset that cut its episode short: follow the
+  // planner's path to the goal up to its second-to-last step (the key picked up), twice.
+  const grid = new RewardedVector(makeVector("DoorKey-5x5", 1), spec);
+  grid.reset(3);
+  const plan = solve(grid.vec.cores[0] as GridEnv)!;
+  const pays: number[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    grid.reset(3);
+    let paid = 0;
+    for (const a of plan.slice(0, -1)) {
+      grid.step(Int32Array.of(a));
+      paid += grid.reward.terms[1][0];
+    }
+    pays.push(paid);
+  }
+  expect(pays).toEqual([0.5, 0.5]);
+});

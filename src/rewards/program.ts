@@ -62,6 +62,12 @@ export interface BoundReward {
   readonly finishedObjectives: readonly Float64Array[];
   /** Computes the step's rewards from the batch; throws a `UserError` on a non-finite value. */
   apply(): void;
+  /**
+   * Every environment starts a new episode without the last one having ended
+   * (the vector was reset mid-episode): the running sums are dropped and each
+   * term ends its episode (once-per-episode events, potentials, episodic bonuses).
+   */
+  restartEpisodes(): void;
   /** Everything `apply` carries from step to step (episode sums, counters, running statistics), as JSON-ready data. */
   saveState(): unknown;
   loadState(state: unknown): void;
@@ -170,6 +176,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
         finishedTotal: new Float64Array(n),
         finishedObjectives: objCols(),
         apply,
+        restartEpisodes,
         saveState,
         loadState,
       };
@@ -179,6 +186,18 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const totalValues = out.total64;
       const scratch = new Float64Array(n);
       let step = 0;
+
+      function restartEpisodes(): void {
+        for (let i = 0; i < n; i++) {
+          for (let k = 0; k < bound.length; k++) {
+            out.episodeTerms[k][i] = 0;
+            bound[k].term.endEpisode?.(i);
+          }
+          for (const o of episodeObjectives) o[i] = 0;
+          episodePrimary[i] = 0;
+          episodeTotal[i] = 0;
+        }
+      }
 
       /** What carries over between steps: the step count, the episode sums, each term's and transform's own state. */
       function saveState(): ProgramState {

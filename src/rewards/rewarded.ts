@@ -73,8 +73,10 @@ export class RewardedVector {
     return this.vec.obs;
   }
 
+  /** Starts a new episode in every environment; episodes under way are dropped, their partial returns with them. */
   reset(seed?: number | readonly number[]): Float32Array {
     this.episodeStep.fill(0);
+    this.reward.restartEpisodes();
     return this.vec.reset(seed);
   }
 

@@ -38,18 +38,22 @@ export interface EvaluationSummary {
 }
 
 export class Evaluator {
-  private readonly env: RewardedVector;
-  private readonly successMask: number;
-
   /** `layoutSeeds`: the run's fixed layouts, if it has them (evaluation plays the same ones). */
   constructor(
     readonly config: RunConfig,
-    layoutSeeds: number[] | undefined,
-  ) {
-    this.env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds });
-    const vec = this.env.vec;
-    const event = ["success", "reach:goal"].find((e) => vec.eventNames.includes(e));
-    this.successMask = event ? vec.eventMask(event) : 0;
+    private readonly layoutSeeds: number[] | undefined,
+  ) {}
+
+  /**
+   * Fresh environments and reward program for each evaluation: nothing one
+   * evaluation leaves behind (running statistics, counts) reaches the next,
+   * so an evaluation depends on the policy alone (a resumed run's equal its uninterrupted twin's).
+   */
+  private environments(): { env: RewardedVector; successMask: number } {
+    const { config } = this;
+    const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: this.layoutSeeds });
+    const event = ["success", "reach:goal"].find((e) => env.vec.eventNames.includes(e));
+    return { env, successMask: event ? env.vec.eventMask(event) : 0 };
   }
 
   get settings(): EvaluationConfig {
@@ -68,7 +72,7 @@ export class Evaluator {
   }
 
   private play(learner: Learner, policy: EvaluationPolicy, step: number): EvaluationRow[] {
-    const { env, successMask } = this;
+    const { env, successMask } = this.environments();
     const vec = env.vec;
     const n = vec.n;
     const { episodes, seed } = this.settings;
