@@ -124,6 +124,14 @@ export function hostMinibatches(count: number, size: number, obsCols: number, ac
   return { count, size, obsCols, actionCols, obs: new Float32Array(rows * obsCols), actions: new Float32Array(rows * actionCols), logp: column(), adv: column(), ret: column(), val: column() };
 }
 
+/** Minibatches first … first + count − 1 of `h` (views, not copies). */
+export function part(h: HostMinibatches, first: number, count: number): HostMinibatches {
+  if (first === 0 && count >= h.count) return h;
+  const n = Math.min(count, h.count - first);
+  const rows = (a: Float32Array, cols: number) => a.subarray(first * h.size * cols, (first + n) * h.size * cols);
+  return { ...h, count: n, obs: rows(h.obs, h.obsCols), actions: rows(h.actions, h.actionCols), logp: rows(h.logp, 1), adv: rows(h.adv, 1), ret: rows(h.ret, 1), val: rows(h.val, 1) };
+}
+
 /** Uploads minibatches to jax-js, shaped [...leading, count, size, …]: one part per index of `leading` (seeds), or one part and no leading axes. */
 export function uploadMinibatches(parts: readonly HostMinibatches[], leading: readonly number[]): Minibatch {
   const { count, size, obsCols, actionCols } = parts[0];

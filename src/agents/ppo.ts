@@ -21,7 +21,7 @@ import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
-import { hostMinibatches, ppoUpdate, stackedUpdates, uploadMinibatches, UpdateStats, type HostMinibatches, type Minibatch } from "./ppo-update.js";
+import { hostMinibatches, ppoUpdate, stackedUpdates, part, uploadMinibatches, UpdateStats, type HostMinibatches, type Minibatch } from "./ppo-update.js";
 
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
@@ -51,6 +51,15 @@ export type PpoConfig = z.output<typeof PpoConfig>;
 export type PpoMetrics = Record<string, number>;
 
 
+/**
+ * Minibatch updates per jitted call. Any number gives the same numbers; one
+ * is fastest on jax-js 0.1.25: it pays per kernel and rehashes a call's whole
+ * program on every call, so stacking 4 or 16 updates in one call saved no
+ * time per iteration (measured: docs/benchmarks.md, Training) and compiling
+ * 16 unrolled updates took about 1.5 s longer.
+ */
+const UPDATES_PER_CALL = 1;
+
 export class Ppo implements Learner {
   readonly algo = "ppo";
   readonly config: PpoConfig;
@@ -62,8 +71,6 @@ export class Ppo implements Learner {
   private readonly trainSteps: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
   private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
   readonly rng: Rng;
-  /** @internal Timing experiments only. */
-  epochsPerCall: number | undefined;
   globalStep = 0;
   iteration = 0;
   /** Iterations the current budget buys (the learning rate anneals over them). */
@@ -214,25 +221,27 @@ export class Ppo implements Learner {
   }
 
   /**
-   * Runs `updateEpochs` epochs of minibatch updates on the collected rollout:
-   * all of them in one jitted call (one dispatch and one read of statistics
-   * per iteration), or an epoch per call when `targetKl` may stop early.
+   * Runs `updateEpochs` epochs of minibatch updates on the collected rollout,
+   * `UPDATES_PER_CALL` minibatches per jitted call; an epoch's minibatches
+   * are cut after its shuffle (all epochs' at once unless `targetKl` may stop early).
    */
   learn(numIterations: number): PpoMetrics {
     const c = this.config;
     const lr = this.learningRate(numIterations);
     const indices = Int32Array.from({ length: this.batchSize }, (_, k) => k);
     const stats = new UpdateStats();
-    const epochsPerCall = c.targetKl === undefined ? this.epochsPerCall ?? c.updateEpochs : 1;
+    const epochsPerCall = c.targetKl === undefined ? c.updateEpochs : 1;
     // One learning-rate array for the iteration, passed by reference to every call.
     const lrArray = np.array(Float32Array.of(lr));
     for (let epoch = 0; epoch < c.updateEpochs; epoch += epochsPerCall) {
-      const batch = uploadMinibatches([this.minibatches(indices, epochsPerCall)], []);
-      const [p2, o2, rows] = this.trainSteps(this.params, this.opt, batch, lrArray.ref);
-      this.params = p2;
-      this.opt = o2;
-      // Reading flushes jax-js's lazy queue and frees the outputs.
-      stats.add(rows.dataSync() as Float32Array);
+      const all = this.minibatches(indices, epochsPerCall);
+      for (let first = 0; first < all.count; first += UPDATES_PER_CALL) {
+        const [p2, o2, rows] = this.trainSteps(this.params, this.opt, uploadMinibatches([part(all, first, UPDATES_PER_CALL)], []), lrArray.ref);
+        this.params = p2;
+        this.opt = o2;
+        // Reading flushes jax-js's lazy queue and frees the outputs.
+        stats.add(rows.dataSync() as Float32Array);
+      }
       if (c.targetKl !== undefined && stats.mean("approxKl") > c.targetKl) break;
     }
     lrArray.dispose();
