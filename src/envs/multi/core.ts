@@ -1,0 +1,120 @@
+/**
+ * `MultiAgentCore`: one multi-agent environment instance's logic, written
+ * once and driven by both APIs: `ParallelEnv` (PettingZoo's parallel API,
+ * dictionaries keyed by agent name) and `ParallelVectorEnv` (n environments
+ * × m agents as rows of typed arrays, nothing allocated per step).
+ *
+ * Every agent has the same observation and action space; roles that differ
+ * (a seeker and a hider) are told apart in the observation. So the rows of
+ * many environments and agents stack into one batch, and a single-agent
+ * learner can train a shared policy over them.
+ *
+ * A step takes every active agent's action at once and reports, per agent, a
+ * reward, whether it terminated or was truncated, and the events it raised.
+ * An agent that is done leaves (PettingZoo: it leaves `agents`); the episode
+ * is over when every agent has left.
+ */
+import { Rng } from "../../core/rng.js";
+import type { Space } from "../../core/spaces.js";
+
+/** A named number read off the current state for one agent (`own.cooperated`, `others.cooperation`). */
+export interface AgentFeature<C = MultiAgentCore> {
+  readonly name: string;
+  readonly description: string;
+  read(core: C, agent: number): number;
+}
+
+/** Declares a per-agent feature; `read` is only called when a reward asks for it. */
+export function agentFeature<C>(name: string, description: string, read: (core: C, agent: number) => number): AgentFeature<C> {
+  return { name, description, read };
+}
+
+export abstract class MultiAgentCore {
+  /** Every agent that can take part (PettingZoo's `possible_agents`), in row order. */
+  abstract readonly agentNames: readonly string[];
+  /** One agent's observation space (the same for every agent). */
+  abstract readonly observationSpace: Space;
+  /** One agent's action space (the same for every agent). */
+  abstract readonly actionSpace: Space;
+  abstract readonly features: readonly AgentFeature<any>[];
+  /** Named flags an agent's step can raise; bit i of an agent's event mask is `events[i]`. */
+  abstract readonly events: readonly string[];
+  /** Every agent still in the episode is truncated after this many steps. */
+  abstract readonly maxSteps: number;
+
+  /** This instance's random stream; the front ends reseed it. */
+  rng = new Rng(0);
+  stepCount = 0;
+  /** Per agent, for the last step: reward, whether it terminated or was truncated, its events. */
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly eventMasks: Uint32Array;
+  /** Per agent: 1 while it takes part in the episode (it acted in the last step, or the episode just began). */
+  readonly active: Uint8Array;
+
+  constructor(readonly numAgents: number) {
+    this.rewards = new Float64Array(numAgents);
+    this.terminated = new Uint8Array(numAgents);
+    this.truncated = new Uint8Array(numAgents);
+    this.eventMasks = new Uint32Array(numAgents);
+    this.active = new Uint8Array(numAgents);
+  }
+
+  /** Restarts the random stream from `seed`; the next `reset` uses it. */
+  seed(seed: number): void {
+    this.rng.reseed(seed);
+  }
+
+  /** Whether every agent has left: the episode is over. */
+  get done(): boolean {
+    for (let j = 0; j < this.numAgents; j++) if (this.active[j] && !this.terminated[j] && !this.truncated[j]) return false;
+    return true;
+  }
+
+  /** Starts an episode from the current random stream and writes every agent's first observation (m rows from `offset`). */
+  reset(obs: Float32Array, offset: number): void {
+    this.stepCount = 0;
+    this.active.fill(1);
+    this.rewards.fill(0);
+    this.terminated.fill(0);
+    this.truncated.fill(0);
+    this.eventMasks.fill(0);
+    this.start();
+    this.writeObservations(obs, offset);
+  }
+
+  /**
+   * One step of every active agent: `actions` holds m × actionSize values
+   * from `actionOffset` (an agent that left is not asked for one). Writes the
+   * next observations (m rows from `offset`; zeros for an agent that left).
+   */
+  step(actions: ArrayLike<number>, actionOffset: number, obs: Float32Array, offset: number): void {
+    // Agents done at the last step have left.
+    for (let j = 0; j < this.numAgents; j++) if (this.terminated[j] || this.truncated[j]) this.active[j] = 0;
+    this.stepCount++;
+    this.rewards.fill(0);
+    this.eventMasks.fill(0);
+    this.terminated.fill(0);
+    this.truncated.fill(0);
+    this.act(actions, actionOffset);
+    if (this.stepCount >= this.maxSteps) for (let j = 0; j < this.numAgents; j++) if (this.active[j] && !this.terminated[j]) this.truncated[j] = 1;
+    this.writeObservations(obs, offset);
+  }
+
+  private writeObservations(obs: Float32Array, offset: number): void {
+    const size = this.observationSpace.size;
+    for (let j = 0; j < this.numAgents; j++) {
+      const o = offset + j * size;
+      if (this.active[j]) this.observe(j, obs, o);
+      else obs.fill(0, o, o + size);
+    }
+  }
+
+  /** Draws a new episode's state from `rng`. */
+  protected abstract start(): void;
+  /** Applies the active agents' actions: sets `rewards`, `eventMasks` and `terminated` of the agents that acted. */
+  protected abstract act(actions: ArrayLike<number>, offset: number): void;
+  /** Writes agent `agent`'s observation at `obs[offset…]`. */
+  protected abstract observe(agent: number, obs: Float32Array, offset: number): void;
+}

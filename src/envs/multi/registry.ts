@@ -1,0 +1,57 @@
+/**
+ * The multi-agent environments by id: `makeParallel` for one (PettingZoo's
+ * parallel API) and `makeParallelVector` for a batch. Ids are matched without
+ * regard to case. Adding an environment is one file exporting its
+ * `ParallelEnvSpec`s and one entry in `LISTS`.
+ */
+import { parseConfig } from "../../core/config.js";
+import { UserError } from "../../core/errors.js";
+import { didYouMean } from "../../core/suggest.js";
+import { matrixGames } from "../social/matrix.js";
+import type { MultiAgentCore } from "./core.js";
+import { ParallelEnv } from "./parallel-env.js";
+import type { ParallelEnvSpec } from "./spec.js";
+import { ParallelVectorEnv } from "./vector.js";
+
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames];
+
+const byKey = new Map<string, ParallelEnvSpec>();
+for (const spec of LISTS.flat()) {
+  const key = spec.id.toLowerCase();
+  if (byKey.has(key)) throw new Error(`multi-agent environment id registered twice: ${spec.id}`);
+  byKey.set(key, spec);
+}
+
+/** Every multi-agent environment, in registration order. */
+export function parallelEnvSpecs(): ParallelEnvSpec[] {
+  return [...byKey.values()];
+}
+
+export function isParallelEnv(id: string): boolean {
+  return byKey.has(id.toLowerCase());
+}
+
+export function parallelEnvSpec(id: string, path = "env.id"): ParallelEnvSpec {
+  const spec = byKey.get(id.toLowerCase());
+  if (!spec) throw new UserError(path, `unknown multi-agent environment ${JSON.stringify(id)}${didYouMean(id, [...byKey.values()].map((s) => s.id)) || "; see `rewardlab envs list`"}`);
+  return spec;
+}
+
+export interface MakeParallelOptions {
+  kwargs?: Record<string, unknown>;
+}
+
+export function createMultiAgentCore(id: string, kwargs: Record<string, unknown> = {}, path = "env.kwargs"): MultiAgentCore {
+  const spec = parallelEnvSpec(id);
+  if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs)) throw new UserError(path, "expected an object of keyword arguments");
+  return spec.create(parseConfig(spec.kwargs, { ...spec.preset, ...kwargs }, path));
+}
+
+export function makeParallel(id: string, options: MakeParallelOptions = {}): ParallelEnv {
+  return new ParallelEnv(parallelEnvSpec(id).id, createMultiAgentCore(id, options.kwargs));
+}
+
+export function makeParallelVector(id: string, n: number, options: MakeParallelOptions = {}): ParallelVectorEnv {
+  if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
+  return new ParallelVectorEnv(parallelEnvSpec(id).id, Array.from({ length: n }, () => createMultiAgentCore(id, options.kwargs)));
+}
