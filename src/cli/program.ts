@@ -141,7 +141,7 @@ function build(): Command {
   envs
     .command("list")
     .description("every registered environment, one line each")
-    .option("--family <name>", "only this family: grid, control or bandit")
+    .option("--family <name>", "only this family: grid, control, bandit or social (multi-agent)")
     .option("--json", "print JSON")
     .action(async (opts) => (await import("./commands/envs.js")).list(opts));
   envs

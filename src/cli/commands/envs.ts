@@ -1,15 +1,20 @@
 /** `rewardlab envs list` and `rewardlab envs show ID`. */
 import { UserError } from "../../core/errors.js";
 import { describeEnv, envSpecs } from "../../envs/registry.js";
+import { describeParallelEnv, isParallelEnv, parallelEnvSpecs } from "../../envs/multi/registry.js";
 import { kwargsOption } from "../args.js";
 
-const FAMILIES = ["grid", "control", "bandit"];
+const FAMILIES = ["grid", "control", "bandit", "social"];
+
+/** Single- and multi-agent environments, as `envs list` shows them. */
+const allSpecs = () => [...envSpecs(), ...parallelEnvSpecs()];
+const describe = (id: string, kwargs?: Record<string, unknown>) => (isParallelEnv(id) ? describeParallelEnv(id, kwargs) : { ...describeEnv(id, kwargs), agents: undefined });
 
 export function list(opts: { family?: string; json?: boolean }): void {
   if (opts.family && !FAMILIES.includes(opts.family)) {
     throw new UserError("--family", `expected one of ${FAMILIES.join(", ")}, got ${JSON.stringify(opts.family)}`);
   }
-  const specs = envSpecs().filter((s) => !opts.family || s.family === opts.family);
+  const specs = allSpecs().filter((s) => !opts.family || s.family === opts.family);
   if (opts.json) {
     console.log(JSON.stringify(specs.map((s) => ({ id: s.id, family: s.family, summary: s.summary }))));
     return;
@@ -24,7 +29,7 @@ export function list(opts: { family?: string; json?: boolean }): void {
 }
 
 export function show(id: string, opts: { kwargs?: string; json?: boolean }): void {
-  const info = describeEnv(id, kwargsOption(opts.kwargs));
+  const info = describe(id, kwargsOption(opts.kwargs));
   if (opts.json) {
     console.log(JSON.stringify(info, null, 2));
     return;
@@ -33,6 +38,7 @@ export function show(id: string, opts: { kwargs?: string; json?: boolean }): voi
     `${info.id}  (${info.family}${info.alias ? `; also ${info.alias}` : ""})`,
     `  ${info.summary}`,
     "",
+    ...(info.agents ? [`agents       ${info.agents.join(", ")} (spaces, features and events are per agent; PettingZoo's parallel API)`] : []),
     `observation  ${JSON.stringify(info.observationSpace)}`,
     `action       ${JSON.stringify(info.actionSpace)}`,
     `max steps    ${info.maxSteps}`,
@@ -70,14 +76,19 @@ export function environmentsMarkdown(): string {
     "Ids match without regard to case; Gymnasium's ids (`MiniGrid-DoorKey-8x8-v0`) work too.",
     "",
   ];
-  const titles: Record<string, string> = { grid: "Gridworlds (MiniGrid semantics)", control: "Classic control (Gymnasium dynamics)", bandit: "Bandits" };
+  const titles: Record<string, string> = {
+    grid: "Gridworlds (MiniGrid semantics)",
+    control: "Classic control (Gymnasium dynamics)",
+    bandit: "Bandits",
+    social: "Multi-agent social dilemmas (PettingZoo's parallel API; spaces, features and events per agent)",
+  };
   for (const family of FAMILIES) {
-    const specs = envSpecs().filter((s) => s.family === family);
+    const specs = allSpecs().filter((s) => s.family === family);
     out.push(`## ${titles[family]}`, "", "| id | observation | actions | max steps | summary |", "|---|---|---|---|---|");
     const featureSets = new Map<string, string[]>();
     const eventSets = new Map<string, string[]>();
     for (const s of specs) {
-      const info = describeEnv(s.id);
+      const info = describe(s.id);
       const space = (x: Record<string, unknown>) => (x.type === "Discrete" ? `Discrete(${x.n})` : `${x.type}(${JSON.stringify(x.shape ?? x.nvec)})`);
       out.push(`| ${s.id} | ${space(info.observationSpace)} | ${space(info.actionSpace)} | ${info.maxSteps} | ${s.summary} |`);
       const fkey = info.features.map((f) => `\`${f.name}\`: ${f.description}`).join("\n");

@@ -4,7 +4,9 @@
  * regard to case. Adding an environment is one file exporting its
  * `ParallelEnvSpec`s and one entry in `LISTS`.
  */
+import { z } from "zod";
 import { parseConfig } from "../../core/config.js";
+import { describeSpace } from "../../core/spaces.js";
 import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
 import { matrixGames } from "../social/matrix.js";
@@ -54,4 +56,25 @@ export function makeParallel(id: string, options: MakeParallelOptions = {}): Par
 export function makeParallelVector(id: string, n: number, options: MakeParallelOptions = {}): ParallelVectorEnv {
   if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
   return new ParallelVectorEnv(parallelEnvSpec(id).id, Array.from({ length: n }, () => createMultiAgentCore(id, options.kwargs)));
+}
+
+/** Everything `envs show` prints for a multi-agent environment: agents, spaces (per agent), per-agent features and events, limits, kwargs. */
+export function describeParallelEnv(id: string, kwargs: Record<string, unknown> = {}) {
+  const spec = parallelEnvSpec(id);
+  const resolved = parseConfig(spec.kwargs, { ...spec.preset, ...kwargs }, "env.kwargs") as Record<string, unknown>;
+  const core = spec.create(resolved);
+  return {
+    id: spec.id,
+    family: spec.family,
+    summary: spec.summary,
+    alias: undefined as string | undefined,
+    agents: [...core.agentNames],
+    kwargs: resolved,
+    kwargsSchema: z.toJSONSchema(spec.kwargs, { io: "input", unrepresentable: "any" }),
+    observationSpace: describeSpace(core.observationSpace),
+    actionSpace: describeSpace(core.actionSpace),
+    maxSteps: core.maxSteps,
+    features: core.features.map((f) => ({ name: f.name, description: f.description })),
+    events: [...core.events],
+  };
 }
