@@ -59,7 +59,7 @@ describe("the audit of the shipped examples", () => {
     const r = await runCli("audit", ids["pickup-farming"], "--db", db, "--report", report, "--replays", "1");
     expect(r.out).toMatch(/⚠ event-farming \(key\): "pickup:key" pays every time and fires [\d.]+ times per late episode/);
     expect(r.out).toMatch(/e\.g\. episode ending at step \d+ \(env \d\): firings \d+/);
-    expect(r.out).toMatch(/Replay \(layout seed 0\): \d+ steps/);
+    expect(r.out).toMatch(/Replay \(held-out seed 2147483648\): \d+ steps/);
     expect(readFileSync(report, "utf8")).toContain("event-farming (key)");
     const unknown = await runCli("audit", "nope", "--db", db);
     expect(unknown.code).toBe(2);

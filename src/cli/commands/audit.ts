@@ -31,7 +31,7 @@ export async function audit(id: string, opts: AuditOptions): Promise<void> {
     const config = parseConfig(RunConfig, run.config, `run ${run.id}: config`);
     const report = detectHacking(await store.episodes(run.id), auditTerms(config));
     const checkpoint = replays > 0 ? await store.latestCheckpoint(run.id) : undefined;
-    const episodes = checkpoint && !["q-learning", "sarsa"].includes(config.learner.algo) ? replayPolicy(await storedPolicy(store, run.id, "run"), replays, 0) : [];
+    const episodes = checkpoint && !["q-learning", "sarsa"].includes(config.learner.algo) ? replayPolicy(await storedPolicy(store, run.id, "run"), replays, config.evaluation.seed) : [];
     if (opts.json) {
       console.log(JSON.stringify({ run: run.id, ...report, replays: episodes }));
       return;
@@ -60,7 +60,7 @@ export function formatAudit(id: string, name: string, r: HackingReport, replays:
   for (const f of r.findings) lines.push(`⚠ ${f.kind}${f.term ? ` (${f.term})` : ""}: ${f.message}${episodeList(f)}`);
   for (const e of replays) {
     const fired = Object.entries(e.events).filter(([k]) => k !== "bump").map(([k, v]) => `${k} ×${v}`).join(", ") || "none";
-    lines.push("", `Replay (layout seed ${e.seed}): ${e.length} steps, task return ${e.taskReturn.toFixed(3)}, events ${fired}`);
+    lines.push("", `Replay (held-out seed ${e.seed}): ${e.length} steps, task return ${e.taskReturn.toFixed(3)}, events ${fired}`);
     if (e.cycle) lines.push(`  a state comes back ${e.cycle.visits} times; one loop: ${e.cycle.actions.join(", ")}`, ...e.cycle.picture.split("\n").map((l) => `    ${l}`));
   }
   return lines.join("\n");
@@ -76,6 +76,6 @@ function episodeList(f: Finding): string {
 function auditNotes(r: HackingReport, replays: readonly ReplayedEpisode[]): string[] {
   const notes = r.findings.map((f) => `⚠ ${f.kind}${f.term ? ` (${f.term})` : ""}: ${f.message}${episodeList(f).replace(/\n\s+/, " — ")}`);
   if (notes.length === 0) notes.push("Audit: no sign of reward hacking.");
-  for (const e of replays) if (e.cycle) notes.push(`Replay (layout seed ${e.seed}): a state comes back ${e.cycle.visits} times in ${e.length} steps; one loop: ${e.cycle.actions.join(", ")}.`);
+  for (const e of replays) if (e.cycle) notes.push(`Replay (held-out seed ${e.seed}): a state comes back ${e.cycle.visits} times in ${e.length} steps; one loop: ${e.cycle.actions.join(", ")}.`);
   return notes;
 }
