@@ -11,12 +11,14 @@ test("CleanRL's output gives its final SPS and the time to a last-20 mean of 475
     }
     lines.push(`SPS: ${1000 * iteration}`);
   }
+  lines.push("CPU seconds: 4.096");
   const r = parseCleanrl(lines.join("\n"), 7);
   // Nineteen 500s and one 20 average 476: the crossing is iteration 4's ninth episode, at step 1950, in the 4th
   // iteration of 512 steps, which ended at 2048 steps / 4000 steps/s.
   expect(r.stepsTo475).toBe(1950);
   expect(r.secondsTo475).toBe(2048 / 4000);
   expect(r.sps).toBe(4000);
+  expect(r.cpuSps).toBe((4 * 512) / 4.096);
   expect(r.seed).toBe(7);
 });
 

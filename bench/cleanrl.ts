@@ -5,8 +5,9 @@
  * alternation in this process's CPU set (pin it: `taskset -c 1 rewardlab …`).
  *
  * For each side and seed: steps/s over the whole run (CleanRL's own final
- * `SPS:` line; rewardlab's steps over wall time after construction) and the
- * time until the mean primary return of the last 20 episodes reaches 475.
+ * `SPS:` line; rewardlab's steps over wall time after construction), steps
+ * per CPU second (steadier when other work shares the core) and the time
+ * until the mean primary return of the last 20 episodes reaches 475.
  * CleanRL prints `SPS = global_step / (now − start)` after every iteration
  * of 512 steps (4 environments × 128), with `start` taken after building its
  * environments and networks; so the end of its i-th iteration is at
@@ -37,6 +38,8 @@ export interface SideResult {
   side: "cleanrl" | "rewardlab";
   seed: number;
   sps: number;
+  /** Steps per CPU second (user + system) over the same run: steadier than `sps` when other work shares the core. */
+  cpuSps: number;
   /** Seconds until the last-20 mean return reached 475 (NaN if it never did). */
   secondsTo475: number;
   stepsTo475: number;
@@ -61,17 +64,20 @@ function crossing(returns: readonly [step: number, value: number][]): number {
 export function parseCleanrl(output: string, seed: number): SideResult {
   const returns: [number, number][] = [];
   const sps: number[] = []; // per iteration
+  let cpuSeconds = NaN;
   for (const line of output.split("\n")) {
     const episode = /global_step=(\d+), episodic_return=\[?([-\d.e+]+)\]?/.exec(line);
     if (episode) returns.push([Number(episode[1]), Number(episode[2])]);
     const rate = /^SPS: (\d+)/.exec(line);
     if (rate) sps.push(Number(rate[1]));
+    const cpu = /^CPU seconds: ([\d.]+)/.exec(line);
+    if (cpu) cpuSeconds = Number(cpu[1]);
   }
   if (sps.length === 0) throw new Error(`no "SPS:" line in CleanRL's output:\n${output.slice(-2000)}`);
   const stepsTo475 = crossing(returns);
   const end = Math.ceil(stepsTo475 / ITERATION_STEPS) * ITERATION_STEPS;
   const rate = sps[end / ITERATION_STEPS - 1];
-  return { side: "cleanrl", seed, sps: sps[sps.length - 1], stepsTo475, secondsTo475: rate ? end / rate : NaN };
+  return { side: "cleanrl", seed, sps: sps[sps.length - 1], cpuSps: (sps.length * ITERATION_STEPS) / cpuSeconds, stepsTo475, secondsTo475: rate ? end / rate : NaN };
 }
 
 function runCleanrl(options: VsCleanrlOptions, seed: number): Promise<SideResult> {
@@ -102,13 +108,15 @@ function runRewardlab(steps: number, seed: number): SideResult {
   const returns: [number, number][] = [];
   let secondsTo475 = NaN;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   train(ppo, steps, (_m, episodes) => {
     for (const e of episodes) returns.push([e.step, e.primary]);
     // Only windows ending in this iteration's episodes can be new crossings.
     if (Number.isNaN(secondsTo475) && !Number.isNaN(crossing(returns.slice(-(WINDOW - 1 + episodes.length))))) secondsTo475 = (performance.now() - t0) / 1000;
   });
   const seconds = (performance.now() - t0) / 1000;
-  return { side: "rewardlab", seed, sps: ppo.globalStep / seconds, secondsTo475, stepsTo475: crossing(returns) };
+  const cpu = process.cpuUsage(cpu0);
+  return { side: "rewardlab", seed, sps: ppo.globalStep / seconds, cpuSps: ppo.globalStep / ((cpu.user + cpu.system) / 1e6), secondsTo475, stepsTo475: crossing(returns) };
 }
 
 const median = (xs: number[]) => {
@@ -125,14 +133,18 @@ export async function* vsCleanrl(options: VsCleanrlOptions): AsyncGenerator<Figu
       results.push(r);
       const name = side === "cleanrl" ? "cleanrl-ppo-cartpole" : "ppo-cartpole";
       yield { suite: "train", name: `${name}/sps/seed${seed}`, value: r.sps, unit: "steps/s" };
+      yield { suite: "train", name: `${name}/cpu-sps/seed${seed}`, value: r.cpuSps, unit: "steps/s" };
       yield { suite: "train", name: `${name}/time-to-475/seed${seed}`, value: r.secondsTo475, unit: "s" };
     }
   }
-  const of = (side: SideResult["side"], key: "sps" | "secondsTo475") => median(results.filter((r) => r.side === side).map((r) => r[key]));
+  const of = (side: SideResult["side"], key: "sps" | "cpuSps" | "secondsTo475") => median(results.filter((r) => r.side === side).map((r) => r[key]));
   const [cleanSps, ourSps] = [of("cleanrl", "sps"), of("rewardlab", "sps")];
+  const [cleanCpu, ourCpu] = [of("cleanrl", "cpuSps"), of("rewardlab", "cpuSps")];
   const [cleanTime, ourTime] = [of("cleanrl", "secondsTo475"), of("rewardlab", "secondsTo475")];
   yield { suite: "train", name: "cleanrl-ppo-cartpole/sps (median)", value: cleanSps, unit: "steps/s" };
   yield { suite: "train", name: "ppo-cartpole/sps (median)", value: ourSps, unit: "steps/s", baseline: cleanSps, ratio: round(ourSps / cleanSps) };
+  yield { suite: "train", name: "cleanrl-ppo-cartpole/cpu-sps (median)", value: cleanCpu, unit: "steps/s" };
+  yield { suite: "train", name: "ppo-cartpole/cpu-sps (median)", value: ourCpu, unit: "steps/s", baseline: cleanCpu, ratio: round(ourCpu / cleanCpu) };
   yield { suite: "train", name: "cleanrl-ppo-cartpole/time-to-475 (median)", value: cleanTime, unit: "s" };
   yield { suite: "train", name: "ppo-cartpole/time-to-475 (median)", value: ourTime, unit: "s", baseline: cleanTime, ratio: round(ourTime / cleanTime) };
 }
