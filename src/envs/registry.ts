@@ -15,6 +15,8 @@ import { Env } from "./env.js";
 import { gridEnvs } from "./grid/index.js";
 import type { EnvSpec } from "./spec.js";
 import { VectorEnv } from "./vector.js";
+import { createMultiAgentCore, isParallelEnv, parallelEnvSpec, parallelEnvSpecs } from "./multi/registry.js";
+import { AgentSeat } from "./multi/seats.js";
 
 const specs = new Map<string, EnvSpec>();
 const byKey = new Map<string, EnvSpec>();
@@ -45,8 +47,26 @@ export function envSpecs(): EnvSpec[] {
 /** The registration for `id`; an unknown id is a `UserError` naming the closest ids. */
 export function envSpec(id: string, path = "env.id"): EnvSpec {
   const spec = byKey.get(id.toLowerCase()) ?? byKey.get(id.toLowerCase().replace(/^minigrid-/, "").replace(/-v\d+$/, ""));
-  if (!spec) throw new UserError(path, `unknown environment ${JSON.stringify(id)}${didYouMean(id, specs.keys()) || "; see `rewardlab envs list`"}`);
-  return spec;
+  if (spec) return spec;
+  if (isParallelEnv(id)) throw new UserError(path, `${parallelEnvSpec(id).id} is a multi-agent environment: one agent per row of a vector (makeVector, run configs) or PettingZoo's parallel API (makeParallel)`);
+  throw new UserError(path, `unknown environment ${JSON.stringify(id)}${didYouMean(id, [...specs.keys(), ...parallelEnvSpecs().map((s) => s.id)]) || "; see `rewardlab envs list`"}`);
+}
+
+/** The registered spelling of a single- or multi-agent environment's id. */
+export function envId(id: string, path = "env.id"): string {
+  return isParallelEnv(id) ? parallelEnvSpec(id, path).id : envSpec(id, path).id;
+}
+
+/**
+ * The cores of n environments of `id`, one per row of a vector: n cores, or
+ * for a multi-agent environment the seats of n tables (n × agents rows, row
+ * i·m + j agent j of table i; see `multi/seats.ts`).
+ */
+export function createCores(id: string, n: number, kwargs?: Record<string, unknown>, path = "env.kwargs"): EnvCore[] {
+  if (isParallelEnv(id)) return Array.from({ length: n }, () => AgentSeat.around(createMultiAgentCore(id, kwargs, path))).flat();
+  const spec = envSpec(id);
+  const resolved = resolveKwargs(spec, kwargs, path);
+  return Array.from({ length: n }, () => spec.create(resolved));
 }
 
 /** Validates user kwargs over the variant's preset; errors name `env.kwargs.<key>`. */
@@ -82,9 +102,7 @@ export function make(id: string, options: MakeOptions = {}): Env {
  */
 export function makeVector(id: string, n: number, options: MakeOptions = {}): VectorEnv {
   if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
-  const spec = envSpec(id);
-  const kwargs = resolveKwargs(spec, options.kwargs);
-  return new VectorEnv(spec.id, Array.from({ length: n }, () => spec.create(kwargs)));
+  return new VectorEnv(envId(id), createCores(id, n, options.kwargs));
 }
 
 /** Everything `envs show` prints: spaces, features, events, limits, kwargs. */

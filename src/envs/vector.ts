@@ -139,28 +139,31 @@ export class VectorEnv {
     else checkFinite(actions);
     for (let i = 0; i < this.n; i++) {
       const core = cores[i];
-      const o = i * obsSize;
       if (watched) copyColumnsAt(watched.cur, watched.columns.prev, i);
-      const r = core.step(actions, i * actionSize, obs, o);
+      const r = core.step(actions, i * actionSize, obs, i * obsSize);
       rewards[i] = r;
       events[i] = core.eventMask;
       runningReturn[i] += r;
+      terminated[i] = core.terminated ? 1 : 0;
+      truncated[i] = core.truncated ? 1 : 0;
       if (watched) this.readInto(watched.columns.next as Float64Array[], i);
-      if (core.terminated || core.truncated) {
-        terminated[i] = core.terminated ? 1 : 0;
-        truncated[i] = core.truncated ? 1 : 0;
-        this.episodeReturn[i] = runningReturn[i];
-        this.episodeLength[i] = core.stepCount;
-        runningReturn[i] = 0;
-        finalObs.set(obs.subarray(o, o + obsSize), o);
-        this.onEpisodeEnd?.(i, core);
-        core.reset(obs, o);
-        if (watched) this.readInto(watched.cur, i);
-      } else {
-        terminated[i] = 0;
-        truncated[i] = 0;
+    }
+    // Autoreset once every environment has stepped: the seats of a multi-agent
+    // table (envs/multi/seats.ts) all step before the first of them resets it.
+    for (let i = 0; i < this.n; i++) {
+      if (!terminated[i] && !truncated[i]) {
         if (watched) copyColumnsAt(watched.columns.next, watched.cur, i);
+        continue;
       }
+      const core = cores[i];
+      const o = i * obsSize;
+      this.episodeReturn[i] = runningReturn[i];
+      this.episodeLength[i] = core.stepCount;
+      runningReturn[i] = 0;
+      finalObs.set(obs.subarray(o, o + obsSize), o);
+      this.onEpisodeEnd?.(i, core);
+      core.reset(obs, o);
+      if (watched) this.readInto(watched.cur, i);
     }
   }
 

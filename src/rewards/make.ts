@@ -25,7 +25,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { joinPath, UserError } from "../core/errors.js";
 import type { EnvCore } from "../envs/core.js";
-import { createCore, envSpec } from "../envs/registry.js";
+import { createCores, envId } from "../envs/registry.js";
 import { VectorEnv } from "../envs/vector.js";
 import type { EnvInfo } from "./batch.js";
 import { KINDS } from "./kinds/index.js";
@@ -61,7 +61,7 @@ export function makeRewardedAlike(id: string, n: number, specs: readonly unknown
 }
 
 function rewardedOn(cores: EnvCore[], id: string, spec: RewardSpec, path: string): RewardedVector {
-  const vec = new VectorEnv(envSpec(id).id, cores);
+  const vec = new VectorEnv(envId(id), cores);
   return new RewardedVector(vec, rewardProgram(spec, vec, path));
 }
 
@@ -82,7 +82,7 @@ export function rewardProgram(spec: RewardSpecInput | unknown, env: VectorEnv | 
  * do not nest.
  */
 export function rewardCores(id: string, n: number, specs: readonly RewardSpec[], options: MakeRewardedOptions = {}, paths: readonly string[] = specs.map(() => "reward")): EnvCore[] {
-  let cores: EnvCore[] = Array.from({ length: n }, () => createCore(id, options.kwargs));
+  let cores: EnvCore[] = createCores(id, n, options.kwargs);
   const { layoutSeeds } = options;
   // Environment i starts at layout i, so a vector covers the set from its first episodes.
   if (layoutSeeds) cores.forEach((core, i) => core.fixLayouts(layoutSeeds, i));

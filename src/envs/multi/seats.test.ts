@@ -1,0 +1,48 @@
+import { expect, test } from "vitest";
+import { Rng } from "../../core/rng.js";
+import { makeVector } from "../registry.js";
+import { makeParallelVector } from "./registry.js";
+import { RewardedVector } from "../../rewards/rewarded.js";
+import { RunConfig } from "../../runs/config.js";
+import { runTraining } from "../../runs/train.js";
+
+test("a vector of seats steps as the parallel vector, row for row (seat 0's seed seeds the table), autoreset included", () => {
+  const n = 3;
+  const seats = makeVector("PublicGoods", n, { kwargs: { rounds: 5, players: 3 } });
+  const parallel = makeParallelVector("PublicGoods", n, { kwargs: { rounds: 5, players: 3 } });
+  expect(seats.n).toBe(9);
+  // Row i·m of the seats' vector is seeded with seed + i·m: the table's seed.
+  seats.reset(20);
+  parallel.reset(Array.from({ length: n }, (_, i) => 20 + 3 * i));
+  expect(Array.from(seats.obs)).toEqual(Array.from(parallel.obs));
+  const rng = new Rng(1);
+  const actions = new Int32Array(9);
+  for (let t = 0; t < 12; t++) {
+    for (let r = 0; r < 9; r++) actions[r] = rng.int(2);
+    seats.step(actions);
+    parallel.step(actions);
+    expect(Array.from(seats.rewards)).toEqual(Array.from(parallel.rewards));
+    expect(Array.from(seats.truncated)).toEqual(Array.from(parallel.truncated));
+    expect(Array.from(seats.events)).toEqual(Array.from(parallel.events));
+    expect(Array.from(seats.obs)).toEqual(Array.from(parallel.obs));
+    expect(Array.from(seats.finalObs)).toEqual(Array.from(parallel.finalObs));
+  }
+  // Per-agent features, as a reward spec reads them: each row its own agent's.
+  const rv = new RewardedVector(makeVector("PrisonersDilemma", 1), { terms: [{ kind: "task" }, { name: "kind", kind: "expression", expr: "others.cooperation - own.cooperated" }] });
+  rv.reset(0);
+  rv.step(Int32Array.of(0, 1));
+  expect(Array.from(rv.reward.terms[0])).toEqual([0, 5]);
+  expect(Array.from(rv.reward.terms[1])).toEqual([-1, 1]);
+  expect(() => makeVector("PrisonersDilemma", 1).cores[0].fixLayouts([1])).toThrow(/no fixed layouts/);
+});
+
+test("PPO with one policy shared by both players learns what a per-agent reward term pays for: a bonus for cooperating makes them cooperate", () => {
+  const config = (reward: unknown) =>
+    RunConfig.parse({ env: { id: "PrisonersDilemma", kwargs: { rounds: 10 } }, numEnvs: 4, steps: 20_480, reward, learner: { algo: "ppo", numSteps: 64, learningRate: 0.003 }, evaluation: { episodes: 8, policies: ["greedy"] } });
+  const selfish = runTraining(config({ terms: [{ kind: "task" }] }), 3);
+  const kind = runTraining(config({ terms: [{ kind: "task" }, { name: "coop", kind: "event", event: "cooperate", weight: 5 }] }), 3);
+  // Each agent's primary return is its own payoff: mutual cooperation pays 3 per round, mutual defection 1.
+  expect(kind.termReturns.coop).toBeGreaterThan(0.9 * 10 * 5);
+  expect(kind.finalPrimary).toBeGreaterThan(2.5 * 10);
+  expect(selfish.finalPrimary).toBeLessThan(1.5 * 10);
+});
