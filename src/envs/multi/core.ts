@@ -29,6 +29,27 @@ export function agentFeature<C>(name: string, description: string, read: (core: 
   return { name, description, read };
 }
 
+/** γλ of the temporally smoothed rewards behind the inequity features (Hughes et al. 2018). */
+export const INEQUITY_SMOOTHING = 0.975;
+
+/**
+ * Features every multi-agent environment has, read off the last step's
+ * rewards: what social reward terms need (a team's reward, inequity
+ * aversion). Append them to an environment's own features.
+ */
+export const SOCIAL_FEATURES: readonly AgentFeature[] = [
+  agentFeature("team.reward", "sum of every agent's reward on the last step", (c) => sum(c.rewards)),
+  agentFeature("others.reward", "mean reward of the other agents on the last step", (c, j) => (sum(c.rewards) - c.rewards[j]) / (c.numAgents - 1)),
+  agentFeature("inequity.disadvantage", "(1/(N−1)) Σ_j max(e_j − e_i, 0) over rewards smoothed with γλ = 0.975 (Hughes et al. 2018): how far the others are ahead", (c, j) => c.inequity(j, -1)),
+  agentFeature("inequity.advantage", "(1/(N−1)) Σ_j max(e_i − e_j, 0) over the same smoothed rewards: how far this agent is ahead", (c, j) => c.inequity(j, 1)),
+];
+
+function sum(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < xs.length; k++) s += xs[k];
+  return s;
+}
+
 export abstract class MultiAgentCore {
   /** Every agent that can take part (PettingZoo's `possible_agents`), in row order. */
   abstract readonly agentNames: readonly string[];
@@ -52,6 +73,8 @@ export abstract class MultiAgentCore {
   readonly eventMasks: Uint32Array;
   /** Per agent: 1 while it takes part in the episode (it acted in the last step, or the episode just began). */
   readonly active: Uint8Array;
+  /** Per agent: e_t = γλ·e_{t−1} + r_t over the episode, for the inequity features. */
+  readonly smoothed: Float64Array;
 
   constructor(readonly numAgents: number) {
     this.rewards = new Float64Array(numAgents);
@@ -59,6 +82,14 @@ export abstract class MultiAgentCore {
     this.truncated = new Uint8Array(numAgents);
     this.eventMasks = new Uint32Array(numAgents);
     this.active = new Uint8Array(numAgents);
+    this.smoothed = new Float64Array(numAgents);
+  }
+
+  /** (1/(N−1)) Σ_j max(sign·(e_agent − e_j), 0): sign 1 for advantage, −1 for disadvantage. */
+  inequity(agent: number, sign: 1 | -1): number {
+    let total = 0;
+    for (let j = 0; j < this.numAgents; j++) if (j !== agent) total += Math.max(sign * (this.smoothed[agent] - this.smoothed[j]), 0);
+    return total / (this.numAgents - 1);
   }
 
   /** Restarts the random stream from `seed`; the next `reset` uses it. */
@@ -80,6 +111,7 @@ export abstract class MultiAgentCore {
     this.terminated.fill(0);
     this.truncated.fill(0);
     this.eventMasks.fill(0);
+    this.smoothed.fill(0);
     this.start();
     this.writeObservations(obs, offset);
   }
@@ -98,6 +130,7 @@ export abstract class MultiAgentCore {
     this.terminated.fill(0);
     this.truncated.fill(0);
     this.act(actions, actionOffset);
+    for (let j = 0; j < this.numAgents; j++) this.smoothed[j] = INEQUITY_SMOOTHING * this.smoothed[j] + this.rewards[j];
     if (this.stepCount >= this.maxSteps) for (let j = 0; j < this.numAgents; j++) if (this.active[j] && !this.terminated[j]) this.truncated[j] = 1;
     this.writeObservations(obs, offset);
   }

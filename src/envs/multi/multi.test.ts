@@ -20,7 +20,12 @@ describe("ParallelEnv: PettingZoo's parallel API", () => {
     expect(Array.from(step.observations.player_0)).toEqual([1, 0, 0, 0, 0, 0, 1 / 3].map(Math.fround));
     expect(Array.from(step.observations.player_1)).toEqual([0, 1, 1, 0, 0, 0, 1 / 3].map(Math.fround));
     expect(env.step({ player_0: C, player_1: C }).rewards).toEqual({ player_0: 3, player_1: 3 });
-    expect(env.readFeatures("player_1")).toEqual({ "own.cooperated": 1, "others.cooperation": 1, "group.cooperation": 1, round: 2 });
+    expect(env.readFeatures("player_1", ["own.cooperated", "others.cooperation", "group.cooperation", "round", "team.reward", "others.reward"])).toEqual({ "own.cooperated": 1, "others.cooperation": 1, "group.cooperation": 1, round: 2, "team.reward": 6, "others.reward": 3 });
+    // Smoothed rewards (γλ = 0.975): player_0 0·0.975 + 3, player_1 5·0.975 + 3; player_1 is ahead by 4.875.
+    const ahead = env.readFeatures("player_1", ["inequity.advantage", "inequity.disadvantage"]);
+    expect(ahead["inequity.advantage"]).toBeCloseTo(4.875, 12);
+    expect(ahead["inequity.disadvantage"]).toBe(0);
+    expect(env.readFeatures("player_0", ["inequity.disadvantage"])["inequity.disadvantage"]).toBeCloseTo(4.875, 12);
     const last = env.step({ player_0: D, player_1: D });
     expect(last.rewards).toEqual({ player_0: 1, player_1: 1 });
     expect(last.infos.player_0.events).toEqual(["defect", "mutual:defect"]);

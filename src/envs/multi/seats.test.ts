@@ -45,4 +45,8 @@ test("PPO with one policy shared by both players learns what a per-agent reward 
   expect(kind.termReturns.coop).toBeGreaterThan(0.9 * 10 * 5);
   expect(kind.finalPrimary).toBeGreaterThan(2.5 * 10);
   expect(selfish.finalPrimary).toBeLessThan(1.5 * 10);
+  // Team scope: each player learns from the team's reward (its own payoff left out of the total but still its primary
+  // return): mutual cooperation, the collective optimum, well above a random population's (2.25 per player per round).
+  const team = runTraining(config({ terms: [{ kind: "task", optimize: false }, { name: "team", kind: "expression", expr: "team.reward" }] }), 3);
+  expect(team.finalPrimary).toBeGreaterThan(2.5 * 10);
 });

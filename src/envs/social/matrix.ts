@@ -41,7 +41,7 @@
 import { z } from "zod";
 import { Box, Discrete } from "../../core/spaces.js";
 import { defineParallelEnv, type ParallelEnvSpec } from "../multi/spec.js";
-import { agentFeature, MultiAgentCore } from "../multi/core.js";
+import { agentFeature, MultiAgentCore, SOCIAL_FEATURES, type AgentFeature } from "../multi/core.js";
 
 export const COOPERATE = 0;
 export const DEFECT = 1;
@@ -65,11 +65,12 @@ export class RepeatedDilemma extends MultiAgentCore {
   readonly actionSpace = new Discrete(2);
   readonly events: readonly string[] = EVENTS;
   readonly maxSteps: number;
-  readonly features = [
+  readonly features: readonly AgentFeature<any>[] = [
     agentFeature<RepeatedDilemma>("own.cooperated", "1 if the player cooperated in the last round (0 before the first)", (c, j) => (c.stepCount > 0 && c.past[j] === COOPERATE ? 1 : 0)),
     agentFeature<RepeatedDilemma>("others.cooperation", "fraction of the other players who cooperated in the last round", (c, j) => c.othersCooperating(0, j) / (c.numAgents - 1)),
     agentFeature<RepeatedDilemma>("group.cooperation", "fraction of all players who cooperated in the last round", (c) => c.cooperators(0) / c.numAgents),
     agentFeature<RepeatedDilemma>("round", "rounds played so far", (c) => c.stepCount),
+    ...SOCIAL_FEATURES,
   ];
   /** The last `history` rounds' actions, newest first: past[h·m + j]. */
   readonly past: Int8Array;
