@@ -1,14 +1,12 @@
 /**
- * Recorded baselines, measured on the project's 2-core reference machine
- * (one core, random actions, observation generation included):
- * - Farama MiniGrid (Python), MiniGrid-DoorKey-8x8-v0: about 10,000 steps/s.
- * - Gymnasium CartPole-v1 (Python): 150,000–350,000 steps/s; ratios use the
- *   upper figure, so they are the least flattering.
+ * Peer figures that `bench envs` divides by, by environment key. Empty on
+ * purpose: a Python figure recorded on another day, machine or load is no
+ * baseline. Ratios to Gymnasium's CartPole-v1 and MiniGrid's DoorKey-8x8
+ * come from running both in alternation on the same core:
+ * `node dist/bench/envs-vs-python.js python3` (bench/envs-vs-python.ts),
+ * recorded with their date in docs/benchmarks.md.
  */
-export const BASELINES: Record<string, number> = {
-  "doorkey-8x8": 10_000,
-  "cartpole-v1": 350_000,
-};
+export const BASELINES: Record<string, number> = {};
 
 /** Targets the project holds itself to (steps/s, vector of 64, one core). */
 export const TARGETS: Record<string, number> = {

@@ -13,12 +13,14 @@ import { RewardedVector } from "../src/rewards/rewarded.js";
 
 const TASK = { terms: [{ kind: "task" }] };
 
-/** Seconds to train `k` seeds (1, 2, …) of PPO with CleanRL's defaults for `steps` each, compilation included. */
-export function lockstepSeconds(id: string, numEnvs: number, steps: number, k: number, batched = false): number {
+/** Wall and CPU seconds to train `k` seeds (1, 2, …) of PPO with CleanRL's defaults for `steps` each, compilation included. */
+export function lockstepSeconds(id: string, numEnvs: number, steps: number, k: number, batched = false): { seconds: number; cpuSeconds: number } {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const seeds = Array.from({ length: k }, (_, i) => i + 1);
   trainSeeds(seeds.map(() => new RewardedVector(makeVector(id, numEnvs), TASK)), {}, seeds, steps, undefined, { batched });
-  return (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -27,11 +29,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const times: Record<number, number[]> = {};
   for (let round = 0; round < Number(rounds ?? 3); round++) {
     for (const k of counts) {
-      const seconds = lockstepSeconds(id ?? "CartPole-v1", Number(n ?? 4), Number(steps ?? 100_000), k, mode === "batched");
-      (times[k] ??= []).push(seconds);
-      console.log(JSON.stringify({ round, seeds: k, seconds }));
+      const t = lockstepSeconds(id ?? "CartPole-v1", Number(n ?? 4), Number(steps ?? 100_000), k, mode === "batched");
+      (times[k] ??= []).push(t.cpuSeconds);
+      console.log(JSON.stringify({ round, seeds: k, ...t }));
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  for (const k of counts) console.log(`${k} seeds: median ${median(times[k]).toFixed(1)} s (${Math.min(...times[k]).toFixed(1)}–${Math.max(...times[k]).toFixed(1)}), ${(median(times[k]) / median(times[counts[0]])).toFixed(2)}× ${counts[0]} seed(s)`);
+  for (const k of counts) console.log(`${k} seeds: median ${median(times[k]).toFixed(1)} CPU s (${Math.min(...times[k]).toFixed(1)}–${Math.max(...times[k]).toFixed(1)}), ${(median(times[k]) / median(times[counts[0]])).toFixed(2)}× ${counts[0]} seed(s)`);
 }
