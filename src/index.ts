@@ -16,6 +16,11 @@ export { Env, type Action, type ResetResult, type StepInfo, type StepResult } fr
 export { VectorEnv, type FeatureColumns } from "./envs/vector.js";
 export { defineEnv, type EnvFamily, type EnvSpec } from "./envs/spec.js";
 export { describeEnv, envIds, envSpec, envSpecs, make, makeVector, register, type MakeOptions } from "./envs/registry.js";
+export { describeParallelEnv, makeParallel, makeParallelVector, parallelEnvSpecs } from "./envs/multi/registry.js";
+export { ParallelEnv, type ParallelStep } from "./envs/multi/parallel-env.js";
+export { ParallelVectorEnv } from "./envs/multi/vector.js";
+export { MultiAgentCore, agentFeature, SOCIAL_FEATURES, type AgentFeature } from "./envs/multi/core.js";
+export { AgentSeat } from "./envs/multi/seats.js";
 export { checkEnv } from "./envs/check.js";
 export { tabulate, type TabularModel } from "./envs/tabular.js";
 
