@@ -6,10 +6,14 @@
 import { Rng } from "../src/core/rng.js";
 import { actionBuffer, sampleInto } from "../src/core/spaces.js";
 import { envIds, make, makeVector } from "../src/envs/registry.js";
+import { makeParallelVector } from "../src/envs/multi/registry.js";
 import { BASELINES } from "./baselines.js";
 import { measureRate, withBaseline, type Figure } from "./harness.js";
 
 const ENVS = ["DoorKey-8x8", "Empty-8x8", "CartPole-v1"];
+
+/** Multi-agent environments: agent-steps per second (one step of a table of m agents counts m). */
+const MULTI_AGENT = ["PrisonersDilemma", "PublicGoods"];
 
 export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Generator<Figure> {
   for (const id of ids) {
@@ -18,6 +22,30 @@ export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Gene
     yield withBaseline({ suite: "envs", name: `${key}/single`, value: singleRate(id, seconds), unit: "steps/s", baseline });
     yield withBaseline({ suite: "envs", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline });
   }
+  if (ids !== ENVS) return;
+  for (const id of MULTI_AGENT) {
+    const key = id.toLowerCase();
+    yield { suite: "envs", name: `${key}/parallel-vector64`, value: parallelRate(id, 64, seconds), unit: "agent-steps/s" };
+    // The same tables as seats (one single-agent row per agent), as run configs and learners step them.
+    yield { suite: "envs", name: `${key}/seats64`, value: vectorRate(id, 64, seconds), unit: "agent-steps/s" };
+  }
+}
+
+function parallelRate(id: string, n: number, seconds: number): number {
+  const vec = makeParallelVector(id, n);
+  const rng = new Rng(1);
+  vec.reset(0);
+  const actions = actionBuffer(vec.actionSpace, vec.rows);
+  return measureRate(
+    (iterations) => {
+      for (let it = 0; it < iterations; it++) {
+        for (let r = 0; r < vec.rows; r++) sampleInto(vec.actionSpace, rng, actions, r * vec.actionSize);
+        vec.step(actions);
+      }
+    },
+    vec.rows,
+    seconds,
+  );
 }
 
 /** Every registered environment, vector of 64 only: a survey, not a target. */
@@ -45,20 +73,22 @@ function singleRate(id: string, seconds: number): number {
   );
 }
 
+/** n environments of `id` (for a multi-agent id, n tables: one row per agent); steps counted per row. */
 function vectorRate(id: string, n: number, seconds: number): number {
   const vec = makeVector(id, n);
+  const rows = vec.n;
   const rng = new Rng(1);
   vec.reset(0);
   const space = vec.actionSpace;
-  const actions = actionBuffer(space, n);
+  const actions = actionBuffer(space, rows);
   return measureRate(
     (iterations) => {
       for (let it = 0; it < iterations; it++) {
-        for (let i = 0; i < n; i++) sampleInto(space, rng, actions, i * vec.actionSize);
+        for (let i = 0; i < rows; i++) sampleInto(space, rng, actions, i * vec.actionSize);
         vec.step(actions);
       }
     },
-    n,
+    rows,
     seconds,
   );
 }

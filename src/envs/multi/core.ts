@@ -122,16 +122,22 @@ export abstract class MultiAgentCore {
    * next observations (m rows from `offset`; zeros for an agent that left).
    */
   step(actions: ArrayLike<number>, actionOffset: number, obs: Float32Array, offset: number): void {
-    // Agents done at the last step have left.
-    for (let j = 0; j < this.numAgents; j++) if (this.terminated[j] || this.truncated[j]) this.active[j] = 0;
+    const { numAgents: m, active, rewards, eventMasks, terminated, truncated, smoothed } = this;
+    // Agents done at the last step have left; one loop clears the step's outputs (cheaper than four fills for a few agents).
+    for (let j = 0; j < m; j++) {
+      if (terminated[j] || truncated[j]) active[j] = 0;
+      rewards[j] = 0;
+      eventMasks[j] = 0;
+      terminated[j] = 0;
+      truncated[j] = 0;
+    }
     this.stepCount++;
-    this.rewards.fill(0);
-    this.eventMasks.fill(0);
-    this.terminated.fill(0);
-    this.truncated.fill(0);
     this.act(actions, actionOffset);
-    for (let j = 0; j < this.numAgents; j++) this.smoothed[j] = INEQUITY_SMOOTHING * this.smoothed[j] + this.rewards[j];
-    if (this.stepCount >= this.maxSteps) for (let j = 0; j < this.numAgents; j++) if (this.active[j] && !this.terminated[j]) this.truncated[j] = 1;
+    const timeUp = this.stepCount >= this.maxSteps;
+    for (let j = 0; j < m; j++) {
+      smoothed[j] = INEQUITY_SMOOTHING * smoothed[j] + rewards[j];
+      if (timeUp && active[j] && !terminated[j]) truncated[j] = 1;
+    }
     this.writeObservations(obs, offset);
   }
 

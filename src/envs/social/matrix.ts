@@ -72,8 +72,10 @@ export class RepeatedDilemma extends MultiAgentCore {
     agentFeature<RepeatedDilemma>("round", "rounds played so far", (c) => c.stepCount),
     ...SOCIAL_FEATURES,
   ];
-  /** The last `history` rounds' actions, newest first: past[h·m + j]. */
+  /** The last `history` rounds' actions, newest first: past[h·m + j] (−1 before the first round). */
   readonly past: Int8Array;
+  /** Cooperators in each of those rounds, newest first. */
+  readonly coop: Int32Array;
 
   constructor(readonly options: DilemmaOptions) {
     super(options.players);
@@ -81,29 +83,34 @@ export class RepeatedDilemma extends MultiAgentCore {
     this.observationSpace = new Box(0, 1, [3 * options.history + 1]);
     this.maxSteps = options.rounds;
     this.past = new Int8Array(options.history * options.players);
+    this.coop = new Int32Array(options.history);
   }
 
   /** Cooperators in round h back (0: the last one). */
   cooperators(h: number): number {
-    let count = 0;
-    for (let j = 0; j < this.numAgents; j++) if (this.past[h * this.numAgents + j] === COOPERATE) count++;
-    return count;
+    return this.coop[h];
   }
 
   othersCooperating(h: number, agent: number): number {
-    return this.cooperators(h) - (this.past[h * this.numAgents + agent] === COOPERATE ? 1 : 0);
+    return this.coop[h] - (this.past[h * this.numAgents + agent] === COOPERATE ? 1 : 0);
   }
 
   protected start(): void {
     this.past.fill(-1);
+    this.coop.fill(0);
   }
 
   protected act(actions: ArrayLike<number>, offset: number): void {
     const m = this.numAgents;
-    const { past, rewards, eventMasks } = this;
+    const { past, coop, rewards, eventMasks } = this;
     past.copyWithin(m, 0, past.length - m);
-    for (let j = 0; j < m; j++) past[j] = actions[offset + j];
-    const total = this.cooperators(0);
+    coop.copyWithin(1, 0, coop.length - 1);
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      past[j] = actions[offset + j];
+      if (past[j] === COOPERATE) total++;
+    }
+    coop[0] = total;
     for (let j = 0; j < m; j++) {
       const own = past[j];
       const others = total - (own === COOPERATE ? 1 : 0);
