@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { packageFile } from "../core/paths.js";
 import { loadConfigFile } from "../core/config.js";
 import { mean } from "../core/stats.js";
-import { centeredRanks, OptimizeConfig, optimizeBlend, optimizeSeeds } from "./optimize.js";
+import { centeredRanks, episodeSeeds, OptimizeConfig, optimizeBlend, optimizeSeeds } from "./optimize.js";
 
 test("centered ranks run from −½ to ½ and share ties", () => {
   expect(centeredRanks([0.3, 0.1, 0.9])).toEqual([0, -0.5, 0.5]);
@@ -42,6 +42,19 @@ test("evaluation seeds: a count starts at 1,000,000 as before, a list is taken a
   expect(() => OptimizeConfig.parse({ ...base, evaluate: { seeds: [3, 3] } })).toThrow("expected distinct seeds");
 });
 
+test("the final comparison plays evaluation episodes disjoint from those the search scores candidates on", () => {
+  for (const evaluation of [{}, { seed: 0, episodes: 100_000 }, { seed: 12_345, episodes: 7 }]) {
+    const { episodes } = optimizeSeeds(OptimizeConfig.parse({ env: { id: "LavaGapS5" }, evaluation }));
+    const search = episodeSeeds(episodes.search, episodes.count);
+    const final = new Set(episodeSeeds(episodes.final, episodes.count));
+    expect(search).toHaveLength(episodes.count);
+    expect(final.size).toBe(episodes.count);
+    expect(search.filter((s) => final.has(s))).toEqual([]);
+  }
+  const defaults = optimizeSeeds(OptimizeConfig.parse({ env: { id: "LavaGapS5" } })).episodes;
+  expect(defaults).toEqual({ search: 2 ** 31, final: 2 ** 31 + 1_000_000_000, count: 32 });
+});
+
 test("optimizeBlend trains and evaluates on the seeds it reports", async () => {
   const config = OptimizeConfig.parse({
     env: { id: "LavaGapS5" },
@@ -51,9 +64,11 @@ test("optimizeBlend trains and evaluates on the seeds it reports", async () => {
     seeds: [3],
     search: { generations: 2, pairs: 1 },
     evaluate: { seeds: [7, 8] },
+    evaluation: { seed: 100, episodes: 4 },
   });
   const r = await optimizeBlend(config);
   expect(r.seeds.evaluation).toEqual([7, 8]);
+  expect(r.seeds.episodes).toEqual({ search: 100, final: 1_000_000_100, count: 4 });
   expect(r.seeds.training).toEqual([1003, 2003]);
   expect(r.history.map((g) => g.seeds)).toEqual([[1003], [2003]]);
   expect(r.fixed.runs.map((run) => run.seed)).toEqual([7, 8]);

@@ -6,7 +6,10 @@
  *   r_φ = r_primary + Σ_i φ_i · w_i · r_aux,i      (and optionally γ_φ)
  *
  * and the outer loop maximizes J(φ): the inner learner's primary return
- * at the end of its training (over its last episodes), whatever r_φ says.
+ * at the end of its training (its final policy on the run config's
+ * evaluation episodes), whatever r_φ says. The designer's weights and the
+ * learned ones are then compared on fresh training seeds and on other
+ * evaluation episodes, FINAL_EPISODES_OFFSET above the search's.
  *
  * BARFI differentiates J through the inner updates with implicit gradients;
  * that needs a differentiable inner learner, and ours (PPO with clipping and
@@ -107,10 +110,25 @@ export interface OptimizeSeeds {
   training: number[];
   /** The fresh seeds on which fixed and learned weights are compared. */
   evaluation: number[];
+  /**
+   * The evaluation episodes' first seeds (episode k resets with first + k):
+   * the search scores candidates on `search`'s, the final comparison plays
+   * `final`'s, far from them, so its verdict is on episodes the search never
+   * selected for.
+   */
+  episodes: { search: number; final: number; count: number };
 }
 
 /** First seed of `evaluate.seeds` given as a count. */
 export const FIRST_EVALUATION_SEED = 1_000_000;
+
+/** How far above the search's evaluation episodes (config `evaluation.seed`) the final comparison's start: more than any evaluation plays. */
+export const FINAL_EPISODES_OFFSET = 1_000_000_000;
+
+/** The seeds episode k = 0 … count − 1 of an evaluation starting at `first` resets with. */
+export function episodeSeeds(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => first + k);
+}
 
 /**
  * The seeds an optimization uses; a one-line error (naming `evaluationName`)
@@ -130,7 +148,8 @@ export function optimizeSeeds(config: OptimizeConfig, evaluationName = "evaluate
       `seed${shared.length > 1 ? "s" : ""} ${shared.slice(0, 5).join(", ")}${shared.length > 5 ? ", …" : ""} ${shared.length > 1 ? "are" : "is"} also trained on (generation ${g} trains on the seeds [${config.seeds.join(", ")}] + ${1000 * g}); training and evaluation seeds must be disjoint`,
     );
   }
-  return { search: [...config.seeds], generations, training, evaluation };
+  const episodes = { search: config.evaluation.seed, final: config.evaluation.seed + FINAL_EPISODES_OFFSET, count: config.evaluation.episodes };
+  return { search: [...config.seeds], generations, training, evaluation, episodes };
 }
 
 export interface OptimizeHooks {
@@ -181,7 +200,9 @@ export async function optimizeBlend(config: OptimizeConfig, hooks: OptimizeHooks
     hooks.onGeneration?.(report);
     phi = phi.map((p, k) => p + s.learningRate * g[k]);
   }
-  const [fixed, learned] = await compareDesigns({ ...config, seeds: used.evaluation }, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
+  // Held-out episodes: J picked φ on the search's evaluation episodes, so the verdict is read on others.
+  const final = { ...config, seeds: used.evaluation, evaluation: { ...config.evaluation, seed: used.episodes.final } };
+  const [fixed, learned] = await compareDesigns(final, [designFor("fixed weights", auxiliary.map(() => 1).concat(s.discount ? [0] : [])), designFor("learned blend", phi)], { workers: hooks.workers ?? 1 });
   return { terms: auxiliary.map(([t]) => t.name), phi, gamma: s.discount ? gammaFor(phi) : undefined, history, spec: specFor(phi), fixed, learned, seeds: used };
 }
 

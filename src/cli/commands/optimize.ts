@@ -28,6 +28,8 @@ export async function optimize(file: string, opts: { out?: string; workers?: str
   if (!opts.json) {
     console.log(`Optimizing the blend of ${config.env.id}'s reward: ${s.generations} generations × ${2 * s.pairs} candidates × ${config.seeds.length} seeds of ${config.steps} steps (${config.learner.algo})`);
     console.log(`Training seeds: ${formatSeeds(seeds.search)} + 1000·g in generation g (${formatSeeds(seeds.generations[0]!)}${s.generations > 1 ? ` … ${formatSeeds(seeds.generations[s.generations - 1]!)}` : ""}); evaluation seeds: ${formatSeeds(seeds.evaluation)}`);
+    const { search, final, count } = seeds.episodes;
+    console.log(`Evaluation episodes: the search scores on ${count} starting at seed ${search}, the final comparison on ${count} others starting at seed ${final}`);
   }
   const bar = opts.json ? undefined : progressBar(s.generations, "generations");
   const lines: string[] = [];
@@ -53,7 +55,7 @@ export async function optimize(file: string, opts: { out?: string; workers?: str
   for (const line of lines) console.log(line);
   if (lines.length) console.log("  (IQM [95% stratified-bootstrap interval] over every candidate's run on every seed, per seed the mean over candidates; mean and best: the candidates' J, their mean over seeds, that the search ranks)");
   console.log(`\nLearned multipliers of the auxiliary terms' weights: ${result.terms.map((t, k) => `${t} ×${result.phi[k].toFixed(2)}`).join(", ")}${result.gamma === undefined ? "" : `; learner's γ ${result.gamma.toFixed(4)}`}`);
-  console.log(`\nOn ${result.seeds.evaluation.length} fresh seed${result.seeds.evaluation.length === 1 ? "" : "s"} (${formatSeeds(result.seeds.evaluation)}):\n${formatComparison([result.fixed, result.learned], config.successThreshold)}`);
+  console.log(`\nOn ${result.seeds.evaluation.length} fresh seed${result.seeds.evaluation.length === 1 ? "" : "s"} (${formatSeeds(result.seeds.evaluation)}) and evaluation episodes from seed ${result.seeds.episodes.final}:\n${formatComparison([result.fixed, result.learned], config.successThreshold)}`);
   for (const line of observations([result.fixed, result.learned], () => false)) console.log(line);
   if (opts.out) console.log(`\nWrote the blended reward spec to ${opts.out}`);
 }
