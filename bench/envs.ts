@@ -13,7 +13,7 @@ import { measureRate, withBaseline, type Figure } from "./harness.js";
 const ENVS = ["DoorKey-8x8", "Empty-8x8", "CartPole-v1"];
 
 /** Multi-agent environments: agent-steps per second (one step of a table of m agents counts m). */
-const MULTI_AGENT = ["PrisonersDilemma", "PublicGoods"];
+const MULTI_AGENT = ["PrisonersDilemma", "PublicGoods", "CommonsHarvest"];
 
 export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Generator<Figure> {
   for (const id of ids) {
