@@ -184,10 +184,12 @@ test("CommonsHarvest: a vector of 3 steps exactly as 3 ParallelEnvs seeded s + i
   expect(events).toBeGreaterThan(50);
 });
 
-test("PPO runs on CommonsHarvest through seats, one policy shared by the players", () => {
-  const config = RunConfig.parse({ env: { id: "CommonsHarvest", kwargs: { maxSteps: 100 } }, numEnvs: 2, steps: 4096, learner: { algo: "ppo", numSteps: 64 }, evaluation: { episodes: 2, policies: ["greedy"] } });
+test("PPO runs on CommonsHarvest through seats, one policy shared by the players, with a per-agent term on apples.near", () => {
+  const reward = { terms: [{ kind: "task" }, { name: "restraint", kind: "expression", expr: "0.01 * apples.near" }] };
+  const config = RunConfig.parse({ env: { id: "CommonsHarvest", kwargs: { maxSteps: 100 } }, numEnvs: 2, steps: 4096, reward, learner: { algo: "ppo", numSteps: 64 }, evaluation: { episodes: 2, policies: ["greedy"] } });
   const summary = runTraining(config, 0);
   expect(summary.episodes).toBeGreaterThan(0);
   expect(Number.isFinite(summary.finalPrimary)).toBe(true);
   expect(summary.finalPrimary).toBeGreaterThanOrEqual(0);
+  expect(summary.termReturns.restraint).toBeGreaterThan(0);
 });
