@@ -12,8 +12,10 @@ const SOUTH = 1;
 /** Moves agent j to map cell (x, y) facing `dir`: tests set up a scene the spawn draw would rarely give. */
 function place(core: CommonsHarvest, j: number, x: number, y: number, dir: number): void {
   core.occupant[core.pos[j]] = -1;
+  core.contents[core.pos[j]] &= ~4;
   core.pos[j] = core.map.index(x, y);
   core.occupant[core.pos[j]] = j;
+  core.contents[core.pos[j]] |= 4;
   core.dir[j] = dir;
 }
 
@@ -36,7 +38,7 @@ describe("CommonsHarvest rules", () => {
     const eat = act(env, FORWARD, STAY);
     expect(eat.rewards).toEqual({ player_0: 1, player_1: 0 });
     expect(eat.infos.player_0.events).toEqual(["eat"]);
-    expect(core.apple[core.map.index(2, 1)]).toBe(0);
+    expect(core.appleAt(2, 1)).toBe(false);
     expect(env.readFeatures("player_0", ["apples.total", "agent.x"])).toEqual({ "apples.total": 1, "agent.x": 2 });
     // Facing east from (2, 1): the cell ahead (view x 3, y 5) holds the apple at (3, 1); to the left (view x 2, y 6) is the north wall.
     const obs = eat.observations.player_0;
@@ -47,7 +49,7 @@ describe("CommonsHarvest rules", () => {
     act(env, RIGHT, STAY);
     expect(core.appleCount).toBe(1);
     act(env, FORWARD, STAY);
-    expect(core.apple[core.map.index(2, 1)]).toBe(1);
+    expect(core.appleAt(2, 1)).toBe(true);
     expect(env.readFeatures("player_0", ["apples.total", "apples.near"])).toEqual({ "apples.total": 2, "apples.near": 2 });
   });
 

@@ -64,6 +64,11 @@ const HIT = bit("zap:hit");
 const ZAPPED = bit("zapped");
 const DEPLETED = bit("patch:depleted");
 
+/** Bits of a cell's contents: what the view's three channels show. */
+const WALL = 1;
+const APPLE = 2;
+const AGENT = 4;
+
 export interface CommonsOptions {
   players: number;
   map: readonly string[];
@@ -92,8 +97,8 @@ export class CommonsHarvest extends MultiAgentCore {
   ];
 
   readonly map: CommonsMap;
-  /** Per cell: 1 while it holds an apple. */
-  readonly apple: Uint8Array;
+  /** Per cell: WALL | APPLE | AGENT bits, so the view reads one byte a cell. */
+  readonly contents: Uint8Array;
   /** Per cell: apples within distance 2 (the cell itself left out). */
   readonly nearby: Uint8Array;
   /** Per cell: the agent standing there, or −1. */
@@ -126,7 +131,7 @@ export class CommonsHarvest extends MultiAgentCore {
     this.observationSpace = new Box(0, 1, [3 * v * v + 5]);
     this.maxSteps = options.maxSteps;
     const cells = this.map.cells;
-    this.apple = new Uint8Array(cells);
+    this.contents = new Uint8Array(cells);
     this.nearby = new Uint8Array(cells);
     this.occupant = new Int8Array(cells).fill(-1);
     this.patchApples = new Int32Array(this.map.patches);
@@ -156,8 +161,8 @@ export class CommonsHarvest extends MultiAgentCore {
   }
 
   protected start(): void {
-    const { map, apple, nearby, occupant, patchApples } = this;
-    apple.fill(0);
+    const { map, contents, nearby, occupant, patchApples } = this;
+    contents.set(map.wall);
     nearby.fill(0);
     occupant.fill(-1);
     patchApples.fill(0);
@@ -174,14 +179,14 @@ export class CommonsHarvest extends MultiAgentCore {
       spawns[j] = cell;
       this.pos[j] = cell;
       occupant[cell] = j;
+      contents[cell] |= AGENT;
       this.dir[j] = this.rng.int(4);
     }
   }
 
   protected act(actions: ArrayLike<number>, offset: number): void {
     const m = this.numAgents;
-    const { order, fired, hit, wasFrozen, frozenFor, pos, dir, occupant, rewards, eventMasks } = this;
-    const { wall } = this.map;
+    const { order, fired, hit, wasFrozen, frozenFor, pos, dir, occupant, contents, rewards, eventMasks } = this;
     for (let j = 0; j < m; j++) {
       order[j] = j;
       wasFrozen[j] = frozenFor[j] > 0 ? 1 : 0;
@@ -201,11 +206,13 @@ export class CommonsHarvest extends MultiAgentCore {
       const action = actions[offset + j];
       if (action === FORWARD) {
         const to = pos[j] + this.dirStep[dir[j]];
-        if (wall[to] || occupant[to] >= 0) continue;
+        if (contents[to] & (WALL | AGENT)) continue;
         occupant[pos[j]] = -1;
+        contents[pos[j]] &= ~AGENT;
         occupant[to] = j;
+        contents[to] |= AGENT;
         pos[j] = to;
-        if (this.apple[to]) {
+        if (contents[to] & APPLE) {
           rewards[j] += 1;
           eventMasks[j] |= this.removeApple(to) ? EAT | DEPLETED : EAT;
         }
@@ -222,7 +229,7 @@ export class CommonsHarvest extends MultiAgentCore {
       let cell = pos[j];
       for (let s = 0; s < this.options.beamLength; s++) {
         cell += step;
-        if (wall[cell]) break;
+        if (contents[cell] & WALL) break;
         const other = occupant[cell];
         if (other >= 0) {
           hit[other] = 1;
@@ -233,6 +240,7 @@ export class CommonsHarvest extends MultiAgentCore {
     for (let j = 0; j < m; j++) {
       if (!hit[j]) continue;
       occupant[pos[j]] = -1;
+      contents[pos[j]] &= ~AGENT;
       frozenFor[j] = this.options.timeout;
       eventMasks[j] |= ZAPPED;
     }
@@ -244,6 +252,11 @@ export class CommonsHarvest extends MultiAgentCore {
     this.regrow();
   }
 
+  /** Whether map cell (x, y) holds an apple. */
+  appleAt(x: number, y: number): boolean {
+    return (this.contents[this.map.index(x, y)] & APPLE) !== 0;
+  }
+
   /** Puts agent j at a free spawn point, drawn at random; false if none is free. */
   private respawn(j: number): boolean {
     const spawns = this.map.spawnCells;
@@ -252,6 +265,7 @@ export class CommonsHarvest extends MultiAgentCore {
       const cell = spawns[(first + k) % spawns.length];
       if (this.occupant[cell] >= 0) continue;
       this.occupant[cell] = j;
+      this.contents[cell] |= AGENT;
       this.pos[j] = cell;
       this.dir[j] = this.rng.int(4);
       return true;
@@ -261,13 +275,16 @@ export class CommonsHarvest extends MultiAgentCore {
 
   /** Perolat et al.'s rule: each empty apple cell regrows with a probability set by the apples near it. */
   private regrow(): void {
-    const { apple, nearby, occupant, growing } = this;
+    const { contents, nearby, growing } = this;
     const cells = this.map.appleCells;
-    const [few, some, many] = this.options.regrowth;
+    const regrowth = this.options.regrowth;
+    const few = regrowth[0];
+    const some = regrowth[1];
+    const many = regrowth[2];
     let count = 0;
     for (let k = 0; k < cells.length; k++) {
       const i = cells[k];
-      if (apple[i] || occupant[i] >= 0) continue;
+      if (contents[i] & (APPLE | AGENT)) continue;
       const n = nearby[i];
       if (n === 0) continue;
       const p = n <= 2 ? few : n <= 4 ? some : many;
@@ -277,7 +294,7 @@ export class CommonsHarvest extends MultiAgentCore {
   }
 
   private addApple(i: number): void {
-    this.apple[i] = 1;
+    this.contents[i] |= APPLE;
     this.appleCount++;
     this.patchApples[this.map.patchOf[i]]++;
     const near = this.map.near;
@@ -286,7 +303,7 @@ export class CommonsHarvest extends MultiAgentCore {
 
   /** Takes the apple at i; true if it was its patch's last. */
   private removeApple(i: number): boolean {
-    this.apple[i] = 0;
+    this.contents[i] &= ~APPLE;
     this.appleCount--;
     const near = this.map.near;
     for (let k = 0; k < near.length; k++) this.nearby[i + near[k]]--;
@@ -302,17 +319,17 @@ export class CommonsHarvest extends MultiAgentCore {
       obs[tail + 4] = 1;
       return;
     }
-    const { wall } = this.map;
-    const { apple, occupant } = this;
+    const { contents } = this;
     const at = this.pos[agent];
     const offsets = this.viewOffsets[this.dir[agent]];
     for (let k = 0, o = offset; k < n; k++, o += 3) {
-      const i = at + offsets[k];
-      const who = occupant[i];
-      obs[o] = wall[i];
-      obs[o + 1] = apple[i];
-      obs[o + 2] = who >= 0 && who !== agent ? 1 : 0;
+      const c = contents[at + offsets[k]];
+      obs[o] = c & WALL;
+      obs[o + 1] = (c & APPLE) >> 1;
+      obs[o + 2] = c >> 2;
     }
+    // The agent's own cell (view x ⌊v/2⌋, y v − 1) shows no other agent.
+    obs[offset + 3 * ((v >> 1) * v + v - 1) + 2] = 0;
     for (let d = 0; d < 4; d++) obs[tail + d] = d === this.dir[agent] ? 1 : 0;
     obs[tail + 4] = 0;
   }
@@ -331,7 +348,7 @@ export class CommonsHarvest extends MultiAgentCore {
       for (let x = 0; x < map.width; x++) {
         const i = map.index(x, y);
         const who = this.occupant[i];
-        line += who >= 0 ? `${who.toString(36)}${arrows[this.dir[who]]}` : map.wall[i] ? "WW" : this.apple[i] ? "()" : "  ";
+        line += who >= 0 ? `${who.toString(36)}${arrows[this.dir[who]]}` : map.wall[i] ? "WW" : this.contents[i] & APPLE ? "()" : "  ";
       }
       lines.push(line);
     }
