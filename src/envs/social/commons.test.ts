@@ -146,6 +146,13 @@ describe("CommonsHarvest rules", () => {
   });
 });
 
+test("CommonsHarvest kwargs: a bad map or too many players is the user's error, with its path", () => {
+  expect(() => makeParallel("CommonsHarvest", { kwargs: { map: ["WPAW", "WPW"] } })).toThrow(/^env\.kwargs\.map\[1\]: expected 4 characters like the first row, got 3$/);
+  expect(() => makeParallel("CommonsHarvest", { kwargs: { map: ["WPAPX"] } })).toThrow(/^env\.kwargs\.map\[0\]: unknown cell "X"/);
+  expect(() => makeParallel("CommonsHarvest", { kwargs: { players: 9 } })).toThrow(/^env\.kwargs\.players: the map has 8 spawn points \(P\) for 9 players$/);
+  expect(() => makeParallel("CommonsHarvest", { kwargs: { viewSize: 6 } })).toThrow(/^env\.kwargs\.viewSize: expected an odd number/);
+});
+
 test("CommonsHarvest: a vector of 3 steps exactly as 3 ParallelEnvs seeded s + i, row by row, autoreset included", () => {
   const n = 3;
   const kwargs = { maxSteps: 30, timeout: 4, regrowth: [0.2, 0.3, 0.5] };
