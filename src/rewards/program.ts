@@ -63,11 +63,12 @@ export interface BoundReward {
   /** Computes the step's rewards from the batch; throws a `UserError` on a non-finite value. */
   apply(): void;
   /**
-   * Every environment starts a new episode without the last one having ended
-   * (the vector was reset mid-episode): the running sums are dropped and each
-   * term ends its episode (once-per-episode events, potentials, episodic bonuses).
+   * The environments with `underWay[i] ≠ 0` start a new episode without the
+   * last one having ended (the vector was reset mid-episode): their running
+   * sums are dropped and each term ends their episode (once-per-episode
+   * events, potentials, episodic bonuses).
    */
-  restartEpisodes(): void;
+  restartEpisodes(underWay: ArrayLike<number>): void;
   /** Everything `apply` carries from step to step (episode sums, counters, running statistics), as JSON-ready data. */
   saveState(): unknown;
   loadState(state: unknown): void;
@@ -187,8 +188,9 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
       const scratch = new Float64Array(n);
       let step = 0;
 
-      function restartEpisodes(): void {
+      function restartEpisodes(underWay: ArrayLike<number>): void {
         for (let i = 0; i < n; i++) {
+          if (!underWay[i]) continue;
           for (let k = 0; k < bound.length; k++) {
             out.episodeTerms[k][i] = 0;
             bound[k].term.endEpisode?.(i);

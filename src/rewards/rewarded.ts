@@ -75,8 +75,8 @@ export class RewardedVector {
 
   /** Starts a new episode in every environment; episodes under way are dropped, their partial returns with them. */
   reset(seed?: number | readonly number[]): Float32Array {
+    this.reward.restartEpisodes(this.episodeStep);
     this.episodeStep.fill(0);
-    this.reward.restartEpisodes();
     return this.vec.reset(seed);
   }
 
