@@ -28,10 +28,10 @@
  *    earns nothing, then comes back at a free spawn point (it waits while
  *    none is free). It stays in the episode (`active` 1) all along: seats
  *    need every agent to leave together.
- * 3. Every empty apple cell regrows with a probability set by the apples
- *    within Euclidean distance 2 of it (12 cells): none → 0, 1–2 → 0.01,
- *    3–4 → 0.05, 5 or more → 0.1 (Perolat et al.'s values; `regrowth`).
- *    Draws use counts from before this step's regrowth.
+ * 3. Every empty apple cell (no apple, no agent) regrows with a probability
+ *    set by the apples within Euclidean distance 2 of it (12 cells): none
+ *    → 0, 1–2 → 0.01, 3–4 → 0.05, 5 or more → 0.1 (Perolat et al.'s values;
+ *    `regrowth`). Draws use counts from before this step's regrowth.
  *
  * ## Events (per agent)
  * `eat`; `zap` (it fired); `zap:hit` (its beam hit someone); `zapped` (it
