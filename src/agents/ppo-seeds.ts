@@ -10,7 +10,8 @@
  * minibatch updates are one vmapped jax-js call for all seeds, as PureJaxRL
  * vmaps over seeds; it is still bit for bit each seed's lone run, but on
  * jax-js 0.1.25 a vmapped matmul compiles to a kernel many times slower than
- * the unbatched one, so it costs more than it saves (docs/benchmarks.md,
+ * the same batched matmul written directly, so over a whole run 2 seeds
+ * batched cost 4.8× one seed, more than two runs (docs/benchmarks.md,
  * Training); it is here for when that kernel catches up.
  *
  * @example
