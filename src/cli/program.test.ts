@@ -103,10 +103,10 @@ describe("rewardlab CLI", () => {
       expect(l.unit).toBe("steps/s");
       expect(l.value).toBeGreaterThan(0);
     }
+    // No recorded Python figure to divide by: peer ratios are measured side by side (bench/envs-vs-python.ts).
     const doorkey = lines[1];
-    expect(doorkey.baseline).toBe(10_000);
-    // The ratio is printed to 3 significant digits (138 for 138.5), so compare relatively.
-    expect(Math.abs(doorkey.ratio / (doorkey.value / 10_000) - 1)).toBeLessThan(0.005);
+    expect(doorkey.baseline).toBeUndefined();
+    expect(doorkey.ratio).toBeUndefined();
   });
 
   test("demo trains PPO under the three DoorKey designs, prints the comparison and writes the report", async () => {
