@@ -222,19 +222,18 @@ export class Ppo implements Learner {
 
   /**
    * Runs `updateEpochs` epochs of minibatch updates on the collected rollout,
-   * `UPDATES_PER_CALL` minibatches per jitted call; an epoch's minibatches
-   * are cut after its shuffle (all epochs' at once unless `targetKl` may stop early).
+   * `UPDATES_PER_CALL` minibatches per jitted call; each epoch's minibatches
+   * are cut after its shuffle.
    */
   learn(numIterations: number): PpoMetrics {
     const c = this.config;
     const lr = this.learningRate(numIterations);
     const indices = Int32Array.from({ length: this.batchSize }, (_, k) => k);
     const stats = new UpdateStats();
-    const epochsPerCall = c.targetKl === undefined ? c.updateEpochs : 1;
     // One learning-rate array for the iteration, passed by reference to every call.
     const lrArray = np.array(Float32Array.of(lr));
-    for (let epoch = 0; epoch < c.updateEpochs; epoch += epochsPerCall) {
-      const all = this.minibatches(indices, epochsPerCall);
+    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
+      const all = this.minibatches(indices, 1);
       for (let first = 0; first < all.count; first += UPDATES_PER_CALL) {
         const [p2, o2, rows] = this.trainSteps(this.params, this.opt, uploadMinibatches([part(all, first, UPDATES_PER_CALL)], []), lrArray.ref);
         this.params = p2;
@@ -411,8 +410,9 @@ export const ppoLearner = defineLearner({
     const { values, actionCols } = rowShape(shape);
     const rows = shape.n * numSteps;
     // Per row: observation and action, six scalars (log π, reward, done, value, advantage, return) and a shuffled
-    // index; the minibatch copies (in JavaScript, then in jax-js) add 2/numMinibatches of the observations and actions.
-    const perRow = (values + actionCols) * 4 * (1 + 2 / numMinibatches) + 6 * 4 + 4;
+    // index; an epoch's minibatches copied in JavaScript add the observations and actions once more, and the
+    // minibatch in jax-js 1/numMinibatches of them.
+    const perRow = (values + actionCols) * 4 * (2 + 1 / numMinibatches) + 6 * 4 + 4;
     return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", numSteps]], values };
   },
 });
