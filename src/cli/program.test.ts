@@ -97,10 +97,13 @@ describe("rewardlab CLI", () => {
     const r = await run("bench", "envs", "--json", "--seconds", "0.02");
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.name)).toEqual(["doorkey-8x8/single", "doorkey-8x8/vector64", "empty-8x8/single", "empty-8x8/vector64", "cartpole-v1/single", "cartpole-v1/vector64"]);
+    const single = ["doorkey-8x8/single", "doorkey-8x8/vector64", "empty-8x8/single", "empty-8x8/vector64", "cartpole-v1/single", "cartpole-v1/vector64"];
+    const multi = ["prisonersdilemma", "publicgoods", "commonsharvest"].flatMap((id) => [`${id}/parallel-vector64`, `${id}/seats64`]);
+    expect(lines.map((l) => l.name)).toEqual([...single, ...multi]);
     for (const l of lines) {
       expect(l.suite).toBe("envs");
-      expect(l.unit).toBe("steps/s");
+      // A multi-agent table's step counts once per agent.
+      expect(l.unit).toBe(multi.includes(l.name) ? "agent-steps/s" : "steps/s");
       expect(l.value).toBeGreaterThan(0);
     }
     // No recorded Python figure to divide by: peer ratios are measured side by side (bench/envs-vs-python.ts).
