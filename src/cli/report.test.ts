@@ -35,6 +35,8 @@ test("compare writes reports/<name>-compare-<timestamp>.html by default, relativ
   expect(files).toHaveLength(1);
   expect(files[0]).toMatch(/^tiny-compare-\d{8}-\d{6}\.html$/);
   expect(r.out).toContain(`Report: ${join("reports", files[0])}`);
+  // The verdict beneath the table: with one seed each, no design is called better.
+  expect(r.out).toMatch(/\nHighest IQM on the primary reward: (plain|stepped) \([-\d.]+\); with 1 seed per design no design is called better/);
   const html = readFileSync(join(dir, "reports", files[0]), "utf8");
   for (const name of ["plain", "stepped", "step"]) expect(html).toContain(name);
 });

@@ -19,6 +19,8 @@ import { seedEstimate } from "../core/rliable-bootstrap.js";
 import { mean } from "../core/stats.js";
 import { MIN_SEEDS_FOR_VERDICT, poiText, versusBest } from "./seed-verdicts.js";
 import { runPersisted } from "./persist.js";
+import { makeVector } from "../envs/registry.js";
+import { rewardProgram } from "../rewards/make.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 import type { RunTask } from "./worker.js";
 
@@ -165,6 +167,12 @@ export function resultSource(summaries: readonly DesignSummary[]): string {
   }
   if (from.size === 1) return "over each run's last training episodes";
   return "of the final policy on held-out evaluation episodes where a run has them, else over its last training episodes";
+}
+
+/** Names of a reward spec's auxiliary terms, as compiled against the run's environment (for `observations`). */
+export function auxiliaryTermNames(spec: unknown, env: { id: string; kwargs?: Record<string, unknown> }): Set<string> {
+  const program = rewardProgram(spec, makeVector(env.id, 1, { kwargs: env.kwargs }));
+  return new Set(program.terms.filter((t) => t.role === "auxiliary").map((t) => t.name));
 }
 
 /**

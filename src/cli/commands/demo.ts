@@ -11,10 +11,7 @@
 import { readConfigFile } from "../../core/config.js";
 import { packageFile } from "../../core/paths.js";
 import type { Design } from "../../runs/compare.js";
-import { formatComparison, observations } from "../../runs/compare.js";
-import { compileReward } from "../../rewards/program.js";
-import { envInfoOf } from "../../rewards/rewarded.js";
-import { make } from "../../envs/registry.js";
+import { auxiliaryTermNames, formatComparison, observations } from "../../runs/compare.js";
 import { RunConfig } from "../../runs/config.js";
 import { intOption, seedCount, seedsOption } from "../args.js";
 import { saveReport, type ReportFlag } from "../report.js";
@@ -40,16 +37,10 @@ export async function demo(opts: { steps?: string; seeds?: string; workers?: str
   const designs = demoDesigns();
   const summaries = await runComparison(config, designs, opts);
   console.log(`\n${formatComparison(summaries, config.successThreshold)}\n`);
-  const roles = new Map(designs.map((d) => [d.name, auxiliaryTerms(d.reward)]));
+  const roles = new Map(designs.map((d) => [d.name, auxiliaryTermNames(d.reward, config.env)]));
   const notes = observations(summaries, (design, term) => roles.get(design)?.has(term) ?? false);
   for (const line of notes) console.log(line);
   console.log(`\n${summaries.length * seeds.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Designs: examples/rewards/doorkey-{${DESIGNS.join(",")}}.yaml`);
   const rewards = Object.fromEntries(designs.map((d) => [d.name, d.reward]));
   saveReport(summaries, opts, "demo", { title: `rewardlab demo: PPO on ${DEMO.env} under ${DESIGNS.length} reward designs`, config: { ...config, name: "demo" }, notes, rewards });
-}
-
-/** Names of a spec's auxiliary terms, as compiled against the demo's environment. */
-function auxiliaryTerms(spec: unknown): Set<string> {
-  const program = compileReward(spec, envInfoOf(make(DEMO.env)));
-  return new Set(program.terms.filter((t) => t.role === "auxiliary").map((t) => t.name));
 }

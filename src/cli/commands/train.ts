@@ -8,7 +8,7 @@ import { basename, extname } from "node:path";
 import cliProgress from "cli-progress";
 import { UserError } from "../../core/errors.js";
 import { readConfigFile } from "../../core/config.js";
-import { formatComparison, type Design, type DesignSummary } from "../../runs/compare.js";
+import { auxiliaryTermNames, formatComparison, observations, type Design, type DesignSummary } from "../../runs/compare.js";
 import { parseConfig } from "../../core/config.js";
 import { loadRunConfig, RunConfig } from "../../runs/config.js";
 import { ComparisonSession } from "../../runs/session.js";
@@ -50,9 +50,12 @@ export async function compare(file: string, opts: TrainOptions & { rewards?: str
   const designs: Design[] = opts.rewards.split(",").map((path) => ({ name: basename(path.trim(), extname(path.trim())), reward: readConfigFile(path.trim()) as RunConfig["reward"] }));
   const summaries = await runComparison(config, designs, opts);
   console.log(formatComparison(summaries, config.successThreshold));
+  const roles = new Map(designs.map((d) => [d.name, auxiliaryTermNames(d.reward, config.env)]));
+  const notes = observations(summaries, (design, term) => roles.get(design)?.has(term) ?? false);
+  if (notes.length) console.log(`\n${notes.join("\n")}`);
   const name = config.name ?? basename(file, extname(file));
   const rewards = Object.fromEntries(designs.map((d) => [d.name, d.reward]));
-  saveReport(summaries, opts, `${name}-compare`, { title: `Reward design comparison: ${name}`, config, rewards });
+  saveReport(summaries, opts, `${name}-compare`, { title: `Reward design comparison: ${name}`, config, rewards, notes });
 }
 
 /** `train --resume RUN_ID`: continues a stored run from its latest checkpoint. */
