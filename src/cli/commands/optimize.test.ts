@@ -34,11 +34,11 @@ test("optimize's seeds: --seeds and --eval-seeds override the config, both are p
   const text = await runCli("optimize", config, "--workers", "1");
   expect(text.code).toBe(0);
   expect(text.out).toContain("Training seeds: 0 + 1000·g in generation g (1000 … 2000); evaluation seeds: 40–41");
-  expect(text.out).toContain("On 2 fresh seeds (40–41):");
+  expect(text.out).toContain("On 2 fresh seeds (40–41) and evaluation episodes from seed 3147483648:");
   const json = await runCli("optimize", config, "--workers", "1", "--seeds", "5,6", "--eval-seeds", "7-9", "--json");
   expect(json.code).toBe(0);
   const r = JSON.parse(json.out) as { seeds: { search: number[]; training: number[]; evaluation: number[] }; history: { seeds: number[] }[]; fixed: unknown };
-  expect(r.seeds).toEqual({ search: [5, 6], generations: [[1005, 1006], [2005, 2006]], training: [1005, 1006, 2005, 2006], evaluation: [7, 8, 9] });
+  expect(r.seeds).toEqual({ search: [5, 6], generations: [[1005, 1006], [2005, 2006]], training: [1005, 1006, 2005, 2006], evaluation: [7, 8, 9], episodes: { search: 2 ** 31, final: 2 ** 31 + 1e9, count: 32 } });
   expect(r.history.map((g) => g.seeds)).toEqual([[1005, 1006], [2005, 2006]]);
   expect(r.fixed).toHaveProperty("primaryIqm");
   expect(r.fixed).toHaveProperty("perSeed");
