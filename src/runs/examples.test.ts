@@ -9,6 +9,7 @@ import { compileReward } from "../rewards/program.js";
 import { envInfoOf } from "../rewards/rewarded.js";
 import { makeVector } from "../envs/registry.js";
 import { loadRunConfig } from "./config.js";
+import { parseRewardSpec } from "../rewards/spec.js";
 
 /** Paths of the learned reward models a run config's reward names (relative to the config). */
 function learnedModels(file: string): string[] {
@@ -34,7 +35,7 @@ test.each(readdirSync(packageFile("examples/runs")))("examples/runs/%s loads and
   expect(program.terms.some((t) => t.role === "primary")).toBe(true);
 });
 
-test.each(readdirSync(packageFile("examples/learn")))("examples/learn/%s loads", (file) => {
+test.each(readdirSync(packageFile("examples/learn")).filter((f) => f.endsWith(".yaml")))("examples/learn/%s loads", (file) => {
   const config = loadConfigFile(packageFile(`examples/learn/${file}`), PreferenceConfig);
   expect(config.labels).toBeGreaterThan(0);
   expect(readFileSync(packageFile(`examples/learn/${file}`), "utf8")).toMatch(/npx rewardlab learn-reward/);
@@ -44,4 +45,9 @@ test.each(readdirSync(packageFile("examples/qd")))("examples/qd/%s loads", async
   const { QdConfig } = await import("../qd/config.js");
   const config = loadConfigFile(packageFile(`examples/qd/${file}`), QdConfig);
   expect(config.descriptor.length).toBeGreaterThan(0);
+});
+
+test.each(readdirSync(packageFile("examples/learn/rewards")))("examples/learn/rewards/%s is a reward spec", (file) => {
+  // Their models and demonstrations are made by the commands in their headers; here only the spec itself is checked.
+  expect(() => parseRewardSpec(readConfigFile(packageFile(`examples/learn/rewards/${file}`)))).not.toThrow();
 });
