@@ -137,6 +137,7 @@ export class VectorEnv {
     // Check every action before stepping any environment, so a bad one leaves the vector untouched.
     if (this.actionSpace.kind === "discrete") checkDiscrete(actions, this.actionSpace.start, this.actionSpace.n);
     else checkFinite(actions);
+    let ended = 0;
     for (let i = 0; i < this.n; i++) {
       const core = cores[i];
       if (watched) copyColumnsAt(watched.cur, watched.columns.prev, i);
@@ -146,8 +147,10 @@ export class VectorEnv {
       runningReturn[i] += r;
       terminated[i] = core.terminated ? 1 : 0;
       truncated[i] = core.truncated ? 1 : 0;
+      ended += terminated[i] | truncated[i];
       if (watched) this.readInto(watched.columns.next as Float64Array[], i);
     }
+    if (ended === 0 && !watched) return;
     // Autoreset once every environment has stepped: the seats of a multi-agent
     // table (envs/multi/seats.ts) all step before the first of them resets it.
     for (let i = 0; i < this.n; i++) {
