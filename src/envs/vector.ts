@@ -197,13 +197,7 @@ export class VectorEnv {
 
   /** The bit of an event name; `pattern` may end in `*` (`drop:*`) to match a family. */
   eventMask(pattern: string): number {
-    let mask = 0;
-    const prefix = pattern.endsWith("*") ? pattern.slice(0, -1) : undefined;
-    this.eventNames.forEach((name, j) => {
-      if (prefix !== undefined ? name.startsWith(prefix) : name === pattern) mask |= 1 << j;
-    });
-    if (mask === 0) throw new UserError(pattern, `unknown event; this environment has: ${this.eventNames.join(", ") || "none"}`);
-    return mask >>> 0;
+    return eventMaskOf(this.eventNames, pattern);
   }
 
   /** Names of the events environment i raised on the last step. */
@@ -220,6 +214,17 @@ export class VectorEnv {
     const core = this.cores[i];
     for (let j = 0; j < features.length; j++) cols[j][i] = features[j].read(core);
   }
+}
+
+/** The bits of the events named `pattern` among `names` (a pattern may end in `*`: a family); an unknown one is a `UserError`. */
+export function eventMaskOf(names: readonly string[], pattern: string): number {
+  let mask = 0;
+  const prefix = pattern.endsWith("*") ? pattern.slice(0, -1) : undefined;
+  names.forEach((name, j) => {
+    if (prefix !== undefined ? name.startsWith(prefix) : name === pattern) mask |= 1 << j;
+  });
+  if (mask === 0) throw new UserError(pattern, `unknown event; this environment has: ${names.join(", ") || "none"}`);
+  return mask >>> 0;
 }
 
 function copyColumnsAt(from: readonly Float64Array[], to: readonly Float64Array[], i: number): void {

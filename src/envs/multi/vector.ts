@@ -17,6 +17,7 @@
 import { UserError } from "../../core/errors.js";
 import type { Space } from "../../core/spaces.js";
 import type { MultiAgentCore } from "./core.js";
+import { eventMaskOf } from "../vector.js";
 
 export class ParallelVectorEnv {
   /** Environments. */
@@ -148,13 +149,7 @@ export class ParallelVectorEnv {
 
   /** The bit of an event name; `pattern` may end in `*` to match a family. */
   eventMask(pattern: string): number {
-    let mask = 0;
-    const prefix = pattern.endsWith("*") ? pattern.slice(0, -1) : undefined;
-    this.eventNames.forEach((name, j) => {
-      if (prefix !== undefined ? name.startsWith(prefix) : name === pattern) mask |= 1 << j;
-    });
-    if (mask === 0) throw new UserError(pattern, `unknown event; this environment has: ${this.eventNames.join(", ") || "none"}`);
-    return mask >>> 0;
+    return eventMaskOf(this.eventNames, pattern);
   }
 }
 
