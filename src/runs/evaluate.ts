@@ -132,7 +132,9 @@ export function summarizeEvaluations(rows: readonly EvaluationRow[], policies: r
   const groups = new Map<string, EvaluationRow[]>();
   for (const r of rows) {
     const key = `${r.step}|${r.policy}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const mean = (xs: readonly EvaluationRow[], f: (r: EvaluationRow) => number) => xs.reduce((s, r) => s + f(r), 0) / xs.length;
   const rank = (p: EvaluationPolicy) => (policies.includes(p) ? policies.indexOf(p) : policies.length);
