@@ -92,6 +92,12 @@ export class Policy {
     return into;
   }
 
+  /** The actor's outputs (logits, or Gaussian means) for the rows of `obs` (n × actionDim, a copy). */
+  outputs(obs: Float32Array): Float32Array {
+    mlpForwardJs(this.actor, this.pad(obs), this.n, this.out, this.shape.activation, this.scratch);
+    return this.out.slice();
+  }
+
   /** V(s) for each row of `obs` into `values`. */
   values(obs: Float32Array, values: Float32Array): void {
     mlpForwardJs(this.critic, this.pad(obs), this.n, values, this.shape.activation, this.scratch);

@@ -8,20 +8,25 @@
  * It learns from any reward program: the environment comes wrapped in a
  * `RewardedVector`, and the learner reads `rewards` (the shaped total) while
  * logging the primary return and every term's return.
+ *
+ * The networks run on hand-written WebAssembly kernels (nn/wasm/): acting,
+ * the critic pass and every minibatch update use the same code, with no
+ * per-call dispatch; the loss's gradient is written out in ppo-loss.ts.
  */
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
 import { actionBuffer } from "../core/spaces.js";
-import { flatAdamInit, type FlatAdamState } from "../nn/adam.js";
-import { jit, np, tree, type JaxArray } from "../nn/jax.js";
-import { mlpForward, type MlpParams } from "../nn/mlp.js";
+import { ADAM_DEFAULTS } from "../nn/adam.js";
+import { argmaxRows, sampleCategorical, sampleGaussian } from "../nn/distributions.js";
+import { orthogonalMlp } from "../nn/init.js";
+import type { FlatAdamJson } from "../nn/optimizer-state.js";
+import { DenseNets } from "../nn/wasm/dense-nets.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
-import { actorCriticShape, initActorCritic, paramsFromJson, paramsToJson, Policy, type ActorCriticParams, type ActorCriticShape } from "./actor-critic.js";
+import { actorCriticShape, type ActorCriticShape } from "./actor-critic.js";
 import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
-import { flatAdamFromJson, flatAdamToJson } from "../nn/optimizer-state.js";
 import { gae } from "./gae.js";
-import { hostMinibatches, ppoUpdate, stackedUpdates, part, uploadMinibatches, UpdateStats, type HostMinibatches, type Minibatch } from "./ppo-update.js";
+import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
 
 
 // ── 1. CONFIG ────────────────────────────────────────────────────────────────
@@ -50,26 +55,16 @@ export type PpoConfig = z.output<typeof PpoConfig>;
 /** Metrics of one iteration, with CleanRL's names. */
 export type PpoMetrics = Record<string, number>;
 
-
-/**
- * Minibatch updates per jitted call. Any number gives the same numbers; one
- * is fastest on jax-js 0.1.25: it pays per kernel and rehashes a call's whole
- * program on every call, so stacking 4 or 16 updates in one call saved no
- * time per iteration (measured: docs/benchmarks.md, Training) and compiling
- * 16 unrolled updates took about 1.5 s longer.
- */
-const UPDATES_PER_CALL = 1;
+/** The networks' indices in `DenseNets`. */
+const ACTOR = 0;
+const CRITIC = 1;
 
 export class Ppo implements Learner {
   readonly algo = "ppo";
   readonly config: PpoConfig;
   readonly shape: ActorCriticShape;
-  readonly policy: Policy;
-  params: ActorCriticParams;
-  private opt: FlatAdamState;
-  /** Several minibatch updates in one jitted call: minibatches stacked on a leading axis, one row of statistics each. */
-  private readonly trainSteps: (p: ActorCriticParams, o: FlatAdamState, b: Minibatch, lr: JaxArray) => [ActorCriticParams, FlatAdamState, JaxArray];
-  private readonly criticBatch: (critic: MlpParams, x: JaxArray) => JaxArray;
+  /** Actor (0) and critic (1), a Gaussian policy's log σ as their extra parameters, and Adam's state. */
+  readonly nets: DenseNets;
   readonly rng: Rng;
   globalStep = 0;
   iteration = 0;
@@ -92,6 +87,8 @@ export class Ppo implements Learner {
   private readonly stepActions: Int32Array | Float32Array;
   private readonly stepLogProb: Float32Array;
   private readonly finalValues: Float32Array;
+  /** Policy outputs of one batch of rows, unpadded (n × actionDim). */
+  private readonly head: Float32Array;
 
   constructor(
     readonly env: RewardedVector,
@@ -102,21 +99,31 @@ export class Ppo implements Learner {
     this.rng = new Rng(seed);
     const initRng = this.rng.split();
     const vec = env.vec;
-    this.shape = actorCriticShape(vec.observationSpace, vec.actionSpace, this.config.hidden, this.config.activation);
+    const { hidden, activation } = this.config;
+    this.shape = actorCriticShape(vec.observationSpace, vec.actionSpace, hidden, activation);
+    const { obsPad, actionDim, discrete } = this.shape;
     this.n = vec.n;
     this.T = this.config.numSteps;
-    this.params = initActorCritic(this.shape, initRng);
-    this.opt = flatAdamInit(tree.ref(this.params));
-    this.policy = new Policy(this.shape, this.n);
-    this.policy.sync(this.params);
-    this.trainSteps = jit(stackedUpdates(ppoUpdate(this.config, this.shape)) as never) as never;
-    const activation = this.config.activation;
-    this.criticBatch = jit(((critic: MlpParams, x: JaxArray) => mlpForward(critic, x, activation).reshape([-1])) as never) as never;
+    const minibatch = Math.floor((this.T * this.n) / this.config.numMinibatches);
+    this.nets = new DenseNets(
+      [
+        { sizes: [obsPad, ...hidden, actionDim], activation },
+        { sizes: [obsPad, ...hidden, 1], activation },
+      ],
+      Math.max(minibatch, this.n, 1),
+      ADAM_DEFAULTS,
+      discrete ? 0 : actionDim,
+    );
+    // CleanRL's layer_init: orthogonal, gain √2 inside, 0.01 on the actor's output, 1 on the critic's; log σ = 0.
+    for (const [k, outputGain] of [[ACTOR, 0.01], [CRITIC, 1]]) {
+      const { w, b } = orthogonalMlp(this.nets.shapes[k].sizes, initRng, { outputGain });
+      this.nets.setLeaves(k, w.flatMap((wl, l) => [wl, b[l]]));
+    }
 
     const rows = this.T * this.n;
-    const actionSize = this.shape.discrete ? 1 : this.shape.actionDim;
-    this.obs = new Float32Array(rows * this.shape.obsPad);
-    this.taken = this.shape.discrete ? new Int32Array(rows) : new Float32Array(rows * actionSize);
+    const actionSize = discrete ? 1 : actionDim;
+    this.obs = new Float32Array(rows * obsPad);
+    this.taken = discrete ? new Int32Array(rows) : new Float32Array(rows * actionSize);
     this.logProbs = new Float32Array(rows);
     this.rewards = new Float32Array(rows);
     this.dones = new Uint8Array(rows);
@@ -126,6 +133,7 @@ export class Ppo implements Learner {
     this.stepActions = actionBuffer(vec.actionSpace, this.n);
     this.stepLogProb = new Float32Array(this.n);
     this.finalValues = new Float32Array(this.n);
+    this.head = new Float32Array(this.nets.capacity * actionDim);
   }
 
   /** Samples per rollout: numSteps × numEnvs. */
@@ -143,21 +151,22 @@ export class Ppo implements Learner {
     if (this.iteration === 0 && this.t === 0) this.env.reset(this.rng.int(2 ** 31));
   }
 
-  // Values are computed for the whole rollout at once in `update` (one jax-js call instead of T).
+  // Values are computed for the whole rollout at once in `update`.
   actions(): Int32Array | Float32Array {
-    const { env, policy, n, shape } = this;
+    const { env, n, shape } = this;
     if (this.t === 0) this.iteration++;
     const row = this.t * n;
     const actionSize = shape.discrete ? 1 : shape.actionDim;
-    policy.pad(env.vec.obs, this.obs.subarray(row * shape.obsPad, (row + n) * shape.obsPad));
-    policy.act(env.vec.obs, this.rng, this.stepActions, this.stepLogProb, undefined);
+    const x = this.obs.subarray(row * shape.obsPad, (row + n) * shape.obsPad);
+    this.padRows(env.vec.obs, n, x);
+    this.sample(x, n, this.rng, this.stepActions, this.stepLogProb, false);
     this.taken.set(this.stepActions, row * actionSize);
     this.logProbs.set(this.stepLogProb, row);
     return this.clipActions(this.stepActions);
   }
 
   observe(): boolean {
-    const { env, policy, n } = this;
+    const { env, n } = this;
     const vec = env.vec;
     const row = this.t * n;
     this.globalStep += n;
@@ -170,7 +179,7 @@ export class Ppo implements Learner {
     }
     // A truncated episode still had a future: bootstrap it with γ·V(final observation).
     if (truncatedAny) {
-      policy.values(vec.finalObs, this.finalValues);
+      this.criticOf(vec.finalObs, n, this.finalValues, true);
       for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i]) this.rewards[row + i] += this.config.gamma * this.finalValues[i];
     }
     return ++this.t === this.T;
@@ -178,7 +187,7 @@ export class Ppo implements Learner {
 
   /** Advantages over the collected rollout, then `updateEpochs` epochs of minibatch updates. */
   update(): PpoMetrics {
-    this.endRollout(this.criticValues());
+    this.endRollout();
     return this.learn(this.numIterations);
   }
 
@@ -193,24 +202,73 @@ export class Ppo implements Learner {
     return this.clipped;
   }
 
+  // ── 2. NETWORKS ───────────────────────────────────────────────────────────
+  /** Rows of `obs` (rows × obsSize) padded to obsPad floats into `into`. */
+  private padRows(obs: Float32Array, rows: number, into: Float32Array): void {
+    const { obsSize, obsPad } = this.shape;
+    if (obsSize === obsPad) into.set(obs.subarray(0, rows * obsSize));
+    else for (let i = 0; i < rows; i++) into.set(obs.subarray(i * obsSize, (i + 1) * obsSize), i * obsPad);
+  }
+
+  /**
+   * Runs net k on rows of observations (padded already, or not with
+   * `unpadded`), in chunks the networks hold, and hands each chunk's output
+   * (chunk rows × padded width) to `take`.
+   */
+  private run(k: number, obs: Float32Array, rows: number, unpadded: boolean, take: (first: number, count: number, out: Float32Array, width: number) => void): void {
+    const { nets } = this;
+    const { obsSize, obsPad } = this.shape;
+    const width = nets.outputWidth(k);
+    for (let first = 0; first < rows; first += nets.capacity) {
+      const count = Math.min(nets.capacity, rows - first);
+      if (unpadded) this.padRows(obs.subarray(first * obsSize), count, nets.input);
+      else nets.input.set(obs.subarray(first * obsPad, (first + count) * obsPad));
+      nets.forward(k, count);
+      take(first, count, nets.output(k), width);
+    }
+  }
+
+  /** V(s) for rows of observations into `values`. */
+  private criticOf(obs: Float32Array, rows: number, values: Float32Array, unpadded: boolean): void {
+    this.run(CRITIC, obs, rows, unpadded, (first, count, out, width) => {
+      for (let i = 0; i < count; i++) values[first + i] = out[i * width];
+    });
+  }
+
+  /** Actions (sampled from π, or its most likely with `greedy`) and their log-probabilities for padded observation rows. */
+  private sample(x: Float32Array, rows: number, rng: Rng, actions: Int32Array | Float32Array, logProb: Float32Array, greedy: boolean): void {
+    const { actionDim: d, discrete } = this.shape;
+    this.run(ACTOR, x, rows, false, (first, count, out, width) => {
+      const head = this.head;
+      for (let i = 0; i < count; i++) for (let j = 0; j < d; j++) head[i * d + j] = out[i * width + j];
+      const acts = actions.subarray(first * (discrete ? 1 : d), (first + count) * (discrete ? 1 : d));
+      const lp = logProb.subarray(first, first + count);
+      if (discrete) {
+        if (greedy) argmaxRows(head, count, d, acts);
+        else sampleCategorical(head, count, d, rng, acts, lp);
+      } else if (greedy) acts.set(head.subarray(0, count * d));
+      else sampleGaussian(head, this.nets.extra(), count, d, rng, acts as Float32Array, lp);
+    });
+  }
+
+  /** The actor's outputs (logits, or Gaussian means) for rows of observations (rows × obsSize), unpadded (rows × actionDim). */
+  actorOutputs(obs: Float32Array): Float32Array {
+    const { obsSize, actionDim: d } = this.shape;
+    const rows = obs.length / obsSize;
+    const result = new Float32Array(rows * d);
+    this.run(ACTOR, obs, rows, true, (first, count, out, width) => {
+      for (let i = 0; i < count; i++) for (let j = 0; j < d; j++) result[(first + i) * d + j] = out[i * width + j];
+    });
+    return result;
+  }
+
   // ── 4. ADVANTAGE ──────────────────────────────────────────────────────────
-  /** V(s_t) for every row of the rollout, in one batch. */
-  private criticValues(): Float32Array {
-    const x = np.array(this.obs).reshape([this.batchSize, this.shape.obsPad]);
-    return this.criticBatch(tree.ref(this.params.critic), x).dataSync() as Float32Array;
-  }
-
-  /** The rollout's padded observations (batchSize × obsPad, time-major), for a caller that evaluates the critic itself. */
-  get rolloutObs(): Float32Array {
-    return this.obs;
-  }
-
-  /** Ends the rollout: takes V(s_t) of its rows (see `rolloutObs`), then computes GAE advantages and returns. */
-  endRollout(values: Float32Array): void {
+  /** Ends the rollout: V(s_t) of every row, then GAE advantages and returns. */
+  endRollout(): void {
     this.t = 0;
-    this.values.set(values);
+    this.criticOf(this.obs, this.batchSize, this.values, false);
     const lastValues = new Float32Array(this.n);
-    this.policy.values(this.env.vec.obs, lastValues);
+    this.criticOf(this.env.vec.obs, this.n, lastValues, true);
     gae(this.rewards, this.values, this.dones, lastValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
   }
 
@@ -220,32 +278,87 @@ export class Ppo implements Learner {
     return (c.annealLr ? 1 - (this.iteration - 1) / numIterations : 1) * c.learningRate;
   }
 
+  // ── 5. UPDATE ─────────────────────────────────────────────────────────────
   /**
-   * Runs `updateEpochs` epochs of minibatch updates on the collected rollout,
-   * `UPDATES_PER_CALL` minibatches per jitted call; each epoch's minibatches
-   * are cut after its shuffle.
+   * Runs `updateEpochs` epochs of minibatch updates on the collected
+   * rollout: each epoch shuffles the rows with this learner's stream and
+   * cuts consecutive minibatches (a smaller remainder is dropped);
+   * advantages are normalized per minibatch; the gradient is clipped by its
+   * global norm before Adam.
    */
   learn(numIterations: number): PpoMetrics {
     const c = this.config;
+    const { nets, shape } = this;
     const lr = this.learningRate(numIterations);
-    const indices = Int32Array.from({ length: this.batchSize }, (_, k) => k);
+    const B = this.batchSize;
+    const size = Math.floor(B / c.numMinibatches);
+    const indices = Int32Array.from({ length: B }, (_, k) => k);
+    const batch = this.minibatchBuffers(size);
+    const outputs: PpoOutputs = {
+      discrete: shape.discrete,
+      actionDim: shape.actionDim,
+      actor: nets.output(ACTOR),
+      actorWidth: nets.outputWidth(ACTOR),
+      critic: nets.output(CRITIC),
+      criticWidth: nets.outputWidth(CRITIC),
+      logStd: shape.discrete ? undefined : nets.extra().subarray(0, shape.actionDim),
+      dActor: nets.outputGrad(ACTOR),
+      dCritic: nets.outputGrad(CRITIC),
+      dLogStd: shape.discrete ? undefined : nets.extra(nets.grads).subarray(0, shape.actionDim),
+    };
+    const row = new Float64Array(LOSS_STATS.length);
     const stats = new UpdateStats();
-    // One learning-rate array for the iteration, passed by reference to every call.
-    const lrArray = np.array(Float32Array.of(lr));
     for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      const all = this.minibatches(indices, 1);
-      for (let first = 0; first < all.count; first += UPDATES_PER_CALL) {
-        const [p2, o2, rows] = this.trainSteps(this.params, this.opt, uploadMinibatches([part(all, first, UPDATES_PER_CALL)], []), lrArray.ref);
-        this.params = p2;
-        this.opt = o2;
-        // Reading flushes jax-js's lazy queue and frees the outputs.
-        stats.add(rows.dataSync() as Float32Array);
+      this.rng.shuffle(indices);
+      for (let start = 0; start + size <= B; start += size) {
+        this.gather(indices.subarray(start, start + size), batch);
+        nets.forward(ACTOR, size);
+        nets.forward(CRITIC, size);
+        ppoLoss(c, batch, outputs, row);
+        nets.backward(ACTOR, size);
+        nets.backward(CRITIC, size);
+        const gradNorm = Math.sqrt(nets.gradSumSquares());
+        // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
+        nets.adamStep(lr, Math.min(c.maxGradNorm / (gradNorm + 1e-6), 1));
+        stats.add(row, gradNorm);
       }
       if (c.targetKl !== undefined && stats.mean("approxKl") > c.targetKl) break;
     }
-    lrArray.dispose();
-    this.policy.sync(this.params);
     return this.metrics(lr, stats);
+  }
+
+  /** One minibatch's columns (the observations go straight into the networks' input). */
+  private minibatchBuffers(size: number): PpoMinibatch {
+    const { discrete, actionDim } = this.shape;
+    const column = () => new Float32Array(size);
+    return { rows: size, actions: discrete ? new Int32Array(size) : new Float32Array(size * actionDim), oldLogProb: column(), advantages: column(), returns: column(), oldValues: column() };
+  }
+
+  /** Copies the rollout rows `rows` into `b` and the networks' input; normalizes the advantages (when configured). */
+  private gather(rows: Int32Array, b: PpoMinibatch): void {
+    const { obsPad, discrete, actionDim } = this.shape;
+    const actionSize = discrete ? 1 : actionDim;
+    const input = this.nets.input;
+    const size = rows.length;
+    let mean = 0;
+    for (let j = 0; j < size; j++) {
+      const k = rows[j];
+      input.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), j * obsPad);
+      if (discrete) b.actions[j] = this.taken[k];
+      else b.actions.set(this.taken.subarray(k * actionSize, (k + 1) * actionSize), j * actionSize);
+      b.oldLogProb[j] = this.logProbs[k];
+      b.advantages[j] = this.advantages[k];
+      b.returns[j] = this.returns[k];
+      b.oldValues[j] = this.values[k];
+      mean += b.advantages[j];
+    }
+    if (!this.config.normAdv) return;
+    const adv = b.advantages;
+    mean /= size;
+    let variance = 0;
+    for (let j = 0; j < size; j++) variance += (adv[j] - mean) ** 2;
+    const std = Math.sqrt(variance / (size - 1));
+    for (let j = 0; j < size; j++) adv[j] = (adv[j] - mean) / (std + 1e-8);
   }
 
   /** An iteration's metrics from its updates' statistics. */
@@ -262,64 +375,7 @@ export class Ppo implements Learner {
     };
   }
 
-  /**
-   * The minibatches of `epochs` epochs, stacked: each epoch shuffles
-   * `indices` with this learner's stream, then cuts consecutive minibatches
-   * (a smaller remainder is dropped); advantages are normalized per minibatch.
-   */
-  minibatches(indices: Int32Array, epochs: number): HostMinibatches {
-    const c = this.config;
-    const B = this.batchSize;
-    const size = Math.floor(B / c.numMinibatches);
-    const count = epochs * Math.floor(B / size);
-    const { obsPad, discrete, actionDim } = this.shape;
-    const actionSize = discrete ? 1 : actionDim;
-    const out = hostMinibatches(count, size, obsPad, discrete ? actionDim : actionSize);
-    const { obs, actions, logp, adv, ret, val } = out;
-    let r = 0;
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start + size <= B; start += size) {
-        const first = r;
-        let mean = 0;
-        for (let j = 0; j < size; j++, r++) {
-          const k = indices[start + j];
-          obs.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), r * obsPad);
-          if (discrete) actions[r * actionDim + this.taken[k]] = 1;
-          else actions.set(this.taken.subarray(k * actionSize, (k + 1) * actionSize), r * actionSize);
-          logp[r] = this.logProbs[k];
-          adv[r] = this.advantages[k];
-          ret[r] = this.returns[k];
-          val[r] = this.values[k];
-          mean += adv[r];
-        }
-        if (c.normAdv) {
-          const mb = adv.subarray(first, r);
-          mean /= size;
-          let variance = 0;
-          for (let j = 0; j < size; j++) variance += (mb[j] - mean) ** 2;
-          const std = Math.sqrt(variance / (size - 1));
-          for (let j = 0; j < size; j++) mb[j] = (mb[j] - mean) / (std + 1e-8);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The Adam state (lockstep training stacks the seeds' states). */
-  get optimizer(): FlatAdamState {
-    return this.opt;
-  }
-
-  /** Takes parameters and Adam state trained elsewhere (lockstep training hands each seed back its own); frees the old ones. */
-  adopt(params: ActorCriticParams, opt: FlatAdamState): void {
-    tree.dispose(this.params as never);
-    tree.dispose(this.opt as never);
-    this.params = params;
-    this.opt = opt;
-    this.policy.sync(this.params);
-  }
-
+  // ── 6. ACTING for evaluation, STATE ───────────────────────────────────────
   /** The learner's policy for evaluation: actions sampled from π (see `Learner.act`). */
   act(obs: Float32Array, rng?: Rng, options: ActOptions = {}): Int32Array | Float32Array {
     return this.policyActions(obs, options.greedy ?? false, rng);
@@ -330,11 +386,12 @@ export class Ppo implements Learner {
    * number of rows): the most likely action, or a sample with `deterministic = false`.
    */
   policyActions(obs: Float32Array, deterministic = true, rng: Rng = this.rng): Int32Array | Float32Array {
-    const rows = obs.length / this.shape.obsSize;
-    const policy = rows === this.n ? this.policy : new Policy(this.shape, rows);
-    if (policy !== this.policy) policy.sync(this.params);
+    const { obsSize, obsPad } = this.shape;
+    const rows = obs.length / obsSize;
+    const x = new Float32Array(rows * obsPad);
+    this.padRows(obs, rows, x);
     const out = actionBuffer(this.env.vec.actionSpace, rows);
-    policy.act(obs, rng, out, new Float32Array(rows), undefined, deterministic);
+    this.sample(x, rows, rng, out, new Float32Array(rows), deterministic);
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 
@@ -344,41 +401,103 @@ export class Ppo implements Learner {
    * round's new reward); the optimizer starts afresh.
    */
   continueFrom(previous: Ppo): void {
-    const { opt: _opt, ...rest } = previous.state();
-    tree.dispose(this.params as never);
-    this.params = paramsFromJson(rest.params, this.shape);
-    this.rng.setState(rest.rng);
-    this.globalStep = rest.globalStep;
-    this.iteration = rest.iteration;
-    this.t = 0;
-    this.policy.sync(this.params);
-  }
-
-  /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
-  state(): PpoState {
-    return { params: paramsToJson(this.params), opt: flatAdamToJson(this.opt), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };
-  }
-
-  load(state: unknown): void {
-    const s = state as PpoState;
-    tree.dispose(this.params as never);
-    tree.dispose(this.opt as never);
-    this.params = paramsFromJson(s.params, this.shape);
-    this.opt = flatAdamFromJson(s.opt);
+    const s = previous.state();
+    this.setParams(s.params);
+    this.nets.m.fill(0);
+    this.nets.v.fill(0);
+    this.nets.step = 0;
     this.rng.setState(s.rng);
     this.globalStep = s.globalStep;
     this.iteration = s.iteration;
     this.t = 0;
-    this.policy.sync(this.params);
+  }
+
+  /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
+  state(): PpoState {
+    const { nets } = this;
+    const flat = (of: Float32Array) => {
+      const p = this.paramLeaves(of);
+      return [...p.actor, ...p.critic, ...(p.logStd ? [p.logStd] : [])].flat();
+    };
+    const { beta1, beta2 } = nets.adam;
+    return {
+      params: this.paramLeaves(nets.params),
+      opt: { m: flat(nets.m), v: flat(nets.v), beta1Power: beta1 ** nets.step, beta2Power: beta2 ** nets.step, step: nets.step },
+      rng: this.rng.getState(),
+      globalStep: this.globalStep,
+      iteration: this.iteration,
+    };
+  }
+
+  load(state: unknown): void {
+    const s = state as PpoState;
+    const { nets } = this;
+    this.setParams(s.params);
+    // Moments are stored flat, leaf after leaf in `params` order.
+    const sizes = [...s.params.actor, ...s.params.critic, ...(s.params.logStd ? [s.params.logStd] : [])].map((l) => l.length);
+    const split = (flat: number[]) => {
+      let at = 0;
+      return sizes.map((n) => flat.slice(at, (at += n)));
+    };
+    for (const [of, flat] of [[nets.m, s.opt.m], [nets.v, s.opt.v]] as const) {
+      const leaves = split(flat);
+      const actorCount = s.params.actor.length;
+      nets.setLeaves(ACTOR, leaves.slice(0, actorCount), of);
+      nets.setLeaves(CRITIC, leaves.slice(actorCount, actorCount + s.params.critic.length), of);
+      if (s.params.logStd) nets.extra(of).set(leaves[leaves.length - 1]);
+    }
+    nets.step = s.opt.step ?? Math.round(Math.log(s.opt.beta1Power) / Math.log(nets.adam.beta1));
+    this.rng.setState(s.rng);
+    this.globalStep = s.globalStep;
+    this.iteration = s.iteration;
+    this.t = 0;
+  }
+
+  /** Actor and critic as true-shaped leaves [W0, b0, …] of `of` (parameters or a moment), and log σ. */
+  private paramLeaves(of: Float32Array): ParamsJson {
+    const leaves = (k: number) => this.nets.leaves(k, of).map((l) => Array.from(l));
+    const logStd = this.shape.discrete ? undefined : Array.from(this.nets.extra(of).subarray(0, this.shape.actionDim));
+    return logStd ? { actor: leaves(ACTOR), critic: leaves(CRITIC), logStd } : { actor: leaves(ACTOR), critic: leaves(CRITIC) };
+  }
+
+  private setParams(p: ParamsJson): void {
+    this.nets.setLeaves(ACTOR, p.actor);
+    this.nets.setLeaves(CRITIC, p.critic);
+    if (p.logStd) this.nets.extra().set(p.logStd);
   }
 }
 
+/** Actor and critic as leaves [W0, b0, W1, b1, …] (W row-major, input × output), and a Gaussian policy's log σ. */
+export interface ParamsJson {
+  actor: number[][];
+  critic: number[][];
+  logStd?: number[];
+}
+
 export interface PpoState {
-  params: ReturnType<typeof paramsToJson>;
-  opt: ReturnType<typeof flatAdamToJson>;
+  params: ParamsJson;
+  /** Adam's moments flat, leaf after leaf in `params` order; `step` is t (older states carry only β^t). */
+  opt: FlatAdamJson & { step?: number };
   rng: number[];
   globalStep: number;
   iteration: number;
+}
+
+/** Running sums of update statistics, in update order. */
+export class UpdateStats {
+  private readonly sums: Record<string, number> = {};
+  private count = 0;
+
+  /** Adds one update's loss statistics (LOSS_STATS order) and its gradient norm. */
+  add(row: Float64Array, gradNorm: number): void {
+    LOSS_STATS.forEach((key, j) => (this.sums[key] = (this.sums[key] ?? 0) + row[j]));
+    this.sums.gradNorm = (this.sums.gradNorm ?? 0) + gradNorm;
+    this.count++;
+  }
+
+  mean(key: (typeof LOSS_STATS)[number] | "gradNorm"): number {
+    return this.sums[key] / this.count;
+  }
 }
 
 /** 1 − Var(R − V)/Var(R): how much of the return the critic explains. */
@@ -410,9 +529,8 @@ export const ppoLearner = defineLearner({
     const { values, actionCols } = rowShape(shape);
     const rows = shape.n * numSteps;
     // Per row: observation and action, six scalars (log π, reward, done, value, advantage, return) and a shuffled
-    // index; an epoch's minibatches copied in JavaScript add the observations and actions once more, and the
-    // minibatch in jax-js 1/numMinibatches of them.
-    const perRow = (values + actionCols) * 4 * (2 + 1 / numMinibatches) + 6 * 4 + 4;
+    // index; a minibatch's rows are copied once more into the networks' input (1/numMinibatches of them).
+    const perRow = (values + actionCols) * 4 * (1 + 1 / numMinibatches) + 6 * 4 + 4;
     return { bytes: rows * perRow, rows, fields: [["numEnvs", shape.n], ["learner.numSteps", numSteps]], values };
   },
 });

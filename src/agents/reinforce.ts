@@ -172,6 +172,13 @@ export class Reinforce implements Learner {
     return out;
   }
 
+  /** The actor's logits for observations (rows × obsSize), rows × actions. */
+  actorOutputs(obs: Float32Array): Float32Array {
+    const policy = new Policy(this.shape, obs.length / this.shape.obsSize);
+    policy.sync(this.params);
+    return policy.outputs(obs);
+  }
+
   /** The actor, its optimizer, the random stream and counters (at a rollout boundary). */
   state(): ReinforceState {
     return { actor: this.actor.state(), rng: this.rng.getState(), globalStep: this.globalStep, iteration: this.iteration };

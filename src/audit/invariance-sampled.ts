@@ -39,8 +39,6 @@ import { LearnerConfig, createLearner, type Learner } from "../agents/index.js";
 import { train } from "../runs/loop.js";
 import { Ppo } from "../agents/ppo.js";
 import { Reinforce } from "../agents/reinforce.js";
-import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
-import type { MlpParams } from "../nn/mlp.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { parseRewardSpec, type RewardSpec } from "../rewards/spec.js";
@@ -318,17 +316,7 @@ function rollOut(learner: Learner, env: RewardedVector, seed: number, rng: Rng):
 /** π(·|s) for every row of `obs`: the softmax of the actor's logits, exactly as the learner samples from it. */
 function actionProbabilities(learner: Ppo | Reinforce, obs: Float32Array, rows: number, numActions: number): Float64Array {
   if (!(learner instanceof Ppo || learner instanceof Reinforce)) throw new Error("actionProbabilities: expected an actor-critic learner");
-  const { shape, params } = learner;
-  const read = (m: MlpParams): MlpWeights => ({
-    sizes: [shape.obsPad, ...shape.hidden, shape.actionDim],
-    w: m.map((l) => Float32Array.from(l.w.ref.dataSync() as Float32Array)),
-    b: m.map((l) => Float32Array.from(l.b.ref.dataSync() as Float32Array)),
-  });
-  const actor = read(params.actor);
-  const padded = new Float32Array(rows * shape.obsPad);
-  for (let i = 0; i < rows; i++) padded.set(obs.subarray(i * shape.obsSize, (i + 1) * shape.obsSize), i * shape.obsPad);
-  const logits = new Float32Array(rows * numActions);
-  mlpForwardJs(actor, padded, rows, logits, shape.activation, mlpScratch(actor.sizes, rows));
+  const logits = learner.actorOutputs(obs.subarray(0, rows * learner.shape.obsSize));
   const probs = new Float64Array(rows * numActions);
   for (let i = 0; i < rows; i++) {
     const row = i * numActions;

@@ -35,3 +35,16 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
   }
   return out;
 }
+
+/** An MLP's weights as plain arrays (W row-major in × out, then b): orthogonal with gain √2 on hidden layers and `outputGain` on the last, zero biases, drawn layer by layer. */
+export function orthogonalMlp(sizes: readonly number[], rng: Rng, options: { hiddenGain?: number; outputGain?: number } = {}): { w: Float32Array[]; b: Float32Array[] } {
+  const hiddenGain = options.hiddenGain ?? Math.SQRT2;
+  const outputGain = options.outputGain ?? 1;
+  const w: Float32Array[] = [];
+  const b: Float32Array[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    w.push(orthogonal(sizes[i], sizes[i + 1], i + 2 === sizes.length ? outputGain : hiddenGain, rng));
+    b.push(new Float32Array(sizes[i + 1]));
+  }
+  return { w, b };
+}

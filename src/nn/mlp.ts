@@ -7,7 +7,7 @@
  * const logits = mlpForward(tree.ref(params), obs, "tanh");
  */
 import type { Rng } from "../core/rng.js";
-import { orthogonal } from "./init.js";
+import { orthogonalMlp } from "./init.js";
 import { np, type JaxArray } from "./jax.js";
 import type { Activation, MlpWeights } from "./mlp-js.js";
 
@@ -21,14 +21,8 @@ export type MlpParams = Layer[];
 
 /** Orthogonal weights with gain √2 on hidden layers and `outputGain` on the last; zero biases. */
 export function initMlp(sizes: readonly number[], rng: Rng, options: { hiddenGain?: number; outputGain?: number } = {}): MlpParams {
-  const hiddenGain = options.hiddenGain ?? Math.SQRT2;
-  const outputGain = options.outputGain ?? 1;
-  const layers: MlpParams = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    const gain = i + 2 === sizes.length ? outputGain : hiddenGain;
-    layers.push({ w: np.array(orthogonal(sizes[i], sizes[i + 1], gain, rng)).reshape([sizes[i], sizes[i + 1]]), b: np.zeros([sizes[i + 1]]) });
-  }
-  return layers;
+  const { w, b } = orthogonalMlp(sizes, rng, options);
+  return w.map((wl, i) => ({ w: np.array(wl).reshape([sizes[i], sizes[i + 1]]), b: np.array(b[i]) }));
 }
 
 /** y = W_L·act(… act(W_1·x + b_1) …) + b_L; consumes `params` and `x`. */

@@ -166,22 +166,3 @@ test("categorical sampling follows the softmax and reports its log-probability",
   expect(ones).toBeCloseTo(0.75, 1);
   expect(lp[out.indexOf(1)]).toBeCloseTo(Math.log(0.75), 6);
 });
-
-test("flat Adam takes exactly the steps of leaf-by-leaf Adam with clipping", async () => {
-  const { flatAdamInit, flatAdamUpdate } = await import("./adam.js");
-  const make = () => [np.array(Float32Array.of(1, -2, 3)), np.array(Float32Array.of(0.5))];
-  const grads = [[[0.3, -0.1, 2], [4]], [[-1, 0.5, 0.5], [0.2]]];
-  let a = make();
-  let sa = adamInit(tree.ref(a));
-  let b = make();
-  let sb = flatAdamInit(tree.ref(b));
-  for (const g of grads) {
-    const [clipped, norm] = clipByGlobalNorm(g.map((l) => np.array(Float32Array.from(l))), 0.5);
-    norm.dispose();
-    [a, sa] = adamUpdate(a, clipped, sa, np.array(Float32Array.of(0.1)));
-    const [b2, s2, n2] = flatAdamUpdate(b, g.map((l) => np.array(Float32Array.from(l))), sb, np.array(Float32Array.of(0.1)), 0.5);
-    n2.dispose();
-    [b, sb] = [b2, s2];
-  }
-  a.forEach((leaf, i) => Array.from(leaf.dataSync() as Float32Array).forEach((x, k) => expect((b[i].ref.dataSync() as Float32Array)[k]).toBeCloseTo(x, 6)));
-});

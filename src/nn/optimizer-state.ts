@@ -2,7 +2,7 @@
  * Optimizer states as plain data, for checkpoints: every moment read out of
  * jax-js and written back, so a resumed optimizer takes the very same steps.
  */
-import type { AdamState, FlatAdamState } from "./adam.js";
+import type { AdamState } from "./adam.js";
 import { np, tree, type JaxArray } from "./jax.js";
 
 /** A jax-js tree's leaves as numbers, in `tree.leaves` order. */
@@ -18,20 +18,12 @@ export function treeFromJson<P>(leaves: number[][], like: P): P {
 
 const scalar = (a: JaxArray) => (a.ref.dataSync() as Float32Array)[0];
 
+/** Adam's moments over all parameters flattened in one order, and β1^t, β2^t. */
 export interface FlatAdamJson {
   m: number[];
   v: number[];
   beta1Power: number;
   beta2Power: number;
-}
-
-export function flatAdamToJson(opt: FlatAdamState): FlatAdamJson {
-  const values = (a: JaxArray) => Array.from(a.ref.dataSync() as Float32Array);
-  return { m: values(opt.m), v: values(opt.v), beta1Power: scalar(opt.beta1Power), beta2Power: scalar(opt.beta2Power) };
-}
-
-export function flatAdamFromJson(s: FlatAdamJson): FlatAdamState {
-  return { m: np.array(Float32Array.from(s.m)), v: np.array(Float32Array.from(s.v)), beta1Power: np.array(Float32Array.of(s.beta1Power)), beta2Power: np.array(Float32Array.of(s.beta2Power)) };
 }
 
 export interface AdamJson {

@@ -1,0 +1,165 @@
+import { expect, test } from "vitest";
+import { Rng } from "../../core/rng.js";
+import { orthogonal } from "../init.js";
+import { np, valueAndGrad, tree, type JaxArray } from "../jax.js";
+import { mlpForward, type MlpParams } from "../mlp.js";
+import { DenseNets, type Activation } from "./dense-nets.js";
+
+const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-5 };
+
+/** Random weights (true sizes) put into the padded layout, and the same as jax-js parameters. */
+function setup(sizes: number[], activation: Activation, rows: number, seed: number) {
+  const rng = new Rng(seed);
+  const nets = new DenseNets([{ sizes, activation }], rows, ADAM);
+  const jaxParams: MlpParams = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const w = orthogonal(sizes[l], sizes[l + 1], 1.3, rng);
+    const b = Float32Array.from({ length: sizes[l + 1] }, () => 0.1 * rng.normal());
+    const view = nets.weights(0, l);
+    for (let i = 0; i < sizes[l]; i++) for (let j = 0; j < sizes[l + 1]; j++) view.w[i * view.nout + j] = w[i * sizes[l + 1] + j];
+    view.b.set(b);
+    jaxParams.push({ w: np.array(w).reshape([sizes[l], sizes[l + 1]]), b: np.array(b) });
+  }
+  const x = Float32Array.from({ length: rows * sizes[0] }, () => rng.normal());
+  const padIn = nets.inputWidth;
+  for (let i = 0; i < rows; i++) nets.input.set(x.subarray(i * sizes[0], (i + 1) * sizes[0]), i * padIn);
+  return { nets, jaxParams, x, rng };
+}
+
+for (const [sizes, activation] of [
+  [[4, 64, 64, 2], "tanh"],
+  [[147, 24, 7], "relu"],
+  [[6, 10, 1], "tanh"],
+] as [number[], Activation][]) {
+  test(`forward and gradients match jax-js autodiff (${sizes.join("-")}, ${activation})`, () => {
+    const rows = 37;
+    const { nets, jaxParams, x, rng } = setup(sizes, activation, rows, 3);
+    const out = sizes[sizes.length - 1];
+    const target = Float32Array.from({ length: rows * out }, () => rng.normal());
+    // loss = ½ Σ (y − target)² / rows
+    const loss = (p: MlpParams, xs: JaxArray) => {
+      const d = mlpForward(p, xs, activation).sub(np.array(target).reshape([rows, out]));
+      return d.ref.mul(d).sum().mul(0.5 / rows);
+    };
+    const [value, grads] = valueAndGrad(loss)(tree.ref(jaxParams), np.array(x).reshape([rows, sizes[0]])) as unknown as [JaxArray, MlpParams];
+    nets.forward(0, rows);
+    const y = nets.output(0);
+    const dy = nets.outputGrad(0);
+    const width = nets.outputWidth(0);
+    let ours = 0;
+    dy.fill(0);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < out; j++) {
+        const d = y[i * width + j] - target[i * out + j];
+        ours += (0.5 * d * d) / rows;
+        dy[i * width + j] = d / rows;
+      }
+    expect(ours).toBeCloseTo(value.dataSync()[0] as number, 4);
+    nets.backward(0, rows);
+    grads.forEach((layer, l) => {
+      const g = nets.weights(0, l, nets.grads);
+      const w = layer.w.dataSync() as Float32Array;
+      const b = layer.b.dataSync() as Float32Array;
+      const [nin, nout] = [sizes[l], sizes[l + 1]];
+      let worst = 0;
+      let scale = 1e-6;
+      for (let i = 0; i < nin; i++)
+        for (let j = 0; j < nout; j++) {
+          worst = Math.max(worst, Math.abs(g.w[i * g.nout + j] - w[i * nout + j]));
+          scale = Math.max(scale, Math.abs(w[i * nout + j]));
+        }
+      for (let j = 0; j < nout; j++) worst = Math.max(worst, Math.abs(g.b[j] - b[j]));
+      expect(worst / scale).toBeLessThan(1e-4);
+      // Padding rows and columns get exactly zero gradient.
+      for (let i = 0; i < g.nin; i++) for (let j = 0; j < g.nout; j++) if (i >= nin || j >= nout) expect(g.w[i * g.nout + j]).toBe(0);
+    });
+    tree.dispose(jaxParams as never);
+  });
+}
+
+test("tanh is within 1e-6 of Math.tanh everywhere, including far out and at zero", () => {
+  const nets = new DenseNets([{ sizes: [4, 4, 4], activation: "tanh" }], 256, ADAM);
+  const w = nets.weights(0, 0);
+  for (let i = 0; i < 4; i++) w.w[i * 4 + i] = 1;
+  const xs: number[] = [];
+  for (let i = 0; i < 256 * 4; i++) xs.push(i === 0 ? 0 : (i - 512) / 40 + (i % 7) * 1e-3);
+  nets.input.set(xs);
+  nets.forward(0, 256);
+  // The hidden layer's output: read it back through a second identity layer.
+  const w2 = nets.weights(0, 1);
+  for (let i = 0; i < 4; i++) w2.w[i * 4 + i] = 1;
+  nets.forward(0, 256);
+  const y = nets.output(0);
+  let worst = 0;
+  xs.forEach((x, k) => (worst = Math.max(worst, Math.abs(y[k] - Math.tanh(Math.fround(x))))));
+  expect(worst).toBeLessThan(1e-6);
+  expect(y[0]).toBe(0);
+});
+
+test("a gradient step by finite differences: the loss falls as the gradient predicts", () => {
+  const sizes = [8, 16, 16, 3];
+  const rows = 20;
+  const { nets, rng } = setup(sizes, "tanh", rows, 5);
+  const width = nets.outputWidth(0);
+  const coef = Float32Array.from({ length: rows * 3 }, () => rng.normal());
+  const lossNow = () => {
+    nets.forward(0, rows);
+    const y = nets.output(0);
+    let s = 0;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < 3; j++) s += coef[i * 3 + j] * y[i * width + j];
+    return s;
+  };
+  lossNow();
+  const dy = nets.outputGrad(0);
+  dy.fill(0);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < 3; j++) dy[i * width + j] = coef[i * 3 + j];
+  nets.backward(0, rows);
+  // Central differences on a few coordinates of every layer, in float64 terms of a float32 net: h = 1e-2.
+  for (let l = 0; l < 3; l++) {
+    const p = nets.weights(0, l);
+    const g = nets.weights(0, l, nets.grads);
+    for (const idx of [0, 5, 17]) {
+      const k = (idx * 7) % sizes[l];
+      const j = idx % sizes[l + 1];
+      const at = k * p.nout + j;
+      const keep = p.w[at];
+      p.w[at] = keep + 1e-2;
+      const up = lossNow();
+      p.w[at] = keep - 1e-2;
+      const down = lossNow();
+      p.w[at] = keep;
+      expect(g.w[at]).toBeCloseTo((up - down) / 2e-2, 2);
+    }
+  }
+});
+
+test("Adam matches the formula PyTorch uses, step by step", () => {
+  const nets = new DenseNets([{ sizes: [4, 4] , activation: "tanh" }], 1, ADAM);
+  const n = nets.params.length;
+  const p = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+  const m = new Float64Array(n);
+  const v = new Float64Array(n);
+  nets.params.set(p);
+  for (let t = 1; t <= 3; t++) {
+    const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * t));
+    nets.grads.set(g);
+    const scale = 0.7;
+    nets.adamStep(0.01, scale);
+    for (let i = 0; i < n; i++) {
+      const gi = Math.fround(g[i] * scale);
+      m[i] = 0.9 * m[i] + 0.1 * gi;
+      v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+      p[i] -= (0.01 / (1 - 0.9 ** t)) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(1 - 0.999 ** t) + 1e-5);
+      expect(nets.params[i]).toBeCloseTo(p[i], 5);
+    }
+  }
+  let sq = 0;
+  nets.grads.forEach((g) => (sq += g * g));
+  expect(nets.gradSumSquares()).toBeCloseTo(sq, 4);
+});
+
+test("rows beyond the capacity are refused", () => {
+  const nets = new DenseNets([{ sizes: [4, 8, 2], activation: "tanh" }], 16, ADAM);
+  expect(() => nets.forward(0, 17)).toThrow(/17 rows, expected 1…16/);
+  expect(() => nets.forward(0, 0)).toThrow(/0 rows/);
+});
