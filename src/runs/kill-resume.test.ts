@@ -24,7 +24,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const STEPS = 81_920; // 160 PPO iterations of 512 steps: about 6 s of training here
+const STEPS = 327_680; // 640 PPO iterations of 512 steps: about 6 s of training here
 const config = join(dir, "cartpole.yaml");
 writeFileSync(
   config,
@@ -36,9 +36,9 @@ writeFileSync(
     "seeds: [7]",
     // Both kinds: by time and by steps. Rows are written every second, so rows after the last checkpoint are
     // on disk for the last half second or so of each 1.5 s: the rows a resumed run must not write twice.
-    "checkpoint: {seconds: 1.5, steps: 16384}",
+    "checkpoint: {seconds: 1.5, steps: 65536}",
     // Evaluations during training too: a resumed run stores each one once, as the uninterrupted run does.
-    "evaluation: {episodes: 8, every: 20480}",
+    "evaluation: {episodes: 8, every: 81920}",
   ].join("\n"),
 );
 
@@ -143,7 +143,7 @@ test("a run killed with SIGKILL at five random moments and resumed each time sto
   expect(a.run).toMatchObject({ status: "finished", error: null, finished: 1 });
   expect(a.sps.length).toBe(STEPS / 512);
   expect(a.episodes.length).toBeGreaterThan(100);
-  // Every 20,480 steps, the last one at the end: 4 evaluations × 2 policies × 8 episodes.
+  // Every 81,920 steps, the last one at the end: 4 evaluations × 2 policies × 8 episodes.
   expect(a.evaluations.length).toBe(4 * 2 * 8);
   expect(a.checkpoints.map((c) => (c as { step: number }).step)).toEqual([STEPS]); // the final state only
   expect(b).toEqual(a);

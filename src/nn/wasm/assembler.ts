@@ -159,6 +159,12 @@ export class FunctionBuilder {
     body();
     return this.op(0x0b);
   }
+  /** `body` when the i32 on the stack is non-zero. */
+  ifThen(body: () => void): this {
+    this.op(0x04, 0x40);
+    body();
+    return this.op(0x0b);
+  }
   /** Branches to the innermost enclosing loop's start when the i32 on the stack is non-zero. */
   continueIf(): this { return this.op(0x0d, 0x00); }
 

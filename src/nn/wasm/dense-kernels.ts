@@ -63,7 +63,8 @@ function epilogue(f: FunctionBuilder, epi: Epilogue, acc: Local, h: Local, offse
 /**
  * `affine(x, w, b, y, n, h)`: y[i, :] = epi(Σ_k x[i, k]·w[k, :] + b) for the
  * n rows of x (nin wide) into y (nout wide); b = 0 means no bias; h is the
- * layer output the derivative epilogues read (same layout as y).
+ * layer output the derivative epilogues read (same layout as y). Rows go two
+ * at a time (each weight vector loaded once for both), an odd last row alone.
  */
 export function affineKernel(name: string, nin: number, nout: number, epi: Epilogue, bias: boolean): FunctionBuilder {
   checkSize(name, nin);
@@ -71,41 +72,55 @@ export function affineKernel(name: string, nin: number, nout: number, epi: Epilo
   const f = new FunctionBuilder(name, ["i32", "i32", "i32", "i32", "i32", "i32"]);
   const [x, w, b, y, n, h] = [0, 1, 2, 3, 4, 5];
   const V = vectorsPerBlock(nout);
-  const acc = Array.from({ length: V }, () => f.local("v128"));
-  const [sx, t, s] = [f.local("v128"), f.local("v128"), f.local("v128")];
+  const acc = [0, 1].map(() => Array.from({ length: V }, () => f.local("v128")));
+  const sx = [f.local("v128"), f.local("v128")];
+  const [wv, t, s] = [f.local("v128"), f.local("v128"), f.local("v128")];
   const [i, jb, xp, xEnd, wp] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
-  f.i32(0).set(i);
-  f.loop(() => {
+  /** Rows i … i + R − 1. */
+  const rows = (R: number) =>
     f.forRange(jb, 0, nout * 4, 16 * V, () => {
-      for (let v = 0; v < V; v++) {
-        if (bias) f.get(b).get(jb).add().v128Load(16 * v).set(acc[v]);
-        else f.vConst(0).set(acc[v]);
-      }
-      // xp walks row i of x; wp walks column block jb down w's rows.
+      for (let r = 0; r < R; r++)
+        for (let v = 0; v < V; v++) {
+          if (bias) f.get(b).get(jb).add().v128Load(16 * v).set(acc[r][v]);
+          else f.vConst(0).set(acc[r][v]);
+        }
+      // xp walks row i of x (row i + 1 is nin floats on); wp walks column block jb down w's rows.
       f.get(x).get(i).i32(nin * 4).mul().add().tee(xp).i32(nin * 4).add().set(xEnd);
       f.get(w).get(jb).add().set(wp);
       f.loop(() => {
-        f.get(xp).f32Load().splat().set(sx);
-        for (let v = 0; v < V; v++) f.get(acc[v]).get(sx).get(wp).v128Load(16 * v).vMul().vAdd().set(acc[v]);
+        for (let r = 0; r < R; r++) f.get(xp).f32Load(r * nin * 4).splat().set(sx[r]);
+        for (let v = 0; v < V; v++) {
+          f.get(acc[0][v]).get(sx[0]).get(wp).v128Load(16 * v).tee(wv).vMul().vAdd().set(acc[0][v]);
+          for (let r = 1; r < R; r++) f.get(acc[r][v]).get(sx[r]).get(wv).vMul().vAdd().set(acc[r][v]);
+        }
         f.get(wp).i32(nout * 4).add().set(wp);
         f.get(xp).i32(4).add().tee(xp).get(xEnd).ltU().continueIf();
       });
-      // Row i, block jb of y (and of h): wp is reused as that address.
+      // Row i, block jb of y (and of h): wp is reused as that address, xEnd as h's.
       f.get(i).i32(nout * 4).mul().get(jb).add().set(wp);
-      for (let v = 0; v < V; v++) {
-        if (epi === "tanh'" || epi === "relu'") f.get(h).get(wp).add().set(xEnd);
-        epilogue(f, epi, acc[v], xEnd, 16 * v, t, s);
-        f.get(y).get(wp).add().get(acc[v]).v128Store(16 * v);
-      }
+      if (epi === "tanh'" || epi === "relu'") f.get(h).get(wp).add().set(xEnd);
+      for (let r = 0; r < R; r++)
+        for (let v = 0; v < V; v++) {
+          const offset = r * nout * 4 + 16 * v;
+          epilogue(f, epi, acc[r][v], xEnd, offset, t, s);
+          f.get(y).get(wp).add().get(acc[r][v]).v128Store(offset);
+        }
     });
-    f.get(i).i32(1).add().tee(i).get(n).ltU().continueIf();
-  });
+  f.i32(0).set(i);
+  f.i32(1).get(n).ltU().ifThen(() =>
+    f.loop(() => {
+      rows(2);
+      f.get(i).i32(2).add().tee(i).i32(1).add().get(n).ltU().continueIf();
+    }),
+  );
+  f.get(i).get(n).ltU().ifThen(() => rows(1));
   return f;
 }
 
 /**
  * `outer(x, d, dw, db, n)`: dw = xᵀ·d (nin × nout) and db = Σ_i d[i, :],
- * summed over the n rows in order.
+ * summed over the n rows in order; two rows of dw at a time (each d vector
+ * loaded once for both).
  */
 export function outerKernel(name: string, nin: number, nout: number): FunctionBuilder {
   checkSize(name, nin);
@@ -113,37 +128,44 @@ export function outerKernel(name: string, nin: number, nout: number): FunctionBu
   const f = new FunctionBuilder(name, ["i32", "i32", "i32", "i32", "i32"]);
   const [x, d, dw, db, n] = [0, 1, 2, 3, 4];
   const V = vectorsPerBlock(nout);
-  const acc = Array.from({ length: V }, () => f.local("v128"));
-  const sx = f.local("v128");
+  const acc = [0, 1].map(() => Array.from({ length: V }, () => f.local("v128")));
+  const sx = [f.local("v128"), f.local("v128")];
+  const dv = f.local("v128");
   const [kb, jb, i, xp, dp] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
-  f.forRange(kb, 0, nin * 4, 4, () => {
+  // Rows k and k + 1 of dw (nin is a multiple of 4, so k always has a partner).
+  f.forRange(kb, 0, nin * 4, 8, () => {
     f.forRange(jb, 0, nout * 4, 16 * V, () => {
-      for (let v = 0; v < V; v++) f.vConst(0).set(acc[v]);
+      for (const row of acc) for (const a of row) f.vConst(0).set(a);
       f.get(x).get(kb).add().set(xp);
       f.get(d).get(jb).add().set(dp);
       f.i32(0).set(i);
       f.loop(() => {
-        f.get(xp).f32Load().splat().set(sx);
-        for (let v = 0; v < V; v++) f.get(acc[v]).get(sx).get(dp).v128Load(16 * v).vMul().vAdd().set(acc[v]);
+        f.get(xp).f32Load().splat().set(sx[0]);
+        f.get(xp).f32Load(4).splat().set(sx[1]);
+        for (let v = 0; v < V; v++) {
+          f.get(acc[0][v]).get(sx[0]).get(dp).v128Load(16 * v).tee(dv).vMul().vAdd().set(acc[0][v]);
+          f.get(acc[1][v]).get(sx[1]).get(dv).vMul().vAdd().set(acc[1][v]);
+        }
         f.get(xp).i32(nin * 4).add().set(xp);
         f.get(dp).i32(nout * 4).add().set(dp);
         f.get(i).i32(1).add().tee(i).get(n).ltU().continueIf();
       });
-      // dw row k starts at k·nout·4 = kb·nout bytes.
+      // dw row k starts at k·nout·4 = kb·nout bytes; row k + 1 is nout floats on.
       f.get(kb).i32(nout).mul().get(jb).add().get(dw).add().set(xp);
-      for (let v = 0; v < V; v++) f.get(xp).get(acc[v]).v128Store(16 * v);
+      for (let r = 0; r < 2; r++) for (let v = 0; v < V; v++) f.get(xp).get(acc[r][v]).v128Store(r * nout * 4 + 16 * v);
     });
   });
+  const sum = acc[0];
   f.forRange(jb, 0, nout * 4, 16 * V, () => {
-    for (let v = 0; v < V; v++) f.vConst(0).set(acc[v]);
+    for (let v = 0; v < V; v++) f.vConst(0).set(sum[v]);
     f.get(d).get(jb).add().set(dp);
     f.i32(0).set(i);
     f.loop(() => {
-      for (let v = 0; v < V; v++) f.get(acc[v]).get(dp).v128Load(16 * v).vAdd().set(acc[v]);
+      for (let v = 0; v < V; v++) f.get(sum[v]).get(dp).v128Load(16 * v).vAdd().set(sum[v]);
       f.get(dp).i32(nout * 4).add().set(dp);
       f.get(i).i32(1).add().tee(i).get(n).ltU().continueIf();
     });
-    for (let v = 0; v < V; v++) f.get(db).get(jb).add().get(acc[v]).v128Store(16 * v);
+    for (let v = 0; v < V; v++) f.get(db).get(jb).add().get(sum[v]).v128Store(16 * v);
   });
   return f;
 }
