@@ -2,6 +2,7 @@
  * `rewardlab bench [suite] [--json]`: speed figures with their ratios to recorded baselines;
  * `rewardlab bench train --vs-cleanrl DIR`: rewardlab's PPO beside CleanRL's ppo.py, run here in alternation.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../../core/errors.js";
@@ -38,11 +39,18 @@ async function vsCleanrl(suite: string, opts: BenchOptions): Promise<void> {
   if (!existsSync(join(dir, "cleanrl", "ppo.py"))) throw new UserError("--vs-cleanrl", `expected a checkout of github.com/vwxyzjn/cleanrl (a folder holding cleanrl/ppo.py), got ${JSON.stringify(opts.vsCleanrl)}`);
   const seeds = seedsOption(opts.seeds ?? "1,2,3", "--seeds");
   const steps = intOption(opts.steps ?? "500000", "--steps", 512, 10_000_000);
+  const python = opts.python ?? "python3";
+  // CleanRL needs torch, numpy and Gymnasium: say so now, not after a first run fails.
+  const probe = spawnSync(python, ["-c", "import torch, numpy, gymnasium"], { encoding: "utf8", env: process.env });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? probe.error.message : (probe.stderr.trim().split("\n").pop() ?? `exit ${probe.status}`);
+    throw new UserError("--python", `${JSON.stringify(python)} cannot import torch, numpy and gymnasium (${why}); install them (Debian: python3-torch, python3-numpy; Gymnasium on PYTHONPATH) or name another interpreter`);
+  }
   const { vsCleanrl: run } = await import("../../../bench/cleanrl.js");
   const { formatFigure, header } = await import("../../../bench/harness.js");
   if (!opts.json) {
     console.log(`CleanRL ppo.py (${dir}) and rewardlab PPO on CartPole-v1, ${steps.toLocaleString("en")} steps, seeds ${seeds.join(", ")}, in alternation; pin with taskset for one core.`);
     console.log(header());
   }
-  for await (const figure of run({ dir, python: opts.python ?? "python3", seeds, steps })) console.log(formatFigure(figure, !!opts.json));
+  for await (const figure of run({ dir, python, seeds, steps })) console.log(formatFigure(figure, !!opts.json));
 }
