@@ -63,13 +63,19 @@ describe("ParallelEnv: PettingZoo's parallel API", () => {
 });
 
 describe("ParallelVectorEnv", () => {
-  for (const id of ["PrisonersDilemma", "PublicGoods"]) {
-    test(`${id}: a vector of 3 steps exactly as 3 ParallelEnvs seeded s + i, row by row, autoreset included`, () => {
+  /** Kwargs that end episodes within the test's steps; every registered environment runs. */
+  const SHORT: Record<string, Record<string, unknown>> = {
+    CommonsHarvest: { maxSteps: 30, timeout: 4, regrowth: [0.2, 0.3, 0.5] },
+  };
+  for (const spec of parallelEnvSpecs()) {
+    test(`${spec.id}: a vector of 3 steps exactly as 3 ParallelEnvs seeded s + i, row by row, autoreset included`, () => {
       const n = 3;
-      const kwargs = { rounds: 4 };
-      const vec = makeParallelVector(id, n, { kwargs });
-      const singles = Array.from({ length: n }, () => makeParallel(id, { kwargs }));
+      const kwargs = SHORT[spec.id] ?? { rounds: 4 };
+      const vec = makeParallelVector(spec.id, n, { kwargs });
+      const singles = Array.from({ length: n }, () => makeParallel(spec.id, { kwargs }));
       const { m, obsSize } = vec;
+      const actionCount = (vec.actionSpace as { n: number }).n;
+      const length = singles[0].core.maxSteps;
       const obs = vec.reset(10);
       const single = singles.map((env, i) => env.reset(10 + i).observations);
       const rowObs = (buf: Float32Array, r: number) => Array.from(buf.subarray(r * obsSize, (r + 1) * obsSize));
@@ -77,8 +83,10 @@ describe("ParallelVectorEnv", () => {
       const rng = new Rng(4);
       const actions = new Int32Array(vec.rows);
       const returns = new Float64Array(vec.rows);
-      for (let t = 0; t < 10; t++) {
-        for (let r = 0; r < vec.rows; r++) actions[r] = rng.int(2);
+      let events = 0;
+      let ends = 0;
+      for (let t = 0; t < 2 * length + 5; t++) {
+        for (let r = 0; r < vec.rows; r++) actions[r] = rng.int(actionCount);
         vec.step(actions);
         singles.forEach((env, i) => {
           const step = env.step(Object.fromEntries(vec.agentNames.map((a, j) => [a, actions[i * m + j]])));
@@ -89,21 +97,25 @@ describe("ParallelVectorEnv", () => {
             expect(vec.rewards[r]).toBe(Math.fround(step.rewards[a]));
             expect(vec.truncated[r]).toBe(step.truncations[a] ? 1 : 0);
             expect(vec.events[r]).toBe(step.infos[a].events.reduce((mask, e) => mask | vec.eventMask(e), 0));
+            events += step.infos[a].events.length;
             returns[r] += step.rewards[a];
             if (ended) {
               expect(rowObs(vec.finalObs, r)).toEqual(Array.from(step.observations[a]));
               expect(vec.episodeReturn[r]).toBeCloseTo(returns[r], 9);
-              expect(vec.episodeLength[r]).toBe(4);
+              expect(vec.episodeLength[r]).toBe(length);
               returns[r] = 0;
             } else expect(rowObs(vec.obs, r)).toEqual(Array.from(step.observations[a]));
           });
           // Autoreset: the vector's rows hold the next episode's first observations, as a fresh reset gives.
           if (ended) {
+            ends++;
             const next = env.reset().observations;
             vec.agentNames.forEach((a, j) => expect(rowObs(vec.obs, i * m + j)).toEqual(Array.from(next[a])));
           }
         });
       }
+      expect(ends).toBeGreaterThanOrEqual(2 * n);
+      expect(events).toBeGreaterThan(0);
     });
   }
 

@@ -11,12 +11,13 @@ import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
 import { commonsGames } from "../social/commons.js";
 import { matrixGames } from "../social/matrix.js";
+import { societyGames } from "../social/society.js";
 import type { MultiAgentCore } from "./core.js";
 import { ParallelEnv } from "./parallel-env.js";
 import type { ParallelEnvSpec } from "./spec.js";
 import { ParallelVectorEnv } from "./vector.js";
 
-const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames];
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, societyGames];
 
 const byKey = new Map<string, ParallelEnvSpec>();
 for (const spec of LISTS.flat()) {

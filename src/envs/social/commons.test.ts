@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Rng } from "../../core/rng.js";
-import { makeParallel, makeParallelVector } from "../multi/registry.js";
+import { makeParallel } from "../multi/registry.js";
 import type { ParallelEnv } from "../multi/parallel-env.js";
 import { RunConfig } from "../../runs/config.js";
 import { runTraining } from "../../runs/train.js";
@@ -151,46 +151,6 @@ test("CommonsHarvest kwargs: a bad map or too many players is the user's error, 
   expect(() => makeParallel("CommonsHarvest", { kwargs: { map: ["WPAPX"] } })).toThrow(/^env\.kwargs\.map\[0\]: unknown cell "X"/);
   expect(() => makeParallel("CommonsHarvest", { kwargs: { players: 9 } })).toThrow(/^env\.kwargs\.players: the map has 8 spawn points \(P\) for 9 players$/);
   expect(() => makeParallel("CommonsHarvest", { kwargs: { viewSize: 6 } })).toThrow(/^env\.kwargs\.viewSize: expected an odd number/);
-});
-
-test("CommonsHarvest: a vector of 3 steps exactly as 3 ParallelEnvs seeded s + i, row by row, autoreset included", () => {
-  const n = 3;
-  const kwargs = { maxSteps: 30, timeout: 4, regrowth: [0.2, 0.3, 0.5] };
-  const vec = makeParallelVector("CommonsHarvest", n, { kwargs });
-  const singles = Array.from({ length: n }, () => makeParallel("CommonsHarvest", { kwargs }));
-  const { m, obsSize } = vec;
-  const rowObs = (buf: Float32Array, r: number) => Array.from(buf.subarray(r * obsSize, (r + 1) * obsSize));
-  const obs = vec.reset(10);
-  singles.forEach((env, i) => {
-    const first = env.reset(10 + i).observations;
-    vec.agentNames.forEach((a, j) => expect(rowObs(obs, i * m + j)).toEqual(Array.from(first[a])));
-  });
-  const rng = new Rng(4);
-  const actions = new Int32Array(vec.rows);
-  let events = 0;
-  for (let t = 0; t < 70; t++) {
-    for (let r = 0; r < vec.rows; r++) actions[r] = rng.int(5);
-    vec.step(actions);
-    singles.forEach((env, i) => {
-      const step = env.step(Object.fromEntries(vec.agentNames.map((a, j) => [a, actions[i * m + j]])));
-      const ended = env.agents.length === 0;
-      expect(vec.episodeEnded[i]).toBe(ended ? 1 : 0);
-      vec.agentNames.forEach((a, j) => {
-        const r = i * m + j;
-        expect(vec.rewards[r]).toBe(Math.fround(step.rewards[a]));
-        expect(vec.truncated[r]).toBe(step.truncations[a] ? 1 : 0);
-        expect(vec.active[r]).toBe(1);
-        expect(vec.events[r]).toBe(step.infos[a].events.reduce((mask, e) => mask | vec.eventMask(e), 0));
-        events += step.infos[a].events.length;
-        expect(rowObs(ended ? vec.finalObs : vec.obs, r)).toEqual(Array.from(step.observations[a]));
-      });
-      if (ended) {
-        const next = env.reset().observations;
-        vec.agentNames.forEach((a, j) => expect(rowObs(vec.obs, i * m + j)).toEqual(Array.from(next[a])));
-      }
-    });
-  }
-  expect(events).toBeGreaterThan(50);
 });
 
 test("PPO runs on CommonsHarvest through seats, one policy shared by the players, with a per-agent term on apples.near", () => {
