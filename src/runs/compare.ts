@@ -20,6 +20,7 @@ import { mean } from "../core/stats.js";
 import { MIN_SEEDS_FOR_VERDICT, poiText, versusBest } from "./seed-verdicts.js";
 import { runPersisted } from "./persist.js";
 import { makeVector } from "../envs/registry.js";
+import { SOCIAL_METRICS, type SocialMetric, type SocialMetrics } from "../envs/multi/social-metrics.js";
 import { rewardProgram } from "../rewards/make.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 import type { RunTask } from "./worker.js";
@@ -48,6 +49,8 @@ export interface DesignSummary {
   stepsToThreshold: { mean: number; reached: number };
   /** Each term's share of the episode return, signed: mean return / Σ |mean returns|. */
   termShares: Record<string, number>;
+  /** Multi-agent environments: each population metric of the final evaluation, IQM over seeds with its interval (metrics that apply). */
+  social?: Partial<Record<SocialMetric, Estimate>>;
 }
 
 export interface CompareOptions {
@@ -136,7 +139,53 @@ export function summarize(name: string, runs: RunSummary[], bootstrapSeed = 0): 
     successIqm: seedEstimate(success, "iqm", new Rng(bootstrapSeed)),
     stepsToThreshold: { mean: mean(reached), reached: reached.length },
     termShares: Object.fromEntries(terms.map((t, k) => [t, norm > 0 ? termMeans[k] / norm : 0])),
+    social: socialEstimates(runs, bootstrapSeed),
   };
+}
+
+/** A run's population metrics from the evaluation its result comes from (undefined without one). */
+export function finalSocial(run: RunSummary): SocialMetrics | undefined {
+  const last = run.evaluations.at(-1);
+  return last && run.evaluations.find((e) => e.step === last.step && e.policy === run.resultFrom)?.social;
+}
+
+function socialEstimates(runs: readonly RunSummary[], bootstrapSeed: number): DesignSummary["social"] {
+  const finals = runs.map(finalSocial);
+  if (runs.length === 0 || finals.some((f) => !f)) return undefined;
+  const out: Partial<Record<SocialMetric, Estimate>> = {};
+  for (const key of SOCIAL_METRICS) {
+    const values = finals.map((f) => f![key]);
+    if (values.some(Number.isNaN)) continue;
+    out[key] = seedEstimate(values, "iqm", new Rng(bootstrapSeed));
+  }
+  return out;
+}
+
+const SOCIAL_LABELS: Record<SocialMetric, [label: string, digits: number]> = {
+  collective: ["collective return", 2],
+  perCapita: ["per capita", 2],
+  equality: ["equality", 3],
+  sustainability: ["sustainability", 3],
+  peace: ["peace", 3],
+  cooperation: ["cooperation", 3],
+};
+
+/** The population's metrics per design (multi-agent environments): IQM [95% interval] over seeds, each seed's values beneath; "" when no design has them. */
+export function formatSocial(summaries: readonly DesignSummary[]): string {
+  const shown = SOCIAL_METRICS.filter((k) => summaries.some((s) => s.social?.[k]));
+  if (shown.length === 0) return "";
+  const lines = ["population, per table episode of the final evaluation (Perolat et al. 2017): IQM over seeds [95% interval]"];
+  for (const s of summaries) {
+    lines.push(`${s.name}`);
+    for (const k of shown) {
+      const e = s.social?.[k];
+      if (!e) continue;
+      const [label, digits] = SOCIAL_LABELS[k];
+      const seeds = s.runs.map((r) => finalSocial(r)![k].toFixed(digits)).join(" ");
+      lines.push(`  ${label.padEnd(18)} ${`${e.point.toFixed(digits)} [${e.lo.toFixed(digits)}, ${e.hi.toFixed(digits)}]`.padStart(26)}   seeds: ${seeds}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /** The comparison as a terminal table: IQM [95% interval] over seeds, and each seed's value beneath. */
@@ -154,6 +203,8 @@ export function formatComparison(summaries: readonly DesignSummary[], threshold:
     lines.push(`${"".padEnd(14)}   seed${s.runs.length === 1 ? "" : "s"} ${seeds}: primary ${perSeed((r) => r.finalPrimary, 3)}${success}`);
   }
   lines.push("", `interquartile mean over seeds [95% stratified-bootstrap interval], on the primary (true) reward ${resultSource(summaries)}`);
+  const social = formatSocial(summaries);
+  if (social) lines.push("", social);
   return lines.join("\n");
 }
 

@@ -3,6 +3,7 @@ import { createLearner } from "../agents/index.js";
 import type { TabularQ } from "../agents/tabular-q.js";
 import { makeRewarded } from "../rewards/make.js";
 import { RunConfig } from "./config.js";
+import { formatComparison, summarize } from "./compare.js";
 import { Evaluator, runResult, summarizeEvaluations } from "./evaluate.js";
 import { runTraining } from "./train.js";
 
@@ -38,11 +39,12 @@ test("evaluation episodes are reset with the configured seeds, are the same for 
   const env = makeRewarded("CartPole-v1", 4, { terms: [{ kind: "task" }] });
   const learner = createLearner(config.learner, env, 3);
   const evaluator = new Evaluator(config, undefined);
-  const rows = evaluator.evaluate(learner, 0);
+  const { rows, social } = evaluator.evaluate(learner, 0);
+  expect(social).toEqual({});
   expect(rows.map((r) => [r.episode, r.seed, r.policy])).toEqual([0, 1, 2, 3, 4].map((k) => [k, 1000 + k, "greedy"]));
   expect(rows.every((r) => r.length > 0 && r.primary === r.length && Number.isNaN(r.success))).toBe(true);
   // Greedy acting on fixed episodes: a second evaluation of the same policy plays them again exactly.
-  expect(new Evaluator(config, undefined).evaluate(learner, 0)).toEqual(rows);
+  expect(new Evaluator(config, undefined).evaluate(learner, 0).rows).toEqual(rows);
   // Different initial states per seed: not all episodes alike.
   expect(new Set(rows.map((r) => r.length)).size).toBeGreaterThan(1);
   expect(summarizeEvaluations(rows)).toEqual([{ step: 0, policy: "greedy", episodes: 5, primary: rows.reduce((s, r) => s + r.length, 0) / 5, success: NaN, length: rows.reduce((s, r) => s + r.length, 0) / 5 }]);
@@ -55,7 +57,7 @@ test("a tabular learner is evaluated on the evaluation's own environments withou
   learner.plan(0);
   learner.start();
   const known = learner.stateIds.size;
-  const rows = new Evaluator(config, undefined).evaluate(learner, 0);
+  const { rows } = new Evaluator(config, undefined).evaluate(learner, 0);
   expect(rows).toHaveLength(8);
   expect(rows.every((r) => r.success === 0 || r.success === 1)).toBe(true);
   expect(learner.stateIds.size).toBe(known);
@@ -74,4 +76,35 @@ test("a run's result: the last evaluation of the first policy, else the training
 
 test("a run config without an evaluation section evaluates by default: 32 held-out episodes, sampled then greedy", () => {
   expect(RunConfig.parse({ env: { id: "CartPole-v1" } }).evaluation).toEqual({ episodes: 32, every: 0, seed: 2 ** 31, policies: ["sampled", "greedy"] });
+});
+
+test("a multi-agent run's evaluation measures the population per table, and the comparison prints it with intervals over seeds", () => {
+  const config = RunConfig.parse({
+    env: { id: "PrisonersDilemma", kwargs: { rounds: 5 } },
+    numEnvs: 4,
+    steps: 2048,
+    learner: { algo: "ppo", numSteps: 64 },
+    reward: { terms: [{ kind: "task", optimize: false }, { name: "team", kind: "expression", expr: "team.reward" }] },
+    evaluation: { episodes: 8, policies: ["greedy", "sampled"] },
+  });
+  const runs = [0, 1].map((seed) => runTraining(config, seed));
+  for (const run of runs) {
+    const finals = run.evaluations.filter((e) => e.step === run.steps);
+    expect(finals.map((e) => e.policy)).toEqual(["greedy", "sampled"]);
+    for (const e of finals) {
+      // 8 rows are 4 tables of 2 players; their mean per-capita return is the rows' mean primary return.
+      expect(e.social!.perCapita).toBeCloseTo(e.primary, 9);
+      expect(e.social!.collective).toBeCloseTo(2 * e.primary, 9);
+      expect(e.social!.cooperation).toBeGreaterThanOrEqual(0);
+      expect(e.social!.peace).toBeNaN();
+    }
+  }
+  const summary = summarize("team", runs);
+  expect(summary.social!.cooperation!.point).toBeGreaterThanOrEqual(0);
+  expect(summary.social!.peace).toBeUndefined();
+  const table = formatComparison([summary], 0.9);
+  expect(table).toMatch(/population, per table episode of the final evaluation/);
+  expect(table).toMatch(/\n {2}cooperation +\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] {3}seeds: \d\.\d{3} \d\.\d{3}/);
+  // A single-agent comparison prints no population block.
+  expect(formatComparison([summarize("cartpole", [runTraining(cartpole({ episodes: 2 }), 0)])], 0.9)).not.toMatch(/population/);
 });

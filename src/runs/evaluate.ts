@@ -12,9 +12,13 @@
  * finished its one episode. Only the primary ("true") reward, success and
  * length are kept: they do not depend on what the learner was rewarded
  * with, and a learned reward module would be untrained on these environments.
+ * On a multi-agent environment (rows are agents' seats) each table's
+ * episodes are also measured as a population (collective return, equality,
+ * sustainability, peace, cooperation: envs/multi/social-metrics.ts).
  */
 import type { Learner } from "../agents/learner.js";
 import { Rng } from "../core/rng.js";
+import { meanMetrics, SocialMeter, type SocialMetrics } from "../envs/multi/social-metrics.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import type { EvaluationConfig, RunConfig } from "./config.js";
@@ -35,6 +39,14 @@ export interface EvaluationSummary {
   primary: number;
   success: number;
   length: number;
+  /** Multi-agent environments: the population's metrics, means over the evaluation's table episodes. */
+  social?: SocialMetrics;
+}
+
+/** What one evaluation gives: every episode's row, and per policy the population's metrics (multi-agent environments). */
+export interface Evaluation {
+  rows: EvaluationRow[];
+  social: Partial<Record<EvaluationPolicy, SocialMetrics>>;
 }
 
 export class Evaluator {
@@ -67,13 +79,21 @@ export class Evaluator {
   }
 
   /** Plays every configured policy's episodes with the learner's current parameters. */
-  evaluate(learner: Learner, step: number): EvaluationRow[] {
-    return this.settings.policies.flatMap((policy) => this.play(learner, policy, step));
+  evaluate(learner: Learner, step: number): Evaluation {
+    const evaluation: Evaluation = { rows: [], social: {} };
+    for (const policy of this.settings.policies) {
+      const { rows, social } = this.play(learner, policy, step);
+      evaluation.rows.push(...rows);
+      if (social.length) evaluation.social[policy] = meanMetrics(social);
+    }
+    return evaluation;
   }
 
-  private play(learner: Learner, policy: EvaluationPolicy, step: number): EvaluationRow[] {
+  private play(learner: Learner, policy: EvaluationPolicy, step: number): { rows: EvaluationRow[]; social: SocialMetrics[] } {
     const { env, successMask } = this.environments();
     const vec = env.vec;
+    const meter = SocialMeter.of(vec);
+    const social: SocialMetrics[] = [];
     const n = vec.n;
     const { episodes, seed } = this.settings;
     // The same stream at every evaluation: differences between evaluations come from the policy alone.
@@ -85,6 +105,9 @@ export class Evaluator {
     for (let first = 0; first < episodes; first += n) {
       const wave = Math.min(n, episodes - first);
       env.reset(seed + first);
+      meter?.restart();
+      // Tables whose seats all play in this wave are measured once, on their first episode.
+      const measured = new Uint8Array(meter?.tables.length ?? 0);
       succeeded.fill(0);
       // Environments past the last episode idle as finished; their steps are not recorded.
       finished.fill(0);
@@ -92,7 +115,13 @@ export class Evaluator {
       let left = wave;
       // Every environment has a step limit, so a wave ends; the guard only stops an environment without one.
       for (let t = 0; left > 0 && t < vec.maxSteps + 1; t++) {
+        meter?.before();
         env.step(learner.act(vec.obs, rng, { greedy, env: vec }));
+        for (const [k, metrics] of meter?.after() ?? []) {
+          if (measured[k] || (k + 1) * meter!.m > wave) continue;
+          measured[k] = 1;
+          social.push(metrics);
+        }
         for (let i = 0; i < wave; i++) {
           if (finished[i]) continue;
           if (vec.events[i] & successMask) succeeded[i] = 1;
@@ -111,7 +140,7 @@ export class Evaluator {
         }
       }
     }
-    return rows.sort((a, b) => a.episode - b.episode);
+    return { rows: rows.sort((a, b) => a.episode - b.episode), social };
   }
 }
 

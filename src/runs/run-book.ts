@@ -220,8 +220,8 @@ export class RunBook {
   private evaluate(): boolean {
     const { evaluator, learner } = this;
     if (!evaluator || this.evaluations.at(-1)?.step === learner.globalStep) return false;
-    const rows = evaluator.evaluate(learner, learner.globalStep);
-    this.evaluations.push(...summarizeEvaluations(rows));
+    const { rows, social } = evaluator.evaluate(learner, learner.globalStep);
+    this.evaluations.push(...summarizeEvaluations(rows).map((e) => (social[e.policy] ? { ...e, social: social[e.policy] } : e)));
     this.hooks.onEvaluation?.(rows);
     return true;
   }
