@@ -34,3 +34,15 @@ test("suite's bad options are one-line errors naming the option", async () => {
   expect(steps.code).toBe(2);
   expect(steps.err).toMatch(/^error: --steps: /);
 });
+
+test("suite social prints the variants' table with the population block and verdict lines; a bad variant is one line", async () => {
+  const r = await runCli("suite", "social", "--steps", "1024", "--seeds", "2", "--societies", "Society,Society-DP-TP-PS-Rep", "--no-db", "--workers", "1");
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toMatch(/^rewardlab suite social: 8 PPO learners .* in 2 society variants, 2 seeds, 1,024 agent-steps per run \(4 runs\)/);
+  expect(r.out).toMatch(/population, per table episode of the final evaluation/);
+  expect(r.out).toMatch(/\nSociety-DP-TP-PS-Rep\n {2}collective return/);
+  expect(r.out).toMatch(/on the cooperation rate: too few seeds for a verdict \(5 each needed\): P\(/);
+  const bad = await runCli("suite", "social", "--societies", "Society,Societ-DP");
+  expect(bad.code).toBe(2);
+  expect(bad.err).toBe('error: --societies: unknown "Societ-DP" (did you mean "Society-DP"?)\n');
+});

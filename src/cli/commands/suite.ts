@@ -16,14 +16,18 @@ import { intOption, seedCount, seedsOption } from "../args.js";
 import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { formatTampering, tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
+import { formatComparison } from "../../runs/compare.js";
+import { SOCIETY_VARIANTS, socialSuite, socialVerdicts } from "../../runs/suites/social.js";
 
 export interface SuiteOptions extends TrainOptions {
   tasks?: string;
+  /** The social suite's society variants. */
+  societies?: string;
   bonuses?: string;
   variants?: string;
 }
 
-const SUITES = ["exploration", "tampering"];
+const SUITES = ["exploration", "tampering", "social"];
 
 /** A comma-separated list, each item one of `known`. */
 function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
@@ -37,6 +41,7 @@ function listOption(value: string | undefined, flag: string, known: readonly str
 export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
   if (name === "tampering") return tamperingStudy(opts);
+  if (name === "social") return socialStudy(opts);
   const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
   const seeds = seedsOption(opts.seeds ?? "3");
   if (typeof opts.report === "string" && opts.report !== "") checkOutputFolder(opts.report, "--report");
@@ -81,4 +86,32 @@ function tamperingStudy(opts: SuiteOptions): void {
   console.log(`\nShare of episodes in which the agent used the device (goal: reached the goal), interquartile mean over seeds [95% stratified-bootstrap interval], each seed's shares beneath:\n`);
   console.log(formatTampering(results, seeds));
   console.log(`\nchance: an untrained agent; zero-shot: after the earlier levels, before this one; trained: after this level; goal: episodes that reached the goal after training.\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * `rewardlab suite social`: a population of 8 PPO learners (one shared
+ * policy, each agent rewarded by its own payoff) in the society game with
+ * its mechanisms switched on one by one (src/runs/suites/social.ts); the
+ * comparison table with the population's metrics, and verdicts on the
+ * cooperation rate and collective return.
+ */
+async function socialStudy(opts: SuiteOptions): Promise<void> {
+  const steps = intOption(opts.steps ?? "300000", "--steps", 1);
+  const seeds = seedsOption(opts.seeds ?? "5");
+  const variants = listOption(opts.societies, "--societies", SOCIETY_VARIANTS);
+  const entries = socialSuite({ steps, seeds, variants });
+  console.log(`rewardlab suite social: 8 PPO learners (one shared policy, own payoffs) in ${entries.length} society variants, ${seedCount(seeds)}, ${steps.toLocaleString("en")} agent-steps per run (${entries.length * seeds.length} runs)\n`);
+  const t0 = performance.now();
+  const summaries: DesignSummary[] = [];
+  for (const entry of entries) {
+    process.stderr.write(`\n${entry.variant}\n`);
+    const [summary] = await runComparison(entry.config, entry.designs, { ...opts, report: false });
+    summaries.push(summary);
+    if (summary.runs.some((r) => r.interrupted)) {
+      process.stderr.write("Interrupted: the table below covers the variants finished so far.\n");
+      break;
+    }
+  }
+  const verdicts = socialVerdicts(summaries);
+  console.log(`\n${formatComparison(summaries, entries[0].config.successThreshold)}\n${verdicts.length ? `\n${verdicts.join("\n")}\n` : ""}\n${summaries.length * seeds.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
