@@ -65,12 +65,13 @@ function build(): Command {
 
   program
     .command("suite <name>")
-    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward); social: 8 learners in the society game with punishment, partner selection and reputation switched on one by one (cooperation, collective return)")
+    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward); social: populations of learners in the society game with punishment, partner selection and reputation switched on one by one, or in the commons harvest with and without sanctions (cooperation, collective return, sustainability, peace)")
     .option("--seeds <seeds>", `seeds per bonus and task (tampering: per objective; social: per variant): ${SEEDS_FORMS} (default: 3; social: 5)`)
-    .option("--steps <n>", "environment steps per run (exploration: 1000000; tampering: per level, 50000; social: agent-steps, 300000)")
+    .option("--steps <n>", "environment steps per run (exploration: 1000000; tampering: per level, 50000; social: agent-steps, 300000 society, 1000000 commons)")
     .option("--tasks <ids>", "comma-separated environment ids (default: KeyCorridorS3R3, MultiRoom-N4-S5, ObstructedMaze-1Dl, DoorKey-16x16)")
     .option("--bonuses <names>", "comma-separated: none, count, rnd, episodic-count, e3b, count×episodic (default: all)")
     .option("--variants <names>", "comma-separated: contextual, singleton (default: both)")
+    .option("--study <name>", "social: society (default: punishment, partner selection, reputation) or commons (the zap beam on and off)")
     .option("--societies <ids>", "social: comma-separated society variants (default: Society, Society-DP, Society-DP-TP, Society-DP-TP-PS, Society-DP-TP-PS-Rep)")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <dir>", "write the reports in this folder (default: reports/exploration-<timestamp>/)")

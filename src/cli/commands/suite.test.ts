@@ -45,4 +45,8 @@ test("suite social prints the variants' table with the population block and verd
   const bad = await runCli("suite", "social", "--societies", "Society,Societ-DP");
   expect(bad.code).toBe(2);
   expect(bad.err).toBe('error: --societies: unknown "Societ-DP" (did you mean "Society-DP"?)\n');
+  const wrongStudy = await runCli("suite", "social", "--study", "commons", "--societies", "Society");
+  expect(wrongStudy.err).toBe("error: --societies: chooses society variants: use it with --study society\n");
+  const noStudy = await runCli("suite", "social", "--study", "commos");
+  expect(noStudy.err).toBe('error: --study: unknown "commos" (did you mean "commons"?)\n');
 });

@@ -17,11 +17,12 @@ import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { formatTampering, tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
 import { formatComparison } from "../../runs/compare.js";
-import { SOCIETY_VARIANTS, socialSuite, socialVerdicts } from "../../runs/suites/social.js";
+import { SOCIAL_STUDIES, SOCIETY_VARIANTS, socialSuite, socialVerdicts, type SocialStudy } from "../../runs/suites/social.js";
 
 export interface SuiteOptions extends TrainOptions {
   tasks?: string;
-  /** The social suite's society variants. */
+  /** The social suite's study, and its society variants. */
+  study?: string;
   societies?: string;
   bonuses?: string;
   variants?: string;
@@ -89,18 +90,21 @@ function tamperingStudy(opts: SuiteOptions): void {
 }
 
 /**
- * `rewardlab suite social`: a population of 8 PPO learners (one shared
- * policy, each agent rewarded by its own payoff) in the society game with
- * its mechanisms switched on one by one (src/runs/suites/social.ts); the
- * comparison table with the population's metrics, and verdicts on the
- * cooperation rate and collective return.
+ * `rewardlab suite social`: populations of PPO learners (one shared policy,
+ * each agent rewarded by its own payoff) in the society game with its
+ * mechanisms switched on one by one, or in the commons harvest with and
+ * without the zap beam (src/runs/suites/social.ts); the comparison table
+ * with the population's metrics, and verdicts on the study's metrics.
  */
 async function socialStudy(opts: SuiteOptions): Promise<void> {
-  const steps = intOption(opts.steps ?? "300000", "--steps", 1);
+  const study = (listOption(opts.study, "--study", SOCIAL_STUDIES)?.[0] ?? "society") as SocialStudy;
+  if (opts.societies !== undefined && study !== "society") throw new UserError("--societies", "chooses society variants: use it with --study society");
+  const steps = intOption(opts.steps ?? (study === "society" ? "300000" : "1000000"), "--steps", 1);
   const seeds = seedsOption(opts.seeds ?? "5");
   const variants = listOption(opts.societies, "--societies", SOCIETY_VARIANTS);
-  const entries = socialSuite({ steps, seeds, variants });
-  console.log(`rewardlab suite social: 8 PPO learners (one shared policy, own payoffs) in ${entries.length} society variants, ${seedCount(seeds)}, ${steps.toLocaleString("en")} agent-steps per run (${entries.length * seeds.length} runs)\n`);
+  const entries = socialSuite({ steps, seeds, study, variants });
+  const who = study === "society" ? `8 PPO learners (one shared policy, own payoffs) in ${entries.length} society variants` : "4 PPO learners (one shared policy, own payoffs) in the commons harvest with and without the zap beam";
+  console.log(`rewardlab suite social: ${who}, ${seedCount(seeds)}, ${steps.toLocaleString("en")} agent-steps per run (${entries.length * seeds.length} runs)\n`);
   const t0 = performance.now();
   const summaries: DesignSummary[] = [];
   for (const entry of entries) {
@@ -112,6 +116,6 @@ async function socialStudy(opts: SuiteOptions): Promise<void> {
       break;
     }
   }
-  const verdicts = socialVerdicts(summaries);
+  const verdicts = socialVerdicts(summaries, study);
   console.log(`\n${formatComparison(summaries, entries[0].config.successThreshold)}\n${verdicts.length ? `\n${verdicts.join("\n")}\n` : ""}\n${summaries.length * seeds.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }

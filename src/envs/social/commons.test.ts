@@ -99,6 +99,14 @@ describe("CommonsHarvest rules", () => {
     place(walled.core, 0, 1, 1, EAST);
     place(walled.core, 1, 3, 1, SOUTH);
     expect(act(walled.env, ZAP, STAY).infos.player_1.events).toEqual([]);
+    // Without sanctions (zap: false) the same shot does nothing and costs nothing.
+    const peaceful = commons({ players: 2, map: ["WWWWWWWW", "WP    PW", "WWWWWWAW", "WWWWWWWW"], zapCost: 0.5, zap: false });
+    place(peaceful.core, 0, 1, 1, EAST);
+    place(peaceful.core, 1, 3, 1, SOUTH);
+    const none = act(peaceful.env, ZAP, STAY);
+    expect(none.rewards).toEqual({ player_0: 0, player_1: 0 });
+    expect([none.infos.player_0.events, none.infos.player_1.events]).toEqual([[], []]);
+    expect(peaceful.env.readFeatures("player_1", ["frozen"]).frozen).toBe(0);
   });
 
   test("an agent never walks into a wall or onto another agent: every agent on the map has a floor cell of its own", () => {

@@ -27,7 +27,8 @@
  *    leaves the map for `timeout` (25) steps: frozen, it takes no action and
  *    earns nothing, then comes back at a free spawn point (it waits while
  *    none is free). It stays in the episode (`active` 1) all along: seats
- *    need every agent to leave together.
+ *    need every agent to leave together. With `zap: false` the zap action
+ *    does nothing (a commons without sanctions).
  * 3. Every empty apple cell (no apple, no agent) regrows with a probability
  *    set by the apples within Euclidean distance 2 of it (12 cells): none
  *    → 0, 1–2 → 0.01, 3–4 → 0.05, 5 or more → 0.1 (Perolat et al.'s values;
@@ -76,6 +77,8 @@ export interface CommonsOptions {
   beamLength: number;
   timeout: number;
   zapCost: number;
+  /** Whether the zap action fires (false: it does nothing). */
+  zap: boolean;
   /** Regrowth probabilities with 1–2, 3–4 and 5 or more apples nearby. */
   regrowth: readonly [number, number, number];
   maxSteps: number;
@@ -218,7 +221,7 @@ export class CommonsHarvest extends MultiAgentCore {
         }
       } else if (action === LEFT) dir[j] = (dir[j] + 3) & 3;
       else if (action === RIGHT) dir[j] = (dir[j] + 1) & 3;
-      else if (action === ZAP) fired[j] = 1;
+      else if (action === ZAP && this.options.zap) fired[j] = 1;
     }
     // 2. Zaps, all at once from the positions after the moves.
     for (let j = 0; j < m; j++) {
@@ -368,6 +371,7 @@ const CommonsKwargs = z
     beamLength: z.number().int().min(1).max(10).default(3).describe("cells the zap beam reaches ahead"),
     timeout: z.number().int().min(1).max(10_000).default(25).describe("steps an agent hit by a zap stays off the map"),
     zapCost: z.number().min(0).default(0).describe("reward a zapper pays per zap"),
+    zap: z.boolean().default(true).describe("whether the zap action fires (false: a commons without sanctions)"),
     regrowth: z.tuple([probability, probability, probability]).default([0.01, 0.05, 0.1]).describe("regrowth probability of an empty apple cell with 1–2, 3–4, 5+ apples within distance 2 (0 with none)"),
     maxSteps: z.number().int().min(1).max(100_000).default(1000).describe("steps per episode"),
   })

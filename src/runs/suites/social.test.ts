@@ -27,3 +27,12 @@ test("each variant's runs are measured as a population and compared on cooperati
   expect(lines[0]).toMatch(/ on the cooperation rate: P\((Society|Society-DP) > (Society|Society-DP)\) = \d\.\d\d \[/);
   expect(lines[1]).toMatch(/ on collective return: P\((Society|Society-DP) > (Society|Society-DP)\) = \d\.\d\d \[/);
 }, 60_000);
+
+test("the commons study: the same harvest with the zap beam on and off, evaluated in whole tables of four", () => {
+  const entries = socialSuite({ steps: 1000, seeds: 5, study: "commons" });
+  expect(entries.map((e) => [e.variant, e.config.env.id, e.config.env.kwargs])).toEqual([
+    ["zap", "CommonsHarvest", { players: 4, zap: true }],
+    ["no zap", "CommonsHarvest", { players: 4, zap: false }],
+  ]);
+  for (const e of entries) expect(e.config.evaluation.episodes % 4).toBe(0);
+});

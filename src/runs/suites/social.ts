@@ -1,13 +1,17 @@
 /**
- * The social suite: the same learners in a society with its mechanisms
- * switched on one by one, after Dasgupta & Musolesi 2023 ("Investigating the
- * Impact of Direct Punishment on the Emergence of Cooperation in Multi-Agent
- * Reinforcement Learning Systems"): none, direct punishment, + third-party
- * punishment, + partner selection, + reputation. Every agent learns from its
- * own payoff (fines included) with PPO and one policy shared by the
- * population; each variant's final policy is evaluated on held-out episodes
- * and measured as a population (cooperation rate, collective return,
- * equality: envs/multi/social-metrics.ts).
+ * The social suite's studies. Every agent learns from its own payoff with
+ * PPO and one policy shared by the population; each variant's final policy
+ * is evaluated on held-out episodes and measured as a population
+ * (envs/multi/social-metrics.ts).
+ *
+ * - `society`: the society game with its mechanisms switched on one by one,
+ *   after Dasgupta & Musolesi 2023 ("Investigating the Impact of Direct
+ *   Punishment on the Emergence of Cooperation in Multi-Agent Reinforcement
+ *   Learning Systems"): none, direct punishment, + third-party punishment,
+ *   + partner selection, + reputation (fines count in the payoff).
+ * - `commons`: the commons harvest with and without the zap beam, after
+ *   Perolat et al. 2017: sanctions against sustainability and collective
+ *   return.
  */
 import type { RewardSpecInput } from "../../rewards/spec.js";
 import { finalSocial, type Design, type DesignSummary } from "../compare.js";
@@ -20,9 +24,21 @@ export const SOCIETY_VARIANTS = ["Society", "Society-DP", "Society-DP-TP", "Soci
 
 const SELFISH: RewardSpecInput = { terms: [{ kind: "task" }] };
 
+export const SOCIAL_STUDIES = ["society", "commons"] as const;
+export type SocialStudy = (typeof SOCIAL_STUDIES)[number];
+
+/** The commons variants: the zap beam on (the default) and off. */
+export const COMMONS_VARIANTS: Record<string, Record<string, unknown>> = {
+  zap: { players: 4, zap: true },
+  "no zap": { players: 4, zap: false },
+};
+
 export interface SocialSuiteOptions {
   steps: number;
   seeds: number | readonly number[];
+  /** Default: society. */
+  study?: SocialStudy;
+  /** Society variants (the society study). */
   variants?: readonly string[];
 }
 
@@ -32,8 +48,26 @@ export interface SocialEntry {
   designs: Design[];
 }
 
-/** One comparison per society variant: a population of 8 learning from their own payoffs. */
+/** One comparison per variant of the study: the society's (8 players) or the commons' (4 players). */
 export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
+  const seeds = typeof o.seeds === "number" ? Array.from({ length: o.seeds }, (_, i) => i) : [...o.seeds];
+  if (o.study === "commons") {
+    return Object.entries(COMMONS_VARIANTS).map(([variant, kwargs]) => ({
+      variant,
+      config: RunConfig.parse({
+        name: `CommonsHarvest, ${variant}`,
+        env: { id: "CommonsHarvest", kwargs },
+        numEnvs: 4,
+        steps: o.steps,
+        seeds,
+        learner: { algo: "ppo", numSteps: 128 },
+        // 16 rows: four tables of four.
+        evaluation: { episodes: 16, policies: ["sampled"] },
+        reward: SELFISH,
+      }),
+      designs: [{ name: variant, reward: SELFISH as RunConfig["reward"] }],
+    }));
+  }
   return (o.variants ?? SOCIETY_VARIANTS).map((variant) => ({
     variant,
     config: RunConfig.parse({
@@ -41,7 +75,7 @@ export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
       env: { id: variant, kwargs: { players: 8, rounds: 30 } },
       numEnvs: 4,
       steps: o.steps,
-      seeds: typeof o.seeds === "number" ? Array.from({ length: o.seeds }, (_, i) => i) : [...o.seeds],
+      seeds,
       learner: { algo: "ppo", numSteps: 64 },
       // 32 rows: four tables of eight, each measured as a population.
       evaluation: { episodes: 32, policies: ["sampled"] },
@@ -51,16 +85,23 @@ export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
   }));
 }
 
-/** The metrics the study compares, with the words its verdicts use. */
-const HEADLINE: [SocialMetric, string][] = [
-  ["cooperation", "the cooperation rate"],
-  ["collective", "collective return"],
-];
+/** The metrics each study compares, with the words their verdicts use. */
+const HEADLINE: Record<SocialStudy, [SocialMetric, string][]> = {
+  society: [
+    ["cooperation", "the cooperation rate"],
+    ["collective", "collective return"],
+  ],
+  commons: [
+    ["collective", "collective return"],
+    ["sustainability", "sustainability"],
+    ["peace", "peace"],
+  ],
+};
 
 /** Verdicts between the variants on each headline metric: the best by IQM against each other, by the probability of improvement. */
-export function socialVerdicts(summaries: readonly DesignSummary[], bootstrapSeed = 0): string[] {
+export function socialVerdicts(summaries: readonly DesignSummary[], study: SocialStudy = "society", bootstrapSeed = 0): string[] {
   const lines: string[] = [];
-  for (const [metric, words] of HEADLINE) {
+  for (const [metric, words] of HEADLINE[study]) {
     const designs = summaries.map((s) => ({ name: s.name, values: s.runs.map((r) => finalSocial(r)?.[metric] ?? NaN) }));
     if (designs.some((d) => d.values.some(Number.isNaN))) continue;
     lines.push(...versusLines(designs, versusBest(designs, bootstrapSeed), words));
