@@ -48,6 +48,13 @@ export const DEFECT = 1;
 
 const EVENTS = ["cooperate", "defect", "mutual:cooperate", "mutual:defect", "sucker", "temptation"] as const;
 const bit = (name: (typeof EVENTS)[number]) => 1 << EVENTS.indexOf(name);
+// Event bits, looked up once.
+const B_COOPERATE = bit("cooperate");
+const B_DEFECT = bit("defect");
+const B_MUTUAL_COOPERATE = bit("mutual:cooperate");
+const B_MUTUAL_DEFECT = bit("mutual:defect");
+const B_SUCKER = bit("sucker");
+const B_TEMPTATION = bit("temptation");
 
 /** A player's payoff from its own action and the number of others who cooperated. */
 export type Payoff = (own: number, othersCooperating: number) => number;
@@ -115,11 +122,11 @@ export class RepeatedDilemma extends MultiAgentCore {
       const own = past[j];
       const others = total - (own === COOPERATE ? 1 : 0);
       rewards[j] = this.options.payoff(own, others);
-      let mask = own === COOPERATE ? bit("cooperate") : bit("defect");
-      if (total === m) mask |= bit("mutual:cooperate");
-      if (total === 0) mask |= bit("mutual:defect");
-      if (own === COOPERATE && others < m - 1) mask |= bit("sucker");
-      if (own === DEFECT && others > 0) mask |= bit("temptation");
+      let mask = own === COOPERATE ? B_COOPERATE : B_DEFECT;
+      if (total === m) mask |= B_MUTUAL_COOPERATE;
+      if (total === 0) mask |= B_MUTUAL_DEFECT;
+      if (own === COOPERATE && others < m - 1) mask |= B_SUCKER;
+      if (own === DEFECT && others > 0) mask |= B_TEMPTATION;
       eventMasks[j] = mask;
     }
   }

@@ -57,6 +57,18 @@ import { defineParallelEnv, type ParallelEnvSpec } from "../multi/spec.js";
 
 const EVENTS = ["cooperate", "defect", "mutual:cooperate", "mutual:defect", "sucker", "temptation", "alone", "chosen", "punish", "punish:third-party", "punished"] as const;
 const bit = (name: (typeof EVENTS)[number]) => 1 << EVENTS.indexOf(name);
+// Event bits, looked up once.
+const B_ALONE = bit("alone");
+const B_CHOSEN = bit("chosen");
+const B_COOPERATE = bit("cooperate");
+const B_DEFECT = bit("defect");
+const B_MUTUAL_COOPERATE = bit("mutual:cooperate");
+const B_MUTUAL_DEFECT = bit("mutual:defect");
+const B_PUNISH = bit("punish");
+const B_PUNISH_THIRD_PARTY = bit("punish:third-party");
+const B_PUNISHED = bit("punished");
+const B_SUCKER = bit("sucker");
+const B_TEMPTATION = bit("temptation");
 
 export const SELECT = 0;
 export const PLAY = 1;
@@ -250,15 +262,15 @@ export class SocietyDilemma extends MultiAgentCore {
     for (let i = 0; i < N; i++) {
       const j = partner[i];
       if (j === NONE) {
-        eventMasks[i] |= bit("alone");
+        eventMasks[i] |= B_ALONE;
         continue;
       }
       const [me, other] = [play[i], play[j]];
       rewards[i] += me === COOPERATE ? (other === COOPERATE ? cc : cd) : other === COOPERATE ? dc : dd;
-      let mask = me === COOPERATE ? bit("cooperate") : bit("defect");
-      if (me === other) mask |= me === COOPERATE ? bit("mutual:cooperate") : bit("mutual:defect");
-      else mask |= me === COOPERATE ? bit("sucker") : bit("temptation");
-      if (this.chosenFlag[i]) mask |= bit("chosen");
+      let mask = me === COOPERATE ? B_COOPERATE : B_DEFECT;
+      if (me === other) mask |= me === COOPERATE ? B_MUTUAL_COOPERATE : B_MUTUAL_DEFECT;
+      else mask |= me === COOPERATE ? B_SUCKER : B_TEMPTATION;
+      if (this.chosenFlag[i]) mask |= B_CHOSEN;
       eventMasks[i] |= mask;
       memory[i * N + j] = other;
     }
@@ -280,14 +292,14 @@ export class SocietyDilemma extends MultiAgentCore {
     const fineOne = (by: number, target: number) => {
       rewards[by] -= options.punishCost;
       rewards[target] -= options.fine;
-      eventMasks[target] |= bit("punished");
+      eventMasks[target] |= B_PUNISHED;
       finedMe[target * N + by] = 1;
     };
     for (let i = 0; i < N; i++) {
       const a = actions[offset + i];
       if (options.directPunishment && a & 1 && partner[i] !== NONE) {
         fineOne(i, partner[i]);
-        eventMasks[i] |= bit("punish");
+        eventMasks[i] |= B_PUNISH;
       }
       const w = watched[i];
       if (options.thirdPartyPunishment && a & 2 && w !== NONE) {
@@ -297,7 +309,7 @@ export class SocietyDilemma extends MultiAgentCore {
           fineOne(i, target);
           fined = true;
         }
-        if (fined) eventMasks[i] |= bit("punish:third-party");
+        if (fined) eventMasks[i] |= B_PUNISH_THIRD_PARTY;
       }
     }
   }
