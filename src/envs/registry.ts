@@ -63,7 +63,14 @@ export function envId(id: string, path = "env.id"): string {
  * i·m + j agent j of table i; see `multi/seats.ts`).
  */
 export function createCores(id: string, n: number, kwargs?: Record<string, unknown>, path = "env.kwargs"): EnvCore[] {
-  if (isParallelEnv(id)) return Array.from({ length: n }, () => AgentSeat.around(createMultiAgentCore(id, kwargs, path))).flat();
+  if (isParallelEnv(id)) {
+    // `agentIds` belongs to the seats, not to the environment: taken out before its kwargs are checked.
+    const plain = kwargs !== null && typeof kwargs === "object" && !Array.isArray(kwargs);
+    const { agentIds, ...own } = plain ? kwargs : { agentIds: undefined };
+    if (!plain && kwargs !== undefined) createMultiAgentCore(id, kwargs, path);
+    if (agentIds !== undefined && typeof agentIds !== "boolean") throw new UserError(`${path}.agentIds`, `expected true or false, got ${JSON.stringify(agentIds)}`);
+    return Array.from({ length: n }, () => AgentSeat.around(createMultiAgentCore(id, own, path), { agentIds: agentIds === true })).flat();
+  }
   const spec = envSpec(id);
   const resolved = resolveKwargs(spec, kwargs, path);
   return Array.from({ length: n }, () => spec.create(resolved));

@@ -50,3 +50,32 @@ test("PPO with one policy shared by both players learns what a per-agent reward 
   const team = runTraining(config({ terms: [{ kind: "task", optimize: false }, { name: "team", kind: "expression", expr: "team.reward" }] }), 3);
   expect(team.finalPrimary).toBeGreaterThan(2.5 * 10);
 });
+
+test("agentIds: each seat's observation ends with its agent's index one-hot; the rest is the table's; a bad value is one line", () => {
+  const plain = makeVector("PublicGoods", 2, { kwargs: { rounds: 3, players: 3 } });
+  const ids = makeVector("PublicGoods", 2, { kwargs: { rounds: 3, players: 3, agentIds: true } });
+  const [size, withIds] = [plain.obsSize, ids.obsSize];
+  expect(withIds).toBe(size + 3);
+  expect(Array.from((ids.observationSpace as { high: Float32Array }).high.subarray(size))).toEqual([1, 1, 1]);
+  plain.reset(4);
+  ids.reset(4);
+  const check = () => {
+    for (let r = 0; r < 6; r++) {
+      const row = Array.from(ids.obs.subarray(r * withIds, (r + 1) * withIds));
+      expect(row.slice(0, size)).toEqual(Array.from(plain.obs.subarray(r * size, (r + 1) * size)));
+      expect(row.slice(size)).toEqual([0, 1, 2].map((j) => (j === r % 3 ? 1 : 0)));
+    }
+  };
+  check();
+  for (let t = 0; t < 4; t++) {
+    const actions = Int32Array.from({ length: 6 }, (_, r) => (r + t) % 2);
+    plain.step(actions);
+    ids.step(actions);
+    check();
+  }
+  expect(() => makeVector("PublicGoods", 1, { kwargs: { agentIds: "yes" } })).toThrow(/^env\.kwargs\.agentIds: expected true or false, got "yes"$/);
+  expect(() => makeVector("PublicGoods", 1, { kwargs: { agentIdz: true } })).toThrow(/^env\.kwargs/);
+  // PPO trains on the longer observations, one policy for all players.
+  const config = RunConfig.parse({ env: { id: "PrisonersDilemma", kwargs: { rounds: 5, agentIds: true } }, numEnvs: 2, steps: 1024, learner: { algo: "ppo", numSteps: 32 }, evaluation: { episodes: 4, policies: ["greedy"] } });
+  expect(Number.isFinite(runTraining(config, 0).finalPrimary)).toBe(true);
+});

@@ -13,17 +13,35 @@
  * the table for the next episode. Seat 0's seed seeds the table. Every agent
  * must leave the episode at the same step (true of the social dilemmas):
  * an agent alone in limbo has no single-agent meaning.
+ *
+ * With `agentIds`, each seat's observation ends with its agent's index
+ * one-hot (m more values): a shared policy can then act differently per
+ * agent (parameter sharing with an agent-id input).
  */
 import { UserError } from "../../core/errors.js";
+import { Box } from "../../core/spaces.js";
 import { EnvCore, feature, type Feature } from "../core.js";
 import type { MultiAgentCore } from "./core.js";
 
 /** What the seats of one table share: the table and its observation rows. */
 class Table {
   readonly obs: Float32Array;
-  constructor(readonly core: MultiAgentCore) {
+  constructor(
+    readonly core: MultiAgentCore,
+    readonly agentIds: boolean,
+  ) {
     this.obs = new Float32Array(core.numAgents * core.observationSpace.size);
   }
+}
+
+/** The table's observation space with m one-hot values appended (agent ids). */
+function withIds(space: MultiAgentCore["observationSpace"], m: number): Box {
+  if (space.kind !== "box") throw new UserError("env.kwargs.agentIds", `needs a Box observation space, got ${space.kind}`);
+  const low = new Float32Array(space.size + m);
+  const high = new Float32Array(space.size + m).fill(1);
+  low.set(space.low);
+  high.set(space.high);
+  return new Box(low, high, [space.size + m]);
 }
 
 export class AgentSeat extends EnvCore {
@@ -39,16 +57,16 @@ export class AgentSeat extends EnvCore {
   ) {
     super();
     const core = table.core;
-    this.observationSpace = core.observationSpace;
+    this.observationSpace = table.agentIds ? withIds(core.observationSpace, core.numAgents) : core.observationSpace;
     this.actionSpace = core.actionSpace;
     this.features = core.features.map((f) => feature<AgentSeat>(f.name, f.description, (seat) => f.read(seat.table.core, seat.agent)));
     this.events = core.events;
     this.maxSteps = core.maxSteps;
   }
 
-  /** The m seats of one table. */
-  static around(core: MultiAgentCore): AgentSeat[] {
-    const table = new Table(core);
+  /** The m seats of one table; `agentIds` appends each agent's index, one-hot, to its observation. */
+  static around(core: MultiAgentCore, options: { agentIds?: boolean } = {}): AgentSeat[] {
+    const table = new Table(core, options.agentIds ?? false);
     return core.agentNames.map((_, j) => new AgentSeat(table, j));
   }
 
@@ -92,8 +110,12 @@ export class AgentSeat extends EnvCore {
   }
 
   private copyObservation(obs: Float32Array, offset: number): void {
-    const size = this.observationSpace.size;
+    const { core, agentIds } = this.table;
+    const size = core.observationSpace.size;
     obs.set(this.table.obs.subarray(this.agent * size, (this.agent + 1) * size), offset);
+    if (!agentIds) return;
+    const m = core.numAgents;
+    for (let j = 0; j < m; j++) obs[offset + size + j] = j === this.agent ? 1 : 0;
   }
 
   protected generate(): void {}
