@@ -9,6 +9,7 @@ import { parseConfig } from "../../core/config.js";
 import { describeSpace } from "../../core/spaces.js";
 import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
+import { cleanupGames } from "../social/cleanup.js";
 import { commonsGames } from "../social/commons.js";
 import { matrixGames } from "../social/matrix.js";
 import { societyGames } from "../social/society.js";
@@ -17,7 +18,7 @@ import { ParallelEnv } from "./parallel-env.js";
 import type { ParallelEnvSpec } from "./spec.js";
 import { ParallelVectorEnv } from "./vector.js";
 
-const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, societyGames];
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames];
 
 const byKey = new Map<string, ParallelEnvSpec>();
 for (const spec of LISTS.flat()) {

@@ -4,7 +4,8 @@
  * the regrowth neighbourhood) is one add and one load with no bounds checks.
  *
  * Legend: `W` wall, `A` an apple's cell (it starts with an apple and only
- * there can one regrow), `P` a spawn point, a space or `.` open ground.
+ * there can one regrow), `P` a spawn point, `R` river (open ground that
+ * pollution covers, in the clean-up game), a space or `.` open ground.
  */
 import { UserError } from "../../core/errors.js";
 
@@ -46,6 +47,8 @@ export class CommonsMap {
   readonly appleCells: Int32Array;
   /** Indices of the spawn points, in reading order. */
   readonly spawnCells: Int32Array;
+  /** Indices of the river cells, in reading order. */
+  readonly riverCells: Int32Array;
   /** Index offsets of the regrowth neighbourhood (the cells within distance 2, the centre left out). */
   readonly near: Int32Array;
   /**
@@ -62,8 +65,8 @@ export class CommonsMap {
     this.height = rows.length;
     rows.forEach((row, y) => {
       if (row.length !== this.width) throw new UserError(`${path}[${y}]`, `expected ${this.width} characters like the first row, got ${row.length}`);
-      const bad = [...row].find((ch) => !"WAP .".includes(ch));
-      if (bad !== undefined) throw new UserError(`${path}[${y}]`, `unknown cell ${JSON.stringify(bad)}; the legend is W wall, A apple, P spawn point, space or . ground`);
+      const bad = [...row].find((ch) => !"WAPR .".includes(ch));
+      if (bad !== undefined) throw new UserError(`${path}[${y}]`, `unknown cell ${JSON.stringify(bad)}; the legend is W wall, A apple, P spawn point, R river, space or . ground`);
     });
     this.pad = Math.max(pad, 2);
     this.stride = this.width + 2 * this.pad;
@@ -71,6 +74,7 @@ export class CommonsMap {
     this.wall = new Uint8Array(this.cells).fill(1);
     const apples: number[] = [];
     const spawns: number[] = [];
+    const river: number[] = [];
     for (let y = 0; y < this.height; y++) {
       for (let x = 0; x < this.width; x++) {
         const i = this.index(x, y);
@@ -78,12 +82,14 @@ export class CommonsMap {
         if (ch !== "W") this.wall[i] = 0;
         if (ch === "A") apples.push(i);
         if (ch === "P") spawns.push(i);
+        if (ch === "R") river.push(i);
       }
     }
     if (apples.length === 0) throw new UserError(path, "expected at least one apple cell (A)");
     if (spawns.length === 0) throw new UserError(path, "expected at least one spawn point (P)");
     this.appleCells = Int32Array.from(apples);
     this.spawnCells = Int32Array.from(spawns);
+    this.riverCells = Int32Array.from(river);
     const near: number[] = [];
     for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if ((dx || dy) && dx * dx + dy * dy <= RADIUS2) near.push(dy * this.stride + dx);
     this.near = Int32Array.from(near);

@@ -57,7 +57,8 @@ export const RIGHT = 3;
 export const ZAP = 4;
 export const COMMONS_ACTIONS = ["stay", "forward", "left", "right", "zap"] as const;
 
-const EVENTS = ["eat", "zap", "zap:hit", "zapped", "patch:depleted"] as const;
+export const COMMONS_EVENTS = ["eat", "zap", "zap:hit", "zapped", "patch:depleted"] as const;
+const EVENTS = COMMONS_EVENTS;
 const bit = (name: (typeof EVENTS)[number]) => 1 << EVENTS.indexOf(name);
 const EAT = bit("eat");
 const FIRED = bit("zap");
@@ -84,20 +85,23 @@ export interface CommonsOptions {
   maxSteps: number;
 }
 
+/** Per-agent features of the commons harvest (and of games built on it). */
+export const COMMONS_FEATURES: readonly AgentFeature<any>[] = [
+  agentFeature<CommonsHarvest>("agent.x", "the agent's column on the map (where it was hit, while frozen)", (c, j) => c.map.x(c.pos[j])),
+  agentFeature<CommonsHarvest>("agent.y", "the agent's row on the map (where it was hit, while frozen)", (c, j) => c.map.y(c.pos[j])),
+  agentFeature<CommonsHarvest>("apples.total", "apples on the map", (c) => c.appleCount),
+  agentFeature<CommonsHarvest>("apples.near", "apples within distance 2 of the agent (0 while frozen)", (c, j) => (c.frozenFor[j] > 0 ? 0 : c.nearby[c.pos[j]])),
+  agentFeature<CommonsHarvest>("frozen", "1 while the agent is off the map after a zap", (c, j) => (c.frozenFor[j] > 0 ? 1 : 0)),
+  ...SOCIAL_FEATURES,
+];
+
 export class CommonsHarvest extends MultiAgentCore {
   readonly agentNames: readonly string[];
   readonly observationSpace: Box;
   readonly actionSpace = new Discrete(COMMONS_ACTIONS.length);
-  readonly events: readonly string[] = EVENTS;
+  readonly events: readonly string[] = COMMONS_EVENTS;
   readonly maxSteps: number;
-  readonly features: readonly AgentFeature<any>[] = [
-    agentFeature<CommonsHarvest>("agent.x", "the agent's column on the map (where it was hit, while frozen)", (c, j) => c.map.x(c.pos[j])),
-    agentFeature<CommonsHarvest>("agent.y", "the agent's row on the map (where it was hit, while frozen)", (c, j) => c.map.y(c.pos[j])),
-    agentFeature<CommonsHarvest>("apples.total", "apples on the map", (c) => c.appleCount),
-    agentFeature<CommonsHarvest>("apples.near", "apples within distance 2 of the agent (0 while frozen)", (c, j) => (c.frozenFor[j] > 0 ? 0 : c.nearby[c.pos[j]])),
-    agentFeature<CommonsHarvest>("frozen", "1 while the agent is off the map after a zap", (c, j) => (c.frozenFor[j] > 0 ? 1 : 0)),
-    ...SOCIAL_FEATURES,
-  ];
+  readonly features: readonly AgentFeature<any>[] = COMMONS_FEATURES;
 
   readonly map: CommonsMap;
   /** Per cell: WALL | APPLE | AGENT bits, so the view reads one byte a cell. */
@@ -115,8 +119,8 @@ export class CommonsHarvest extends MultiAgentCore {
   /** Per agent: steps left off the map (0: on it). */
   readonly frozenFor: Int32Array;
 
-  private readonly viewOffsets: Int32Array[];
-  private readonly dirStep: Int32Array;
+  protected readonly viewOffsets: Int32Array[];
+  protected readonly dirStep: Int32Array;
   private readonly order: Int32Array;
   private readonly fired: Uint8Array;
   private readonly hit: Uint8Array;
@@ -277,7 +281,7 @@ export class CommonsHarvest extends MultiAgentCore {
   }
 
   /** Perolat et al.'s rule: each empty apple cell regrows with a probability set by the apples near it. */
-  private regrow(): void {
+  protected regrow(): void {
     const { contents, nearby, growing } = this;
     const cells = this.map.appleCells;
     const regrowth = this.options.regrowth;
@@ -296,7 +300,7 @@ export class CommonsHarvest extends MultiAgentCore {
     for (let k = 0; k < count; k++) this.addApple(growing[k]);
   }
 
-  private addApple(i: number): void {
+  protected addApple(i: number): void {
     this.contents[i] |= APPLE;
     this.appleCount++;
     this.patchApples[this.map.patchOf[i]]++;
