@@ -13,12 +13,13 @@ import { cleanupGames } from "../social/cleanup.js";
 import { commonsGames } from "../social/commons.js";
 import { matrixGames } from "../social/matrix.js";
 import { societyGames } from "../social/society.js";
+import { tagGames } from "../social/tag.js";
 import type { MultiAgentCore } from "./core.js";
 import { ParallelEnv } from "./parallel-env.js";
 import type { ParallelEnvSpec } from "./spec.js";
 import { ParallelVectorEnv } from "./vector.js";
 
-const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames];
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames, tagGames];
 
 const byKey = new Map<string, ParallelEnvSpec>();
 for (const spec of LISTS.flat()) {
