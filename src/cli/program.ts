@@ -273,6 +273,15 @@ function build(): Command {
     .action(async (config, opts) => (await import("./commands/optimize.js")).optimize(config, opts));
 
   program
+    .command("scenario <id>")
+    .description("Melting Pot's scenarios: the stored runs of a multi-agent comparison (or one run) meet background agents they never trained with; the focal per-capita return beside what they earn among themselves, over seeds")
+    .option("--background <who>", "who fills the background seats: random, or action:N (always action N)")
+    .option("--seats <list>", "seat indices of each table the background takes", "1")
+    .option("--tables <n>", "episodes per run (one per table)", "32")
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .action(async (id, opts) => (await import("./commands/scenario.js")).scenario(id, opts));
+
+  program
     .command("audit <run>")
     .description("look for reward hacking in a stored run (proxy rising while the primary does not, a dominating term, farmed events, stalling) and replay its policy; findings with their evidence, in the terminal and the run's report")
     .option("--replays <n>", "episodes of the run's policy to replay (gridworlds with a checkpoint)", "3")

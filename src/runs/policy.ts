@@ -8,6 +8,7 @@ import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 import { createLearner } from "../agents/index.js";
+import type { Learner } from "../agents/learner.js";
 import { makeRewarded } from "../rewards/make.js";
 import { RunConfig } from "./config.js";
 import { findRun, type Store } from "./store/index.js";
@@ -22,6 +23,9 @@ export interface StoredPolicy {
   step: number;
   /** The policy's action for one observation, sampled from `rng`. */
   act(obs: Float32Array, rng: Rng): number;
+  /** The run's config, and its learner with the checkpoint's parameters (it acts on any number of rows). */
+  config: RunConfig;
+  learner: Learner;
 }
 
 export async function storedPolicy(store: Store, id: string, field = "--policy"): Promise<StoredPolicy> {
@@ -41,5 +45,7 @@ export async function storedPolicy(store: Store, id: string, field = "--policy")
     kwargs: config.env.kwargs,
     step: checkpoint.step,
     act: (obs, rng) => learner.act(obs, rng)[0],
+    config,
+    learner,
   };
 }
