@@ -79,3 +79,25 @@ test("agentIds: each seat's observation ends with its agent's index one-hot; the
   const config = RunConfig.parse({ env: { id: "PrisonersDilemma", kwargs: { rounds: 5, agentIds: true } }, numEnvs: 2, steps: 1024, learner: { algo: "ppo", numSteps: 32 }, evaluation: { episodes: 4, policies: ["greedy"] } });
   expect(Number.isFinite(runTraining(config, 0).finalPrimary)).toBe(true);
 });
+
+test.each([
+  // [id, kwargs, a random population's expected payoff per player per round, mutual cooperation's]
+  ["StagHunt", {}, (4 + 0 + 3 + 3) / 4, 4],
+  ["Chicken", {}, (3 + 1 + 4 + 0) / 4, 3],
+  ["PublicGoods", { players: 4, multiplier: 1.6 }, 0.5 + 1.6 * 0.5, 1.6],
+] as const)("%s: players learning from the team's reward beat a random population's collective return (seeded)", (id, kwargs, random, cooperative) => {
+  const rounds = 10;
+  const config = RunConfig.parse({
+    env: { id, kwargs: { rounds, ...kwargs } },
+    numEnvs: 4,
+    steps: 40_960,
+    reward: { terms: [{ kind: "task", optimize: false }, { name: "team", kind: "expression", expr: "team.reward" }] },
+    learner: { algo: "ppo", numSteps: 64, learningRate: 0.003 },
+    evaluation: { episodes: 16, policies: ["sampled"] },
+  });
+  const run = runTraining(config, 1);
+  const final = run.evaluations.at(-1)!;
+  // Per-capita return of the final (sampled) policy against a random population's, and most of the way to cooperation's.
+  expect(final.social!.perCapita).toBeGreaterThan(random * rounds);
+  expect(final.social!.perCapita).toBeGreaterThan(0.9 * cooperative * rounds);
+}, 60_000);
