@@ -2,9 +2,10 @@
  * Scenarios, as Melting Pot evaluates populations (Leibo et al. 2021): a
  * trained focal population meets background agents it never trained with,
  * and its per-capita return is measured there, beside what it earns among
- * itself on the same episodes. Here the background is a fixed rule (one
- * action always, or uniformly random actions) taking chosen seats of every
- * table; the focal agents act with the trained policy (sampled).
+ * itself on the same episodes. Here the background takes chosen seats of
+ * every table: a fixed rule (one action always, or uniformly random
+ * actions) or another run's trained policy (another seed, another design);
+ * the focal agents act with their own trained policy (sampled).
  *
  * Each table plays one episode; table i is reset with seed + i·m (its seat
  * 0's seed, as in evaluation), so a scenario and its baseline (no
@@ -17,8 +18,8 @@ import { SocialMeter, type SocialMetrics } from "../envs/multi/social-metrics.js
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 
-/** Who fills the background seats: one action always, or uniformly random actions. */
-export type Background = { kind: "action"; action: number } | { kind: "random" };
+/** Who fills the background seats: one action always, uniformly random actions, or another trained policy. */
+export type Background = { kind: "action"; action: number } | { kind: "random" } | { kind: "policy"; learner: Learner; name: string };
 
 export interface Scenario {
   background: Background;
@@ -33,11 +34,11 @@ export interface ScenarioEpisode {
   metrics: SocialMetrics;
 }
 
-/** Parses `--background`: `random` or `action:N`. */
+/** Parses a rule-based `--background`: `random` or `action:N` (`run:ID` is resolved by the caller). */
 export function parseBackground(text: string, actions: number, path = "--background"): Background {
   if (text === "random") return { kind: "random" };
   const m = /^action:(\d+)$/.exec(text);
-  if (!m || Number(m[1]) >= actions) throw new UserError(path, `expected random or action:N with N from 0 to ${actions - 1}, got ${JSON.stringify(text)}`);
+  if (!m || Number(m[1]) >= actions) throw new UserError(path, `expected random, action:N with N from 0 to ${actions - 1}, or run:ID, got ${JSON.stringify(text)}`);
   return { kind: "action", action: Number(m[1]) };
 }
 
@@ -60,6 +61,7 @@ export function playScenario(learner: Learner, config: RunConfig, scenario: Scen
   const actionCount = (vec.actionSpace as { n: number }).n;
   const rng = new Rng(seed);
   const backgroundRng = new Rng(seed + 1);
+  const other = scenario?.background.kind === "policy" ? scenario.background.learner : undefined;
   const returns = new Float64Array(vec.n);
   const done = new Uint8Array(tables);
   const results: ScenarioEpisode[] = new Array(tables);
@@ -67,10 +69,13 @@ export function playScenario(learner: Learner, config: RunConfig, scenario: Scen
   meter.restart();
   for (let t = 0; done.includes(0) && t <= vec.maxSteps; t++) {
     const actions = Int32Array.from(learner.act(vec.obs, rng));
+    // Another policy acts on every row too (its batch is the table's), and its actions are kept for its seats.
+    const theirs = other ? other.act(vec.obs, backgroundRng) : undefined;
     if (scenario) {
+      const b = scenario.background;
       for (let r = 0; r < vec.n; r++) {
         if (!background[r % m]) continue;
-        actions[r] = scenario.background.kind === "action" ? scenario.background.action : backgroundRng.int(actionCount);
+        actions[r] = b.kind === "action" ? b.action : b.kind === "random" ? backgroundRng.int(actionCount) : theirs![r];
       }
     }
     meter.before();

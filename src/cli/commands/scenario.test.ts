@@ -20,10 +20,16 @@ test("scenario: stored runs of a multi-agent comparison meet a background rule; 
   expect(row).not.toBeNull();
   expect(Number(row![4])).toBeGreaterThanOrEqual(5);
   expect(Number(row![4])).toBeLessThanOrEqual(25);
+  // Seed 1's trained policy as the background of both runs.
+  const other = /runs (\S+), (\S+)/.exec(train.out + train.err)![2];
+  const vs = await runCli("scenario", comparison, "--background", `run:${other}`, "--tables", "4", "--db", db);
+  expect(vs.code, vs.err).toBe(0);
+  expect(vs.out).toMatch(new RegExp(`played by run:${other}; 4 episodes per run`));
   for (const [args, message] of [
-    [["--background", "defect"], /^error: --background: expected random or action:N with N from 0 to 1, got "defect"\n$/],
+    [["--background", "defect"], /^error: --background: expected random, action:N with N from 0 to 1, or run:ID, got "defect"\n$/],
+    [["--background", "run:nope"], /^error: --background: /],
     [["--background", "random", "--seats", "3"], /^error: --seats: expected seat indices from 0 to 1, got 3\n$/],
-    [["--seats", "1"], /^error: --background: expected random or action:N/],
+    [["--seats", "1"], /^error: --background: expected random, action:N or run:ID/],
   ] as const) {
     const bad = await runCli("scenario", comparison, ...args, "--db", db);
     expect(bad.code).toBe(2);

@@ -11,7 +11,7 @@ import { Rng } from "../../core/rng.js";
 import { seedEstimate, type SeedEstimate } from "../../core/rliable-bootstrap.js";
 import { storedSelection } from "../../runs/from-store.js";
 import { storedPolicy } from "../../runs/policy.js";
-import { parseBackground, playScenario } from "../../runs/scenarios.js";
+import { parseBackground, playScenario, type Background } from "../../runs/scenarios.js";
 import { openStore } from "../../runs/store/index.js";
 import { intOption } from "../args.js";
 
@@ -23,7 +23,7 @@ export interface ScenarioOptions {
 }
 
 export async function scenario(id: string, opts: ScenarioOptions): Promise<void> {
-  if (opts.background === undefined) throw new UserError("--background", "expected random or action:N (who fills the background seats)");
+  if (opts.background === undefined) throw new UserError("--background", "expected random, action:N or run:ID (who fills the background seats)");
   const tables = intOption(opts.tables ?? "32", "--tables", 1, 10_000);
   const seats = (opts.seats ?? "1").split(",").map((s, i) => {
     const n = Number(s.trim());
@@ -33,6 +33,9 @@ export async function scenario(id: string, opts: ScenarioOptions): Promise<void>
   const store = await openStore(opts.db ?? "./rewardlab.db", { create: false });
   try {
     const selection = await storedSelection(store, id);
+    // Another run's policy as the background: it must play the same environment.
+    const otherId = /^run:(.+)$/.exec(opts.background)?.[1];
+    const other = otherId ? await storedPolicy(store, otherId, "--background") : undefined;
     const rows: string[] = [];
     let header = "";
     for (const design of selection.designs) {
@@ -42,7 +45,10 @@ export async function scenario(id: string, opts: ScenarioOptions): Promise<void>
       for (const run of design.runs) {
         const policy = await storedPolicy(store, (run as unknown as { runId: string }).runId, "id");
         const actions = (policy.learner.env.vec.actionSpace as { n: number }).n;
-        const background = parseBackground(opts.background, actions);
+        if (other && (other.env !== policy.env || JSON.stringify(other.kwargs) !== JSON.stringify(policy.kwargs))) {
+          throw new UserError("--background", `run ${other.runId} played ${other.env} ${JSON.stringify(other.kwargs)}; the focal runs play ${policy.env} ${JSON.stringify(policy.kwargs)}`);
+        }
+        const background: Background = other ? { kind: "policy", learner: other.learner, name: other.runId } : parseBackground(opts.background, actions);
         const seed = policy.config.evaluation.seed;
         const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
         const withBackground = playScenario(policy.learner, policy.config, { background, seats }, tables, seed);
