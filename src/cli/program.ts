@@ -72,6 +72,7 @@ function build(): Command {
     .option("--bonuses <names>", "comma-separated: none, count, rnd, episodic-count, e3b, count×episodic (default: all)")
     .option("--variants <names>", "comma-separated: contextual, singleton (default: both)")
     .option("--study <name>", "social: society (default: punishment, partner selection, reputation) or commons (the zap beam on and off)")
+    .option("--learner <algo>", "social: ppo (one policy shared by all agents, the default) or ippo (one learner per agent)")
     .option("--societies <ids>", "social: comma-separated society variants (default: Society, Society-DP, Society-DP-TP, Society-DP-TP-PS, Society-DP-TP-PS-Rep)")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <dir>", "write the reports in this folder (default: reports/exploration-<timestamp>/)")

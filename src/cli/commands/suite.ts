@@ -21,8 +21,9 @@ import { SOCIAL_STUDIES, SOCIETY_VARIANTS, socialSuite, socialVerdicts, type Soc
 
 export interface SuiteOptions extends TrainOptions {
   tasks?: string;
-  /** The social suite's study, and its society variants. */
+  /** The social suite's study, its society variants and its learner. */
   study?: string;
+  learner?: string;
   societies?: string;
   bonuses?: string;
   variants?: string;
@@ -102,8 +103,10 @@ async function socialStudy(opts: SuiteOptions): Promise<void> {
   const steps = intOption(opts.steps ?? (study === "society" ? "300000" : "1000000"), "--steps", 1);
   const seeds = seedsOption(opts.seeds ?? "5");
   const variants = listOption(opts.societies, "--societies", SOCIETY_VARIANTS);
-  const entries = socialSuite({ steps, seeds, study, variants });
-  const who = study === "society" ? `8 PPO learners (one shared policy, own payoffs) in ${entries.length} society variants` : "4 PPO learners (one shared policy, own payoffs) in the commons harvest with and without the zap beam";
+  const learner = (listOption(opts.learner, "--learner", ["ppo", "ippo"])?.[0] ?? "ppo") as "ppo" | "ippo";
+  const entries = socialSuite({ steps, seeds, study, variants, learner });
+  const how = learner === "ppo" ? "one shared policy" : "one learner each";
+  const who = study === "society" ? `8 PPO learners (${how}, own payoffs) in ${entries.length} society variants` : `4 PPO learners (${how}, own payoffs) in the commons harvest with and without the zap beam`;
   console.log(`rewardlab suite social: ${who}, ${seedCount(seeds)}, ${steps.toLocaleString("en")} agent-steps per run (${entries.length * seeds.length} runs)\n`);
   const t0 = performance.now();
   const summaries: DesignSummary[] = [];

@@ -36,3 +36,10 @@ test("the commons study: the same harvest with the zap beam on and off, evaluate
   ]);
   for (const e of entries) expect(e.config.evaluation.episodes % 4).toBe(0);
 });
+
+test("the studies run with independent learners on request", () => {
+  for (const study of ["society", "commons"] as const) {
+    expect(socialSuite({ steps: 1000, seeds: 2, study, learner: "ippo" }).every((e) => e.config.learner.algo === "ippo")).toBe(true);
+    expect(socialSuite({ steps: 1000, seeds: 2, study }).every((e) => e.config.learner.algo === "ppo")).toBe(true);
+  }
+});

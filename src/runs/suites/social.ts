@@ -1,6 +1,7 @@
 /**
  * The social suite's studies. Every agent learns from its own payoff with
- * PPO and one policy shared by the population; each variant's final policy
+ * PPO, one policy shared by the population (or, with `learner: ippo`, one
+ * learner per agent); each variant's final policy
  * is evaluated on held-out episodes and measured as a population
  * (envs/multi/social-metrics.ts).
  *
@@ -40,6 +41,8 @@ export interface SocialSuiteOptions {
   study?: SocialStudy;
   /** Society variants (the society study). */
   variants?: readonly string[];
+  /** One policy shared by all agents (`ppo`, the default) or one learner per agent (`ippo`). */
+  learner?: "ppo" | "ippo";
 }
 
 export interface SocialEntry {
@@ -60,7 +63,7 @@ export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
         numEnvs: 4,
         steps: o.steps,
         seeds,
-        learner: { algo: "ppo", numSteps: 128 },
+        learner: { algo: o.learner ?? "ppo", numSteps: 128 },
         // 16 rows: four tables of four.
         evaluation: { episodes: 16, policies: ["sampled"] },
         reward: SELFISH,
@@ -76,7 +79,7 @@ export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
       numEnvs: 4,
       steps: o.steps,
       seeds,
-      learner: { algo: "ppo", numSteps: 64 },
+      learner: { algo: o.learner ?? "ppo", numSteps: 64 },
       // 32 rows: four tables of eight, each measured as a population.
       evaluation: { episodes: 32, policies: ["sampled"] },
       reward: SELFISH,
