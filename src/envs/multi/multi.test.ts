@@ -68,6 +68,7 @@ describe("ParallelVectorEnv", () => {
     CommonsHarvest: { maxSteps: 30, timeout: 4, regrowth: [0.2, 0.3, 0.5] },
     CleanUp: { maxSteps: 30, timeout: 4, pollutionRate: 0.05, appleRespawn: 0.3 },
     Tag: { maxSteps: 6, width: 4, height: 4, obstacles: [] },
+    CaptureTheFlag: { maxSteps: 6, width: 4, height: 3, obstacles: [], perTeam: 1 },
     DonorGame: { rounds: 4, players: 4 },
     "DonorGame-Punish": { rounds: 4, players: 4 },
   };

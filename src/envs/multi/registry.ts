@@ -11,6 +11,7 @@ import { UserError } from "../../core/errors.js";
 import { didYouMean } from "../../core/suggest.js";
 import { cleanupGames } from "../social/cleanup.js";
 import { commonsGames } from "../social/commons.js";
+import { ctfGames } from "../social/ctf.js";
 import { donorGames } from "../social/donor.js";
 import { matrixGames } from "../social/matrix.js";
 import { societyGames } from "../social/society.js";
@@ -20,7 +21,7 @@ import { ParallelEnv } from "./parallel-env.js";
 import type { ParallelEnvSpec } from "./spec.js";
 import { ParallelVectorEnv } from "./vector.js";
 
-const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames, donorGames, tagGames];
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames, donorGames, tagGames, ctfGames];
 
 const byKey = new Map<string, ParallelEnvSpec>();
 for (const spec of LISTS.flat()) {

@@ -11,14 +11,8 @@ function tag(kwargs: Record<string, unknown> = {}): { env: ParallelEnv; core: Ta
   return { env, core: env.core as Tag };
 }
 
-/** Moves agent j to (x, y), keeping the claims straight. */
-function put(core: Tag, j: number, x: number, y: number): void {
-  const w = core.options.width;
-  (core as unknown as { claimed: Int32Array }).claimed[core.y[j] * w + core.x[j]] = -1;
-  core.x[j] = x;
-  core.y[j] = y;
-  (core as unknown as { claimed: Int32Array }).claimed[y * w + x] = j;
-}
+/** Moves agent j to (x, y). */
+const put = (core: Tag, j: number, x: number, y: number) => core.moveTo(j, x, y);
 
 test("a tagger that ends its move next to a runner tags it: +1 and −1, and the runner restarts on a free cell", () => {
   const { env, core } = tag();

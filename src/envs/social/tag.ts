@@ -8,8 +8,8 @@
  *
  * ## Rules (one step)
  * All agents move at once (stay, north, east, south, west); a move into a
- * wall, an obstacle or a cell another agent already claimed this step (in a
- * random order) fails. Then every runner next to or under a tagger is
+ * wall, an obstacle or a cell another agent already holds (moves go in a
+ * random order) fails (grid-players.ts). Then every runner next to or under a tagger is
  * tagged, once per step, by the tagger nearest in index order.
  *
  * ## Action Space
@@ -30,30 +30,23 @@
  */
 import { z } from "zod";
 import { Box, Discrete } from "../../core/spaces.js";
-import { agentFeature, MultiAgentCore, SOCIAL_FEATURES, type AgentFeature } from "../multi/core.js";
+import { agentFeature, SOCIAL_FEATURES, type AgentFeature } from "../multi/core.js";
 import { defineParallelEnv, type ParallelEnvSpec } from "../multi/spec.js";
+import { GridPlayers, type GridOptions } from "./grid-players.js";
 
 const EVENTS = ["tag", "tagged", "bump"] as const;
 const TAG = 1;
 const TAGGED = 2;
 const BUMP = 4;
-const DX = [0, 0, 1, 0, -1];
-const DY = [0, -1, 0, 1, 0];
-/** The 8 cells around an agent, row by row. */
-const AROUND: readonly [number, number][] = [[-1, -1], [0, -1], [1, -1], [-1, 0], [1, 0], [-1, 1], [0, 1], [1, 1]];
 
-export interface TagOptions {
+export interface TagOptions extends GridOptions {
   players: number;
   taggers: number;
-  width: number;
-  height: number;
-  /** Obstacle cells, as [x, y] pairs inside the grid. */
-  obstacles: readonly (readonly [number, number])[];
   survival: number;
   maxSteps: number;
 }
 
-export class Tag extends MultiAgentCore {
+export class Tag extends GridPlayers {
   readonly agentNames: readonly string[];
   readonly observationSpace: Box;
   readonly actionSpace = new Discrete(5);
@@ -66,84 +59,34 @@ export class Tag extends MultiAgentCore {
     agentFeature<Tag>("agent.y", "the agent's row", (c, j) => c.y[j]),
     ...SOCIAL_FEATURES,
   ];
-  readonly x: Int32Array;
-  readonly y: Int32Array;
-  /** Per cell (y·width + x): 1 for an obstacle. */
-  readonly blocked: Uint8Array;
-  private readonly order: Int32Array;
-  private readonly claimed: Int32Array;
 
   constructor(readonly options: TagOptions) {
-    super(options.players);
+    super(options.players, options);
     const N = options.players;
     this.agentNames = Array.from({ length: N }, (_, j) => (j < options.taggers ? `tagger_${j}` : `runner_${j - options.taggers}`));
     this.observationSpace = new Box(-1, 1, [4 + 3 * (N - 1) + 8]);
     this.maxSteps = options.maxSteps;
-    this.x = new Int32Array(N);
-    this.y = new Int32Array(N);
-    this.blocked = new Uint8Array(options.width * options.height);
-    for (const [ox, oy] of options.obstacles) this.blocked[oy * options.width + ox] = 1;
-    this.order = new Int32Array(N);
-    this.claimed = new Int32Array(options.width * options.height);
   }
 
   isTagger(j: number): boolean {
     return j < this.options.taggers;
   }
 
-  /** Whether (x, y) is off the grid or an obstacle. */
-  wall(x: number, y: number): boolean {
-    const { width, height } = this.options;
-    return x < 0 || y < 0 || x >= width || y >= height || this.blocked[y * width + x] === 1;
-  }
-
   nearestOpponent(j: number): number {
     let best = Infinity;
-    for (let k = 0; k < this.numAgents; k++) if (this.isTagger(k) !== this.isTagger(j)) best = Math.min(best, Math.abs(this.x[k] - this.x[j]) + Math.abs(this.y[k] - this.y[j]));
+    for (let k = 0; k < this.numAgents; k++) if (this.isTagger(k) !== this.isTagger(j)) best = Math.min(best, this.distance(j, k));
     return best;
   }
 
   protected start(): void {
-    this.claimed.fill(-1);
+    this.clearCells();
     for (let j = 0; j < this.numAgents; j++) this.place(j);
-  }
-
-  /** Puts agent j on a random free cell (no obstacle, no other agent). */
-  private place(j: number): void {
-    const { width, height } = this.options;
-    for (;;) {
-      const x = this.rng.int(width);
-      const y = this.rng.int(height);
-      if (this.wall(x, y) || this.claimed[y * width + x] >= 0) continue;
-      if (this.claimed[this.y[j] * width + this.x[j]] === j) this.claimed[this.y[j] * width + this.x[j]] = -1;
-      this.x[j] = x;
-      this.y[j] = y;
-      this.claimed[y * width + x] = j;
-      return;
-    }
   }
 
   protected act(actions: ArrayLike<number>, offset: number): void {
     const N = this.numAgents;
-    const { width } = this.options;
-    const { x, y, claimed, order, rewards, eventMasks } = this;
-    for (let j = 0; j < N; j++) order[j] = j;
-    this.rng.shuffle(order);
-    // Moves, in a random order: a cell holds one agent.
-    for (const j of order) {
-      const a = actions[offset + j];
-      if (a === 0) continue;
-      const nx = x[j] + DX[a];
-      const ny = y[j] + DY[a];
-      if (this.wall(nx, ny) || claimed[ny * width + nx] >= 0) {
-        eventMasks[j] |= BUMP;
-        continue;
-      }
-      claimed[y[j] * width + x[j]] = -1;
-      x[j] = nx;
-      y[j] = ny;
-      claimed[ny * width + nx] = j;
-    }
+    const { x, y, rewards, eventMasks } = this;
+    this.moveAll(actions, offset, BUMP);
     // Tags: a runner next to a tagger is tagged by the first such tagger, then sent to a random free cell.
     for (let r = this.options.taggers; r < N; r++) {
       let by = -1;
@@ -175,7 +118,7 @@ export class Tag extends MultiAgentCore {
       obs[o + 2] = this.isTagger(k) ? 1 : 0;
       o += 3;
     }
-    for (const [dx, dy] of AROUND) obs[o++] = this.wall(this.x[j] + dx, this.y[j] + dy) ? 1 : 0;
+    this.observeAround(j, obs, o);
   }
 
   /** The grid as text: `#` obstacle, `T`/`t` a tagger, `R`/`r` a runner (capital: index 0 of its role). */
