@@ -11,7 +11,7 @@ test("envs list and show include the multi-agent environments, with their agents
   const { runCli } = await import("../../test-utils/cli.js");
   const list = await runCli("envs", "list", "--family", "social");
   expect(list.code).toBe(0);
-  expect(list.out).toMatch(/^social \(15\)\n {2}PrisonersDilemma +repeated Prisoner's Dilemma/);
+  expect(list.out).toMatch(/^social \(16\)\n {2}PrisonersDilemma +repeated Prisoner's Dilemma/);
   const show = await runCli("envs", "show", "PublicGoods", "--kwargs", '{"players": 3}');
   expect(show.code, show.err).toBe(0);
   expect(show.out).toContain("agents       player_0, player_1, player_2 (spaces, features and events are per agent; PettingZoo's parallel API)");

@@ -69,6 +69,7 @@ describe("ParallelVectorEnv", () => {
     CleanUp: { maxSteps: 30, timeout: 4, pollutionRate: 0.05, appleRespawn: 0.3 },
     Tag: { maxSteps: 6, width: 4, height: 4, obstacles: [] },
     CaptureTheFlag: { maxSteps: 6, width: 4, height: 3, obstacles: [], perTeam: 1 },
+    HideAndSeek: { maxSteps: 8, prep: 2, width: 5, height: 5, obstacles: [[2, 2]] },
     DonorGame: { rounds: 4, players: 4 },
     "DonorGame-Punish": { rounds: 4, players: 4 },
   };

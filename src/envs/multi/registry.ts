@@ -13,6 +13,7 @@ import { cleanupGames } from "../social/cleanup.js";
 import { commonsGames } from "../social/commons.js";
 import { ctfGames } from "../social/ctf.js";
 import { donorGames } from "../social/donor.js";
+import { hideAndSeekGames } from "../social/hide-and-seek.js";
 import { matrixGames } from "../social/matrix.js";
 import { societyGames } from "../social/society.js";
 import { tagGames } from "../social/tag.js";
@@ -21,7 +22,7 @@ import { ParallelEnv } from "./parallel-env.js";
 import type { ParallelEnvSpec } from "./spec.js";
 import { ParallelVectorEnv } from "./vector.js";
 
-const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames, donorGames, tagGames, ctfGames];
+const LISTS: readonly (readonly ParallelEnvSpec[])[] = [matrixGames, commonsGames, cleanupGames, societyGames, donorGames, tagGames, hideAndSeekGames, ctfGames];
 
 const byKey = new Map<string, ParallelEnvSpec>();
 for (const spec of LISTS.flat()) {
