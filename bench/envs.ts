@@ -6,14 +6,14 @@
 import { Rng } from "../src/core/rng.js";
 import { actionBuffer, sampleInto } from "../src/core/spaces.js";
 import { envIds, make, makeVector } from "../src/envs/registry.js";
-import { makeParallelVector } from "../src/envs/multi/registry.js";
+import { makeParallelVector, parallelEnvSpecs } from "../src/envs/multi/registry.js";
 import { BASELINES } from "./baselines.js";
 import { measureRate, withBaseline, type Figure } from "./harness.js";
 
 const ENVS = ["DoorKey-8x8", "Empty-8x8", "CartPole-v1"];
 
-/** Multi-agent environments: agent-steps per second (one step of a table of m agents counts m). */
-const MULTI_AGENT = ["PrisonersDilemma", "PublicGoods", "CommonsHarvest"];
+/** Multi-agent environments (every registered one): agent-steps per second (one step of a table of m agents counts m). */
+const multiAgent = () => parallelEnvSpecs().map((s) => s.id);
 
 export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Generator<Figure> {
   for (const id of ids) {
@@ -23,7 +23,7 @@ export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Gene
     yield withBaseline({ suite: "envs", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline });
   }
   if (ids !== ENVS) return;
-  for (const id of MULTI_AGENT) {
+  for (const id of multiAgent()) {
     const key = id.toLowerCase();
     yield { suite: "envs", name: `${key}/parallel-vector64`, value: parallelRate(id, 64, seconds), unit: "agent-steps/s" };
     // The same tables as seats (one single-agent row per agent), as run configs and learners step them.
