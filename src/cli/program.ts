@@ -161,10 +161,13 @@ function build(): Command {
 
   program
     .command("play <id>")
-    .description("play a gridworld in the terminal: arrows move, p pickup, d drop, t toggle, space done, r reset, q quit")
+    .description("play a gridworld in the terminal (arrows move, p pickup, d drop, t toggle, space done, r reset, q quit), or one seat of a multi-agent game (digits choose your action)")
     .option("--seed <n>", "random seed", "0")
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--record <file>", "append every finished episode to this demonstrations file (JSONL)")
+    .option("--agent <name>", "multi-agent games: the agent you play (default: the first)")
+    .option("--others <who>", "multi-agent games: the other agents follow random, action:N, or run:ID (a stored run's policy)", "random")
+    .option("--db <path>", DB_HELP, "./rewardlab.db")
     .action(async (id, opts) => (await import("./commands/play.js")).play(id, opts));
 
   const demos = program.command("demos").description("record demonstrations");

@@ -12,6 +12,7 @@ import { UserError } from "../../core/errors.js";
 import type { GridEnv } from "../../envs/grid/engine.js";
 import { ACTION_NAMES, A } from "../../envs/grid/objects.js";
 import { renderGrid } from "../../envs/grid/render.js";
+import { isParallelEnv } from "../../envs/multi/registry.js";
 import { envSpec, make } from "../../envs/registry.js";
 import { appendDemonstration, DEMONSTRATION_FORMAT } from "../../learn/demos/demos.js";
 import { intOption, kwargsOption } from "../args.js";
@@ -24,7 +25,13 @@ export interface PlayIO {
   output: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export async function play(id: string, opts: { seed?: string; kwargs?: string; record?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
+export async function play(id: string, opts: { seed?: string; kwargs?: string; record?: string; agent?: string; others?: string; db?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
+  // A multi-agent environment: the person takes one seat (play-multi.ts).
+  if (isParallelEnv(id)) {
+    if (opts.record !== undefined) throw new UserError("--record", "records single-agent demonstrations; a multi-agent game is played without it");
+    return (await import("./play-multi.js")).playMulti(id, opts, io);
+  }
+  if (opts.agent !== undefined || opts.others !== undefined) throw new UserError(opts.agent !== undefined ? "--agent" : "--others", `${id} has one agent: --agent and --others are for multi-agent games`);
   const seed = intOption(opts.seed ?? "0", "--seed", 0);
   const spec = envSpec(id, "play");
   if (spec.family !== "grid") throw new UserError("play", `only gridworlds can be played in the terminal; ${spec.id} is a ${spec.family} environment`);
