@@ -6,14 +6,13 @@
  * reward and events, and what the others did. Keys may be piped in, which
  * is how it is tested.
  */
-import { emitKeypressEvents } from "node:readline";
 import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { makeParallel } from "../../envs/multi/registry.js";
 import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
 import { openStore } from "../../runs/store/index.js";
 import { intOption, kwargsOption } from "../args.js";
-import type { PlayIO } from "./play.js";
+import { readKeys, type PlayIO } from "../keys.js";
 
 export interface PlayMultiOptions {
   seed?: string;
@@ -48,46 +47,32 @@ export async function playMulti(id: string, opts: PlayMultiOptions, io: PlayIO):
     output.write([`${id}  you are ${me}  seed ${seed}  episode ${episode}`, render(), status, `keys: 0–${actions - 1} your action  r new episode  q quit`].join("\n") + "\n");
   };
   draw();
-  emitKeypressEvents(input);
-  if (input.isTTY) input.setRawMode?.(true);
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      input.off("keypress", onKey);
-      if (input.isTTY) input.setRawMode?.(false);
-      input.pause();
-      resolve();
-    };
-    const onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
-      const name = key?.name ?? str;
-      if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
-      if (name === "r") {
-        episode++;
-        ({ observations } = env.reset(seed + episode - 1));
-        ret = 0;
-        status = "new episode";
-        return draw();
-      }
-      const action = str !== undefined && /^\d$/.test(str) ? Number(str) : NaN;
-      if (!(action < actions)) return;
-      const chosen: Record<string, number> = {};
-      for (const a of env.agents) chosen[a] = a === me ? action : others(observations[a], rng);
-      const s = env.step(chosen);
-      observations = s.observations;
-      ret += s.rewards[me];
-      const events = s.infos[me].events.length ? s.infos[me].events.join(", ") : "none";
-      const theirs = names.filter((a) => a !== me).map((a) => `${a} ${chosen[a]}`).join(", ");
-      status = `you: action ${action}, reward ${s.rewards[me].toFixed(3)}, return ${ret.toFixed(3)}, events ${events}; others: ${theirs}`;
-      if (env.agents.length === 0) {
-        status += `\nepisode ${episode} over: your return ${ret.toFixed(3)}; new episode`;
-        episode++;
-        ({ observations } = env.reset(seed + episode - 1));
-        ret = 0;
-      }
-      draw();
-    };
-    input.on("keypress", onKey);
-    input.once("end", finish);
-    input.resume();
+  await readKeys(input, (str, key) => {
+    const name = key ?? str;
+    if (name === "r") {
+      episode++;
+      ({ observations } = env.reset(seed + episode - 1));
+      ret = 0;
+      status = "new episode";
+      return draw();
+    }
+    const action = str !== undefined && /^\d$/.test(str) ? Number(str) : NaN;
+    if (!(action < actions)) return;
+    const chosen: Record<string, number> = {};
+    for (const a of env.agents) chosen[a] = a === me ? action : others(observations[a], rng);
+    const s = env.step(chosen);
+    observations = s.observations;
+    ret += s.rewards[me];
+    const events = s.infos[me].events.length ? s.infos[me].events.join(", ") : "none";
+    const theirs = names.filter((a) => a !== me).map((a) => `${a} ${chosen[a]}`).join(", ");
+    status = `you: action ${action}, reward ${s.rewards[me].toFixed(3)}, return ${ret.toFixed(3)}, events ${events}; others: ${theirs}`;
+    if (env.agents.length === 0) {
+      status += `\nepisode ${episode} over: your return ${ret.toFixed(3)}; new episode`;
+      episode++;
+      ({ observations } = env.reset(seed + episode - 1));
+      ret = 0;
+    }
+    draw();
   });
 }
 

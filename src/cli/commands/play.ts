@@ -7,7 +7,6 @@
  * r new episode, q or Esc quit. Standard input need not be a terminal: keys
  * may be piped in (arrow keys as escape sequences), which is how it is tested.
  */
-import { emitKeypressEvents } from "node:readline";
 import { UserError } from "../../core/errors.js";
 import type { GridEnv } from "../../envs/grid/engine.js";
 import { ACTION_NAMES, A } from "../../envs/grid/objects.js";
@@ -16,14 +15,12 @@ import { isParallelEnv } from "../../envs/multi/registry.js";
 import { envSpec, make } from "../../envs/registry.js";
 import { appendDemonstration, DEMONSTRATION_FORMAT } from "../../learn/demos/demos.js";
 import { intOption, kwargsOption } from "../args.js";
+import { readKeys, type PlayIO } from "../keys.js";
 import { checkOutputFile } from "../output.js";
 
 const KEYS: Record<string, number> = { left: A.left, right: A.right, up: A.forward, p: A.pickup, d: A.drop, t: A.toggle, space: A.done, return: A.done, enter: A.done };
 
-export interface PlayIO {
-  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-  output: NodeJS.WritableStream & { isTTY?: boolean };
-}
+export type { PlayIO };
 
 export async function play(id: string, opts: { seed?: string; kwargs?: string; record?: string; agent?: string; others?: string; db?: string }, io: PlayIO = { input: process.stdin, output: process.stdout }): Promise<void> {
   // A multi-agent environment: the person takes one seat (play-multi.ts).
@@ -68,47 +65,32 @@ export async function play(id: string, opts: { seed?: string; kwargs?: string; r
   };
 
   draw();
-  emitKeypressEvents(input);
-  if (input.isTTY) input.setRawMode?.(true);
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      input.off("keypress", onKey);
-      if (input.isTTY) input.setRawMode?.(false);
-      input.pause();
-      resolve();
-    };
-    const onKey = (_str: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
-      const name = key?.name;
-      if (!name) return;
-      if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
-      if (name === "r") {
-        episode++;
-        newEpisode();
-        ret = 0;
-        status = "new episode";
-        return draw();
+  await readKeys(input, (_text, name) => {
+    if (!name) return;
+    if (name === "r") {
+      episode++;
+      newEpisode();
+      ret = 0;
+      status = "new episode";
+      return draw();
+    }
+    const action = KEYS[name];
+    if (action === undefined || action >= core.actionSpace.n) return;
+    const s = env.step(action);
+    actions.push(action);
+    ret += s.reward;
+    const events = s.info.events.length ? s.info.events.join(", ") : "none";
+    status = `${ACTION_NAMES[action]}: reward ${s.reward.toFixed(3)}  return ${ret.toFixed(3)}  events ${events}`;
+    if (s.terminated || s.truncated) {
+      status += `\nepisode ${episode} ${s.terminated ? "terminated" : "truncated"} with return ${ret.toFixed(3)}; new episode`;
+      if (record) {
+        appendDemonstration(record, { format: DEMONSTRATION_FORMAT, env: spec.id, kwargs, seed: episodeSeed, actions, by: "human" });
+        status += ` (recorded in ${record})`;
       }
-      const action = KEYS[name];
-      if (action === undefined || action >= core.actionSpace.n) return;
-      const s = env.step(action);
-      actions.push(action);
-      ret += s.reward;
-      const events = s.info.events.length ? s.info.events.join(", ") : "none";
-      status = `${ACTION_NAMES[action]}: reward ${s.reward.toFixed(3)}  return ${ret.toFixed(3)}  events ${events}`;
-      if (s.terminated || s.truncated) {
-        status += `\nepisode ${episode} ${s.terminated ? "terminated" : "truncated"} with return ${ret.toFixed(3)}; new episode`;
-        if (record) {
-          appendDemonstration(record, { format: DEMONSTRATION_FORMAT, env: spec.id, kwargs, seed: episodeSeed, actions, by: "human" });
-          status += ` (recorded in ${record})`;
-        }
-        episode++;
-        newEpisode();
-        ret = 0;
-      }
-      draw();
-    };
-    input.on("keypress", onKey);
-    input.once("end", finish);
-    input.resume();
+      episode++;
+      newEpisode();
+      ret = 0;
+    }
+    draw();
   });
 }

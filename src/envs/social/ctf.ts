@@ -171,24 +171,17 @@ export class CaptureTheFlag extends GridPlayers {
 
   /** The grid as text: `#` obstacle, `[` `]` the red and blue bases, `r`/`b` an agent (`R`/`B` carrying a flag). */
   render(): string {
-    const { width, height } = this.options;
-    const lines: string[] = [];
-    for (let yy = 0; yy < height; yy++) {
-      let line = "";
-      for (let xx = 0; xx < width; xx++) {
-        const who = this.claimed[yy * width + xx];
-        const carrying = who >= 0 && (this.carrier[0] === who || this.carrier[1] === who);
-        if (who >= 0) line += this.team(who) === RED ? (carrying ? "R" : "r") : carrying ? "B" : "b";
-        else if (this.blocked[yy * width + xx]) line += "#";
-        else if (xx === this.base[RED][0] && yy === this.base[RED][1]) line += "[";
-        else if (xx === this.base[BLUE][0] && yy === this.base[BLUE][1]) line += "]";
-        else line += ".";
+    const { width } = this.options;
+    const isBase = (t: number, x: number, y: number) => x === this.base[t][0] && y === this.base[t][1];
+    return this.renderCells((x, y, who) => {
+      if (who >= 0) {
+        const carrying = this.carrier[0] === who || this.carrier[1] === who;
+        return this.team(who) === RED ? (carrying ? "R" : "r") : carrying ? "B" : "b";
       }
-      lines.push(line);
-    }
-    lines.push(`step ${this.stepCount}, red ${this.score[RED]}, blue ${this.score[BLUE]}`);
-    return lines.join("\n");
+      return this.blocked[y * width + x] ? "#" : isBase(RED, x, y) ? "[" : isBase(BLUE, x, y) ? "]" : ".";
+    }, `step ${this.stepCount}, red ${this.score[RED]}, blue ${this.score[BLUE]}`);
   }
+
 }
 
 const CtfKwargs = z

@@ -103,6 +103,19 @@ export abstract class GridPlayers extends MultiAgentCore {
     return true;
   }
 
+  /** The grid as text, one character per cell from `cell(x, y, who)` (who: the agent there, or −1), then `footer`. */
+  protected renderCells(cell: (x: number, y: number, who: number) => string, footer: string): string {
+    const { width, height } = this.grid;
+    const lines: string[] = [];
+    for (let y = 0; y < height; y++) {
+      let line = "";
+      for (let x = 0; x < width; x++) line += cell(x, y, this.claimed[y * width + x]);
+      lines.push(line);
+    }
+    lines.push(footer);
+    return lines.join("\n");
+  }
+
   /** Writes the 8 cells around agent j (1: wall or obstacle) at obs[o…o+8); returns o + 8. */
   protected observeAround(j: number, obs: Float32Array, o: number): number {
     for (const [dx, dy] of AROUND) obs[o++] = this.wall(this.x[j] + dx, this.y[j] + dy) ? 1 : 0;

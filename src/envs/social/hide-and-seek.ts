@@ -157,25 +157,14 @@ export class HideAndSeek extends GridPlayers {
 
   /** The grid as text: `#` obstacle, `H`/`h` a hider (capital: seen), `S` a seeker. */
   render(): string {
-    const { width, height, hiders } = this.options;
-    const lines: string[] = [];
-    for (let yy = 0; yy < height; yy++) {
-      let line = "";
-      for (let xx = 0; xx < width; xx++) {
-        const who = this.claimed[yy * width + xx];
-        if (who < 0) line += this.blocked[yy * width + xx] ? "#" : ".";
-        else if (who >= hiders) line += "S";
-        else {
-          let seen = false;
-          for (let s = hiders; s < this.numAgents && !seen; s++) seen = this.sees(s, who);
-          line += seen ? "H" : "h";
-        }
-      }
-      lines.push(line);
-    }
-    lines.push(`step ${this.stepCount}`);
-    return lines.join("\n");
+    const { width, hiders } = this.options;
+    const seen = (h: number) => {
+      for (let s = hiders; s < this.numAgents; s++) if (this.sees(s, h)) return true;
+      return false;
+    };
+    return this.renderCells((x, y, who) => (who < 0 ? (this.blocked[y * width + x] ? "#" : ".") : who >= hiders ? "S" : seen(who) ? "H" : "h"), `step ${this.stepCount}`);
   }
+
 }
 
 /** A wall across the middle with two gaps: places to hide behind. */

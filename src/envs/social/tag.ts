@@ -123,19 +123,10 @@ export class Tag extends GridPlayers {
 
   /** The grid as text: `#` obstacle, `T`/`t` a tagger, `R`/`r` a runner (capital: index 0 of its role). */
   render(): string {
-    const { width, height, taggers } = this.options;
-    const lines: string[] = [];
-    for (let yy = 0; yy < height; yy++) {
-      let line = "";
-      for (let xx = 0; xx < width; xx++) {
-        const who = this.claimed[yy * width + xx];
-        line += this.blocked[yy * width + xx] ? "#" : who < 0 ? "." : who < taggers ? (who === 0 ? "T" : "t") : who === taggers ? "R" : "r";
-      }
-      lines.push(line);
-    }
-    lines.push(`step ${this.stepCount}`);
-    return lines.join("\n");
+    const { width, taggers } = this.options;
+    return this.renderCells((x, y, who) => (this.blocked[y * width + x] ? "#" : who < 0 ? "." : who < taggers ? (who === 0 ? "T" : "t") : who === taggers ? "R" : "r"), `step ${this.stepCount}`);
   }
+
 }
 
 const TagKwargs = z
