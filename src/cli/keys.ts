@@ -12,8 +12,8 @@ export interface PlayIO {
   output: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-/** Calls `onKey(text, name)` for every key (arrow keys by name: left, up, …) until the person quits or input ends. */
-export function readKeys(input: KeyInput, onKey: (text: string | undefined, name: string | undefined) => void): Promise<void> {
+/** Calls `onKey(text, name)` for every key (arrow keys by name: left, up, …) until the person quits, input ends, or `onKey` returns true. */
+export function readKeys(input: KeyInput, onKey: (text: string | undefined, name: string | undefined) => boolean | void): Promise<void> {
   emitKeypressEvents(input);
   if (input.isTTY) input.setRawMode?.(true);
   return new Promise<void>((resolve) => {
@@ -26,7 +26,7 @@ export function readKeys(input: KeyInput, onKey: (text: string | undefined, name
     const listener = (text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
       const name = key?.name;
       if (name === "q" || name === "escape" || (key?.ctrl && name === "c") || text === "q") return finish();
-      onKey(text, name);
+      if (onKey(text, name) === true) finish();
     };
     input.on("keypress", listener);
     input.once("end", finish);

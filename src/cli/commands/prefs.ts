@@ -11,7 +11,6 @@
  * clips are played by a stored run's policy (its latest checkpoint) instead
  * of random actions: people judge what the agent actually does.
  */
-import { emitKeypressEvents } from "node:readline";
 import { UserError } from "../../core/errors.js";
 import { envSpec } from "../../envs/registry.js";
 import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
@@ -19,7 +18,7 @@ import { DEFAULT_STORE_PATH, openStore } from "../../runs/store/index.js";
 import { appendPreference, clipPair, PREFERENCE_FORMAT, readPreferences, replayClip, type PreferenceRecord } from "../../learn/preferences/data.js";
 import { intOption, kwargsOption } from "../args.js";
 import { checkOutputFile } from "../output.js";
-import type { PlayIO } from "./play.js";
+import { readKeys, type PlayIO } from "../keys.js";
 
 export interface LabelOptions {
   env?: string;
@@ -62,8 +61,6 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
   output.write(`Labelling ${spec.id}${policy ? ` played by run ${policy.runId} (step ${policy.step})` : ""}: ${todo.length} of ${pairs} pairs to go (${done.size} already in ${opts.out}).\n`);
   if (todo.length === 0) return;
 
-  emitKeypressEvents(input);
-  if (input.isTTY) input.setRawMode?.(true);
   let timer: NodeJS.Timeout | undefined;
   const show = (k: number) => {
     const [left, right] = clipPair(spec.id, kwargs, seed, k, length, policy?.act);
@@ -85,35 +82,22 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
     return [left, right] as const;
   };
 
-  await new Promise<void>((resolve) => {
-    let i = 0;
-    let current = show(todo[0]);
-    const finish = () => {
-      clearInterval(timer);
-      input.off("keypress", onKey);
-      if (input.isTTY) input.setRawMode?.(false);
-      input.pause();
-      resolve();
-    };
-    const onKey = (_s: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
-      const name = key?.name;
-      if (!name) return;
-      if (name === "q" || name === "escape" || (key?.ctrl && name === "c")) return finish();
-      const answer = ANSWERS[name];
-      if (!answer) return;
-      clearInterval(timer);
-      appendPreference(opts.out!, { format: PREFERENCE_FORMAT, env: spec.id, kwargs, pair: todo[i], left: current[0], right: current[1], length, label: answer, by: "human", ...(policy ? { policy: policy.runId } : {}), at: new Date().toISOString() });
-      output.write(`pair ${todo[i] + 1}: ${answer}\n`);
-      i++;
-      if (i === todo.length) {
-        output.write(`Done: ${done.size + i} pairs labelled in ${opts.out}.\n`);
-        return finish();
-      }
-      current = show(todo[i]);
-    };
-    input.on("keypress", onKey);
-    input.on("end", finish);
+  let i = 0;
+  let current = show(todo[0]);
+  await readKeys(input, (_text, name) => {
+    const answer = name ? ANSWERS[name] : undefined;
+    if (!answer) return;
+    clearInterval(timer);
+    appendPreference(opts.out!, { format: PREFERENCE_FORMAT, env: spec.id, kwargs, pair: todo[i], left: current[0], right: current[1], length, label: answer, by: "human", ...(policy ? { policy: policy.runId } : {}), at: new Date().toISOString() });
+    output.write(`pair ${todo[i] + 1}: ${answer}\n`);
+    i++;
+    if (i === todo.length) {
+      output.write(`Done: ${done.size + i} pairs labelled in ${opts.out}.\n`);
+      return true;
+    }
+    current = show(todo[i]);
   });
+  clearInterval(timer);
 }
 
 async function loadPolicy(id: string, db: string | false | undefined): Promise<StoredPolicy> {
