@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { parallelEnvSpecs } from "../envs/multi/registry.js";
 import { main } from "./program.js";
 import { runCli } from "../test-utils/cli.js";
 
@@ -98,7 +99,9 @@ describe("rewardlab CLI", () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
     const single = ["doorkey-8x8/single", "doorkey-8x8/vector64", "empty-8x8/single", "empty-8x8/vector64", "cartpole-v1/single", "cartpole-v1/vector64"];
-    const multi = ["prisonersdilemma", "publicgoods", "commonsharvest"].flatMap((id) => [`${id}/parallel-vector64`, `${id}/seats64`]);
+    // Every registered multi-agent environment, as a parallel vector and as seats.
+    const multi = parallelEnvSpecs().flatMap((spec) => [`${spec.id.toLowerCase()}/parallel-vector64`, `${spec.id.toLowerCase()}/seats64`]);
+    expect(multi).toContain("commonsharvest/seats64");
     expect(lines.map((l) => l.name)).toEqual([...single, ...multi]);
     for (const l of lines) {
       expect(l.suite).toBe("envs");

@@ -166,7 +166,7 @@ function build(): Command {
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--record <file>", "append every finished episode to this demonstrations file (JSONL)")
     .option("--agent <name>", "multi-agent games: the agent you play (default: the first)")
-    .option("--others <who>", "multi-agent games: the other agents follow random, action:N, or run:ID (a stored run's policy)", "random")
+    .option("--others <who>", "multi-agent games: the other agents follow random (the default), action:N, or run:ID (a stored run's policy)")
     .option("--db <path>", DB_HELP, "./rewardlab.db")
     .action(async (id, opts) => (await import("./commands/play.js")).play(id, opts));
 
