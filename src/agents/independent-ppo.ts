@@ -117,7 +117,7 @@ export class IndependentPpo implements Learner {
     this.agents.forEach((agent, j) => {
       this.views[j].gatherObs();
       const own = agent.actions();
-      for (let i = 0; i < own.length / size; i++) actionsOut.set(own.subarray(i * size, (i + 1) * size), (i * m + j) * size);
+      for (let i = 0; i < own.length / size; i++) for (let d = 0; d < size; d++) actionsOut[(i * m + j) * size + d] = own[i * size + d];
     });
     return actionsOut;
   }

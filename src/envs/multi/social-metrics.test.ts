@@ -45,14 +45,8 @@ test("CommonsHarvest: peace counts the agent-steps spent frozen after a zap", ()
   vec.reset(0);
   const core = (vec.cores[0] as AgentSeat).core as CommonsHarvest;
   // Face each other two cells apart: player_0 at (1, 1) facing east, player_1 at (3, 1).
-  for (const [j, x, dir] of [[0, 1, 0], [1, 3, 2]] as const) {
-    core.occupant[core.pos[j]] = -1;
-    core.contents[core.pos[j]] &= ~4;
-    core.pos[j] = core.map.index(x, 1);
-    core.occupant[core.pos[j]] = j;
-    core.contents[core.pos[j]] |= 4;
-    core.dir[j] = dir;
-  }
+  core.put(0, 1, 1, 0);
+  core.put(1, 3, 1, 2);
   const meter = SocialMeter.of(vec)!;
   meter.restart();
   const ended: SocialMetrics[] = [];

@@ -10,14 +10,7 @@ const EAST = 0;
 const SOUTH = 1;
 
 /** Moves agent j to map cell (x, y) facing `dir`: tests set up a scene the spawn draw would rarely give. */
-function place(core: CommonsHarvest, j: number, x: number, y: number, dir: number): void {
-  core.occupant[core.pos[j]] = -1;
-  core.contents[core.pos[j]] &= ~4;
-  core.pos[j] = core.map.index(x, y);
-  core.occupant[core.pos[j]] = j;
-  core.contents[core.pos[j]] |= 4;
-  core.dir[j] = dir;
-}
+const place = (core: CommonsHarvest, j: number, x: number, y: number, dir: number) => core.put(j, x, y, dir);
 
 function commons(kwargs: Record<string, unknown>): { env: ParallelEnv; core: CommonsHarvest } {
   const env = makeParallel("CommonsHarvest", { kwargs });

@@ -259,6 +259,17 @@ export class CommonsHarvest extends MultiAgentCore {
     this.regrow();
   }
 
+  /** Moves agent j to map cell (x, y) facing `dir` (0 east … 3 north), with no rules applied: to set up a scene. */
+  put(j: number, x: number, y: number, dir: number): void {
+    const { occupant, contents, pos } = this;
+    occupant[pos[j]] = -1;
+    contents[pos[j]] &= ~AGENT;
+    pos[j] = this.map.index(x, y);
+    occupant[pos[j]] = j;
+    contents[pos[j]] |= AGENT;
+    this.dir[j] = dir;
+  }
+
   /** Whether map cell (x, y) holds an apple. */
   appleAt(x: number, y: number): boolean {
     return (this.contents[this.map.index(x, y)] & APPLE) !== 0;

@@ -54,38 +54,14 @@ export interface SocialEntry {
 /** One comparison per variant of the study: the society's (8 players) or the commons' (4 players). */
 export function socialSuite(o: SocialSuiteOptions): SocialEntry[] {
   const seeds = typeof o.seeds === "number" ? Array.from({ length: o.seeds }, (_, i) => i) : [...o.seeds];
-  if (o.study === "commons") {
-    return Object.entries(COMMONS_VARIANTS).map(([variant, kwargs]) => ({
-      variant,
-      config: RunConfig.parse({
-        name: `CommonsHarvest, ${variant}`,
-        env: { id: "CommonsHarvest", kwargs },
-        numEnvs: 4,
-        steps: o.steps,
-        seeds,
-        learner: { algo: o.learner ?? "ppo", numSteps: 128 },
-        // 16 rows: four tables of four.
-        evaluation: { episodes: 16, policies: ["sampled"] },
-        reward: SELFISH,
-      }),
-      designs: [{ name: variant, reward: SELFISH as RunConfig["reward"] }],
-    }));
-  }
-  return (o.variants ?? SOCIETY_VARIANTS).map((variant) => ({
+  // Four tables per run; the evaluation plays one episode per row, i.e. every seat of the four tables once.
+  const entry = (variant: string, name: string, env: { id: string; kwargs: Record<string, unknown> }, agents: number, numSteps: number): SocialEntry => ({
     variant,
-    config: RunConfig.parse({
-      name: variant,
-      env: { id: variant, kwargs: { players: 8, rounds: 30 } },
-      numEnvs: 4,
-      steps: o.steps,
-      seeds,
-      learner: { algo: o.learner ?? "ppo", numSteps: 64 },
-      // 32 rows: four tables of eight, each measured as a population.
-      evaluation: { episodes: 32, policies: ["sampled"] },
-      reward: SELFISH,
-    }),
+    config: RunConfig.parse({ name, env, numEnvs: 4, steps: o.steps, seeds, learner: { algo: o.learner ?? "ppo", numSteps }, evaluation: { episodes: 4 * agents, policies: ["sampled"] }, reward: SELFISH }),
     designs: [{ name: variant, reward: SELFISH as RunConfig["reward"] }],
-  }));
+  });
+  if (o.study === "commons") return Object.entries(COMMONS_VARIANTS).map(([variant, kwargs]) => entry(variant, `CommonsHarvest, ${variant}`, { id: "CommonsHarvest", kwargs }, 4, 128));
+  return (o.variants ?? SOCIETY_VARIANTS).map((variant) => entry(variant, variant, { id: variant, kwargs: { players: 8, rounds: 30 } }, 8, 64));
 }
 
 /** The metrics each study compares, with the words their verdicts use. */
