@@ -15,8 +15,8 @@ import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { Rows } from "../nn/rows.js";
 import { loadRows, rowsState } from "../nn/rows-state.js";
-import { indices, shuffledBatches, type AdamTrainerState } from "../nn/train-step.js";
-import { InverseDynamics } from "./inverse-dynamics.js";
+import { indices, shuffledBatches } from "../nn/train-step.js";
+import { InverseDynamics, type InverseDynamicsState } from "./inverse-dynamics.js";
 import type { ModuleBatch, RewardModule } from "./module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
@@ -35,7 +35,7 @@ const E3bOptions = z.object({
 interface E3bState {
   inverse: number[][];
   scale: BonusScaleState;
-  learned?: { model: AdamTrainerState; rng: [number, number, number, number]; seen: number[] };
+  learned?: { model: InverseDynamicsState; rng: [number, number, number, number]; seen: number[] };
 }
 
 export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModule & { inverse: Float64Array[]; model(): InverseDynamics | undefined } {
@@ -73,7 +73,7 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModu
         if (info.actionCount === undefined || info.actionSize !== 1) {
           throw new UserError(`${path}.embedding`, "inverse-dynamics features need discrete actions numbered from 0; use embedding: random here");
         }
-        model = new InverseDynamics({ obsSize: d, actions: info.actionCount, features: m, hidden: options.hidden, learningRate: options.learningRate }, new Rng(options.seed));
+        model = new InverseDynamics({ obsSize: d, actions: info.actionCount, features: m, hidden: options.hidden, learningRate: options.learningRate, batch: options.minibatch }, new Rng(options.seed));
         phiBatch = new Float32Array(info.n * m);
         seen = new Rows(2 * d + 1);
         row = new Float32Array(info.n * (2 * d + 1));
@@ -149,7 +149,6 @@ export function e3bBonus(raw: Record<string, unknown>, path: string): RewardModu
           count++;
         }
       }
-      model.publish();
       seen.clear();
       return { loss: count ? total / count : NaN };
     },

@@ -2,6 +2,9 @@ import { expect, test } from "vitest";
 import { Rng } from "../core/rng.js";
 import { makeVector } from "../envs/registry.js";
 import { RewardedVector } from "../rewards/rewarded.js";
+import { categoricalLogProb } from "../nn/distributions.js";
+import { np, tree, valueAndGrad, type JaxArray } from "../nn/jax.js";
+import { mlpForward, type MlpParams } from "../nn/mlp.js";
 import { e3bBonus } from "./e3b.js";
 import { InverseDynamics } from "./inverse-dynamics.js";
 import "./index.js";
@@ -30,6 +33,33 @@ function transitions(count: number, seed: number) {
   }
   return { s, next, a, d };
 }
+
+test("one training step's loss and gradients match jax-js autodiff of −mean log softmax(g([φ(s), φ(s′)]))[a]", () => {
+  const t = transitions(48, 3);
+  const model = new InverseDynamics({ obsSize: t.d, actions: 3, features: 8, hidden: 16, learningRate: 1e-3, batch: 48 }, new Rng(4));
+  // Make the head's output layer larger than its init so the check is not dominated by rounding.
+  const head = model.head.weights(0, 1);
+  head.w.forEach((v, i) => (head.w[i] = v * 50));
+  const asJax = (leaves: Float32Array[], sizes: number[]): MlpParams =>
+    sizes.slice(0, -1).map((n, l) => ({ w: np.array(leaves[2 * l]).reshape([n, sizes[l + 1]]), b: np.array(leaves[2 * l + 1]) }));
+  const params = { encoder: asJax(model.encoder.leaves(0), [t.d, 16, 8]), head: asJax(model.head.leaves(0), [16, 16, 3]) };
+  const oneHot = new Float32Array(48 * 3);
+  t.a.forEach((a, r) => (oneHot[r * 3 + a] = 1));
+  const loss = (p: typeof params, xs: JaxArray, xn: JaxArray, a: JaxArray) => {
+    const logits = mlpForward(p.head, np.concatenate([mlpForward(tree.ref(p.encoder), xs, "relu"), mlpForward(p.encoder, xn, "relu")], 1), "relu");
+    return categoricalLogProb(logits, a).mean().mul(-1);
+  };
+  const [value, grads] = valueAndGrad(loss)(params, np.array(t.s).reshape([48, t.d]), np.array(t.next).reshape([48, t.d]), np.array(oneHot).reshape([48, 3])) as unknown as [JaxArray, typeof params];
+  expect(model.train(t.s, t.next, t.a, 48)).toBeCloseTo(value.dataSync()[0] as number, 5);
+  for (const [nets, jaxGrads] of [[model.encoder, grads.encoder], [model.head, grads.head]] as const) {
+    const ours = nets.leaves(0, nets.grads);
+    const theirs = jaxGrads.flatMap((l) => [l.w.dataSync() as Float32Array, l.b.dataSync() as Float32Array]);
+    ours.forEach((leaf, i) => {
+      const scale = Math.max(1e-6, ...Array.from(theirs[i], Math.abs));
+      leaf.forEach((g, j) => expect(Math.abs(g - theirs[i][j]) / scale).toBeLessThan(1e-4));
+    });
+  }
+});
 
 test("the inverse-dynamics model learns to tell which action led from s to s′", () => {
   const train = transitions(4096, 0);

@@ -5,18 +5,19 @@
  * high on novel observations, falling on familiar ones. As the paper:
  * observations are normalized by a running mean/std and clipped to [−5, 5];
  * the bonus is divided by the running std of its discounted return. The
- * predictor trains (Adam, in jax-js) on the observations of each rollout when
- * the learner calls `update`.
+ * predictor trains (Adam) on the observations of each rollout when the
+ * learner calls `update`; both networks run on the WebAssembly kernels of
+ * nn/wasm/.
  */
 import { z } from "zod";
 import { Rng } from "../core/rng.js";
-import { np, type JaxArray } from "../nn/jax.js";
-import { initMlp, mlpForward, mlpWeights, type MlpParams } from "../nn/mlp.js";
-import { mlpForwardJs, mlpScratch, type MlpWeights } from "../nn/mlp-js.js";
 import { RunningMeanStd, type RunningMeanStdState } from "../core/running-stats.js";
+import { ADAM_DEFAULTS } from "../nn/adam.js";
+import { orthogonalMlp } from "../nn/init.js";
 import { Rows } from "../nn/rows.js";
 import { loadRows, rowsState } from "../nn/rows-state.js";
-import { AdamTrainer, indices, shuffledBatches, type AdamTrainerState } from "../nn/train-step.js";
+import { indices, shuffledBatches } from "../nn/train-step.js";
+import { DenseNets, type DenseNetsState } from "../nn/wasm/dense-nets.js";
 import type { ModuleBatch, RewardModule } from "./module.js";
 import { BonusScale, parseBonusOptions, type BonusScaleState } from "./options.js";
 
@@ -34,10 +35,10 @@ const RndOptions = z.object({
  * The predictor and its optimizer (the target is fixed: rebuilt from the
  * seed), the running statistics of observations (per dimension) and of the
  * intrinsic return, each environment's return so far, the shuffling stream,
- * and the rollout's normalized observations.
+ * and the rollout's rows (normalized observation, target output).
  */
 interface RndState {
-  predictor: AdamTrainerState;
+  predictor: DenseNetsState;
   observations: RunningMeanStdState[];
   returnStats: RunningMeanStdState;
   returns: number[];
@@ -50,24 +51,28 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
   const o = parseBonusOptions(RndOptions, raw, path);
   const scale = new BonusScale(o);
   const rng = new Rng(o.seed);
+  const k = o.features;
   let d = 0;
-  let n = 0;
-  let sizes: number[] = [];
-  let target!: MlpWeights;
-  let predictor!: AdamTrainer<MlpParams>;
-  let predictorJs!: MlpWeights;
-  let scratch!: [Float32Array, Float32Array];
+  let target!: DenseNets;
+  let predictor!: DenseNets;
   let x = new Float32Array(0);
-  let tOut = new Float32Array(0);
-  let pOut = new Float32Array(0);
   const obsStats: RunningMeanStd[] = [];
   const returnStats = new RunningMeanStd();
   let returns = new Float64Array(0);
   /** ‖f̂ − f‖²/k of the last batch, before any normalization. */
   let errors = new Float64Array(0);
   let column = new Float64Array(0);
-  // Normalized observations of the current rollout, for training.
+  // The rollout's rows [normalized s′, f(s′)], for training: the target's output is computed once, when the row is seen.
   let seen = new Rows(1);
+  let row = new Float32Array(0);
+
+  /** A net of the given sizes, orthogonal weights (gain √2 inside, 1 on the output). */
+  const network = (sizes: number[], capacity: number) => {
+    const nets = new DenseNets([{ sizes, activation: "relu" }], capacity, ADAM_DEFAULTS);
+    const { w, b } = orthogonalMlp(sizes, rng.split(), { outputGain: 1 });
+    nets.setLeaves(0, w.flatMap((wl, l) => [wl, b[l]]));
+    return nets;
+  };
 
   return {
     name: "rnd",
@@ -75,21 +80,13 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
     predictionErrors: () => errors,
     init(info) {
       d = info.obsSize;
-      seen = new Rows(d);
-      n = info.n;
-      sizes = [d, ...o.hidden, o.features];
-      target = mlpWeights(initMlp(sizes, rng.split(), { outputGain: 1 }), sizes);
-      // L = mean ‖f̂(x) − f(x)‖²
-      const loss = (p: MlpParams, xb: JaxArray, yb: JaxArray) => {
-        const diff = mlpForward(p, xb, "relu").sub(yb);
-        return diff.ref.mul(diff).mean();
-      };
-      predictor = new AdamTrainer(initMlp(sizes, rng.split(), { outputGain: 1 }), loss, { learningRate: o.learningRate });
-      predictorJs = mlpWeights(predictor.params, sizes);
-      scratch = mlpScratch(sizes, n);
+      const n = info.n;
+      const sizes = [d, ...o.hidden, k];
+      target = network(sizes, n);
+      predictor = network(sizes, Math.max(n, o.minibatch));
+      seen = new Rows(d + k);
+      row = new Float32Array(n * (d + k));
       x = new Float32Array(n * d);
-      tOut = new Float32Array(n * o.features);
-      pOut = new Float32Array(n * o.features);
       for (let j = 0; j < d; j++) obsStats.push(new RunningMeanStd());
       returns = new Float64Array(n);
       errors = new Float64Array(n);
@@ -106,49 +103,63 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
         const s = Math.sqrt(obsStats[j].var) + 1e-8;
         for (let i = 0; i < b.n; i++) x[i * d + j] = Math.max(-5, Math.min(5, (obs[i * d + j] - m) / s));
       }
-      mlpForwardJs(target, x, b.n, tOut, "relu", scratch);
-      mlpForwardJs(predictorJs, x, b.n, pOut, "relu", scratch);
-      const k = o.features;
+      target.setInput(x, b.n, d);
+      target.forward(0, b.n);
+      predictor.setInput(x, b.n, d);
+      predictor.forward(0, b.n);
+      const f = target.output(0);
+      const fHat = predictor.output(0);
+      const w = target.outputWidth(0);
       for (let i = 0; i < b.n; i++) {
         let err = 0;
-        for (let j = 0; j < k; j++) err += (pOut[i * k + j] - tOut[i * k + j]) ** 2;
+        for (let j = 0; j < k; j++) err += (fHat[i * w + j] - f[i * w + j]) ** 2;
         out[i] = err / k;
         errors[i] = out[i];
         returns[i] = returns[i] * o.gamma + out[i];
+        // Keep the normalized observation and its target for the predictor's next update.
+        row.set(x.subarray(i * d, (i + 1) * d), i * (d + k));
+        row.set(f.subarray(i * w, i * w + k), i * (d + k) + d);
       }
+      seen.push(row, b.n);
       // Divide by the running std of the discounted intrinsic return (RND's reward normalization).
       returnStats.update(returns, b.n);
       const rs = 1 / Math.sqrt(returnStats.var + 1e-8);
       for (let i = 0; i < b.n; i++) out[i] *= rs;
       scale.apply(out, b.n);
-      // Keep the normalized observations for the predictor's next update.
-      seen.push(x, b.n);
     },
     update(): Record<string, number> {
       const rows = seen.count;
       if (rows === 0) return {};
-      const k = o.features;
       const mb = Math.min(o.minibatch, rows);
       const order = indices(rows);
-      const xb = new Float32Array(mb * d);
+      const w = predictor.outputWidth(0);
+      const y = predictor.output(0);
+      const dy = predictor.outputGrad(0);
       const targets = new Float32Array(mb * k);
-      const yRow = new Float32Array(k);
-      const targetScratch = mlpScratch(sizes, 1);
       let total = 0;
       let count = 0;
       for (let epoch = 0; epoch < o.epochs; epoch++) {
         for (const batch of shuffledBatches(order, mb, rng)) {
           batch.forEach((i, r) => {
-            const row = seen.row(i);
-            xb.set(row, r * d);
-            mlpForwardJs(target, row, 1, yRow, "relu", targetScratch);
-            targets.set(yRow, r * k);
+            const seenRow = seen.row(i);
+            predictor.setInput(seenRow, 1, d, r);
+            targets.set(seenRow.subarray(d, d + k), r * k);
           });
-          total += predictor.step([np.array(xb).reshape([mb, d]), np.array(targets).reshape([mb, k])]).loss;
+          predictor.forward(0, mb);
+          // L = mean over rows and features of (f̂ − f)²; ∂L/∂f̂ = 2(f̂ − f)/(mb·k).
+          let loss = 0;
+          for (let r = 0; r < mb; r++)
+            for (let j = 0; j < k; j++) {
+              const diff = y[r * w + j] - targets[r * k + j];
+              loss += diff * diff;
+              dy[r * w + j] = (2 * diff) / (mb * k);
+            }
+          predictor.backward(0, mb);
+          predictor.adamStep(o.learningRate);
+          total += loss / (mb * k);
           count++;
         }
       }
-      predictorJs = mlpWeights(predictor.params, sizes);
       seen.clear();
       return { loss: count ? total / count : NaN };
     },
@@ -169,7 +180,6 @@ export function rndBonus(raw: Record<string, unknown>, path: string): RewardModu
     load(state) {
       const s = state as RndState;
       predictor.load(s.predictor);
-      predictorJs = mlpWeights(predictor.params, sizes);
       s.observations.forEach((stats, j) => obsStats[j].load(stats));
       returnStats.load(s.returnStats);
       returns.set(s.returns);

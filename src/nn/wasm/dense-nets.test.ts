@@ -163,3 +163,41 @@ test("rows beyond the capacity are refused", () => {
   expect(() => nets.forward(0, 17)).toThrow(/17 rows, expected 1…16/);
   expect(() => nets.forward(0, 0)).toThrow(/0 rows/);
 });
+
+test("the input gradient matches jax-js autodiff, and a state round-trips", () => {
+  const sizes = [147, 24, 7];
+  const rows = 19;
+  const { nets, jaxParams, x, rng } = setup(sizes, "relu", rows, 8);
+  const coef = Float32Array.from({ length: rows * 7 }, () => rng.normal());
+  // loss = Σ coef ⊙ y
+  const loss = (xs: JaxArray) => mlpForward(tree.ref(jaxParams), xs, "relu").mul(np.array(coef).reshape([rows, 7])).sum();
+  const dx = (valueAndGrad(loss)(np.array(x).reshape([rows, 147])) as unknown as [JaxArray, JaxArray])[1].dataSync() as Float32Array;
+  nets.forward(0, rows);
+  const dy = nets.outputGrad(0);
+  dy.fill(0);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < 7; j++) dy[i * nets.outputWidth(0) + j] = coef[i * 7 + j];
+  nets.backward(0, rows, true);
+  let worst = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < 147; k++) worst = Math.max(worst, Math.abs(nets.inputGrad[i * nets.inputWidth + k] - dx[i * 147 + k]));
+    expect(nets.inputGrad[i * nets.inputWidth + 147]).toBe(0);
+  }
+  expect(worst).toBeLessThan(1e-4);
+  tree.dispose(jaxParams as never);
+
+  nets.adamStep(1e-3);
+  const copy = new DenseNets([{ sizes, activation: "relu" }], rows, ADAM);
+  copy.load(JSON.parse(JSON.stringify(nets.state())));
+  expect(Array.from(copy.params)).toEqual(Array.from(nets.params));
+  expect(Array.from(copy.m)).toEqual(Array.from(nets.m));
+  expect(Array.from(copy.v)).toEqual(Array.from(nets.v));
+  expect(copy.step).toBe(1);
+  expect(() => new DenseNets([{ sizes: [147, 20, 7], activation: "relu" }], 1, ADAM).load(nets.state())).toThrow(/other networks/);
+});
+
+test("setInput pads each row to the input width", () => {
+  const nets = new DenseNets([{ sizes: [3, 4], activation: "tanh" }], 4, ADAM);
+  nets.input.fill(9);
+  nets.setInput(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3, 1);
+  expect(Array.from(nets.input.subarray(0, 12))).toEqual([9, 9, 9, 9, 1, 2, 3, 0, 4, 5, 6, 0]);
+});

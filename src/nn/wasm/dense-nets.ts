@@ -26,6 +26,14 @@ export interface DenseNetShape {
   activation: Activation;
 }
 
+/** `DenseNets.state()`: true-shaped leaves, Adam's moments flat in leaf order, Adam's step t. */
+export interface DenseNetsState {
+  params: number[][];
+  m: number[];
+  v: number[];
+  step: number;
+}
+
 export interface AdamHyper {
   beta1: number;
   beta2: number;
@@ -76,6 +84,8 @@ export class DenseNets {
   /** The shared input (capacity × padded input width). */
   readonly input: Float32Array;
   readonly inputWidth: number;
+  /** ∂loss/∂input after `backward(k, n, true)` (same layout as `input`). */
+  readonly inputGrad: Float32Array;
 
   private readonly f32: Float32Array;
   private readonly kernels: Record<string, Kernel>;
@@ -85,7 +95,9 @@ export class DenseNets {
   private readonly mBytes: number;
   private readonly vBytes: number;
   private readonly inputBytes: number;
+  private readonly inputGradBytes: number;
   private readonly extras: number;
+  private readonly extraCount: number;
 
   /**
    * `nets` share their input width; `extra` floats of parameters follow the
@@ -114,6 +126,7 @@ export class DenseNets {
       }),
     );
     this.extras = floats;
+    this.extraCount = extra;
     floats += pad4(extra);
     // Memory: four parameter-sized blocks, then the input, then per layer WT, y and dy.
     let bytes = 0;
@@ -127,18 +140,20 @@ export class DenseNets {
     this.mBytes = take(floats);
     this.vBytes = take(floats);
     this.inputBytes = take(capacity * this.inputWidth);
+    this.inputGradBytes = take(capacity * this.inputWidth);
     const functions = new Map<string, () => FunctionBuilder>();
     this.nets = layouts.map((layers, k) => {
       const act = shapes[k].activation;
       return layers.map((l, i) => {
         const last = i + 1 === layers.length;
         const forward = `affine_${l.nin}_${l.nout}_${last ? "none" : act}`;
-        const inputGrad = `back_${l.nout}_${l.nin}_${act}`;
+        const inputGrad = `back_${l.nout}_${l.nin}_${i > 0 ? act : "none"}`;
         const outer = `outer_${l.nin}_${l.nout}`;
         const transpose = `transpose_${l.nin}_${l.nout}`;
         functions.set(forward, () => affineKernel(forward, l.nin, l.nout, last ? "none" : act, true));
-        // The input gradient of layer i > 0 goes through the derivative of the previous layer's activation.
-        if (i > 0) functions.set(inputGrad, () => affineKernel(inputGrad, l.nout, l.nin, `${act}'` as Epilogue, false));
+        // The input gradient of layer i > 0 goes through the derivative of the previous layer's activation; layer 0's is the raw input's.
+        const epi: Epilogue = i > 0 ? `${act}'` : "none";
+        functions.set(inputGrad, () => affineKernel(inputGrad, l.nout, l.nin, epi, false));
         functions.set(outer, () => outerKernel(outer, l.nin, l.nout));
         functions.set(transpose, () => transposeKernel(transpose, l.nin, l.nout));
         return { ...l, wt: take(l.nin * l.nout), y: take(capacity * l.nout), dy: take(capacity * l.nout), forward, inputGrad, outer, transpose };
@@ -163,6 +178,20 @@ export class DenseNets {
     this.m = view(this.mBytes, floats);
     this.v = view(this.vBytes, floats);
     this.input = view(this.inputBytes, capacity * this.inputWidth);
+    this.inputGrad = view(this.inputGradBytes, capacity * this.inputWidth);
+  }
+
+  /** Copies `rows` rows of `width` floats (the true input width) from `x` into `input`, from row `at`, padding zero. */
+  setInput(x: Float32Array, rows: number, width = this.shapes[0].sizes[0], at = 0): void {
+    if (width === this.inputWidth) {
+      this.input.set(x.subarray(0, rows * width), at * width);
+      return;
+    }
+    const W = this.inputWidth;
+    for (let i = 0; i < rows; i++) {
+      this.input.set(x.subarray(i * width, (i + 1) * width), (at + i) * W);
+      this.input.fill(0, (at + i) * W + width, (at + i + 1) * W);
+    }
   }
 
   /** Layer l of net k's weights (padded nin × nout) and bias, as views of `params` (or of `grads`). */
@@ -232,19 +261,23 @@ export class DenseNets {
     }
   }
 
-  /** Gradients of net k's parameters (into `grads`) from `outputGrad(k)`, after `forward(k, n)` on the same rows. */
-  backward(k: number, n: number): void {
+  /**
+   * Gradients of net k's parameters (into `grads`, overwriting them) from
+   * `outputGrad(k)`, after `forward(k, n)` on the same rows; with
+   * `wantInputGrad`, also ∂loss/∂input into `inputGrad`.
+   */
+  backward(k: number, n: number, wantInputGrad = false): void {
     this.checkRows(n);
     const layers = this.nets[k];
     for (let l = layers.length - 1; l >= 0; l--) {
       const L = layers[l];
       const x = l === 0 ? this.inputBytes : layers[l - 1].y;
       this.kernels[L.outer](x, L.dy, this.gradBytes + 4 * L.w, this.gradBytes + 4 * L.b, n);
-      if (l === 0) break;
-      // dz_{l−1} = (dy_l · W_lᵀ) ⊙ act'(h_{l−1})
-      const prev = layers[l - 1];
+      if (l === 0 && !wantInputGrad) break;
+      // dz_{l−1} = (dy_l · W_lᵀ) ⊙ act'(h_{l−1}); for l = 0, dx = dy_0 · W_0ᵀ.
       this.kernels[L.transpose](this.paramBytes + 4 * L.w, L.wt);
-      this.kernels[L.inputGrad](L.dy, L.wt, 0, prev.dy, n, prev.y);
+      if (l === 0) this.kernels[L.inputGrad](L.dy, L.wt, 0, this.inputGradBytes, n, 0);
+      else this.kernels[L.inputGrad](L.dy, L.wt, 0, layers[l - 1].dy, n, layers[l - 1].y);
     }
   }
 
@@ -260,6 +293,38 @@ export class DenseNets {
     const bc1 = 1 - beta1 ** this.step;
     const bc2 = 1 - beta2 ** this.step;
     this.kernels.adam(this.paramBytes, this.gradBytes, this.mBytes, this.vBytes, this.params.length, scale, lr / bc1, Math.sqrt(bc2));
+  }
+
+  /** Parameters (every net's true-shaped leaves, then the extras), Adam's moments in the same order, and t: plain data for checkpoints. */
+  state(): DenseNetsState {
+    const flat = (of: Float32Array) => this.allLeaves(of).flatMap((leaf) => Array.from(leaf));
+    return { params: this.allLeaves(this.params).map((leaf) => Array.from(leaf)), m: flat(this.m), v: flat(this.v), step: this.step };
+  }
+
+  /** Restores `state()`. */
+  load(s: DenseNetsState): void {
+    const sizes = this.allLeaves(this.params).map((leaf) => leaf.length);
+    if (s.params.length !== sizes.length || s.params.some((leaf, i) => leaf.length !== sizes[i])) throw new Error("DenseNets: a state of other networks");
+    const split = (flat: number[]) => {
+      let at = 0;
+      return sizes.map((n) => flat.slice(at, (at += n)));
+    };
+    for (const [of, leaves] of [[this.params, s.params], [this.m, split(s.m)], [this.v, split(s.v)]] as const) {
+      let next = 0;
+      this.shapes.forEach((_, k) => {
+        const count = this.nets[k].length * 2;
+        this.setLeaves(k, leaves.slice(next, next + count), of);
+        next += count;
+      });
+      if (next < leaves.length) this.extra(of).set(leaves[next]);
+    }
+    this.step = s.step;
+  }
+
+  /** Every net's leaves, then the extras (when there are any). */
+  private allLeaves(of: Float32Array): Float32Array[] {
+    const leaves = this.shapes.flatMap((_, k) => this.leaves(k, of));
+    return this.extraCount > 0 ? [...leaves, this.extra(of).slice(0, this.extraCount)] : leaves;
   }
 
   private checkRows(n: number): void {
