@@ -46,10 +46,11 @@ test("a donor sees its recipient's resources, image and last donations, newest f
   const obs = all(env, () => 0).observations; // then keeps everything
   const r = core.recipient[1];
   const o = obs.player_1;
-  expect(o).toHaveLength(7);
+  expect(o).toHaveLength(8);
   expect(o[1]).toBeCloseTo(core.resources[r] / 10, 6);
   expect(o[2]).toBeCloseTo(0.5, 6); // image of (1, 0)
-  expect([o[5], o[6]]).toEqual([0, 1]);
+  expect([o[6], o[7]]).toEqual([0, 1]);
+  expect(o[5]).toBe(0); // everyone helped in round 1 (good), then refused good recipients (bad)
 });
 
 test("costly punishment: the donor pays 1, the recipient loses 2, and the punisher's image counts it as giving nothing", () => {
@@ -65,4 +66,20 @@ test("costly punishment: the donor pays 1, the recipient loses 2, and the punish
   expect(core.punishedLast[0]).toBe(1);
   // Without punishment the action does not exist.
   expect(() => all(donor("DonorGame").env, () => 5)).toThrow(/expected an integer in \[0, 4\]/);
+});
+
+test("standing: helping makes a donor good, refusing a good recipient bad, refusing a bad one leaves it as it was", () => {
+  const { env, core } = donor("DonorGame", { players: 3 });
+  expect(Array.from(core.standing)).toEqual([1, 1, 1]);
+  const to0 = core.recipient[0];
+  // Round 1: player_0 refuses (its recipient is good), the others give half.
+  all(env, (i) => (i === 0 ? 0 : 2));
+  expect(core.standing[0]).toBe(0);
+  expect(core.standing[to0]).toBe(1);
+  expect(env.readFeatures("player_0", ["standing"])).toEqual({ standing: 0 });
+  // Round 2: whoever now gives to player_0 (bad) and refuses stays good.
+  const donorOf0 = Array.from(core.recipient).indexOf(0);
+  all(env, (i) => (i === donorOf0 ? 0 : 2));
+  expect(core.standing[donorOf0]).toBe(1);
+  expect(core.standing[0]).toBe(1); // player_0 helped this time
 });

@@ -18,11 +18,21 @@
  * punishment, action `levels` punishes with one unit.
  *
  * ## Observation
- * Box(5 + memory): the donor's own resources / endowment, its recipient's
+ * Box(6 + memory): the donor's own resources / endowment, its recipient's
  * resources / endowment, the recipient's image score (its average fraction
  * given over its last `memory` donations, ½ before any), the round
- * fraction, whether the recipient punished in its last donation; then the
- * recipient's last `memory` fractions given, newest first (−1 where none).
+ * fraction, whether the recipient punished in its last donation, the
+ * recipient's standing (1 good, 0 bad); then the recipient's last `memory`
+ * fractions given, newest first (−1 where none).
+ *
+ * ## Image and standing
+ * Two reputations, the two classic rules of indirect reciprocity. The
+ * image score (Nowak & Sigmund 1998) is first-order: it counts what an
+ * agent gave, whoever received it. Standing (Sugden 1986; Leimar &
+ * Hammerstein 2001) is second-order: everyone starts good; helping (giving
+ * at least half) makes a donor good; refusing or punishing a good
+ * recipient makes it bad; refusing or punishing a bad one leaves it as it
+ * was (a justified refusal).
  *
  * ## Rewards
  * The change in the agent's resources this round: −given + multiplier ×
@@ -65,6 +75,7 @@ export class DonorGame extends MultiAgentCore {
   readonly features: readonly AgentFeature<any>[] = [
     agentFeature<DonorGame>("resources", "the agent's resources", (c, j) => c.resources[j]),
     agentFeature<DonorGame>("image", "the agent's image score: its average fraction given over its last donations", (c, j) => c.image(j)),
+    agentFeature<DonorGame>("standing", "the agent's standing: 1 good, 0 bad", (c, j) => c.standing[j]),
     agentFeature<DonorGame>("given", "the fraction of its resources the agent gave this round", (c, j) => Math.max(c.history[j * c.options.memory], 0)),
     agentFeature<DonorGame>("population.resources", "mean resources of all agents", (c) => c.resources.reduce((a, b) => a + b, 0) / c.numAgents),
     ...SOCIAL_FEATURES,
@@ -76,6 +87,9 @@ export class DonorGame extends MultiAgentCore {
   readonly history: Float64Array;
   /** Whether agent j's last donation was a punishment. */
   readonly punishedLast: Uint8Array;
+  /** Agent j's standing: 1 good, 0 bad. */
+  readonly standing: Uint8Array;
+  private readonly standingBefore: Uint8Array;
   round = 0;
   private readonly perm: Int32Array;
   /** Per agent, this round: resources before, given, received, fined, paid for punishing. */
@@ -86,12 +100,14 @@ export class DonorGame extends MultiAgentCore {
     const N = options.players;
     this.agentNames = Array.from({ length: N }, (_, j) => `player_${j}`);
     this.actionSpace = new Discrete(options.levels + (options.punishment ? 1 : 0));
-    this.observationSpace = new Box(-1, Infinity, [5 + options.memory]);
+    this.observationSpace = new Box(-1, Infinity, [6 + options.memory]);
     this.maxSteps = options.rounds;
     this.resources = new Float64Array(N);
     this.recipient = new Int32Array(N);
     this.history = new Float64Array(N * options.memory);
     this.punishedLast = new Uint8Array(N);
+    this.standing = new Uint8Array(N);
+    this.standingBefore = new Uint8Array(N);
     this.perm = new Int32Array(N);
     this.scratch = Array.from({ length: 5 }, () => new Float64Array(N));
   }
@@ -115,6 +131,7 @@ export class DonorGame extends MultiAgentCore {
     this.resources.fill(this.options.endowment);
     this.history.fill(-1);
     this.punishedLast.fill(0);
+    this.standing.fill(1);
     this.match();
   }
 
@@ -133,6 +150,8 @@ export class DonorGame extends MultiAgentCore {
     const [before, given, received, fined, paid] = this.scratch;
     before.set(resources);
     for (let k = 1; k < this.scratch.length; k++) this.scratch[k].fill(0);
+    const standing = this.standing;
+    this.standingBefore.set(standing);
     for (let i = 0; i < N; i++) {
       const a = actions[offset + i];
       const r = recipient[i];
@@ -143,6 +162,7 @@ export class DonorGame extends MultiAgentCore {
         eventMasks[i] |= PUNISH;
         eventMasks[r] |= PUNISHED;
         this.record(i, 0, true);
+        if (this.standingBefore[r]) standing[i] = 0;
         continue;
       }
       const fraction = levels === 1 ? 0 : a / (levels - 1);
@@ -151,6 +171,8 @@ export class DonorGame extends MultiAgentCore {
       eventMasks[i] |= fraction > 0 ? GIVE : KEEP;
       if (fraction >= 0.5) eventMasks[i] |= GENEROUS;
       this.record(i, fraction, false);
+      if (fraction >= 0.5) standing[i] = 1;
+      else if (this.standingBefore[r]) standing[i] = 0;
     }
     for (let i = 0; i < N; i++) {
       resources[i] = Math.max(before[i] - given[i] - paid[i] + received[i] - fined[i], 0);
@@ -177,7 +199,8 @@ export class DonorGame extends MultiAgentCore {
     obs[offset + 2] = this.image(r);
     obs[offset + 3] = this.round / rounds;
     obs[offset + 4] = this.punishedLast[r];
-    for (let h = 0; h < memory; h++) obs[offset + 5 + h] = this.history[r * memory + h];
+    obs[offset + 5] = this.standing[r];
+    for (let h = 0; h < memory; h++) obs[offset + 6 + h] = this.history[r * memory + h];
   }
 }
 
