@@ -50,3 +50,29 @@ test("suite social prints the variants' table with the population block and verd
   const noStudy = await runCli("suite", "social", "--study", "commos");
   expect(noStudy.err).toBe('error: --study: unknown "commos" (did you mean "commons"?)\n');
 });
+
+test("suite social --study donor evolves rules with and without punishment and prints the table, the curve and a verdict; LLM options are checked", async () => {
+  const r = await runCli("suite", "social", "--study", "donor", "--seeds", "5", "--generations", "3", "--games", "2");
+  expect(r.err).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^rewardlab suite social --study donor: 12 players, rules of indirect reciprocity .* 3 generations of 2 games, with and without costly punishment, 5 seeds/);
+  expect(r.out).toMatch(/\| DonorGame \| \d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\] \| (\d+\.\d\d, ){4}\d+\.\d\d \|/);
+  expect(r.out).toMatch(/\| DonorGame-Punish \| \d+\.\d\d \[/);
+  expect(r.out).toMatch(/\| DonorGame \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|\n/); // the curve: one column per generation
+  expect(r.out).toMatch(/(better than|No clear difference between) .* on mean final resources in the last generation: P\(/);
+  expect(r.out).toMatch(/DonorGame, seed 0, last generation's strategies:\n {2}(image|standing|unconditional): give \d+%/);
+  // The same seeds give the same study.
+  const again = await runCli("suite", "social", "--study", "donor", "--seeds", "5", "--generations", "3", "--games", "2");
+  expect(again.out.replace(/\n\d+ s\n?$/, "")).toBe(r.out.replace(/\n\d+ s\n?$/, ""));
+
+  const noModel = await runCli("suite", "social", "--study", "donor", "--strategies", "llm");
+  expect(noModel.err).toBe("error: --model: LLM strategies need a model name (and --base-url for a local endpoint), or --replay FILE\n");
+  expect(noModel.code).toBe(2);
+  const both = await runCli("suite", "social", "--study", "donor", "--strategies", "llm", "--record", "a.jsonl", "--replay", "b.jsonl");
+  expect(both.err).toBe("error: --record: records a live model; --replay answers from a recording: use one of them\n");
+  const stray = await runCli("suite", "social", "--study", "donor", "--model", "gpt");
+  expect(stray.err).toBe("error: --model: is for LLM strategies: use it with --strategies llm\n");
+  const missing = await runCli("suite", "social", "--study", "donor", "--strategies", "llm", "--replay", "/nonexistent/tape.jsonl");
+  expect(missing.err).toMatch(/^error: --replay: cannot read \/nonexistent\/tape\.jsonl: /);
+  expect(missing.code).toBe(2);
+});

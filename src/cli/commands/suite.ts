@@ -18,6 +18,8 @@ import { formatTampering, tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
 import { formatComparison } from "../../runs/compare.js";
 import { SOCIAL_STUDIES, SOCIETY_VARIANTS, socialSuite, socialVerdicts, type SocialStudy } from "../../runs/suites/social.js";
+import { DONOR_STRATEGIES, donorStudy, formatDonorStudy, type DonorStrategies } from "../../runs/suites/donor.js";
+import { openAIChat, recordChat, replayChat, type ChatModel } from "../../providers/chat.js";
 
 export interface SuiteOptions extends TrainOptions {
   tasks?: string;
@@ -27,6 +29,15 @@ export interface SuiteOptions extends TrainOptions {
   societies?: string;
   bonuses?: string;
   variants?: string;
+  /** The Donor Game study's strategies, generations, games, and model. */
+  strategies?: string;
+  generations?: string;
+  games?: string;
+  model?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  record?: string;
+  replay?: string;
 }
 
 const SUITES = ["exploration", "tampering", "social"];
@@ -98,7 +109,8 @@ function tamperingStudy(opts: SuiteOptions): void {
  * with the population's metrics, and verdicts on the study's metrics.
  */
 async function socialStudy(opts: SuiteOptions): Promise<void> {
-  const study = (listOption(opts.study, "--study", SOCIAL_STUDIES)?.[0] ?? "society") as SocialStudy;
+  const study = (listOption(opts.study, "--study", [...SOCIAL_STUDIES, "donor"])?.[0] ?? "society") as SocialStudy | "donor";
+  if (study === "donor") return donorStudyCommand(opts);
   if (opts.societies !== undefined && study !== "society") throw new UserError("--societies", "chooses society variants: use it with --study society");
   const steps = intOption(opts.steps ?? (study === "society" ? "300000" : "1000000"), "--steps", 1);
   const seeds = seedsOption(opts.seeds ?? "5");
@@ -121,4 +133,45 @@ async function socialStudy(opts: SuiteOptions): Promise<void> {
   }
   const verdicts = socialVerdicts(summaries, study);
   console.log(`\n${formatComparison(summaries, entries[0].config.successThreshold)}\n${verdicts.length ? `\n${verdicts.join("\n")}\n` : ""}\n${summaries.length * seeds.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * `rewardlab suite social --study donor`: the Donor Game over generations,
+ * with and without costly punishment (src/runs/suites/donor.ts), for rules,
+ * learned policies or an LLM's strategies.
+ */
+async function donorStudyCommand(opts: SuiteOptions): Promise<void> {
+  const strategies = (listOption(opts.strategies, "--strategies", DONOR_STRATEGIES)?.[0] ?? "rules") as DonorStrategies;
+  const seeds = seedsOption(opts.seeds ?? (strategies === "llm" ? "1" : "10"));
+  const generations = intOption(opts.generations ?? "10", "--generations", 1);
+  const games = intOption(opts.games ?? "4", "--games", 1);
+  const steps = intOption(opts.steps ?? "20000", "--steps", 1);
+  let model: ChatModel | undefined;
+  if (strategies === "llm") {
+    if (opts.replay !== undefined) {
+      if (opts.record !== undefined) throw new UserError("--record", "records a live model; --replay answers from a recording: use one of them");
+      model = replayChat(opts.replay, opts.model);
+    } else {
+      if (opts.model === undefined) throw new UserError("--model", "LLM strategies need a model name (and --base-url for a local endpoint), or --replay FILE");
+      const live = openAIChat({ model: opts.model, baseURL: opts.baseUrl, apiKeyEnv: opts.apiKeyEnv, path: "" });
+      model = opts.record !== undefined ? recordChat(live, opts.record) : live;
+    }
+  } else {
+    for (const flag of ["model", "baseUrl", "record", "replay"] as const) {
+      if (opts[flag] !== undefined) throw new UserError(`--${flag === "baseUrl" ? "base-url" : flag}`, "is for LLM strategies: use it with --strategies llm");
+    }
+  }
+  const what = strategies === "rules" ? "rules of indirect reciprocity (image, standing, unconditional) with mutations" : strategies === "learned" ? `learned policies (independent PPO, ${steps.toLocaleString("en")} agent-steps per generation)` : `strategies written by ${model!.model}`;
+  console.log(`rewardlab suite social --study donor: 12 players, ${what}, ${generations} generations of ${games} games, with and without costly punishment, ${seedCount(seeds)}\n`);
+  const t0 = performance.now();
+  const results = await donorStudy({
+    strategies,
+    seeds,
+    generations,
+    games,
+    steps,
+    model,
+    onGeneration: (variant, seed, r) => process.stderr.write(`  ${variant}, seed ${seed}, generation ${r.generation}: mean resources ${r.meanResources.toFixed(2)}, cooperation ${r.cooperation.toFixed(2)}\n`),
+  });
+  console.log(`${formatDonorStudy(results)}\n\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
