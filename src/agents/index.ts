@@ -7,11 +7,12 @@ import type { RewardedVector } from "../rewards/rewarded.js";
 import type { Learner } from "./learner.js";
 import { checkRolloutMemory, type RolloutShape, type RolloutSize } from "./memory.js";
 import { ippoLearner } from "./independent-ppo.js";
+import { mappoLearner } from "./mappo.js";
 import { ppoLearner } from "./ppo.js";
 import { reinforceLearner } from "./reinforce.js";
 import { qLearningLearner, sarsaLearner } from "./tabular-q.js";
 
-export const LEARNERS = [ppoLearner, ippoLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
+export const LEARNERS = [ppoLearner, ippoLearner, mappoLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
 
 type Schemas = (typeof LEARNERS)[number]["schema"];
 

@@ -55,16 +55,34 @@ export type PpoConfig = z.output<typeof PpoConfig>;
 /** Metrics of one iteration, with CleanRL's names. */
 export type PpoMetrics = Record<string, number>;
 
+/**
+ * What the critic sees, when it is not the actor's observation: MAPPO's
+ * centralized critic reads a state built from every agent's observation.
+ * The critic then has networks and an optimizer of its own (its gradient
+ * clipped on its own), as in MAPPO's implementation.
+ */
+export interface CriticInput {
+  /** Floats of one critic input. */
+  width: number;
+  /** Writes the critic input of rollout row k (time-major, t·n + i) into `into` from `at`, from the rollout's observations (obsPad floats per row). */
+  fromRollout(obs: Float32Array, obsPad: number, k: number, into: Float32Array, at: number): void;
+  /** Writes the critic input of row i of the current observations (n × obsSize, unpadded) into `into` from `at`. */
+  fromEnv(obs: Float32Array, obsSize: number, i: number, into: Float32Array, at: number): void;
+}
+
 /** The networks' indices in `DenseNets`. */
 const ACTOR = 0;
 const CRITIC = 1;
 
 export class Ppo implements Learner {
-  readonly algo = "ppo";
+  readonly algo: string = "ppo";
   readonly config: PpoConfig;
   readonly shape: ActorCriticShape;
   /** Actor (0) and critic (1), a Gaussian policy's log σ as their extra parameters, and Adam's state. */
   readonly nets: DenseNets;
+  /** The critic's networks and index in them: `nets` and 1, or with a `CriticInput` networks of its own and 0. */
+  readonly criticNets: DenseNets;
+  private readonly criticK: number;
   readonly rng: Rng;
   globalStep = 0;
   iteration = 0;
@@ -94,6 +112,7 @@ export class Ppo implements Learner {
     readonly env: RewardedVector,
     config: Partial<PpoConfig> = {},
     seed = 0,
+    readonly criticInput?: CriticInput,
   ) {
     this.config = PpoConfig.parse(config);
     this.rng = new Rng(seed);
@@ -105,19 +124,22 @@ export class Ppo implements Learner {
     this.n = vec.n;
     this.T = this.config.numSteps;
     const minibatch = Math.floor((this.T * this.n) / this.config.numMinibatches);
-    this.nets = new DenseNets(
-      [
-        { sizes: [obsPad, ...hidden, actionDim], activation },
-        { sizes: [obsPad, ...hidden, 1], activation },
-      ],
-      Math.max(minibatch, this.n, 1),
-      ADAM_DEFAULTS,
-      discrete ? 0 : actionDim,
-    );
+    const capacity = Math.max(minibatch, this.n, 1);
+    const actor = { sizes: [obsPad, ...hidden, actionDim], activation };
+    const extra = discrete ? 0 : actionDim;
+    if (criticInput) {
+      this.nets = new DenseNets([actor], capacity, ADAM_DEFAULTS, extra);
+      this.criticNets = new DenseNets([{ sizes: [criticInput.width, ...hidden, 1], activation }], capacity, ADAM_DEFAULTS);
+      this.criticK = 0;
+    } else {
+      this.nets = new DenseNets([actor, { sizes: [obsPad, ...hidden, 1], activation }], capacity, ADAM_DEFAULTS, extra);
+      this.criticNets = this.nets;
+      this.criticK = CRITIC;
+    }
     // CleanRL's layer_init: orthogonal, gain √2 inside, 0.01 on the actor's output, 1 on the critic's; log σ = 0.
-    for (const [k, outputGain] of [[ACTOR, 0.01], [CRITIC, 1]]) {
-      const { w, b } = orthogonalMlp(this.nets.shapes[k].sizes, initRng, { outputGain });
-      this.nets.setLeaves(k, w.flatMap((wl, l) => [wl, b[l]]));
+    for (const [nets, k, outputGain] of [[this.nets, ACTOR, 0.01], [this.criticNets, this.criticK, 1]] as const) {
+      const { w, b } = orthogonalMlp(nets.shapes[k].sizes, initRng, { outputGain });
+      nets.setLeaves(k, w.flatMap((wl, l) => [wl, b[l]]));
     }
 
     const rows = this.T * this.n;
@@ -179,7 +201,7 @@ export class Ppo implements Learner {
     }
     // A truncated episode still had a future: bootstrap it with γ·V(final observation).
     if (truncatedAny) {
-      this.criticOf(vec.finalObs, n, this.finalValues, true);
+      this.envValues(vec.finalObs, this.finalValues);
       for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i]) this.rewards[row + i] += this.config.gamma * this.finalValues[i];
     }
     return ++this.t === this.T;
@@ -228,11 +250,40 @@ export class Ppo implements Learner {
     }
   }
 
-  /** V(s) for rows of observations into `values`. */
+  /** V(s) for rows of observations into `values` (the critic reading the actor's input). */
   private criticOf(obs: Float32Array, rows: number, values: Float32Array, unpadded: boolean): void {
     this.run(CRITIC, obs, rows, unpadded, (first, count, out, width) => {
       for (let i = 0; i < count; i++) values[first + i] = out[i * width];
     });
+  }
+
+  /** V of the n current rows of `obs` (n × obsSize: the environments' observations or final observations). */
+  private envValues(obs: Float32Array, values: Float32Array): void {
+    const input = this.criticInput;
+    if (!input) return this.criticOf(obs, this.n, values, true);
+    this.criticRows(this.n, (i, into, at) => input.fromEnv(obs, this.shape.obsSize, i, into, at), (i, v) => (values[i] = v));
+  }
+
+  /** V of every rollout row into `values`. */
+  private rolloutValues(): void {
+    const input = this.criticInput;
+    if (!input) return this.criticOf(this.obs, this.batchSize, this.values, false);
+    this.criticRows(this.batchSize, (k, into, at) => input.fromRollout(this.obs, this.shape.obsPad, k, into, at), (k, v) => (this.values[k] = v));
+  }
+
+  /** Runs the critic's own networks on `rows` inputs that `fill` writes, in chunks, handing each value to `take`. */
+  private criticRows(rows: number, fill: (row: number, into: Float32Array, at: number) => void, take: (row: number, value: number) => void): void {
+    const nets = this.criticNets;
+    const W = nets.inputWidth;
+    const width = nets.outputWidth(0);
+    for (let first = 0; first < rows; first += nets.capacity) {
+      const count = Math.min(nets.capacity, rows - first);
+      nets.input.fill(0, 0, count * W);
+      for (let r = 0; r < count; r++) fill(first + r, nets.input, r * W);
+      nets.forward(0, count);
+      const out = nets.output(0);
+      for (let r = 0; r < count; r++) take(first + r, out[r * width]);
+    }
   }
 
   /** Actions (sampled from π, or its most likely with `greedy`) and their log-probabilities for padded observation rows. */
@@ -266,9 +317,9 @@ export class Ppo implements Learner {
   /** Ends the rollout: V(s_t) of every row, then GAE advantages and returns. */
   endRollout(): void {
     this.t = 0;
-    this.criticOf(this.obs, this.batchSize, this.values, false);
+    this.rolloutValues();
     const lastValues = new Float32Array(this.n);
-    this.criticOf(this.env.vec.obs, this.n, lastValues, true);
+    this.envValues(this.env.vec.obs, lastValues);
     gae(this.rewards, this.values, this.dones, lastValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
   }
 
@@ -288,7 +339,8 @@ export class Ppo implements Learner {
    */
   learn(numIterations: number): PpoMetrics {
     const c = this.config;
-    const { nets, shape } = this;
+    const { nets, shape, criticNets, criticK } = this;
+    const shared = criticNets === nets;
     const lr = this.learningRate(numIterations);
     const B = this.batchSize;
     const size = Math.floor(B / c.numMinibatches);
@@ -299,11 +351,11 @@ export class Ppo implements Learner {
       actionDim: shape.actionDim,
       actor: nets.output(ACTOR),
       actorWidth: nets.outputWidth(ACTOR),
-      critic: nets.output(CRITIC),
-      criticWidth: nets.outputWidth(CRITIC),
+      critic: criticNets.output(criticK),
+      criticWidth: criticNets.outputWidth(criticK),
       logStd: shape.discrete ? undefined : nets.extra().subarray(0, shape.actionDim),
       dActor: nets.outputGrad(ACTOR),
-      dCritic: nets.outputGrad(CRITIC),
+      dCritic: criticNets.outputGrad(criticK),
       dLogStd: shape.discrete ? undefined : nets.extra(nets.grads).subarray(0, shape.actionDim),
     };
     const row = new Float64Array(LOSS_STATS.length);
@@ -311,20 +363,38 @@ export class Ppo implements Learner {
     for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
       this.rng.shuffle(indices);
       for (let start = 0; start + size <= B; start += size) {
-        this.gather(indices.subarray(start, start + size), batch);
+        const rows = indices.subarray(start, start + size);
+        this.gather(rows, batch);
+        if (!shared) this.gatherCritic(rows);
         nets.forward(ACTOR, size);
-        nets.forward(CRITIC, size);
+        criticNets.forward(criticK, size);
         ppoLoss(c, batch, outputs, row);
         nets.backward(ACTOR, size);
-        nets.backward(CRITIC, size);
-        const gradNorm = Math.sqrt(nets.gradSumSquares());
-        // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
-        nets.adamStep(lr, Math.min(c.maxGradNorm / (gradNorm + 1e-6), 1));
+        criticNets.backward(criticK, size);
+        // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1;
+        // over both networks (CleanRL), or each on its own when the critic has its own optimizer (MAPPO).
+        const clip = (norm: number) => Math.min(c.maxGradNorm / (norm + 1e-6), 1);
+        const actorSq = nets.gradSumSquares();
+        const criticSq = shared ? 0 : criticNets.gradSumSquares();
+        const gradNorm = Math.sqrt(actorSq + criticSq);
+        if (shared) nets.adamStep(lr, clip(gradNorm));
+        else {
+          nets.adamStep(lr, clip(Math.sqrt(actorSq)));
+          criticNets.adamStep(lr, clip(Math.sqrt(criticSq)));
+        }
         stats.add(row, gradNorm);
       }
       if (c.targetKl !== undefined && stats.mean("approxKl") > c.targetKl) break;
     }
     return this.metrics(lr, stats);
+  }
+
+  /** The critic inputs of rollout rows `rows` into the critic's own networks (with a `CriticInput`). */
+  private gatherCritic(rows: Int32Array): void {
+    const nets = this.criticNets;
+    const W = nets.inputWidth;
+    nets.input.fill(0, 0, rows.length * W);
+    for (let j = 0; j < rows.length; j++) this.criticInput!.fromRollout(this.obs, this.shape.obsPad, rows[j], nets.input, j * W);
   }
 
   /** One minibatch's columns (the observations go straight into the networks' input). */
@@ -403,9 +473,11 @@ export class Ppo implements Learner {
   continueFrom(previous: Ppo): void {
     const s = previous.state();
     this.setParams(s.params);
-    this.nets.m.fill(0);
-    this.nets.v.fill(0);
-    this.nets.step = 0;
+    for (const nets of [this.nets, this.criticNets]) {
+      nets.m.fill(0);
+      nets.v.fill(0);
+      nets.step = 0;
+    }
     this.rng.setState(s.rng);
     this.globalStep = s.globalStep;
     this.iteration = s.iteration;
@@ -415,14 +487,14 @@ export class Ppo implements Learner {
   /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
   state(): PpoState {
     const { nets } = this;
-    const flat = (of: Float32Array) => {
-      const p = this.paramLeaves(of);
+    const flat = (which: "m" | "v") => {
+      const p = this.paramLeaves(which);
       return [...p.actor, ...p.critic, ...(p.logStd ? [p.logStd] : [])].flat();
     };
     const { beta1, beta2 } = nets.adam;
     return {
-      params: this.paramLeaves(nets.params),
-      opt: { m: flat(nets.m), v: flat(nets.v), beta1Power: beta1 ** nets.step, beta2Power: beta2 ** nets.step, step: nets.step },
+      params: this.paramLeaves("params"),
+      opt: { m: flat("m"), v: flat("v"), beta1Power: beta1 ** nets.step, beta2Power: beta2 ** nets.step, step: nets.step },
       rng: this.rng.getState(),
       globalStep: this.globalStep,
       iteration: this.iteration,
@@ -439,30 +511,33 @@ export class Ppo implements Learner {
       let at = 0;
       return sizes.map((n) => flat.slice(at, (at += n)));
     };
-    for (const [of, flat] of [[nets.m, s.opt.m], [nets.v, s.opt.v]] as const) {
+    for (const [which, flat] of [["m", s.opt.m], ["v", s.opt.v]] as const) {
       const leaves = split(flat);
       const actorCount = s.params.actor.length;
-      nets.setLeaves(ACTOR, leaves.slice(0, actorCount), of);
-      nets.setLeaves(CRITIC, leaves.slice(actorCount, actorCount + s.params.critic.length), of);
-      if (s.params.logStd) nets.extra(of).set(leaves[leaves.length - 1]);
+      nets.setLeaves(ACTOR, leaves.slice(0, actorCount), nets[which]);
+      this.criticNets.setLeaves(this.criticK, leaves.slice(actorCount, actorCount + s.params.critic.length), this.criticNets[which]);
+      if (s.params.logStd) nets.extra(nets[which]).set(leaves[leaves.length - 1]);
     }
     nets.step = s.opt.step ?? Math.round(Math.log(s.opt.beta1Power) / Math.log(nets.adam.beta1));
+    this.criticNets.step = nets.step;
     this.rng.setState(s.rng);
     this.globalStep = s.globalStep;
     this.iteration = s.iteration;
     this.t = 0;
   }
 
-  /** Actor and critic as true-shaped leaves [W0, b0, …] of `of` (parameters or a moment), and log σ. */
-  private paramLeaves(of: Float32Array): ParamsJson {
-    const leaves = (k: number) => this.nets.leaves(k, of).map((l) => Array.from(l));
-    const logStd = this.shape.discrete ? undefined : Array.from(this.nets.extra(of).subarray(0, this.shape.actionDim));
-    return logStd ? { actor: leaves(ACTOR), critic: leaves(CRITIC), logStd } : { actor: leaves(ACTOR), critic: leaves(CRITIC) };
+  /** Actor and critic as true-shaped leaves [W0, b0, …] of their parameters or a moment, and log σ. */
+  private paramLeaves(which: "params" | "m" | "v"): ParamsJson {
+    const { nets, criticNets } = this;
+    const actor = nets.leaves(ACTOR, nets[which]).map((l) => Array.from(l));
+    const critic = criticNets.leaves(this.criticK, criticNets[which]).map((l) => Array.from(l));
+    const logStd = this.shape.discrete ? undefined : Array.from(nets.extra(nets[which]).subarray(0, this.shape.actionDim));
+    return logStd ? { actor, critic, logStd } : { actor, critic };
   }
 
   private setParams(p: ParamsJson): void {
     this.nets.setLeaves(ACTOR, p.actor);
-    this.nets.setLeaves(CRITIC, p.critic);
+    this.criticNets.setLeaves(this.criticK, p.critic);
     if (p.logStd) this.nets.extra().set(p.logStd);
   }
 }
