@@ -16,6 +16,7 @@ import type { RunConfig } from "./config.js";
 import { runResult, summarizeEvaluations, type EvaluationRow, type EvaluationSummary, type Evaluator, type ResultSource } from "./evaluate.js";
 import type { LoopState } from "./loop.js";
 import type { RunRecording } from "./report/record.js";
+import { AgentSeat } from "../envs/multi/seats.js";
 
 export interface RunProgress {
   step: number;
@@ -54,6 +55,8 @@ export interface CurvePoint {
   total: number;
   /** Each term's mean episode return over the window. */
   terms?: Record<string, number>;
+  /** Multi-agent runs: each agent index's mean primary episode return over the window's episodes of that agent. */
+  agents?: number[];
 }
 
 export interface RunSummary {
@@ -105,6 +108,8 @@ export class RunBook {
   private firstSuccess: number | null = null;
   private interrupted = false;
   private readonly termNames: string[];
+  /** Agents per table of a multi-agent run (row i·m + j is agent j), else 0. */
+  private readonly agents: number;
   private readonly t0 = performance.now();
   private nextCheckpoint = Infinity;
   private savedStep = 0;
@@ -123,6 +128,8 @@ export class RunBook {
     private readonly evaluator?: Evaluator,
   ) {
     this.termNames = learner.env.program.terms.map((t) => t.name);
+    const seat = learner.env.vec.cores[0];
+    this.agents = seat instanceof AgentSeat ? seat.core.numAgents : 0;
   }
 
   /** Takes back the bookkeeping of a checkpoint's `run` part (the loop loads its own). */
@@ -149,7 +156,8 @@ export class RunBook {
     this.recent.push(...finished);
     if (this.recent.length > config.window) this.recent.splice(0, this.recent.length - config.window);
     const step = this.learner.globalStep;
-    const point = { step, primary: this.windowMean((e) => e.primary), success: this.windowMean((e) => e.success), total: this.windowMean((e) => e.return), terms: this.termMeans() };
+    const point: CurvePoint = { step, primary: this.windowMean((e) => e.primary), success: this.windowMean((e) => e.success), total: this.windowMean((e) => e.return), terms: this.termMeans() };
+    if (this.agents > 0) point.agents = this.agentMeans();
     this.curve.push(point);
     if (this.stepsToThreshold === null && this.recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) this.stepsToThreshold = step;
     if (this.firstSuccess === null && finished.some((e) => e.success === 1)) this.firstSuccess = step;
@@ -228,6 +236,18 @@ export class RunBook {
 
   private windowMean(f: (e: EpisodeRecord) => number): number {
     return mean(this.recent.map(f));
+  }
+
+  /** Each agent index's mean primary return over the window's episodes of its rows (NaN for an agent with none). */
+  private agentMeans(): number[] {
+    const m = this.agents;
+    const sums = new Array<number>(m).fill(0);
+    const counts = new Array<number>(m).fill(0);
+    for (const e of this.recent) {
+      sums[e.env % m] += e.primary;
+      counts[e.env % m]++;
+    }
+    return sums.map((sum, j) => (counts[j] ? sum / counts[j] : NaN));
   }
 
   private termMeans(): Record<string, number> {

@@ -7,6 +7,7 @@ import { createLearner } from "../agents/index.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 import { Recorder, type RecordOptions } from "./report/record.js";
+import { AgentVisitRecorder } from "./report/agent-visits.js";
 import { TrainingLoop } from "./loop.js";
 import { Evaluator } from "./evaluate.js";
 import { RunBook, type CheckpointOptions, type RunCheckpoint, type RunHooks, type RunSummary } from "./run-book.js";
@@ -31,6 +32,8 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   const loop = new TrainingLoop(learner);
   const evaluator = config.evaluation.episodes > 0 ? new Evaluator(config, layouts) : undefined;
   const recorder = record ? Recorder.attach(env, config.steps, record) : undefined;
+  // Board games with many agents: where each agent goes (no replays: frames are drawn for single-agent gridworlds).
+  const agentRecorder = record && !recorder ? AgentVisitRecorder.attach(env, config.steps, record) : undefined;
   const book = new RunBook(config, seed, learner, () => loop.state(), hooks, checkpoints, evaluator);
   if (checkpoints.resume !== undefined) {
     const saved = checkpoints.resume as RunCheckpoint;
@@ -40,5 +43,5 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   book.start(learner.plan(config.steps));
   loop.run(config.steps, (metrics, finished) => book.iteration(metrics, finished));
   // Evaluation layouts depend on the seed only, so designs are evaluated on the same episodes.
-  return book.finish(() => recorder?.finish(learner, 1_000_000 * (seed + 1)));
+  return book.finish(() => recorder?.finish(learner, 1_000_000 * (seed + 1)) ?? agentRecorder?.finish());
 }

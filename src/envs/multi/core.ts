@@ -63,6 +63,17 @@ export abstract class MultiAgentCore {
   /** Every agent still in the episode is truncated after this many steps. */
   abstract readonly maxSteps: number;
 
+  /**
+   * Games on a board: its size, for reports of where each agent goes
+   * (with `cellOf`). Undefined for games without places (matrix games).
+   */
+  readonly board?: { width: number; height: number };
+
+  /** Agent j's cell on the board (y·width + x), or −1 while it is off it. */
+  cellOf(_j: number): number {
+    return -1;
+  }
+
   /** This instance's random stream; the front ends reseed it. */
   rng = new Rng(0);
   stepCount = 0;

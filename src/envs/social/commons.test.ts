@@ -23,6 +23,18 @@ const act = (env: ParallelEnv, a0: number, a1: number) => env.step({ player_0: a
 describe("CommonsHarvest rules", () => {
   const corridor = ["WWWWWWW", "WPAA PW", "W     W", "WWWWWWW"];
 
+  test("the board is the map; an agent's cell is y·width + x on it, −1 while frozen off it", () => {
+    const { env, core } = commons({ players: 2, map: corridor });
+    expect(core.board).toEqual({ width: 7, height: 4 });
+    place(core, 0, 4, 2, EAST);
+    place(core, 1, 5, 1, SOUTH);
+    expect([core.cellOf(0), core.cellOf(1)]).toEqual([2 * 7 + 4, 1 * 7 + 5]);
+    const [x, y] = [env.readFeatures("player_1", ["agent.x"])["agent.x"], env.readFeatures("player_1", ["agent.y"])["agent.y"]];
+    expect(core.cellOf(1)).toBe(y * 7 + x);
+    core.frozenFor[1] = 3;
+    expect(core.cellOf(1)).toBe(-1);
+  });
+
   test("eating pays 1 and takes the apple; an empty cell with apples near regrows; the view is egocentric", () => {
     const { env, core } = commons({ players: 2, map: corridor, regrowth: [1, 1, 1] });
     place(core, 0, 1, 1, EAST);

@@ -104,6 +104,7 @@ export class CommonsHarvest extends MultiAgentCore {
   readonly features: readonly AgentFeature<any>[] = COMMONS_FEATURES;
 
   readonly map: CommonsMap;
+  override readonly board: { width: number; height: number };
   /** Per cell: WALL | APPLE | AGENT bits, so the view reads one byte a cell. */
   readonly contents: Uint8Array;
   /** Per cell: apples within distance 2 (the cell itself left out). */
@@ -133,6 +134,7 @@ export class CommonsHarvest extends MultiAgentCore {
     const m = options.players;
     const v = options.viewSize;
     this.map = new CommonsMap(options.map, Math.max(v - 1, options.beamLength));
+    this.board = { width: this.map.width, height: this.map.height };
     if (this.map.spawnCells.length < m) throw new UserError("env.kwargs.players", `the map has ${this.map.spawnCells.length} spawn points (P) for ${m} players`);
     this.agentNames = Array.from({ length: m }, (_, j) => `player_${j}`);
     this.observationSpace = new Box(0, 1, [3 * v * v + 5]);
@@ -165,6 +167,14 @@ export class CommonsHarvest extends MultiAgentCore {
       }
       return offsets;
     });
+  }
+
+  /** Agent j's map cell, or −1 while it is frozen off the map by a zap. */
+  override cellOf(j: number): number {
+    if (this.frozenFor[j] > 0) return -1;
+    const { stride, pad, width } = this.map;
+    const p = this.pos[j];
+    return (Math.floor(p / stride) - pad) * width + (p % stride) - pad;
   }
 
   protected start(): void {

@@ -27,18 +27,24 @@ export abstract class GridPlayers extends MultiAgentCore {
   /** Per cell: the agent on it, or −1. */
   readonly claimed: Int32Array;
   private readonly order: Int32Array;
+  override readonly board: { width: number; height: number };
 
   constructor(
     players: number,
     readonly grid: GridOptions,
   ) {
     super(players);
+    this.board = { width: grid.width, height: grid.height };
     this.x = new Int32Array(players);
     this.y = new Int32Array(players);
     this.blocked = new Uint8Array(grid.width * grid.height);
     for (const [ox, oy] of grid.obstacles) this.blocked[oy * grid.width + ox] = 1;
     this.claimed = new Int32Array(grid.width * grid.height).fill(-1);
     this.order = new Int32Array(players);
+  }
+
+  override cellOf(j: number): number {
+    return this.y[j] * this.grid.width + this.x[j];
   }
 
   /** Whether (x, y) is off the grid or an obstacle. */

@@ -31,6 +31,8 @@ export interface DesignCurves {
   success: Band;
   /** Each term's windowed mean episode return, mean over seeds. */
   terms: Record<string, Series>;
+  /** Multi-agent runs: each agent's windowed mean primary return, mean over seeds. */
+  agents?: Series[];
 }
 
 export interface Curves {
@@ -99,12 +101,15 @@ export function aggregateCurves(summaries: readonly DesignSummary[], points = 24
   const designs = summaries.map((s): DesignCurves => {
     const curves = s.runs.map((r) => r.curve);
     const termNames = Object.keys(s.runs[0]?.termReturns ?? {});
-    return {
+    const out: DesignCurves = {
       name: s.name,
       primary: band(curves, steps, (p) => p.primary),
       success: band(curves, steps, (p) => p.success),
       terms: Object.fromEntries(termNames.map((t) => [t, meanSeries(curves, steps, (p) => p.terms?.[t] ?? NaN)])),
     };
+    const agents = Math.max(0, ...curves.flatMap((c) => c.map((p) => p.agents?.length ?? 0)));
+    if (agents > 0) out.agents = Array.from({ length: agents }, (_, j) => meanSeries(curves, steps, (p) => p.agents?.[j] ?? NaN));
+    return out;
   });
   return { steps, designs };
 }

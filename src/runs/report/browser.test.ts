@@ -13,6 +13,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { TINY_DESIGNS, tinyComparison } from "./test-utils.js";
 import { writeReport } from "./write.js";
+import { compareDesigns } from "../compare.js";
+import { RunConfig } from "../config.js";
 
 const CHROMIUM = process.env.REWARDLAB_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -137,3 +139,28 @@ test("a full-page screenshot is saved for a person to look at", async () => {
   expect(existsSync(SCREENSHOT)).toBe(true);
   console.log(`report screenshot: ${SCREENSHOT}`);
 });
+
+test("a multi-agent report shows each agent's curve and where each agent goes", async () => {
+  needChromium();
+  const config = RunConfig.parse({ env: { id: "CommonsHarvest", kwargs: { players: 2, maxSteps: 100 } }, numEnvs: 2, steps: 4096, seeds: [0], learner: { algo: "ppo", numSteps: 64 }, window: 10 });
+  const summaries = await compareDesigns(config, [{ name: "selfish", reward: { terms: [{ kind: "task" }] } as never }], { workers: 1, record: { evalEpisodes: 8 } });
+  const run = summaries[0].runs[0];
+  expect(run.curve.at(-1)!.agents).toHaveLength(2);
+  const visits = run.recording!.agentVisits!;
+  // Both agents counted on every counted step, except while frozen (no zaps this early is not assumed: ≤).
+  expect(visits.counts.map((c) => c.reduce((a, b) => a + b, 0)).every((n) => n > 0 && n <= visits.steps / 2)).toBe(true);
+  expect(run.recording!.visits.counts.reduce((a, b) => a + b, 0)).toBe(visits.counts.flat().reduce((a, b) => a + b, 0));
+  const path = writeReport(summaries, { title: "Two agents", config, outPath: join(dir, "agents.html") });
+  const other = await context.newPage();
+  const errors: string[] = [];
+  other.on("pageerror", (e) => void errors.push(e.message));
+  await other.goto(`file://${path}`);
+  await other.waitForSelector("#chart-agents-0 .uplot canvas");
+  const legend = await other.$$eval("#chart-agents-0 .u-legend .u-series .u-label", (els) => els.map((e) => e.textContent));
+  expect(legend).toEqual(["steps", "agent 0", "agent 1"]);
+  const maps = await other.$$eval("#agents canvas.heat-map", (els) => els.map((c) => (c as unknown as Canvas).width));
+  expect(maps).toHaveLength(2);
+  for (const w of maps) expect(w).toBeGreaterThan(50);
+  expect(errors).toEqual([]);
+  await other.close();
+}, 60_000);

@@ -150,6 +150,15 @@ function termCharts() {
   });
 }
 
+function agentCharts() {
+  REPORT.designs.forEach(function (d, k) {
+    var el = document.getElementById("chart-agents-" + k);
+    if (!el || !d.agents) return;
+    var lines = d.agents.map(function (series, j) { return { label: "agent " + j, color: REPORT.agentColors[j % REPORT.agentColors.length], mean: series }; });
+    lineChart(el, d.name, "primary episode return", lines, { digits: 3, height: 260 });
+  });
+}
+
 var resizeTimer = 0;
 window.addEventListener("resize", function () {
   clearTimeout(resizeTimer);
@@ -160,4 +169,5 @@ window.addEventListener("resize", function () {
 
 learningCurves();
 termCharts();
+agentCharts();
 `;

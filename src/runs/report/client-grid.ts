@@ -189,6 +189,10 @@ function player(root, r) {
 REPORT.designs.forEach(function (d, k) {
   var heat = document.getElementById("heat-" + k);
   if (heat && d.visits) heatmap(heat, d.visits);
+  if (d.agentVisits) d.agentVisits.counts.forEach(function (counts, j) {
+    var el = document.getElementById("heat-agent-" + k + "-" + j);
+    if (el) heatmap(el, { width: d.agentVisits.width, height: d.agentVisits.height, counts: counts });
+  });
   ["best", "worst"].forEach(function (kind) {
     var el = document.getElementById("replay-" + kind + "-" + k);
     if (el && d.evaluation) player(el, d.evaluation[kind]);

@@ -28,6 +28,10 @@ export interface ReportDesign {
   success: Band;
   terms: Record<string, Series>;
   visits?: { width: number; height: number; counts: number[]; steps: number; fromStep: number; toStep: number; runs: number };
+  /** Multi-agent runs: each agent's mean primary return over training (mean over seeds). */
+  agents?: Series[];
+  /** Multi-agent board games: each agent's visits, summed over seeds. */
+  agentVisits?: { width: number; height: number; counts: number[][] };
   evaluation?: { episodes: number; meanPrimary: number | null; success: number | null; best: ReportReplay; worst: ReportReplay };
 }
 
@@ -38,6 +42,8 @@ export interface ReportData {
   designs: ReportDesign[];
   window: number;
   hasSuccess: boolean;
+  /** Colors of agent indices in per-agent charts. */
+  agentColors: string[];
 }
 
 export function reportData(summaries: readonly DesignSummary[], window: number): ReportData {
@@ -46,6 +52,13 @@ export function reportData(summaries: readonly DesignSummary[], window: number):
   const designs = summaries.map((s, k): ReportDesign => {
     const c = curves.designs[k];
     const out: ReportDesign = { name: s.name, color: colorOf(k), primary: c.primary, success: c.success, terms: c.terms };
+    if (c.agents) out.agents = c.agents;
+    const perAgent = s.runs.map((r) => r.recording?.agentVisits).filter((v) => v !== undefined);
+    if (perAgent.length > 0) {
+      const { width, height, counts } = perAgent[0];
+      const same = perAgent.filter((v) => v.width === width && v.height === height && v.counts.length === counts.length);
+      out.agentVisits = { width, height, counts: counts.map((c, j) => c.map((_, i) => same.reduce((a, v) => a + v.counts[j][i], 0))) };
+    }
     const recorded = s.runs.filter((r) => r.recording);
     const first = recorded[0]?.recording?.visits;
     if (first) {
@@ -80,7 +93,7 @@ export function reportData(summaries: readonly DesignSummary[], window: number):
     return out;
   });
   const hasSuccess = summaries.some((s) => s.runs.some((r) => r.curve.some((p) => Number.isFinite(p.success))));
-  return { steps: curves.steps, terms: termNames.map((name, k) => ({ name, color: TERM_PALETTE[k % TERM_PALETTE.length] })), designs, window, hasSuccess };
+  return { steps: curves.steps, terms: termNames.map((name, k) => ({ name, color: TERM_PALETTE[k % TERM_PALETTE.length] })), designs, window, hasSuccess, agentColors: TERM_PALETTE };
 }
 
 function finite(x: number): number | null {

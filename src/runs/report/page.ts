@@ -61,6 +61,23 @@ function visitsSection(data: ReportData): string {
 <div class="grid3">${figures.join("")}</div></section>`;
 }
 
+function agentsSection(data: ReportData): string {
+  const with_ = data.designs.map((d, k) => [d, k] as const).filter(([d]) => d.agents || d.agentVisits);
+  if (with_.length === 0) return "";
+  const blocks = with_.map(([d, k]) => {
+    const chart = d.agents ? `<div class="figure"><div class="chart" id="chart-agents-${k}"></div></div>` : "";
+    const maps = (d.agentVisits?.counts ?? []).map(
+      (_, j) => `<div class="figure" id="heat-agent-${k}-${j}"><h3>agent ${j}</h3>
+<div class="heat"><canvas class="heat-map" role="img" aria-label="visits of agent ${j} of ${esc(d.name)}"></canvas><div class="colorbar"><span class="bar-max"></span><canvas class="heat-bar"></canvas><span>1 visit</span></div></div>
+<div class="hover"></div></div>`,
+    );
+    return `<div class="design-head">${swatch(d)}${esc(d.name)}</div>${chart}${maps.length ? `<div class="grid3">${maps.join("")}</div>` : ""}`;
+  });
+  return `<section id="agents"><h2>Each agent</h2>
+<p class="lead">Multi-agent runs: each agent index's mean primary return over its last episodes in the window (line: mean over seeds), and, on board games, where each agent stood late in training (summed over tables and seeds; log color scale). Agents that learn different roles, or split the board between them, show it here.</p>
+${blocks.join("\n")}</section>`;
+}
+
 function replayPanel(kind: "best" | "worst", k: number, r: NonNullable<ReportDesign["evaluation"]>["best"]): string {
   const success = r.success === 1 ? "succeeded" : r.success === 0 ? "failed" : "";
   const seed = r.seed === null ? "a later episode of its environment" : `environment seed ${r.seed}`;
@@ -112,6 +129,7 @@ ${notesList(options.notes ?? verdictNotes(summaries))}</section>
 ${curvesSection(data)}
 ${termsSection(data)}
 ${visitsSection(data)}
+${agentsSection(data)}
 ${replaysSection(data)}
 <section id="config"><h2>Configuration</h2>${configBlocks(config, options.rewards)}</section>
 <footer>Made by rewardlab ${esc(VERSION)}. Self-contained: no network needed. Charts by uPlot ${esc(assets.uplotVersion)} (MIT license, included in this file).</footer>

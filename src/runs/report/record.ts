@@ -19,6 +19,7 @@ import { GridEnv } from "../../envs/grid/engine.js";
 import { ACTION_NAMES } from "../../envs/grid/objects.js";
 import { renderGrid } from "../../envs/grid/render.js";
 import type { RewardedVector } from "../../rewards/rewarded.js";
+import type { AgentVisits } from "./agent-visits.js";
 
 export interface RecordOptions {
   /** The fraction of training, at its end, over which visited cells are counted (0–1). */
@@ -66,6 +67,8 @@ export interface Evaluation {
 export interface RunRecording {
   visits: Visits;
   evaluation?: Evaluation;
+  /** Multi-agent board games: each agent's own visits (`visits` is their sum). */
+  agentVisits?: AgentVisits;
 }
 
 /** The gridworld under a core, through reward-machine products (`inner`). */
