@@ -7,77 +7,23 @@
  * Musolesi's independent learners do. (A single `ppo` learner on the same
  * rows trains one policy shared by every agent instead.)
  *
- * Each agent's PPO sees a view of the vector holding only its rows, filled
- * before it acts and before it observes; the views never step or reset the
- * environments themselves.
+ * Each agent's PPO sees a view of the vector holding only its rows
+ * (seat-rows.ts), filled before it acts and before it observes.
  */
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import { actionBuffer, type Space } from "../core/spaces.js";
+import { actionBuffer } from "../core/spaces.js";
 import { AgentSeat } from "../envs/multi/seats.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { Ppo, PpoConfig, ppoLearner, type PpoState } from "./ppo.js";
-
-/** The part of a rewarded vector a PPO learner reads: one agent's rows of every table. */
-class AgentRows {
-  readonly vec: { n: number; obs: Float32Array; finalObs: Float32Array; terminated: Uint8Array; truncated: Uint8Array; observationSpace: Space; actionSpace: Space };
-  readonly rewards: Float32Array;
-
-  constructor(
-    readonly parent: RewardedVector,
-    readonly agent: number,
-    readonly m: number,
-  ) {
-    const { vec } = parent;
-    const tables = vec.n / m;
-    const size = vec.obsSize;
-    this.vec = {
-      n: tables,
-      obs: new Float32Array(tables * size),
-      finalObs: new Float32Array(tables * size),
-      terminated: new Uint8Array(tables),
-      truncated: new Uint8Array(tables),
-      observationSpace: vec.observationSpace,
-      actionSpace: vec.actionSpace,
-    };
-    this.rewards = new Float32Array(tables);
-  }
-
-  /** The parent resets the environments; an agent's learner asking to does nothing. */
-  reset(): void {}
-
-  /** Copies this agent's observations (before it acts). */
-  gatherObs(): void {
-    gather(this.parent.vec.obs, this.vec.obs, this.agent, this.m, this.parent.vec.obsSize);
-  }
-
-  /** Copies this agent's step results (before it observes). */
-  gatherStep(): void {
-    const { parent, agent, m, vec } = this;
-    const size = parent.vec.obsSize;
-    gather(parent.vec.obs, vec.obs, agent, m, size);
-    gather(parent.vec.finalObs, vec.finalObs, agent, m, size);
-    for (let i = 0; i < vec.n; i++) {
-      const r = i * m + agent;
-      this.rewards[i] = parent.rewards[r];
-      vec.terminated[i] = parent.vec.terminated[r];
-      vec.truncated[i] = parent.vec.truncated[r];
-    }
-  }
-}
-
-/** Rows j, m + j, … of `from` (rows of `size`) into consecutive rows of `into`. */
-function gather(from: Float32Array, into: Float32Array, j: number, m: number, size: number): void {
-  const tables = into.length / size;
-  for (let i = 0; i < tables; i++) into.set(from.subarray((i * m + j) * size, (i * m + j + 1) * size), i * size);
-}
+import { gatherSeats, SeatRows } from "./seat-rows.js";
 
 export class IndependentPpo implements Learner {
   readonly algo = "ippo";
   readonly agents: Ppo[];
-  private readonly views: AgentRows[];
+  private readonly views: SeatRows[];
   private readonly m: number;
   private readonly rng: Rng;
   private readonly actionsOut: Int32Array | Float32Array;
@@ -92,8 +38,8 @@ export class IndependentPpo implements Learner {
     this.m = (seats[0] as AgentSeat).core.numAgents;
     this.rng = new Rng(seed);
     const agentSeeds = Array.from({ length: this.m }, () => this.rng.int(2 ** 31));
-    this.views = agentSeeds.map((_, j) => new AgentRows(env, j, this.m));
-    // Each agent's PPO runs on a view with the fields it reads (see AgentRows), not on a whole RewardedVector.
+    this.views = agentSeeds.map((_, j) => new SeatRows(env, [j], this.m));
+    // Each agent's PPO runs on a view with the fields it reads (see SeatRows), not on a whole RewardedVector.
     this.agents = this.views.map((view, j) => new Ppo(view as unknown as RewardedVector, config, agentSeeds[j]));
     this.actionsOut = actionBuffer(env.vec.actionSpace, env.vec.n);
   }
@@ -148,7 +94,7 @@ export class IndependentPpo implements Learner {
     const out = actionBuffer(this.env.vec.actionSpace, rows);
     const part = new Float32Array((rows / m) * size);
     this.agents.forEach((agent, j) => {
-      gather(obs, part, j, m, size);
+      gatherSeats(obs, part, [j], m, size);
       const own = agent.act(part, rng, options);
       for (let i = 0; i < rows / m; i++) out.set(own.subarray(i * actionSize, (i + 1) * actionSize), (i * m + j) * actionSize);
     });

@@ -8,11 +8,12 @@ import type { Learner } from "./learner.js";
 import { checkRolloutMemory, type RolloutShape, type RolloutSize } from "./memory.js";
 import { ippoLearner } from "./independent-ppo.js";
 import { mappoLearner } from "./mappo.js";
+import { selfPlayLearner } from "./self-play.js";
 import { ppoLearner } from "./ppo.js";
 import { reinforceLearner } from "./reinforce.js";
 import { qLearningLearner, sarsaLearner } from "./tabular-q.js";
 
-export const LEARNERS = [ppoLearner, ippoLearner, mappoLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
+export const LEARNERS = [ppoLearner, ippoLearner, mappoLearner, selfPlayLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
 
 type Schemas = (typeof LEARNERS)[number]["schema"];
 

@@ -465,6 +465,34 @@ export class Ppo implements Learner {
     return this.env.vec.actionSpace.kind === "box" ? Float32Array.from(this.clipActions(out)) : out;
   }
 
+  private scratchX: Float32Array | undefined;
+  private scratchLogProb: Float32Array | undefined;
+  /**
+   * Samples the policy's actions for `rows` rows of observations (rows ×
+   * obsSize) into `out` from `rng`, with no buffer allocated after the first
+   * call: for policies that act every step without learning (self-play's
+   * opponents).
+   */
+  actInto(obs: Float32Array, rows: number, rng: Rng, out: Int32Array | Float32Array): void {
+    const { obsPad } = this.shape;
+    if (!this.scratchX || this.scratchX.length < rows * obsPad) {
+      this.scratchX = new Float32Array(rows * obsPad);
+      this.scratchLogProb = new Float32Array(rows);
+    }
+    this.padRows(obs, rows, this.scratchX);
+    this.sample(this.scratchX, rows, rng, out, this.scratchLogProb!, false);
+  }
+
+  /** The actor's parameters as true-shaped leaves [W0, b0, …] (a self-play pool's snapshot). */
+  actorLeaves(): number[][] {
+    return this.nets.leaves(ACTOR).map((l) => Array.from(l));
+  }
+
+  /** Sets the actor's parameters from `actorLeaves()` of a learner of the same shape. */
+  setActorLeaves(leaves: readonly ArrayLike<number>[]): void {
+    this.nets.setLeaves(ACTOR, leaves);
+  }
+
   /**
    * Takes over another agent's parameters, random stream and counters, on
    * this agent's environments (a curriculum's next level, a preference
