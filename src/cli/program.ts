@@ -287,7 +287,7 @@ function build(): Command {
   program
     .command("scenario <id>")
     .description("Melting Pot's scenarios: the stored runs of a multi-agent comparison (or one run) meet background agents they never trained with; the focal per-capita return beside what they earn among themselves, over seeds")
-    .option("--background <who>", "who fills the background seats: random, action:N (always action N), or run:ID (a stored run's trained policy)")
+    .option("--background <who>", "who fills the background seats: random, action:N (always action N), run:ID (a stored run's trained policy) or run:ID@STEP (the policy it had at that step: an earlier checkpoint)")
     .option("--seats <list>", "seat indices of each table the background takes", "1")
     .option("--tables <n>", "episodes per run (one per table)", "32")
     .option("--db <path>", DB_HELP, "./rewardlab.db")

@@ -56,6 +56,7 @@ export const RunConfig = z
       .object({
         seconds: z.number().nonnegative().optional().describe("save a checkpoint at least this often, in seconds of training (default 10; 0: every iteration)"),
         steps: z.number().int().positive().optional().describe("and every this many environment steps (default: a tenth of the budget)"),
+        keep: z.boolean().optional().describe("keep every checkpoint, not only the latest: the run's earlier policies can then play as scenario backgrounds (run:ID@STEP)"),
       })
       .strict()
       .optional()

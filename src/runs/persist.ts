@@ -82,7 +82,7 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
         seconds: config.checkpoint?.seconds ?? CHECKPOINT_SECONDS,
         // With SQLite the rows and the checkpoint are committed inside this call (a failure throws
         // here and fails the run); the promise only reports a store that writes in the background.
-        onCheckpoint: (step, state) => void w.checkpoint({ step, state }).catch((e: unknown) => (checkpointError ??= e)),
+        onCheckpoint: (step, state) => void w.checkpoint({ step, state, keepEarlier: config.checkpoint?.keep }).catch((e: unknown) => (checkpointError ??= e)),
       },
     );
     if (checkpointError) throw checkpointError;

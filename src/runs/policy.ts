@@ -28,14 +28,15 @@ export interface StoredPolicy {
   learner: Learner;
 }
 
-export async function storedPolicy(store: Store, id: string, field = "--policy"): Promise<StoredPolicy> {
+/** A run's policy from its latest checkpoint, or with `atOrBefore` from its last checkpoint at or before that step. */
+export async function storedPolicy(store: Store, id: string, field = "--policy", atOrBefore?: number): Promise<StoredPolicy> {
   const run = await findRun(store, id, field);
   const config = parseConfig(RunConfig, run.config, `run ${run.id}: config`);
   if (config.learner.algo === "q-learning" || config.learner.algo === "sarsa") {
     throw new UserError(field, `run ${run.id} learned a ${config.learner.algo} table over its environments' states; clips need a policy over observations (a ppo or reinforce run)`);
   }
-  const checkpoint = await store.latestCheckpoint(run.id);
-  if (!checkpoint?.state) throw new UserError(field, `run ${run.id} has no checkpoint to take its policy from`);
+  const checkpoint = await store.latestCheckpoint(run.id, atOrBefore);
+  if (!checkpoint?.state) throw new UserError(field, `run ${run.id} has no checkpoint${atOrBefore === undefined ? "" : ` at or before step ${atOrBefore}`} to take its policy from`);
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, run.seed) });
   const learner = createLearner(config.learner, env, run.seed);
   learner.load((checkpoint.state as { loop: LoopState }).loop.learner);

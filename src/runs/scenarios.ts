@@ -38,7 +38,7 @@ export interface ScenarioEpisode {
 export function parseBackground(text: string, actions: number, path = "--background"): Background {
   if (text === "random") return { kind: "random" };
   const m = /^action:(\d+)$/.exec(text);
-  if (!m || Number(m[1]) >= actions) throw new UserError(path, `expected random, action:N with N from 0 to ${actions - 1}, or run:ID, got ${JSON.stringify(text)}`);
+  if (!m || Number(m[1]) >= actions) throw new UserError(path, `expected random, action:N with N from 0 to ${actions - 1}, run:ID or run:ID@STEP, got ${JSON.stringify(text)}`);
   return { kind: "action", action: Number(m[1]) };
 }
 

@@ -23,7 +23,7 @@ export interface ScenarioOptions {
 }
 
 export async function scenario(id: string, opts: ScenarioOptions): Promise<void> {
-  if (opts.background === undefined) throw new UserError("--background", "expected random, action:N or run:ID (who fills the background seats)");
+  if (opts.background === undefined) throw new UserError("--background", "expected random, action:N, run:ID or run:ID@STEP (who fills the background seats)");
   const tables = intOption(opts.tables ?? "32", "--tables", 1, 10_000);
   const seats = (opts.seats ?? "1").split(",").map((s, i) => {
     const n = Number(s.trim());
@@ -34,8 +34,10 @@ export async function scenario(id: string, opts: ScenarioOptions): Promise<void>
   try {
     const selection = await storedSelection(store, id);
     // Another run's policy as the background: it must play the same environment.
-    const otherId = /^run:(.+)$/.exec(opts.background)?.[1];
-    const other = otherId ? await storedPolicy(store, otherId, "--background") : undefined;
+    // run:ID, or run:ID@STEP for the policy the run had at that step (its last checkpoint there): an earlier checkpoint.
+    const ref = /^run:([^@]+)(?:@(.+))?$/.exec(opts.background);
+    const atStep = ref?.[2] === undefined ? undefined : intOption(ref[2], "--background", 0);
+    const other = ref ? await storedPolicy(store, ref[1], "--background", atStep) : undefined;
     const rows: string[] = [];
     let header = "";
     for (const design of selection.designs) {

@@ -233,7 +233,7 @@ export abstract class KyselyStore implements Store {
     }
     if (batch.checkpoint) {
       out.push(this.checkpointQuery(runId, batch.checkpoint));
-      out.push(this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<>", batch.checkpoint.step));
+      if (!batch.checkpoint.keepEarlier) out.push(this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<>", batch.checkpoint.step));
     }
     out.push(this.db.updateTable("runs").set({ updated_at: new Date().toISOString() }).where("id", "=", runId));
     return out;
@@ -324,8 +324,10 @@ export abstract class KyselyStore implements Store {
     await this.transaction([this.db.deleteFrom("checkpoints").where("run_id", "=", runId).where("step", "<", step)]);
   }
 
-  async latestCheckpoint(runId: string): Promise<Checkpoint | undefined> {
-    const [row] = await this.query(this.db.selectFrom("checkpoints").selectAll().where("run_id", "=", runId).orderBy("step", "desc").limit(1));
+  async latestCheckpoint(runId: string, atOrBefore?: number): Promise<Checkpoint | undefined> {
+    let q = this.db.selectFrom("checkpoints").selectAll().where("run_id", "=", runId);
+    if (atOrBefore !== undefined) q = q.where("step", "<=", atOrBefore);
+    const [row] = await this.query(q.orderBy("step", "desc").limit(1));
     if (!row) return undefined;
     return {
       runId: row.run_id,

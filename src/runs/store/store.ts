@@ -94,8 +94,8 @@ export interface Store {
   saveCheckpoint(runId: string, checkpoint: NewCheckpoint): Promise<void>;
   /** Deletes a run's checkpoints older than `step` (resuming needs only the latest). */
   deleteCheckpointsBefore(runId: string, step: number): Promise<void>;
-  /** The checkpoint with the highest step. */
-  latestCheckpoint(runId: string): Promise<Checkpoint | undefined>;
+  /** The checkpoint with the highest step (at most `atOrBefore`, when given: an earlier policy of the run). */
+  latestCheckpoint(runId: string, atOrBefore?: number): Promise<Checkpoint | undefined>;
   listCheckpoints(runId: string): Promise<Omit<Checkpoint, "data" | "state" | "rng">[]>;
 
   close(): Promise<void>;

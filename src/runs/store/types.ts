@@ -157,6 +157,8 @@ export interface NewCheckpoint {
   /** The RNG states to resume with. */
   rng?: unknown;
   createdAt?: Date;
+  /** Keep the run's earlier checkpoints (by default a run keeps only its latest: resuming needs no more). */
+  keepEarlier?: boolean;
 }
 
 export interface Checkpoint {
