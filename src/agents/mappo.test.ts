@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
-import type { EpisodeRecord } from "./episodes.js";
 import { makeRewarded } from "../rewards/make.js";
-import { TrainingLoop, type LoopState } from "../runs/loop.js";
+import { TrainingLoop } from "../runs/loop.js";
+import { expectExactResume } from "../test-utils/resume.js";
 import { RunConfig } from "../runs/config.js";
 import { runTraining } from "../runs/train.js";
 import { createLearner, LearnerConfig } from "./index.js";
@@ -53,26 +53,7 @@ test("MAPPO on the team's reward beats a random population in the Stag Hunt (see
 
 test("the same seed trains the same MAPPO, and a saved run (critic and its optimizer included) resumes exactly", () => {
   const build = () => new TrainingLoop(createLearner(LearnerConfig.parse({ algo: "mappo", numSteps: 16 }), makeRewarded("PublicGoods", 2, team, { kwargs: { rounds: 4, players: 3 } }), 5));
-  const trainFor = (loop: TrainingLoop, iterations: number, log: unknown[]) => {
-    let left = iterations;
-    loop.run(1e9, (metrics, episodes: EpisodeRecord[]) => {
-      const { "charts/SPS": _time, ...rest } = metrics;
-      log.push(rest, ...episodes);
-      return --left > 0;
-    });
-  };
-  const straight = build();
-  const logA: unknown[] = [];
-  trainFor(straight, 4, logA);
-  const first = build();
-  const logB: unknown[] = [];
-  trainFor(first, 2, logB);
-  const resumed = build();
-  resumed.load(JSON.parse(JSON.stringify(first.state())) as LoopState);
-  trainFor(resumed, 2, logB);
-  expect(logB.length).toBeGreaterThan(4);
-  expect(logB).toEqual(logA);
-  expect(JSON.stringify(resumed.state())).toBe(JSON.stringify(straight.state()));
+  expectExactResume(build);
 });
 
 test("mappo on a single-agent environment is a one-line error", () => {

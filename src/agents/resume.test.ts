@@ -12,8 +12,8 @@ import { readConfigFile } from "../core/config.js";
 import { packageFile } from "../core/paths.js";
 import { appendDemonstration, plannerDemonstrations } from "../learn/demos/demos.js";
 import { makeRewarded } from "../rewards/make.js";
-import { TrainingLoop, type LoopState } from "../runs/loop.js";
-import type { EpisodeRecord } from "./episodes.js";
+import { TrainingLoop } from "../runs/loop.js";
+import { expectExactResume, trainFor } from "../test-utils/resume.js";
 import { createLearner, LearnerConfig } from "./index.js";
 
 const demos = (() => {
@@ -45,34 +45,10 @@ const LEARNER_CONFIGS = { ppo: { algo: "ppo", numSteps: 16 }, reinforce: { algo:
 const build = (learner: keyof typeof LEARNER_CONFIGS, spec: unknown) =>
   new TrainingLoop(createLearner(LearnerConfig.parse(LEARNER_CONFIGS[learner]), makeRewarded("DoorKey-5x5", 4, spec, { kwargs: { maxSteps: 24 } }), 11));
 
-/** Runs `iterations` more iterations, logging episodes and metrics. */
-function trainFor(loop: TrainingLoop, iterations: number, log: unknown[]): void {
-  let left = iterations;
-  loop.run(1e9, (metrics, episodes: EpisodeRecord[]) => {
-    const { "charts/SPS": _time, ...rest } = metrics;
-    log.push(rest, ...episodes);
-    return --left > 0;
-  });
-}
-
 for (const learner of Object.keys(LEARNER_CONFIGS) as (keyof typeof LEARNER_CONFIGS)[]) {
   for (const [name, spec] of Object.entries(SPECS)) {
     test(`${learner} with ${name}: a resumed run continues exactly as an uninterrupted one`, () => {
-      const straight = build(learner, spec);
-      const logA: unknown[] = [];
-      trainFor(straight, 4, logA);
-
-      const first = build(learner, spec);
-      const logB: unknown[] = [];
-      trainFor(first, 2, logB);
-      const saved = JSON.parse(JSON.stringify(first.state())) as LoopState;
-      const resumed = build(learner, spec);
-      resumed.load(saved);
-      trainFor(resumed, 2, logB);
-
-      expect(logB.length).toBeGreaterThan(4);
-      expect(logB).toEqual(logA);
-      expect(JSON.stringify(resumed.state())).toBe(JSON.stringify(straight.state()));
+      expectExactResume(() => build(learner, spec));
     }, 60_000);
   }
 }

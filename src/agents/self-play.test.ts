@@ -1,10 +1,10 @@
 import { expect, test } from "vitest";
 import { Rng } from "../core/rng.js";
 import type { Discrete } from "../core/spaces.js";
-import type { EpisodeRecord } from "./episodes.js";
 import { makeParallel } from "../envs/multi/registry.js";
 import { makeRewarded } from "../rewards/make.js";
-import { TrainingLoop, type LoopState } from "../runs/loop.js";
+import { TrainingLoop } from "../runs/loop.js";
+import { expectExactResume } from "../test-utils/resume.js";
 import { createLearner, LearnerConfig } from "./index.js";
 import { SelfPlay } from "./self-play.js";
 
@@ -43,26 +43,8 @@ test("self-play in Capture the Flag: the policy learns against its past selves a
 
 test("the same seed gives the same self-play, and a saved run (pool and opponent included) resumes exactly", () => {
   const build = () => new TrainingLoop(createLearner(LearnerConfig.parse({ algo: "self-play", numSteps: 16, snapshotEvery: 1, poolSize: 2 }), makeRewarded("CaptureTheFlag", 2, selfish, { kwargs: CTF }), 5));
-  const trainFor = (loop: TrainingLoop, iterations: number, log: unknown[]) => {
-    let left = iterations;
-    loop.run(1e9, (metrics, episodes: EpisodeRecord[]) => {
-      const { "charts/SPS": _time, ...rest } = metrics;
-      log.push(rest, ...episodes);
-      return --left > 0;
-    });
-  };
-  const straight = build();
-  const logA: unknown[] = [];
-  trainFor(straight, 6, logA);
-  const first = build();
-  const logB: unknown[] = [];
-  trainFor(first, 3, logB);
-  const resumed = build();
-  resumed.load(JSON.parse(JSON.stringify(first.state())) as LoopState);
-  trainFor(resumed, 3, logB);
-  expect(logB).toEqual(logA);
+  const { straight } = expectExactResume(build, 6, 3);
   expect((straight.learner as SelfPlay).pool).toHaveLength(2);
-  expect(JSON.stringify(resumed.state())).toBe(JSON.stringify(straight.state()));
 });
 
 test("self-play's bad settings are one-line errors", () => {
