@@ -141,7 +141,8 @@ export class ParallelVectorEnv {
         this.runningReturn[r] = 0;
         this.runningLength[r] = 0;
       }
-      this.finalObs.set(this.obs.subarray(first * obsSize, (first + m) * obsSize), first * obsSize);
+      // A copy loop, not set(subarray): no view allocated per finished episode.
+      for (let k = first * obsSize, end = (first + m) * obsSize; k < end; k++) this.finalObs[k] = this.obs[k];
       this.onEpisodeEnd?.(i, core);
       core.reset(this.obs, first * obsSize);
     }

@@ -110,8 +110,9 @@ export class RepeatedDilemma extends MultiAgentCore {
   protected act(actions: ArrayLike<number>, offset: number): void {
     const m = this.numAgents;
     const { past, coop, rewards, eventMasks } = this;
-    past.copyWithin(m, 0, past.length - m);
-    coop.copyWithin(1, 0, coop.length - 1);
+    // Shift the history back one round (plain loops: copyWithin's call costs more than a few elements).
+    for (let k = past.length - 1; k >= m; k--) past[k] = past[k - m];
+    for (let h = coop.length - 1; h > 0; h--) coop[h] = coop[h - 1];
     let total = 0;
     for (let j = 0; j < m; j++) {
       past[j] = actions[offset + j];
