@@ -13,7 +13,6 @@
 import { AgentSeat } from "../../envs/multi/seats.js";
 import type { MultiAgentCore } from "../../envs/multi/core.js";
 import type { RewardedVector } from "../../rewards/rewarded.js";
-import type { RunRecording } from "./record.js";
 
 export interface AgentVisits {
   width: number;
@@ -67,8 +66,8 @@ export class AgentVisitRecorder {
     }
   }
 
-  /** Stops counting; the per-agent maps, and their sum as the run's visits. */
-  finish(): RunRecording {
+  /** Stops counting; the per-agent maps, and their sum as the run's visits (a `RunRecording` of record.ts). */
+  finish(): { visits: Omit<AgentVisits, "counts"> & { counts: number[] }; agentVisits: AgentVisits } {
     this.counting = false;
     const { width, height } = this.board;
     const steps = Math.max(0, this.stepsSeen - this.fromStep);
