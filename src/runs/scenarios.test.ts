@@ -34,7 +34,7 @@ test("another trained policy as the background: its actions fill the background 
 
 test("scenario inputs: the background's form, seats inside the table, at least one focal seat, a multi-agent environment", () => {
   expect(parseBackground("action:1", 2)).toEqual({ kind: "action", action: 1 });
-  expect(() => parseBackground("action:2", 2)).toThrow(/^--background: expected random, action:N with N from 0 to 1, or run:ID, got "action:2"$/);
+  expect(() => parseBackground("action:2", 2)).toThrow(/^--background: expected random, action:N with N from 0 to 1, run:ID or run:ID@STEP, got "action:2"$/);
   expect(() => parseBackground("defect", 2)).toThrow(/^--background: /);
   expect(() => playScenario(cooperators, config, { background: { kind: "random" }, seats: [2] }, 1, 0)).toThrow(/^--seats: expected seat indices from 0 to 1, got 2$/);
   expect(() => playScenario(cooperators, config, { background: { kind: "random" }, seats: [0, 1] }, 1, 0)).toThrow(/^--seats: leave at least one seat to the focal population$/);

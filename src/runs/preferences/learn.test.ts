@@ -73,3 +73,10 @@ test("the RLHF loop trains PPO on the reward learned so far after each round and
   // CartPole's true return is the episode length: PPO on a learned "stay up" reward keeps the pole up longer than a random policy (≈ 22).
   expect(reports.at(-1)!.agentReturn!).toBeGreaterThan(25);
 }, 60_000);
+
+test("the run's seed drives the reward model unless model.seed says otherwise (a model section without a seed included)", () => {
+  const env = { id: "CartPole-v1" };
+  expect(PreferenceConfig.parse({ env }).model.seed).toBeUndefined();
+  expect(PreferenceConfig.parse({ env, model: { members: 3, hidden: [64], epochs: 10 } }).model.seed).toBeUndefined();
+  expect(PreferenceConfig.parse({ env, model: { seed: 7 } }).model.seed).toBe(7);
+});

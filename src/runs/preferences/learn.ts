@@ -41,7 +41,10 @@ export const PreferenceConfig = z
     branches: z.number().int().min(2).multipleOf(2).default(2).describe("tree: continuations rolled out from each branching state (even: siblings are paired)"),
     candidates: z.number().int().min(1).default(4).describe("disagreement: candidate pairs considered per label"),
     labeler: LabelerConfig.prefault({}),
-    model: RewardModelConfig.partial().default({}),
+    // The model's seed has no default here: without one, the run's seed drives the model too (zod's partial keeps inner defaults).
+    model: RewardModelConfig.extend({ seed: z.number().int().nonnegative().optional().describe("the model's initialization and minibatch order (default: the run's seed)") })
+      .partial()
+      .default({}),
     heldOut: z.number().int().min(0).default(200).describe("pairs kept aside to measure agreement with the true reward"),
     agent: z
       .object({
