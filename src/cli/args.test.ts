@@ -13,7 +13,7 @@ test("--seeds: a count, a list, ranges, and lists of ranges", () => {
 });
 
 test("--seeds: bad input is one error naming the option and what was expected", () => {
-  const expected = "expected a count (3: seeds 0, 1, 2), a list of distinct seeds (7,8,9) or a range (10-19)";
+  const expected = "expected a count (3: seeds 0, 1, 2), a list of distinct seeds (7,8,9) or a range (10-19; one seed: 7-7)";
   const error = (value: string | undefined, min?: number) => {
     try {
       seedsOption(value, "--seeds", { min });

@@ -45,7 +45,7 @@ export const MAX_SEEDS = 10_000;
  */
 export function seedsOption(value: string | undefined, name = "--seeds", { min = 1, first = 0 }: { min?: number; first?: number } = {}): number[] {
   const fail = (why: string): never => {
-    const expected = `a count (3: seeds ${first}, ${first + 1}, ${first + 2}), a list of distinct seeds (7,8,9) or a range (10-19)`;
+    const expected = `a count (3: seeds ${first}, ${first + 1}, ${first + 2}), a list of distinct seeds (7,8,9) or a range (10-19; one seed: 7-7)`;
     throw new UserError(name, `expected ${expected}${min > 1 ? `, at least ${min} seeds` : ""}, ${why}`);
   };
   const text = value?.trim() ?? "";

@@ -12,7 +12,7 @@ import { VERSION } from "../version.js";
 const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
 const NO_REPORT_HELP = "do not write an HTML report";
 
-const SEEDS_FORMS = "a count n (seeds 0 … n−1), a list 7,8,9 or a range 10-19";
+const SEEDS_FORMS = "a count n (seeds 0 … n−1), a list 7,8,9 or a range 10-19 (one seed: 7-7)";
 
 const DB_HELP = "record runs, metrics, episodes and checkpoints in this run store";
 const NO_DB_HELP = "do not record the runs";

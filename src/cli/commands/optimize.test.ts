@@ -51,5 +51,5 @@ test("optimize's seeds: --seeds and --eval-seeds override the config, both are p
   const fromConfig = await runCli("optimize", config);
   expect(fromConfig.err).toBe("error: evaluate.seeds: seed 2000 is also trained on (generation 2 trains on the seeds [0] + 2000); training and evaluation seeds must be disjoint\n");
   const bad = await runCli("optimize", config, "--eval-seeds", "2,2");
-  expect(bad.err).toMatch(/^error: --eval-seeds: expected a count \(3: seeds 1000000, 1000001, 1000002\), a list of distinct seeds \(7,8,9\) or a range \(10-19\), got "2,2": seed 2 is named twice\n$/);
+  expect(bad.err).toMatch(/^error: --eval-seeds: expected a count \(3: seeds 1000000, 1000001, 1000002\), a list of distinct seeds \(7,8,9\) or a range \(10-19; one seed: 7-7\), got "2,2": seed 2 is named twice\n$/);
 }, 120_000);

@@ -81,7 +81,7 @@ test("suite tampering --seeds 9-9 trains seed 9", async () => {
 }, 60_000);
 
 test("a bad --seeds is one line naming it, exit 2, on every command that trains", async () => {
-  const expected = "expected a count (3: seeds 0, 1, 2), a list of distinct seeds (7,8,9) or a range (10-19)";
+  const expected = "expected a count (3: seeds 0, 1, 2), a list of distinct seeds (7,8,9) or a range (10-19; one seed: 7-7)";
   const cases: [string[], string][] = [
     [["train", config, "--seeds", "5,5", "--no-db"], `error: --seeds: ${expected}, got "5,5": seed 5 is named twice\n`],
     [["compare", config, "--rewards", "a.yaml", "--seeds", "x", "--no-db"], `error: --seeds: ${expected}, got "x"\n`],
