@@ -126,7 +126,7 @@ describe("bad specs give one line with the path", () => {
     [{ terms: [{ kind: "task" }, { kind: "event", event: "pickup:kye" }] }, 'reward.terms[1].event: unknown event "pickup:kye" (did you mean "pickup:key"?)'],
     [{ terms: [{ kind: "task" }, { kind: "expression", expr: "a" }], define: { a: "b + 1", b: "a * 2" } }, "reward.define.a: cyclic reference: a → b → a"],
     [{ terms: [{ kind: "task" }, { kind: "potential", phi: "prev.goal.distance" }] }, "reward.terms[1].phi: a potential is a function of one state: write goal.distance, not prev.goal.distance (at column 1)"],
-    [{ terms: [{ kind: "expression", expr: "1" }] }, 'reward.terms: expected at least one term with role "primary" (the true objective, usually {kind: task})'],
+    [{ terms: [{ kind: "expression", expr: "1" }] }, 'reward.terms: expected at least one term with role "primary" (the true objective, usually {kind: task}; {kind: task, optimize: false} measures it without learning from it)'],
     [{ terms: [{ kind: "task", name: "a" }, { kind: "task", name: "a" }] }, 'reward.terms[1].name: duplicate term name "a"; term names must be unique'],
     [{ terms: [] }, "reward.terms: expected a non-empty list, got a list of 0"],
     [{ terms: [{ kind: "task" }], transforms: [{ type: "clip", min: 1, max: 0 }] }, "reward.transforms[0].max: expected min ≤ max"],

@@ -136,7 +136,7 @@ export function compileReward(input: RewardSpecInput | RewardSpec | unknown, env
     return { info: { name, kind: term.kind, role, weight: term.weight, objective: term.objective ?? "reward", potentialBased: plan.potentialBased, optimize: term.optimize }, plan, term, path: termPath };
   });
   if (!plans.some((p) => p.info.role === "primary")) {
-    throw new UserError(joinPath(path, "terms"), 'expected at least one term with role "primary" (the true objective, usually {kind: task})');
+    throw new UserError(joinPath(path, "terms"), 'expected at least one term with role "primary" (the true objective, usually {kind: task}; {kind: task, optimize: false} measures it without learning from it)');
   }
   const features = [...new Set(plans.flatMap((p) => [...p.plan.features]))];
   const objectives = [...new Set(plans.map((p) => p.info.objective))];
