@@ -19,7 +19,6 @@ import { actionBuffer } from "../core/spaces.js";
 import { ADAM_DEFAULTS } from "../nn/adam.js";
 import { argmaxRows, sampleCategorical, sampleGaussian } from "../nn/distributions.js";
 import { orthogonalMlp } from "../nn/init.js";
-import type { FlatAdamJson } from "../nn/optimizer-state.js";
 import { DenseNets } from "../nn/wasm/dense-nets.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, type ActorCriticShape } from "./actor-critic.js";
@@ -27,48 +26,12 @@ import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { gae } from "./gae.js";
 import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
+import { PpoConfig, type CriticInput, type ParamsJson, type PpoMetrics, type PpoState } from "./ppo-config.js";
+import { explainedVariance, UpdateStats } from "./ppo-stats.js";
 
 
-// ── 1. CONFIG ────────────────────────────────────────────────────────────────
-export const PpoConfig = z
-  .object({
-    learningRate: z.number().positive().default(2.5e-4).describe("Adam learning rate"),
-    annealLr: z.boolean().default(true).describe("anneal the learning rate linearly to 0"),
-    numSteps: z.number().int().positive().default(128).describe("steps per environment per rollout"),
-    gamma: z.number().min(0).max(1).default(0.99).describe("discount γ"),
-    gaeLambda: z.number().min(0).max(1).default(0.95).describe("λ for GAE"),
-    numMinibatches: z.number().int().positive().default(4).describe("minibatches per epoch"),
-    updateEpochs: z.number().int().positive().default(4).describe("epochs over each rollout"),
-    normAdv: z.boolean().default(true).describe("normalize advantages per minibatch"),
-    clipCoef: z.number().positive().default(0.2).describe("surrogate clip ε"),
-    clipVloss: z.boolean().default(true).describe("clip the value loss as the surrogate"),
-    entCoef: z.number().min(0).default(0.01).describe("entropy bonus coefficient"),
-    vfCoef: z.number().min(0).default(0.5).describe("value loss coefficient"),
-    maxGradNorm: z.number().positive().default(0.5).describe("global gradient norm clip"),
-    targetKl: z.number().positive().optional().describe("stop an update's epochs early above this KL"),
-    hidden: z.array(z.number().int().positive()).default([64, 64]).describe("hidden layer sizes"),
-    activation: z.enum(["tanh", "relu"]).default("tanh"),
-  })
-  .strict();
-export type PpoConfig = z.output<typeof PpoConfig>;
-
-/** Metrics of one iteration, with CleanRL's names. */
-export type PpoMetrics = Record<string, number>;
-
-/**
- * What the critic sees, when it is not the actor's observation: MAPPO's
- * centralized critic reads a state built from every agent's observation.
- * The critic then has networks and an optimizer of its own (its gradient
- * clipped on its own), as in MAPPO's implementation.
- */
-export interface CriticInput {
-  /** Floats of one critic input. */
-  width: number;
-  /** Writes the critic input of rollout row k (time-major, t·n + i) into `into` from `at`, from the rollout's observations (obsPad floats per row). */
-  fromRollout(obs: Float32Array, obsPad: number, k: number, into: Float32Array, at: number): void;
-  /** Writes the critic input of row i of the current observations (n × obsSize, unpadded) into `into` from `at`. */
-  fromEnv(obs: Float32Array, obsSize: number, i: number, into: Float32Array, at: number): void;
-}
+// ── 1. CONFIG: ppo-config.ts ─────────────────────────────────────────────────
+export { PpoConfig, type CriticInput, type ParamsJson, type PpoMetrics, type PpoState } from "./ppo-config.js";
 
 /** The networks' indices in `DenseNets`. */
 const ACTOR = 0;
@@ -568,59 +531,6 @@ export class Ppo implements Learner {
     this.criticNets.setLeaves(this.criticK, p.critic);
     if (p.logStd) this.nets.extra().set(p.logStd);
   }
-}
-
-/** Actor and critic as leaves [W0, b0, W1, b1, …] (W row-major, input × output), and a Gaussian policy's log σ. */
-export interface ParamsJson {
-  actor: number[][];
-  critic: number[][];
-  logStd?: number[];
-}
-
-export interface PpoState {
-  params: ParamsJson;
-  /** Adam's moments flat, leaf after leaf in `params` order; `step` is t (older states carry only β^t). */
-  opt: FlatAdamJson & { step?: number };
-  rng: number[];
-  globalStep: number;
-  iteration: number;
-}
-
-/** Running sums of update statistics, in update order. */
-export class UpdateStats {
-  private readonly sums: Record<string, number> = {};
-  private count = 0;
-
-  /** Adds one update's loss statistics (LOSS_STATS order) and its gradient norm. */
-  add(row: Float64Array, gradNorm: number): void {
-    LOSS_STATS.forEach((key, j) => (this.sums[key] = (this.sums[key] ?? 0) + row[j]));
-    this.sums.gradNorm = (this.sums.gradNorm ?? 0) + gradNorm;
-    this.count++;
-  }
-
-  mean(key: (typeof LOSS_STATS)[number] | "gradNorm"): number {
-    return this.sums[key] / this.count;
-  }
-}
-
-/** 1 − Var(R − V)/Var(R): how much of the return the critic explains. */
-function explainedVariance(values: Float32Array, returns: Float32Array): number {
-  const n = values.length;
-  let mr = 0;
-  let md = 0;
-  for (let k = 0; k < n; k++) {
-    mr += returns[k];
-    md += returns[k] - values[k];
-  }
-  mr /= n;
-  md /= n;
-  let vr = 0;
-  let vd = 0;
-  for (let k = 0; k < n; k++) {
-    vr += (returns[k] - mr) ** 2;
-    vd += (returns[k] - values[k] - md) ** 2;
-  }
-  return vr === 0 ? NaN : 1 - vd / vr;
 }
 
 export const ppoLearner = defineLearner({
