@@ -122,6 +122,7 @@ export class FunctionBuilder {
   sub(): this { return this.op(0x6b); }
   mul(): this { return this.op(0x6c); }
   ltU(): this { return this.op(0x49); }
+  leU(): this { return this.op(0x4d); }
   eqz(): this { return this.op(0x45); }
 
   // ── f32 ──
@@ -139,6 +140,8 @@ export class FunctionBuilder {
   v128Load(offset = 0): this { return this.simd(0x00, ...this.mem(4, offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, ...this.mem(4, offset)); }
   splat(): this { return this.simd(0x13); }
+  /** Loads one f32 into all four lanes (v128.load32_splat). */
+  loadSplat(offset = 0): this { return this.simd(0x09, ...this.mem(2, offset)); }
   lane(i: number): this { return this.simd(0x1f, i); }
   vAdd(): this { return this.simd(0xe4); }
   vSub(): this { return this.simd(0xe5); }
@@ -149,8 +152,11 @@ export class FunctionBuilder {
   vSqrt(): this { return this.simd(0xe3); }
   vGt(): this { return this.simd(0x44); }
   vAnd(): this { return this.simd(0x4e); }
-  /** A constant vector with all four lanes `x`. */
-  vConst(x: number): this { return this.f32(x).splat(); }
+  /** A constant vector with all four lanes `x` (v128.const). */
+  vConst(x: number): this {
+    const lane = new Uint8Array(Float32Array.of(x).buffer);
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
 
   // ── control ──
   /** `body` in a loop that repeats while it branches back (`continueIf` inside). */

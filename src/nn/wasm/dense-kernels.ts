@@ -34,23 +34,44 @@ function checkSize(name: string, size: number): void {
   if (!Number.isInteger(size) || size <= 0 || size % 4 !== 0) throw new Error(`${name}: layer sizes must be positive multiples of 4, got ${size}`);
 }
 
-/** Applies `epi` to the v128 in `acc`; `h` points at the layer output h (for derivatives). Leaves the result in `acc`. */
-function epilogue(f: FunctionBuilder, epi: Epilogue, acc: Local, h: Local, offset: number, t: Local, s: Local): void {
+/** Scratch vectors per accumulator for `tanhInPlace`, and accumulators it works on at once. */
+const TANH_GROUP = 2;
+
+/**
+ * tanh of each v128 in `accs`, in place, TANH_GROUP at a time with their
+ * Horner steps interleaved: the two polynomials' chains of dependent
+ * multiply-adds are long, so independent chains side by side keep the
+ * vector units busy. The operations per value (and so the bits) are those
+ * of evaluating one value alone.
+ */
+function tanhInPlace(f: FunctionBuilder, accs: readonly Local[], scratch: readonly Local[]): void {
+  for (let g = 0; g < accs.length; g += TANH_GROUP) {
+    const group = accs.slice(g, g + TANH_GROUP);
+    const s = group.map((_, j) => scratch[3 * j]);
+    const p = group.map((_, j) => scratch[3 * j + 1]);
+    const q = group.map((_, j) => scratch[3 * j + 2]);
+    group.forEach((a, j) => f.get(a).vConst(-9).vMax().vConst(9).vMin().tee(a).get(a).vMul().set(s[j]));
+    const horner = (coeffs: readonly number[], out: Local[]) => {
+      const top = coeffs.length - 1;
+      group.forEach((_, j) => f.vConst(coeffs[top]).get(s[j]).vMul().vConst(coeffs[top - 1]).vAdd().set(out[j]));
+      return (c: number) => group.forEach((_, j) => f.get(out[j]).get(s[j]).vMul().vConst(coeffs[c]).vAdd().set(out[j]));
+    };
+    const stepP = horner(TANH_P, p);
+    const stepQ = horner(TANH_Q, q);
+    for (let c = TANH_P.length - 3; c >= 0; c--) {
+      stepP(c);
+      if (c < TANH_Q.length - 2) stepQ(c);
+    }
+    // tanh(x) ≈ x·P(x²)/Q(x²), clamped to [−1, 1].
+    group.forEach((a, j) => f.get(a).get(p[j]).vMul().get(q[j]).vDiv().vConst(-1).vMax().vConst(1).vMin().set(a));
+  }
+}
+
+/** Applies `epi` (tanh has `tanhInPlace`) to the v128 in `acc`; `h` points at the layer output h (for derivatives). Leaves the result in `acc`. */
+function epilogue(f: FunctionBuilder, epi: Exclude<Epilogue, "tanh">, acc: Local, h: Local, offset: number, t: Local): void {
   if (epi === "none") return;
   if (epi === "relu") {
     f.get(acc).vConst(0).vMax().set(acc);
-  } else if (epi === "tanh") {
-    f.get(acc).vConst(-9).vMax().vConst(9).vMin().set(t);
-    f.get(t).get(t).vMul().set(s);
-    const horner = (coeffs: readonly number[]) => {
-      f.vConst(coeffs[coeffs.length - 1]);
-      for (let c = coeffs.length - 2; c >= 0; c--) f.get(s).vMul().vConst(coeffs[c]).vAdd();
-    };
-    f.get(t);
-    horner(TANH_P);
-    f.vMul();
-    horner(TANH_Q);
-    f.vDiv().vConst(-1).vMax().vConst(1).vMin().set(acc);
   } else if (epi === "tanh'") {
     // d/dz tanh(z) = 1 − h²
     f.vConst(1).get(h).v128Load(offset).set(t).get(t).get(t).vMul().vSub().get(acc).vMul().set(acc);
@@ -61,10 +82,18 @@ function epilogue(f: FunctionBuilder, epi: Epilogue, acc: Local, h: Local, offse
 }
 
 /**
+ * Accumulators per pass: R rows × V vectors = 8, so each weight vector is
+ * loaded once for R rows and the x86 register file (16 vectors) holds the
+ * accumulators, the row splats and the weight vector without spilling.
+ */
+const ACCUMULATORS = 8;
+
+/**
  * `affine(x, w, b, y, n, h)`: y[i, :] = epi(Σ_k x[i, k]·w[k, :] + b) for the
  * n rows of x (nin wide) into y (nout wide); b = 0 means no bias; h is the
- * layer output the derivative epilogues read (same layout as y). Rows go two
- * at a time (each weight vector loaded once for both), an odd last row alone.
+ * layer output the derivative epilogues read (same layout as y). Rows go R at
+ * a time (each weight vector loaded once for all R), the last n mod R rows in
+ * passes of R/2, R/4, …, 1.
  */
 export function affineKernel(name: string, nin: number, nout: number, epi: Epilogue, bias: boolean): FunctionBuilder {
   checkSize(name, nin);
@@ -72,26 +101,34 @@ export function affineKernel(name: string, nin: number, nout: number, epi: Epilo
   const f = new FunctionBuilder(name, ["i32", "i32", "i32", "i32", "i32", "i32"]);
   const [x, w, b, y, n, h] = [0, 1, 2, 3, 4, 5];
   const V = vectorsPerBlock(nout);
-  const acc = [0, 1].map(() => Array.from({ length: V }, () => f.local("v128")));
-  const sx = [f.local("v128"), f.local("v128")];
-  const [wv, t, s] = [f.local("v128"), f.local("v128"), f.local("v128")];
+  const R = ACCUMULATORS / V;
+  const acc = Array.from({ length: R }, () => Array.from({ length: V }, () => f.local("v128")));
+  // Row splats are kept only when several weight vectors use them.
+  const sx = V > 1 ? Array.from({ length: R }, () => f.local("v128")) : [];
+  const [wv, t] = [f.local("v128"), f.local("v128")];
+  const scratch = epi === "tanh" ? Array.from({ length: 3 * TANH_GROUP }, () => f.local("v128")) : [];
   const [i, jb, xp, xEnd, wp] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
-  /** Rows i … i + R − 1. */
-  const rows = (R: number) =>
+  /** Rows i … i + rows − 1. */
+  const pass = (rows: number) =>
     f.forRange(jb, 0, nout * 4, 16 * V, () => {
-      for (let r = 0; r < R; r++)
+      for (let r = 0; r < rows; r++)
         for (let v = 0; v < V; v++) {
           if (bias) f.get(b).get(jb).add().v128Load(16 * v).set(acc[r][v]);
           else f.vConst(0).set(acc[r][v]);
         }
-      // xp walks row i of x (row i + 1 is nin floats on); wp walks column block jb down w's rows.
+      // xp walks row i of x (row i + r is r·nin floats on); wp walks column block jb down w's rows.
       f.get(x).get(i).i32(nin * 4).mul().add().tee(xp).i32(nin * 4).add().set(xEnd);
       f.get(w).get(jb).add().set(wp);
       f.loop(() => {
-        for (let r = 0; r < R; r++) f.get(xp).f32Load(r * nin * 4).splat().set(sx[r]);
-        for (let v = 0; v < V; v++) {
-          f.get(acc[0][v]).get(sx[0]).get(wp).v128Load(16 * v).tee(wv).vMul().vAdd().set(acc[0][v]);
-          for (let r = 1; r < R; r++) f.get(acc[r][v]).get(sx[r]).get(wv).vMul().vAdd().set(acc[r][v]);
+        if (V === 1) {
+          f.get(wp).v128Load().set(wv);
+          for (let r = 0; r < rows; r++) f.get(acc[r][0]).get(xp).loadSplat(r * nin * 4).get(wv).vMul().vAdd().set(acc[r][0]);
+        } else {
+          for (let r = 0; r < rows; r++) f.get(xp).loadSplat(r * nin * 4).set(sx[r]);
+          for (let v = 0; v < V; v++) {
+            f.get(acc[0][v]).get(sx[0]).get(wp).v128Load(16 * v).tee(wv).vMul().vAdd().set(acc[0][v]);
+            for (let r = 1; r < rows; r++) f.get(acc[r][v]).get(sx[r]).get(wv).vMul().vAdd().set(acc[r][v]);
+          }
         }
         f.get(wp).i32(nout * 4).add().set(wp);
         f.get(xp).i32(4).add().tee(xp).get(xEnd).ltU().continueIf();
@@ -99,28 +136,35 @@ export function affineKernel(name: string, nin: number, nout: number, epi: Epilo
       // Row i, block jb of y (and of h): wp is reused as that address, xEnd as h's.
       f.get(i).i32(nout * 4).mul().get(jb).add().set(wp);
       if (epi === "tanh'" || epi === "relu'") f.get(h).get(wp).add().set(xEnd);
-      for (let r = 0; r < R; r++)
+      if (epi === "tanh") tanhInPlace(f, acc.slice(0, rows).flat(), scratch);
+      for (let r = 0; r < rows; r++)
         for (let v = 0; v < V; v++) {
           const offset = r * nout * 4 + 16 * v;
-          epilogue(f, epi, acc[r][v], xEnd, offset, t, s);
+          if (epi !== "tanh") epilogue(f, epi, acc[r][v], xEnd, offset, t);
           f.get(y).get(wp).add().get(acc[r][v]).v128Store(offset);
         }
     });
   f.i32(0).set(i);
-  f.i32(1).get(n).ltU().ifThen(() =>
+  // Full passes of R rows while i + R ≤ n.
+  f.get(i).i32(R).add().get(n).leU().ifThen(() =>
     f.loop(() => {
-      rows(2);
-      f.get(i).i32(2).add().tee(i).i32(1).add().get(n).ltU().continueIf();
+      pass(R);
+      f.get(i).i32(R).add().tee(i).i32(R).add().get(n).leU().continueIf();
     }),
   );
-  f.get(i).get(n).ltU().ifThen(() => rows(1));
+  // The rest: fewer than R rows, one pass per set bit.
+  for (let rows = R / 2; rows >= 1; rows /= 2)
+    f.get(i).i32(rows).add().get(n).leU().ifThen(() => {
+      pass(rows);
+      f.get(i).i32(rows).add().set(i);
+    });
   return f;
 }
 
 /**
  * `outer(x, d, dw, db, n)`: dw = xᵀ·d (nin × nout) and db = Σ_i d[i, :],
- * summed over the n rows in order; two rows of dw at a time (each d vector
- * loaded once for both).
+ * summed over the n rows in order; K rows of dw at a time (each d vector
+ * loaded once for all K).
  */
 export function outerKernel(name: string, nin: number, nout: number): FunctionBuilder {
   checkSize(name, nin);
@@ -128,31 +172,37 @@ export function outerKernel(name: string, nin: number, nout: number): FunctionBu
   const f = new FunctionBuilder(name, ["i32", "i32", "i32", "i32", "i32"]);
   const [x, d, dw, db, n] = [0, 1, 2, 3, 4];
   const V = vectorsPerBlock(nout);
-  const acc = [0, 1].map(() => Array.from({ length: V }, () => f.local("v128")));
-  const sx = [f.local("v128"), f.local("v128")];
+  let K = ACCUMULATORS / V;
+  while (nin % K !== 0) K /= 2;
+  const acc = Array.from({ length: K }, () => Array.from({ length: V }, () => f.local("v128")));
+  const sx = V > 1 ? Array.from({ length: K }, () => f.local("v128")) : [];
   const dv = f.local("v128");
   const [kb, jb, i, xp, dp] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
-  // Rows k and k + 1 of dw (nin is a multiple of 4, so k always has a partner).
-  f.forRange(kb, 0, nin * 4, 8, () => {
+  // Rows k … k + K − 1 of dw (K divides nin).
+  f.forRange(kb, 0, nin * 4, 4 * K, () => {
     f.forRange(jb, 0, nout * 4, 16 * V, () => {
       for (const row of acc) for (const a of row) f.vConst(0).set(a);
       f.get(x).get(kb).add().set(xp);
       f.get(d).get(jb).add().set(dp);
       f.i32(0).set(i);
       f.loop(() => {
-        f.get(xp).f32Load().splat().set(sx[0]);
-        f.get(xp).f32Load(4).splat().set(sx[1]);
-        for (let v = 0; v < V; v++) {
-          f.get(acc[0][v]).get(sx[0]).get(dp).v128Load(16 * v).tee(dv).vMul().vAdd().set(acc[0][v]);
-          f.get(acc[1][v]).get(sx[1]).get(dv).vMul().vAdd().set(acc[1][v]);
+        if (V === 1) {
+          f.get(dp).v128Load().set(dv);
+          for (let r = 0; r < K; r++) f.get(acc[r][0]).get(xp).loadSplat(4 * r).get(dv).vMul().vAdd().set(acc[r][0]);
+        } else {
+          for (let r = 0; r < K; r++) f.get(xp).loadSplat(4 * r).set(sx[r]);
+          for (let v = 0; v < V; v++) {
+            f.get(acc[0][v]).get(sx[0]).get(dp).v128Load(16 * v).tee(dv).vMul().vAdd().set(acc[0][v]);
+            for (let r = 1; r < K; r++) f.get(acc[r][v]).get(sx[r]).get(dv).vMul().vAdd().set(acc[r][v]);
+          }
         }
         f.get(xp).i32(nin * 4).add().set(xp);
         f.get(dp).i32(nout * 4).add().set(dp);
         f.get(i).i32(1).add().tee(i).get(n).ltU().continueIf();
       });
-      // dw row k starts at k·nout·4 = kb·nout bytes; row k + 1 is nout floats on.
+      // dw row k starts at k·nout·4 = kb·nout bytes; row k + r is r·nout floats on.
       f.get(kb).i32(nout).mul().get(jb).add().get(dw).add().set(xp);
-      for (let r = 0; r < 2; r++) for (let v = 0; v < V; v++) f.get(xp).get(acc[r][v]).v128Store(r * nout * 4 + 16 * v);
+      for (let r = 0; r < K; r++) for (let v = 0; v < V; v++) f.get(xp).get(acc[r][v]).v128Store(r * nout * 4 + 16 * v);
     });
   });
   const sum = acc[0];

@@ -201,3 +201,49 @@ test("setInput pads each row to the input width", () => {
   nets.setInput(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3, 1);
   expect(Array.from(nets.input.subarray(0, 12))).toEqual([9, 9, 9, 9, 1, 2, 3, 0, 4, 5, 6, 0]);
 });
+
+test("a row's output and gradient do not depend on how many rows run with it (every pass size, bit for bit)", () => {
+  // Widths 64, 8 and 4 give passes of 2, 4 and 8 rows; 1…17 rows reach every remainder.
+  const sizes = [5, 64, 8, 3];
+  const { nets } = setup(sizes, "tanh", 17, 11);
+  const width = nets.outputWidth(0);
+  const alone: Float32Array[] = [];
+  const input = nets.input.slice();
+  for (let i = 0; i < 17; i++) {
+    nets.input.set(input.subarray(i * nets.inputWidth, (i + 1) * nets.inputWidth));
+    nets.forward(0, 1);
+    alone.push(nets.output(0).slice(0, width));
+  }
+  for (let n = 1; n <= 17; n++) {
+    nets.input.set(input);
+    nets.forward(0, n);
+    for (let i = 0; i < n; i++) expect(nets.output(0).slice(i * width, (i + 1) * width)).toEqual(alone[i]);
+  }
+});
+
+test("weight and input gradients are sums in row order, as float32 arithmetic gives them (every pass size, bit for bit)", () => {
+  // One linear layer: ∂W = xᵀ·dy and ∂x = dy·Wᵀ; widths 4, 8 and 64 give passes of 8, 4 and 2 rows of ∂W.
+  for (const [nin, nout] of [[5, 3], [9, 8], [4, 64]]) {
+    const { nets, rng } = setup([nin, nout], "tanh", 17, nin * nout);
+    const [W, Wout, X] = [nets.weights(0, 0), nets.weights(0, 0).nout, nets.inputWidth];
+    for (let n = 1; n <= 17; n++) {
+      nets.forward(0, n);
+      const dy = nets.outputGrad(0);
+      for (let k = 0; k < dy.length; k++) dy[k] = k % Wout < nout ? rng.normal() : 0;
+      nets.backward(0, n, true);
+      const dW = nets.weights(0, 0, nets.grads);
+      for (let k = 0; k < nin; k++)
+        for (let j = 0; j < nout; j++) {
+          let sum = 0;
+          for (let i = 0; i < n; i++) sum = Math.fround(sum + Math.fround(nets.input[i * X + k] * dy[i * Wout + j]));
+          expect(dW.w[k * Wout + j]).toBe(sum);
+        }
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < nin; k++) {
+          let sum = 0;
+          for (let j = 0; j < Wout; j++) sum = Math.fround(sum + Math.fround(dy[i * Wout + j] * W.w[k * Wout + j]));
+          expect(nets.inputGrad[i * X + k]).toBe(sum);
+        }
+    }
+  }
+});
