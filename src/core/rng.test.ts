@@ -90,4 +90,18 @@ describe("Rng", () => {
     expect(() => new Rng(0.5)).toThrow(/seed: expected a safe integer/);
     expect(() => new Rng(1).int(0)).toThrow(/expected 1 ≤ n/);
   });
+
+  test("int(n) is u mod n of the first 32-bit draw below 2^32 − (2^32 mod n), for every kind of n", () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 1000, 1024, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32]) {
+      const a = new Rng(n);
+      const b = new Rng(n);
+      const limit = 2 ** 32 - (2 ** 32 % n);
+      for (let k = 0; k < 2000; k++) {
+        let u = b.uint32();
+        while (u >= limit) u = b.uint32();
+        expect(a.int(n)).toBe(u % n);
+      }
+    }
+  });
 });
+

@@ -106,7 +106,10 @@ export class Rng {
   /** Uniform integer in [0, n), unbiased (rejection of the short last block). */
   int(n: number): number {
     if (!(n >= 1 && n <= 4294967296)) throw new RangeError(`int(n): expected 1 ≤ n ≤ 2^32, got ${n}`);
-    const limit = 4294967296 - (4294967296 % n);
+    // Powers of two up to 2^31 divide 2^32: no rejection, and u mod n is a mask (the same value, without a float modulo).
+    if (n <= 0x80000000 && (n & (n - 1)) === 0) return (this.uint32() & (n - 1)) >>> 0;
+    // 2^32 mod n from uint32 arithmetic: ((2^32 − 1) mod n + 1) mod n.
+    const limit = n === 4294967296 ? 4294967296 : 4294967296 - ((((4294967295 % n) >>> 0) + 1) % n);
     let u = this.uint32();
     while (u >= limit) u = this.uint32();
     return u % n;
