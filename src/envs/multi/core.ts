@@ -108,15 +108,13 @@ export abstract class MultiAgentCore {
     this.rng.reseed(seed);
   }
 
-  /** Whether every agent has left: the episode is over. */
-  get done(): boolean {
-    for (let j = 0; j < this.numAgents; j++) if (this.active[j] && !this.terminated[j] && !this.truncated[j]) return false;
-    return true;
-  }
+  /** Whether every agent has left: the episode is over (set by `step`, cleared by `reset`). */
+  done = false;
 
   /** Starts an episode from the current random stream and writes every agent's first observation (m rows from `offset`). */
   reset(obs: Float32Array, offset: number): void {
     this.stepCount = 0;
+    this.done = false;
     this.active.fill(1);
     this.rewards.fill(0);
     this.terminated.fill(0);
@@ -145,10 +143,13 @@ export abstract class MultiAgentCore {
     this.stepCount++;
     this.act(actions, actionOffset);
     const timeUp = this.stepCount >= this.maxSteps;
+    let done = true;
     for (let j = 0; j < m; j++) {
       smoothed[j] = INEQUITY_SMOOTHING * smoothed[j] + rewards[j];
       if (timeUp && active[j] && !terminated[j]) truncated[j] = 1;
+      if (active[j] && !terminated[j] && !truncated[j]) done = false;
     }
+    this.done = done;
     this.writeObservations(obs, offset);
   }
 

@@ -118,20 +118,22 @@ export class ParallelVectorEnv {
       throw new UserError("actions", `expected ${this.rows * actionSize} values (${this.n} envs × ${m} agents × ${actionSize}), got ${actions.length}`);
     }
     checkActions(this.actionSpace, actions);
+    // Arrays hoisted: after each core's step the engine could not assume this's fields unchanged.
+    const { active, rewards, terminated, truncated, events, runningReturn, runningLength } = this;
     for (let i = 0; i < this.n; i++) {
       const core = cores[i];
       const first = i * m;
       core.step(actions, first * actionSize, this.obs, first * obsSize);
-      for (let j = 0; j < m; j++) {
-        const r = first + j;
+      for (let j = 0, r = first; j < m; j++, r++) {
         const acted = core.active[j];
-        this.active[r] = acted;
-        this.rewards[r] = core.rewards[j];
-        this.terminated[r] = core.terminated[j];
-        this.truncated[r] = core.truncated[j];
-        this.events[r] = core.eventMasks[j];
-        this.runningReturn[r] += core.rewards[j];
-        if (acted) this.runningLength[r]++;
+        const reward = core.rewards[j];
+        active[r] = acted;
+        rewards[r] = reward;
+        terminated[r] = core.terminated[j];
+        truncated[r] = core.truncated[j];
+        events[r] = core.eventMasks[j];
+        runningReturn[r] += reward;
+        if (acted) runningLength[r]++;
       }
       this.episodeEnded[i] = core.done ? 1 : 0;
       if (!core.done) continue;

@@ -83,6 +83,9 @@ export class RepeatedDilemma extends MultiAgentCore {
   readonly past: Int8Array;
   /** Cooperators in each of those rounds, newest first. */
   readonly coop: Int32Array;
+  /** A player's payoff and event mask at [own·m + others cooperating]. */
+  private readonly payoffs: Float64Array;
+  private readonly masks: Uint32Array;
 
   constructor(readonly options: DilemmaOptions) {
     super(options.players);
@@ -91,6 +94,21 @@ export class RepeatedDilemma extends MultiAgentCore {
     this.maxSteps = options.rounds;
     this.past = new Int8Array(options.history * options.players);
     this.coop = new Int32Array(options.history);
+    // Payoffs and event masks by (own action, others cooperating), looked up on every step.
+    const m = options.players;
+    this.payoffs = new Float64Array(2 * m);
+    this.masks = new Uint32Array(2 * m);
+    for (const own of [COOPERATE, DEFECT])
+      for (let others = 0; others < m; others++) {
+        const total = others + (own === COOPERATE ? 1 : 0);
+        let mask = own === COOPERATE ? B_COOPERATE : B_DEFECT;
+        if (total === m) mask |= B_MUTUAL_COOPERATE;
+        if (total === 0) mask |= B_MUTUAL_DEFECT;
+        if (own === COOPERATE && others < m - 1) mask |= B_SUCKER;
+        if (own === DEFECT && others > 0) mask |= B_TEMPTATION;
+        this.payoffs[own * m + others] = options.payoff(own, others);
+        this.masks[own * m + others] = mask;
+      }
   }
 
   /** Cooperators in round h back (0: the last one). */
@@ -109,7 +127,7 @@ export class RepeatedDilemma extends MultiAgentCore {
 
   protected act(actions: ArrayLike<number>, offset: number): void {
     const m = this.numAgents;
-    const { past, coop, rewards, eventMasks } = this;
+    const { past, coop, rewards, eventMasks, payoffs, masks } = this;
     // Shift the history back one round (plain loops: copyWithin's call costs more than a few elements).
     for (let k = past.length - 1; k >= m; k--) past[k] = past[k - m];
     for (let h = coop.length - 1; h > 0; h--) coop[h] = coop[h - 1];
@@ -121,14 +139,9 @@ export class RepeatedDilemma extends MultiAgentCore {
     coop[0] = total;
     for (let j = 0; j < m; j++) {
       const own = past[j];
-      const others = total - (own === COOPERATE ? 1 : 0);
-      rewards[j] = this.options.payoff(own, others);
-      let mask = own === COOPERATE ? B_COOPERATE : B_DEFECT;
-      if (total === m) mask |= B_MUTUAL_COOPERATE;
-      if (total === 0) mask |= B_MUTUAL_DEFECT;
-      if (own === COOPERATE && others < m - 1) mask |= B_SUCKER;
-      if (own === DEFECT && others > 0) mask |= B_TEMPTATION;
-      eventMasks[j] = mask;
+      const k = own * m + total - (own === COOPERATE ? 1 : 0);
+      rewards[j] = payoffs[k];
+      eventMasks[j] = masks[k];
     }
   }
 
