@@ -13,6 +13,7 @@ import { controlEnvs } from "./control/index.js";
 import type { EnvCore } from "./core.js";
 import { Env } from "./env.js";
 import { gridEnvs } from "./grid/index.js";
+import { universeEnvs } from "./universe/env.js";
 import type { EnvSpec } from "./spec.js";
 import { VectorEnv } from "./vector.js";
 import { createMultiAgentCore, isParallelEnv, parallelEnvSpec, parallelEnvSpecs } from "./multi/registry.js";
@@ -33,7 +34,7 @@ export function register(spec: EnvSpec): void {
   if (unversioned !== key && !byKey.has(unversioned)) byKey.set(unversioned, spec);
 }
 
-for (const spec of [...gridEnvs, ...controlEnvs, ...banditEnvs]) register(spec);
+for (const spec of [...gridEnvs, ...universeEnvs, ...controlEnvs, ...banditEnvs]) register(spec);
 
 /** Every registered id, in registration order. */
 export function envIds(): string[] {

@@ -212,7 +212,8 @@ export abstract class GridEnv extends EnvCore {
           this.carryingContents = this.grid.contents[front];
           cells[front] = EMPTY;
           this.grid.contents[front] = 0;
-          this.eventMask |= (fc & 0xff) === T.key ? E["pickup:key"] : (fc & 0xff) === T.ball ? E["pickup:ball"] : E["pickup:box"];
+          const t = fc & 0xff;
+          this.eventMask |= t === T.key ? E["pickup:key"] : t === T.ball ? E["pickup:ball"] : t === T.box ? E["pickup:box"] : E["pickup:shape"];
         }
         return 0;
       case A.drop:
@@ -220,7 +221,7 @@ export abstract class GridEnv extends EnvCore {
           cells[front] = this.carrying;
           this.grid.contents[front] = this.carryingContents;
           const t = this.carrying & 0xff;
-          this.eventMask |= t === T.key ? E["drop:key"] : t === T.ball ? E["drop:ball"] : E["drop:box"];
+          this.eventMask |= t === T.key ? E["drop:key"] : t === T.ball ? E["drop:ball"] : t === T.box ? E["drop:box"] : E["drop:shape"];
           this.carrying = 0;
           this.carryingContents = 0;
         }

@@ -21,6 +21,10 @@ export const GRID_EVENTS = [
   "failure",
   "collide:obstacle",
   "tamper",
+  // The universe's shapes (square, pyramid, hex, star), and a production rule firing.
+  "pickup:shape",
+  "drop:shape",
+  "rule",
 ] as const;
 
 export type GridEvent = (typeof GRID_EVENTS)[number];

@@ -16,14 +16,25 @@ export const T = {
   goal: 8,
   lava: 9,
   agent: 10,
+  // The open-ended universe's shapes (XLand-MiniGrid's), after MiniGrid's types.
+  square: 11,
+  pyramid: 12,
+  hex: 13,
+  star: 14,
 } as const;
-export const TYPE_NAMES = ["unseen", "empty", "wall", "floor", "door", "key", "ball", "box", "goal", "lava", "agent"] as const;
+export const TYPE_NAMES = ["unseen", "empty", "wall", "floor", "door", "key", "ball", "box", "goal", "lava", "agent", "square", "pyramid", "hex", "star"] as const;
 export type ObjectType = (typeof TYPE_NAMES)[number];
 
 /** Color indices (MiniGrid's COLOR_TO_IDX). */
 export const C = { red: 0, green: 1, blue: 2, purple: 3, yellow: 4, grey: 5 } as const;
 export const COLOR_NAMES = ["red", "green", "blue", "purple", "yellow", "grey"] as const;
 export type ColorName = (typeof COLOR_NAMES)[number];
+/**
+ * Every color a cell may have: MiniGrid's six, then four more the universe's
+ * objects use (XLand-MiniGrid's). Tasks draw random colors from
+ * `COLOR_NAMES` only, so their layouts are MiniGrid's.
+ */
+export const ALL_COLOR_NAMES = [...COLOR_NAMES, "white", "brown", "pink", "orange"] as const;
 
 /** Door states (MiniGrid's STATE_TO_IDX). */
 export const S = { open: 0, closed: 1, locked: 2 } as const;
@@ -63,10 +74,10 @@ export function canOverlap(c: number): boolean {
   return t === T.empty || t === T.floor || t === T.goal || t === T.lava || (t === T.door && stateOf(c) === S.open);
 }
 
-/** Keys, balls and boxes can be carried. */
+/** Keys, balls, boxes and the universe's shapes can be carried. */
 export function canPickup(c: number): boolean {
   const t = c & 0xff;
-  return t === T.key || t === T.ball || t === T.box;
+  return t === T.key || t === T.ball || t === T.box || (t >= T.square && t <= T.star);
 }
 
 /** Sight passes through everything but walls and doors that are not open. */
@@ -79,7 +90,7 @@ export function seeBehind(c: number): boolean {
 export function describeCell(c: number): string {
   const t = typeOf(c);
   if (t === T.empty || t === T.wall || t === T.goal || t === T.lava || t === T.unseen) return TYPE_NAMES[t];
-  const color = COLOR_NAMES[colorOf(c)];
+  const color = ALL_COLOR_NAMES[colorOf(c)];
   if (t === T.door) return `${["open", "closed", "locked"][stateOf(c)]} ${color} door`;
   return `${color} ${TYPE_NAMES[t]}`;
 }

@@ -4,7 +4,7 @@
  * locked yellow door, `__` an open door, `>>` the agent facing east).
  */
 import type { Grid } from "./grid.js";
-import { COLOR_NAMES, S, T, colorOf, stateOf, typeOf } from "./objects.js";
+import { ALL_COLOR_NAMES, S, T, TYPE_NAMES, colorOf, stateOf, typeOf } from "./objects.js";
 
 /** What a picture shows of a gridworld (a `GridEnv` is one): its cells, the agent and what it carries. */
 export interface GridScene {
@@ -14,13 +14,13 @@ export interface GridScene {
   readonly carrying: number;
 }
 
-const LETTER: Record<number, string> = { [T.wall]: "W", [T.floor]: "F", [T.door]: "D", [T.key]: "K", [T.ball]: "A", [T.box]: "B", [T.goal]: "G", [T.lava]: "V" };
+const LETTER: Record<number, string> = { [T.wall]: "W", [T.floor]: "F", [T.door]: "D", [T.key]: "K", [T.ball]: "A", [T.box]: "B", [T.goal]: "G", [T.lava]: "V", [T.square]: "S", [T.pyramid]: "P", [T.hex]: "H", [T.star]: "*" };
 const AGENT = [">>", "VV", "<<", "^^"];
 
 export function cellText(c: number): string {
   const t = typeOf(c);
   if (t === T.empty) return "  ";
-  const color = COLOR_NAMES[colorOf(c)][0].toUpperCase();
+  const color = ALL_COLOR_NAMES[colorOf(c)][0].toUpperCase();
   if (t === T.door) {
     const state = stateOf(c);
     if (state === S.open) return "__";
@@ -42,11 +42,12 @@ export function renderGrid(env: GridScene, colors = false): string {
     }
     lines.push(line);
   }
-  if (env.carrying !== 0) lines.push(`carrying: ${COLOR_NAMES[colorOf(env.carrying)]} ${["", "", "", "", "", "key", "ball", "box"][typeOf(env.carrying)]}`);
+  if (env.carrying !== 0) lines.push(`carrying: ${ALL_COLOR_NAMES[colorOf(env.carrying)]} ${TYPE_NAMES[typeOf(env.carrying)]}`);
   return lines.join("\n");
 }
 
-const ANSI_COLOR = [31, 32, 34, 35, 33, 90];
+// red, green, blue, purple, yellow, grey, then white, brown, pink, orange (256-color codes for the last three).
+const ANSI_COLOR = ["31", "32", "34", "35", "33", "90", "97", "38;5;130", "38;5;218", "38;5;208"];
 
 function paint(c: number): string {
   const text = cellText(c);
