@@ -14,7 +14,9 @@
  * ## Events  the grid's, plus `pickup:shape`, `drop:shape` and `rule` (a production rule fired); `success` when the goal is met.
  * ## Registered  Universe-R1-9x9, Universe-R2-9x9, Universe-R4-13x13
  */
+import { existsSync } from "node:fs";
 import { z } from "zod";
+import { UserError } from "../../core/errors.js";
 import { defineEnv } from "../spec.js";
 import { feature, type Feature } from "../core.js";
 import { GridEnv, GridKwargs } from "../grid/engine.js";
@@ -74,9 +76,10 @@ export class UniverseEnv extends GridEnv {
       this.task = rulesetFromJson(kwargs.ruleset);
       this.range = { start: 0, end: 0 };
     } else {
-      this.benchmark = kwargs.benchmark in DIFFICULTIES ? namedBenchmark(kwargs.benchmark, kwargs.count, kwargs.benchmarkSeed) : Benchmark.load(kwargs.benchmark);
+      this.benchmark = loadBenchmark(kwargs);
       this.range = this.benchmark.split(kwargs.split as Split);
-      if (this.range.end <= this.range.start) throw new Error(`universe: the ${kwargs.split} split of ${kwargs.benchmark} is empty`);
+      if (this.range.end <= this.range.start) throw new UserError("kwargs.split", `the ${kwargs.split} split of a benchmark of ${this.benchmark.size} task(s) is empty`);
+      if (kwargs.task !== undefined && kwargs.task >= this.benchmark.size) throw new UserError("kwargs.task", `expected an index below ${this.benchmark.size}, got ${kwargs.task}`);
       this.taskIndex = kwargs.task ?? this.range.start;
       this.task = this.benchmark.task(this.taskIndex);
     }
@@ -154,6 +157,12 @@ export class UniverseEnv extends GridEnv {
   protected override writeMission(obs: Float32Array, offset: number): void {
     obs.set(this.code, offset);
   }
+}
+
+function loadBenchmark(k: UniverseKwargs): Benchmark {
+  if (k.benchmark in DIFFICULTIES) return namedBenchmark(k.benchmark, k.count, k.benchmarkSeed);
+  if (!existsSync(k.benchmark)) throw new UserError("kwargs.benchmark", `expected ${Object.keys(DIFFICULTIES).join(", ")} or a benchmark file, got ${JSON.stringify(k.benchmark)} (no such file)`);
+  return Benchmark.load(k.benchmark);
 }
 
 const make = (id: string, layout: "R1" | "R2" | "R4", size: number) =>
