@@ -167,6 +167,35 @@ function build(): Command {
     .description("print docs/environments.md (every environment's spaces, features and events) as Markdown")
     .action(async () => (await import("./commands/envs.js")).docs());
 
+  const universe = program.command("universe").description("the open-ended universe: benchmarks of tasks (a goal and production rules), generated from a seed");
+  const benchmarkOptions = (c: ReturnType<typeof universe.command>) =>
+    c
+      .option("--benchmark <name>", "a difficulty (trivial, small, medium, high), generated in-process, or a benchmark file", "trivial")
+      .option("--count <n>", "tasks in a generated benchmark", "10000")
+      .option("--seed <n>", "seed of a generated benchmark", "0");
+  universe
+    .command("generate")
+    .description("generate a benchmark of distinct tasks and save it (deterministic: the same difficulty, count and seed give the same file)")
+    .option("--difficulty <name>", "trivial, small, medium or high (XLand-MiniGrid's settings)", "trivial")
+    .option("--count <n>", "tasks", "10000")
+    .option("--seed <n>", "random seed", "0")
+    .option("--out <file>", "where to write it (default: <difficulty>-<count>-seed<seed>.rlu)")
+    .action(async (opts) => (await import("./commands/universe.js")).generate(opts));
+  benchmarkOptions(universe.command("list").description("a benchmark's tasks, one line each: index, rules, objects, goal"))
+    .option("--split <name>", "train (the first 90%), test (the held-out 10%) or all", "all")
+    .option("--limit <n>", "tasks to show", "20")
+    .option("--json", "print JSON (tiles by name)")
+    .action(async (opts) => (await import("./commands/universe.js")).list(opts));
+  benchmarkOptions(universe.command("show <index>").description("one task: its goal, rules and objects, and its world at seed 0"))
+    .option("--env <id>", "Universe-R1-9x9, Universe-R2-9x9 or Universe-R4-13x13", "Universe-R1-9x9")
+    .option("--json", "print JSON (tiles by name), the form a run config's `ruleset` takes")
+    .action(async (index, opts) => (await import("./commands/universe.js")).show(index, opts));
+  benchmarkOptions(universe.command("play <index>").description("play one task in the terminal (keys as in `rewardlab play`)"))
+    .option("--env <id>", "Universe-R1-9x9, Universe-R2-9x9 or Universe-R4-13x13", "Universe-R1-9x9")
+    .option("--episode-seed <n>", "seed of the first episode", "0")
+    .option("--show-rules", "print the rules too (they are hidden by default, as from the agent)")
+    .action(async (index, opts) => (await import("./commands/universe.js")).play(index, opts));
+
   program
     .command("play <id>")
     .description("play a gridworld in the terminal (arrows move, p pickup, d drop, t toggle, space done, r reset, q quit), or one seat of a multi-agent game (digits choose your action)")
