@@ -23,6 +23,8 @@ export function* envsSuite(seconds: number, ids: readonly string[] = ENVS): Gene
     yield withBaseline({ suite: "envs", name: `${key}/vector64`, value: vectorRate(id, 64, seconds), unit: "steps/s", baseline });
   }
   if (ids !== ENVS) return;
+  // The open-ended universe with medium rulesets: rules and goals checked on every step (issue #19's target: 1M steps/s).
+  for (const benchmark of ["medium", "high"]) yield { suite: "envs", name: `universe-r1-9x9-${benchmark}/vector64`, value: vectorRate("Universe-R1-9x9", 64, seconds, { benchmark }), unit: "steps/s" };
   for (const id of multiAgent()) {
     const key = id.toLowerCase();
     yield { suite: "envs", name: `${key}/parallel-vector64`, value: parallelRate(id, 64, seconds), unit: "agent-steps/s" };
@@ -74,8 +76,8 @@ function singleRate(id: string, seconds: number): number {
 }
 
 /** n environments of `id` (for a multi-agent id, n tables: one row per agent); steps counted per row. */
-function vectorRate(id: string, n: number, seconds: number): number {
-  const vec = makeVector(id, n);
+function vectorRate(id: string, n: number, seconds: number, kwargs?: Record<string, unknown>): number {
+  const vec = makeVector(id, n, { kwargs });
   const rows = vec.n;
   const rng = new Rng(1);
   vec.reset(0);
