@@ -10,10 +10,11 @@ import { ippoLearner } from "./independent-ppo.js";
 import { mappoLearner } from "./mappo.js";
 import { selfPlayLearner } from "./self-play.js";
 import { ppoLearner } from "./ppo.js";
+import { recurrentPpoLearner } from "./recurrent-ppo.js";
 import { reinforceLearner } from "./reinforce.js";
 import { qLearningLearner, sarsaLearner } from "./tabular-q.js";
 
-export const LEARNERS = [ppoLearner, ippoLearner, mappoLearner, selfPlayLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
+export const LEARNERS = [ppoLearner, recurrentPpoLearner, ippoLearner, mappoLearner, selfPlayLearner, qLearningLearner, sarsaLearner, reinforceLearner] as const;
 
 type Schemas = (typeof LEARNERS)[number]["schema"];
 

@@ -50,7 +50,7 @@ const CASES: [string, string, string | undefined, RegExp][] = [
     /^error: learner\.numSteps: numEnvs × learner\.numSteps = 4096 × 1000000000 rollout rows of 148 observation values need about [\d.]+ PiB; at most 2 GiB fits: lower numEnvs or learner\.numSteps$/,
   ],
   ["an unknown top-level key", "env: {id: DoorKey-5x5}\nfoo: 1\n", undefined, /^error: foo: unknown key "foo" \(expected one of: name, env, /],
-  ["learner.algo: ppo2", "env: {id: DoorKey-5x5}\nlearner: {algo: ppo2}\n", undefined, /^error: learner\.algo: expected one of "ppo", "ippo", "mappo", "self-play", "q-learning", "sarsa", "reinforce", got "ppo2" \(did you mean "ppo"\?\)$/],
+  ["learner.algo: ppo2", "env: {id: DoorKey-5x5}\nlearner: {algo: ppo2}\n", undefined, /^error: learner\.algo: expected one of "ppo", "rppo", "ippo", "mappo", "self-play", "q-learning", "sarsa", "reinforce", got "ppo2" \(did you mean "ppo"\?\)$/],
   ["evaluation.policies [sampld]", "env: {id: DoorKey-5x5}\nevaluation: {policies: [sampld]}\n", undefined, /^error: evaluation\.policies\[0\]: expected one of "sampled", "greedy", got "sampld"$/],
   ["a !!js/function YAML tag", 'env: {id: DoorKey-5x5}\nname: !!js/function "function(){}"\n', undefined, /^error: .*\.yaml:2:7 name: unsupported YAML tag !!js\/function: a config is plain data/],
   ["--db in a folder that does not exist", "env: {id: DoorKey-5x5}\nsteps: 1000\n", "no/such/folder/runs.db", /^error: --db: cannot write ".*runs\.db": the folder ".*folder" does not exist$/],

@@ -45,6 +45,15 @@ export abstract class EnvCore {
   eventMask = 0;
 
   /**
+   * Whether the current episode begins a new trial: where an agent's memory
+   * starts afresh. Every episode does, except in environments that keep one
+   * task for several episodes (a meta-RL trial), where memory carries over.
+   */
+  get newTrial(): boolean {
+    return true;
+  }
+
+  /**
    * Restarts the random stream from `seed` (Gymnasium's `reset(seed=…)`),
    * then calls `onSeed`. `Env` and `VectorEnv` call it; the next `reset` uses the new stream.
    */

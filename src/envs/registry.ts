@@ -9,7 +9,7 @@ import { UserError } from "../core/errors.js";
 import { describeSpace } from "../core/spaces.js";
 import { didYouMean } from "../core/suggest.js";
 import { banditEnvs } from "./bandits/index.js";
-import { controlEnvs } from "./control/index.js";
+import { controlEnvs, memoryTestEnvs } from "./control/index.js";
 import type { EnvCore } from "./core.js";
 import { Env } from "./env.js";
 import { gridEnvs } from "./grid/index.js";
@@ -34,7 +34,7 @@ export function register(spec: EnvSpec): void {
   if (unversioned !== key && !byKey.has(unversioned)) byKey.set(unversioned, spec);
 }
 
-for (const spec of [...gridEnvs, ...universeEnvs, ...controlEnvs, ...banditEnvs]) register(spec);
+for (const spec of [...gridEnvs, ...universeEnvs, ...controlEnvs, ...memoryTestEnvs, ...banditEnvs]) register(spec);
 
 /** Every registered id, in registration order. */
 export function envIds(): string[] {

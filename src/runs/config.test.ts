@@ -33,7 +33,7 @@ test("an unknown top-level key is named as the path", () => {
 });
 
 test("an unknown learner names the valid algorithms and the string given, not the object", () => {
-  const algos = '"ppo", "ippo", "mappo", "self-play", "q-learning", "sarsa", "reinforce"';
+  const algos = '"ppo", "rppo", "ippo", "mappo", "self-play", "q-learning", "sarsa", "reinforce"';
   expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {algo: ppo2}\n")).toBe(`learner.algo: expected one of ${algos}, got "ppo2" (did you mean "ppo"?)`);
   expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {algo: 3, numSteps: 8}\n")).toBe(`learner.algo: expected one of ${algos}, got 3`);
   expect(errorOf("env: {id: DoorKey-8x8}\nlearner: {numSteps: 8}\n")).toBe(`learner.algo: missing; expected one of ${algos}`);

@@ -20,7 +20,7 @@ const MODULES = {
   adversarial: { kind: "intrinsic", module: "adversarial", weight: 0.1, options: { demonstrations: demos, minibatch: 32 } },
 };
 // Small rollouts, so every learner reaches a few iterations quickly.
-const SMALL: Record<string, object> = { ppo: { numSteps: 16 }, ippo: { numSteps: 16 }, mappo: { numSteps: 16 }, "self-play": { numSteps: 16 }, reinforce: { groupSize: 2 } };
+const SMALL: Record<string, object> = { ppo: { numSteps: 16 }, rppo: { numSteps: 16, numMinibatches: 2, memory: 16 }, ippo: { numSteps: 16 }, mappo: { numSteps: 16 }, "self-play": { numSteps: 16 }, reinforce: { groupSize: 2 } };
 /** Independent learners need a multi-agent environment (two agents here; the adversarial term's demonstrations are DoorKey's, so it is left out). */
 const MULTI_AGENT = new Set(["ippo", "mappo", "self-play"]);
 

@@ -5,6 +5,7 @@
 import { defineEnv, type EnvSpec } from "../spec.js";
 import { Acrobot, AcrobotKwargs } from "./acrobot.js";
 import { CartPole, CartPoleKwargs } from "./cartpole.js";
+import { CueRecall, CueRecallKwargs } from "./cue-recall.js";
 import { MountainCar, MountainCarKwargs } from "./mountaincar.js";
 import { MountainCarContinuous, MountainCarContinuousKwargs } from "./mountaincar-continuous.js";
 import { Pendulum, PendulumKwargs } from "./pendulum.js";
@@ -52,5 +53,16 @@ export const controlEnvs: EnvSpec[] = [
     summary: "Swing a pendulum upright and hold it with torque in [−2, 2]; reward −(θ² + 0.1·θ̇² + 0.001·u²)",
     kwargs: PendulumKwargs,
     create: (k) => new Pendulum(k),
+  }),
+];
+
+/** Not Gymnasium's: a minimal test of memory for recurrent learners. */
+export const memoryTestEnvs: EnvSpec[] = [
+  defineEnv({
+    id: "CueRecall-v0",
+    family: "control",
+    summary: "a test of memory: recall a cue shown only at the start, after a delay (a feed-forward policy is right half the time)",
+    kwargs: CueRecallKwargs,
+    create: (k) => new CueRecall(k),
   }),
 ];

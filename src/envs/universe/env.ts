@@ -86,6 +86,10 @@ export class UniverseEnv extends GridEnv {
     this.mission = "find out what the objects do";
   }
 
+  override get newTrial(): boolean {
+    return this.episodeInTrial === 0;
+  }
+
   /** Plays `task` from the next trial on (a curriculum's choice); `index` names it in its benchmark. */
   setTask(task: Ruleset, index = -1): void {
     this.pending = { task, index };
