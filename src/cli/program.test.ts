@@ -102,7 +102,8 @@ describe("rewardlab CLI", () => {
     // Every registered multi-agent environment, as a parallel vector and as seats.
     const multi = parallelEnvSpecs().flatMap((spec) => [`${spec.id.toLowerCase()}/parallel-vector64`, `${spec.id.toLowerCase()}/seats64`]);
     expect(multi).toContain("commonsharvest/seats64");
-    expect(lines.map((l) => l.name)).toEqual([...single, ...multi]);
+    const universe = ["universe-r1-9x9-medium/vector64", "universe-r1-9x9-high/vector64"];
+    expect(lines.map((l) => l.name)).toEqual([...single, ...universe, ...multi]);
     for (const l of lines) {
       expect(l.suite).toBe("envs");
       // A multi-agent table's step counts once per agent.
