@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   envs: 1,
   nn: 1,
   providers: 1,
+  curricula: 1,
   intrinsic: 2,
   learn: 3,
   rewards: 4,

@@ -20,6 +20,7 @@ import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { resolveLearnedModels } from "../rewards/make.js";
 import { RewardSpec } from "../rewards/spec.js";
 import { EnvConfig } from "../envs/config.js";
+import { CurriculumConfig } from "../curricula/index.js";
 
 export { EnvConfig };
 
@@ -36,6 +37,7 @@ export const EvaluationConfig = z
       .min(1)
       .default(["sampled", "greedy"])
       .describe("how the policy acts: sampled from π, or its most likely action; tables report the first"),
+    kwargs: z.record(z.string(), z.unknown()).optional().describe("environment keyword arguments for evaluation, over env.kwargs: e.g. {split: test} evaluates a universe run on its held-out tasks"),
   })
   .strict();
 export type EvaluationConfig = z.output<typeof EvaluationConfig>;
@@ -52,6 +54,7 @@ export const RunConfig = z
     successThreshold: z.number().min(0).max(1).default(0.9).describe("success rate over recent episodes that counts as solved"),
     window: z.number().int().positive().default(50).describe("episodes in the moving window for success and returns"),
     evaluation: EvaluationConfig.prefault({}).describe("evaluation episodes on held-out seeds, separate from training: what comparison tables report"),
+    curriculum: CurriculumConfig.optional().describe("universe environments: how each trial's task is chosen as the learner improves (default: uniformly from the split)"),
     checkpoint: z
       .object({
         seconds: z.number().nonnegative().optional().describe("save a checkpoint at least this often, in seconds of training (default 10; 0: every iteration)"),

@@ -63,7 +63,8 @@ export class Evaluator {
    */
   private environments(): { env: RewardedVector; successMask: number } {
     const { config } = this;
-    const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: this.layoutSeeds });
+    const kwargs = config.evaluation.kwargs ? { ...config.env.kwargs, ...config.evaluation.kwargs } : config.env.kwargs;
+    const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs, layoutSeeds: this.layoutSeeds });
     const event = ["success", "reach:goal"].find((e) => env.vec.eventNames.includes(e));
     return { env, successMask: event ? env.vec.eventMask(event) : 0 };
   }

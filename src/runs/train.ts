@@ -4,6 +4,10 @@
  * ("true") reward, whatever reward the learner was given.
  */
 import { createLearner } from "../agents/index.js";
+import { UserError } from "../core/errors.js";
+import { makeCurriculum, type CurriculumConfig } from "../curricula/index.js";
+import type { EnvCore } from "../envs/core.js";
+import { UniverseEnv } from "../envs/universe/env.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
 import { Recorder, type RecordOptions } from "./report/record.js";
@@ -28,6 +32,7 @@ export function layoutSeeds(layouts: number | undefined, seed: number): number[]
 export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions, checkpoints: CheckpointOptions = {}): RunSummary {
   const layouts = layoutSeeds(config.env.layouts, seed);
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layouts });
+  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores);
   const learner = createLearner(config.learner, env, seed);
   const loop = new TrainingLoop(learner);
   const evaluator = config.evaluation.episodes > 0 ? new Evaluator(config, layouts) : undefined;
@@ -44,4 +49,15 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   loop.run(config.steps, (metrics, finished) => book.iteration(metrics, finished));
   // Evaluation layouts depend on the seed only, so designs are evaluated on the same episodes.
   return book.finish(() => recorder?.finish(learner, 1_000_000 * (seed + 1)) ?? agentRecorder?.finish());
+}
+
+/**
+ * One curriculum for every environment of the run (they share what it
+ * learns about tasks), installed before a checkpoint is restored into them.
+ */
+export function installCurriculum(config: CurriculumConfig, cores: readonly EnvCore[]): void {
+  const universes = cores.filter((c): c is UniverseEnv => c instanceof UniverseEnv && c.benchmark !== undefined && c.kwargs.task === undefined);
+  if (universes.length !== cores.length) throw new UserError("curriculum", "chooses the tasks of a universe environment drawing from a benchmark (Universe-*, without `task` or `ruleset`)");
+  const curriculum = makeCurriculum(config, universes[0].range);
+  for (const core of universes) core.chooser = curriculum;
 }

@@ -8,7 +8,7 @@
 import { checkLearnerMemory } from "../agents/index.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "./config.js";
-import { layoutSeeds } from "./train.js";
+import { installCurriculum, layoutSeeds } from "./train.js";
 
 /**
  * Throws the first `UserError` training `config` would meet before its first
@@ -19,6 +19,9 @@ import { layoutSeeds } from "./train.js";
  */
 export function validateRun(config: RunConfig): void {
   const env = makeRewarded(config.env.id, 1, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, config.seeds[0] ?? 0) });
+  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores);
+  // Evaluation's environment keyword arguments are checked as training's are.
+  if (config.evaluation.kwargs) makeRewarded(config.env.id, 1, config.reward, { kwargs: { ...config.env.kwargs, ...config.evaluation.kwargs } });
   const { observationSpace, actionSpace, maxSteps } = env.vec;
   checkLearnerMemory(config.learner, { n: config.numEnvs, observationSpace, actionSpace, maxSteps });
 }

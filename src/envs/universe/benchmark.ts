@@ -34,7 +34,10 @@ export class Benchmark {
     readonly header: BenchmarkHeader,
     private readonly bytes: Uint8Array,
     private readonly offsets: Uint32Array,
-  ) {}
+  ) {
+    // Frozen: environments share it and checkpoints skip it (it never changes).
+    Object.freeze(this);
+  }
 
   get size(): number {
     return this.header.count;

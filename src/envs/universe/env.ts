@@ -17,6 +17,7 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
+import type { Rng } from "../../core/rng.js";
 import { defineEnv } from "../spec.js";
 import { feature, type Feature } from "../core.js";
 import { GridEnv, GridKwargs } from "../grid/engine.js";
@@ -47,6 +48,16 @@ export const UniverseKwargs = GridKwargs.extend({
 }).strict();
 export type UniverseKwargs = z.output<typeof UniverseKwargs>;
 
+/**
+ * Picks the task of each new trial and hears how each trial went: a
+ * curriculum (curricula/), which a run installs. Draws come from the
+ * environment's own stream, so a seeded run replays its curriculum.
+ */
+export interface TaskChooser {
+  next(rng: Rng): number;
+  record(task: number, outcome: { success: number; return: number }): void;
+}
+
 export class UniverseEnv extends GridEnv {
   readonly features: readonly Feature<any>[] = [
     ...agentFeatures,
@@ -61,7 +72,15 @@ export class UniverseEnv extends GridEnv {
   /** Episodes played on the current task before this one. */
   episodeInTrial = -1;
   private readonly offsets: Int32Array;
-  private readonly range: { start: number; end: number };
+  /** The task indices trials draw from (the split). */
+  readonly range: { start: number; end: number };
+  /** A curriculum choosing each trial's task; without one, tasks are drawn uniformly from the split. */
+  chooser: TaskChooser | undefined;
+  /** The current trial so far: episodes ended, successes, summed return. */
+  private trialEpisodes = 0;
+  private trialSuccesses = 0;
+  private trialReturn = 0;
+  private episodeReturn = 0;
   private readonly code: Float32Array;
   /** A task set from outside (a curriculum); it replaces the draw at the next trial. */
   private pending: { task: Ruleset; index: number } | undefined;
@@ -127,9 +146,20 @@ export class UniverseEnv extends GridEnv {
       ({ task: this.task, index: this.taskIndex } = this.pending);
       this.pending = undefined;
     } else if (this.benchmark && this.kwargs.task === undefined) {
-      this.taskIndex = this.randInt(this.range.start, this.range.end);
+      this.taskIndex = this.chooser ? this.chooser.next(this.rng) : this.randInt(this.range.start, this.range.end);
       this.task = this.benchmark.task(this.taskIndex);
     }
+  }
+
+  /** Counts an ended episode; at the trial's last episode, tells the chooser how the trial went. */
+  private episodeEnded(success: boolean): void {
+    this.trialEpisodes++;
+    this.trialSuccesses += success ? 1 : 0;
+    this.trialReturn += this.episodeReturn;
+    this.episodeReturn = 0;
+    if (this.episodeInTrial < this.kwargs.trial - 1) return;
+    this.chooser?.record(this.taskIndex, { success: this.trialSuccesses / this.trialEpisodes, return: this.trialReturn / this.trialEpisodes });
+    this.trialEpisodes = this.trialSuccesses = this.trialReturn = 0;
   }
 
   protected override transition(actions: ArrayLike<number>, offset: number): number {
@@ -146,7 +176,12 @@ export class UniverseEnv extends GridEnv {
     if (fired > 0) this.eventMask |= E.rule;
     this.carrying = carrying;
     step.carrying = carrying;
-    return goalMet(this.task.goal, this.grid.cells, this.offsets, step) ? this.succeed() : 0;
+    const success = goalMet(this.task.goal, this.grid.cells, this.offsets, step);
+    const reward = success ? this.succeed() : 0;
+    this.episodeReturn += reward;
+    // The step that ends the episode: the goal met, or the step limit (EnvCore truncates after this).
+    if (success || this.stepCount >= this.maxSteps) this.episodeEnded(success);
+    return reward;
   }
 
   /** The shown part of the task as codes (encodeRuleset's bytes), zero-padded. */
