@@ -45,6 +45,12 @@ export interface Learner {
   state(): unknown;
   /** Restores `state()` into a learner built with the same config and environment. */
   load(state: unknown): void;
+  /**
+   * Starts from a previous generation's policy: takes its parameters (a
+   * learner of the same kind and shape), keeping its own optimizer, counters
+   * and random stream. Learners without it cannot be trained in generations.
+   */
+  inherit?(previous: Learner): void;
 }
 
 export interface ActOptions {

@@ -475,6 +475,12 @@ export class Ppo implements Learner {
     this.t = 0;
   }
 
+  /** A previous generation's parameters; optimizer, counters and stream stay this learner's own. */
+  inherit(previous: Learner): void {
+    if (!(previous instanceof Ppo)) throw new Error(`ppo: cannot inherit from a ${previous.algo} learner`);
+    this.setParams(previous.state().params);
+  }
+
   /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
   state(): PpoState {
     const { nets } = this;

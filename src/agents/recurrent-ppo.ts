@@ -396,6 +396,13 @@ export class RecurrentPpo implements Learner {
     return out;
   }
 
+  /** A previous generation's parameters (GRU and heads); optimizer, memory, counters and stream stay this learner's own. */
+  inherit(previous: Learner): void {
+    if (!(previous instanceof RecurrentPpo) || previous.gru.params.length !== this.gru.params.length) throw new Error(`rppo: cannot inherit from a ${previous.algo} learner of another shape`);
+    this.gru.params.set(previous.gru.params);
+    this.heads.params.set(previous.heads.params);
+  }
+
   state(): RecurrentPpoState {
     return {
       gru: { params: Array.from(this.gru.params), m: Array.from(this.gruM), v: Array.from(this.gruV) },

@@ -190,6 +190,15 @@ function build(): Command {
     .option("--env <id>", "Universe-R1-9x9, Universe-R2-9x9 or Universe-R4-13x13", "Universe-R1-9x9")
     .option("--json", "print JSON (tiles by name), the form a run config's `ruleset` takes")
     .action(async (index, opts) => (await import("./commands/universe.js")).show(index, opts));
+  universe
+    .command("generations <config>")
+    .description("train generations of one seed, each starting from the previous one's policy, and compare them on held-out tasks by XLand's normalized percentiles (participation, 10th and 50th)")
+    .option("--generations <n>", "generations", "3")
+    .option("--tasks <n>", "held-out tasks evaluated", "32")
+    .option("--episodes <n>", "episodes (trials) per task", "4")
+    .option("--seed <n>", "seed (default: the config's first)")
+    .option("--json", "print JSON")
+    .action(async (config, opts) => (await import("./commands/universe.js")).generations(config, opts));
   benchmarkOptions(universe.command("play <index>").description("play one task in the terminal (keys as in `rewardlab play`)"))
     .option("--env <id>", "Universe-R1-9x9, Universe-R2-9x9 or Universe-R4-13x13", "Universe-R1-9x9")
     .option("--episode-seed <n>", "seed of the first episode", "0")

@@ -108,3 +108,34 @@ function universeEnv(id: string | undefined): string {
   if (!ENVS.includes(e)) throw new UserError("--env", `expected one of ${ENVS.join(", ")}, got ${JSON.stringify(e)}`);
   return e;
 }
+
+/** `rewardlab universe generations CONFIG`: generations of one seed, each from the previous, compared by XLand's percentiles on held-out tasks. */
+export async function generations(file: string, opts: { generations?: string; tasks?: string; episodes?: string; seed?: string; json?: boolean }): Promise<void> {
+  const { loadRunConfig } = await import("../../runs/config.js");
+  const { dominates, trainGenerations } = await import("../../runs/generations.js");
+  const { validateRun } = await import("../../runs/validate.js");
+  const config = loadRunConfig(file);
+  validateRun(config);
+  const options = {
+    generations: intOption(opts.generations ?? "3", "--generations", 1, 100),
+    tasks: intOption(opts.tasks ?? "32", "--tasks", 1, 100_000),
+    episodes: intOption(opts.episodes ?? "4", "--episodes", 1, 1024),
+  };
+  const seed = intOption(opts.seed ?? String(config.seeds[0]), "--seed", 0);
+  const bar = progressBar(options.generations, "generations");
+  const reports = trainGenerations(config, seed, options, (r) => bar.update(r.generation));
+  bar.stop();
+  if (opts.json) {
+    console.log(JSON.stringify(reports));
+    return;
+  }
+  const f = (x: number) => x.toFixed(3);
+  console.log(`${options.tasks} held-out tasks × ${options.episodes} episodes, seed ${seed}; scores normalized per task by the best generation`);
+  console.log("generation      steps  participation    p10    p50  vs previous");
+  for (const r of reports) {
+    const prev = reports[r.generation - 2];
+    const verdict = !prev ? "" : dominates(r.percentiles, prev.percentiles) ? "dominates" : dominates(prev.percentiles, r.percentiles) ? "dominated" : "no clear difference";
+    console.log(`${String(r.generation).padStart(10)}  ${String(r.steps).padStart(9)}  ${f(r.percentiles.participation).padStart(13)}  ${f(r.percentiles.p10)}  ${f(r.percentiles.p50)}  ${verdict}`);
+  }
+}
+
