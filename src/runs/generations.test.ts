@@ -6,7 +6,8 @@ import { createLearner, LearnerConfig } from "../agents/index.js";
 import { makeRewarded } from "../rewards/make.js";
 import { runCli } from "../test-utils/cli.js";
 import { RunConfig } from "./config.js";
-import { dominates, normalizedPercentiles, percentile, trainGenerations } from "./generations.js";
+import { Rng } from "../core/rng.js";
+import { compareGenerations, dominates, normalizedPercentiles, percentile, trainGenerations } from "./generations.js";
 import { TrainingLoop } from "./loop.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-generations-"));
@@ -31,6 +32,23 @@ test("XLand's percentiles: scores normalized per task by the best generation; do
   expect(dominates(g2, g1)).toBe(true);
   expect(dominates(g1, g2)).toBe(false);
   expect(dominates(g1, g1)).toBe(false);
+});
+
+test("a generation dominates only when the bootstrap over tasks says so: one task of 64 better is no clear difference", () => {
+  const tasks = 64;
+  const none = Array.from({ length: tasks }, () => 0);
+  const all = Array.from({ length: tasks }, (_, t) => 0.5 + (t % 5) / 10);
+  const oneMore = none.map((x, t) => (t === 0 ? 1 : x));
+  expect(compareGenerations([none, all], 1, 0, new Rng(1)).verdict).toBe("dominates");
+  expect(compareGenerations([none, all], 0, 1, new Rng(1)).verdict).toBe("dominated");
+  expect(compareGenerations([all, all], 1, 0, new Rng(1)).verdict).toBe("no clear difference");
+  expect(compareGenerations([none, oneMore], 1, 0, new Rng(1)).verdict).toBe("no clear difference");
+  // Half the tasks newly solved: clear.
+  const half = none.map((x, t) => (t % 2 === 0 ? 1 : x));
+  const { verdict, intervals } = compareGenerations([none, half], 1, 0, new Rng(2));
+  expect(verdict).toBe("dominates");
+  expect(intervals.participation[0]).toBeGreaterThan(0.3);
+  expect(intervals.participation[1]).toBeLessThan(0.7);
 });
 
 test("a learner of the next generation starts from the previous one's policy", () => {

@@ -13,7 +13,9 @@
  * - the 10th and 50th percentiles of the normalized scores over tasks.
  *
  * Generation b dominates generation a when it is at least as good on all
- * three and better on one.
+ * three and better on one, judged with a paired bootstrap over tasks
+ * (`compareGenerations`), so a difference of a task or two is "no clear
+ * difference".
  */
 import { createLearner, type Learner } from "../agents/index.js";
 import { UserError } from "../core/errors.js";
@@ -63,16 +65,46 @@ export function percentile(xs: readonly number[], q: number): number {
 export function normalizedPercentiles(scores: readonly (readonly number[])[]): Percentiles[] {
   const tasks = scores[0]?.length ?? 0;
   const best = Array.from({ length: tasks }, (_, t) => Math.max(...scores.map((g) => g[t])));
-  return scores.map((g) => {
-    const normalized = g.map((x, t) => (best[t] > 0 ? Math.max(x, 0) / best[t] : 0));
-    return { participation: g.filter((x) => x > 0).length / tasks, p10: percentile(normalized, 10), p50: percentile(normalized, 50) };
-  });
+  return scores.map((g) => percentilesOf(g, best));
 }
 
-/** Whether `b` is at least as good as `a` on every percentile and better on one. */
+const KEYS = ["participation", "p10", "p50"] as const;
+
+/** Whether `b` is at least as good as `a` on every percentile and better on one (point estimates). */
 export function dominates(b: Percentiles, a: Percentiles): boolean {
-  const keys = ["participation", "p10", "p50"] as const;
-  return keys.every((k) => b[k] >= a[k]) && keys.some((k) => b[k] > a[k]);
+  return KEYS.every((k) => b[k] >= a[k]) && KEYS.some((k) => b[k] > a[k]);
+}
+
+export type Verdict = "dominates" | "dominated" | "no clear difference";
+
+/**
+ * Generation b against a on the same tasks, with the uncertainty of which
+ * tasks were drawn: a paired bootstrap over tasks (resampled with
+ * replacement, normalized by the best of all `scores`' generations) gives a
+ * 95% interval of each percentile's difference b − a. b dominates when no
+ * interval lies below 0 and one lies above it; a dominates when the
+ * reverse; otherwise there is no clear difference.
+ */
+export function compareGenerations(scores: readonly (readonly number[])[], b: number, a: number, rng: Rng, resamples = 2000): { verdict: Verdict; intervals: Record<(typeof KEYS)[number], [number, number]> } {
+  const tasks = scores[0].length;
+  const best = Array.from({ length: tasks }, (_, t) => Math.max(...scores.map((g) => g[t])));
+  const diffs = KEYS.map(() => new Float64Array(resamples));
+  const pick = new Int32Array(tasks);
+  for (let r = 0; r < resamples; r++) {
+    for (let t = 0; t < tasks; t++) pick[t] = rng.int(tasks);
+    const [pb, pa] = [b, a].map((g) => percentilesOf(Array.from(pick, (t) => scores[g][t]), Array.from(pick, (t) => best[t])));
+    KEYS.forEach((k, j) => (diffs[j][r] = pb[k] - pa[k]));
+  }
+  const intervals = Object.fromEntries(KEYS.map((k, j) => [k, [percentile(Array.from(diffs[j]), 2.5), percentile(Array.from(diffs[j]), 97.5)]])) as Record<(typeof KEYS)[number], [number, number]>;
+  const above = KEYS.some((k) => intervals[k][0] > 0);
+  const below = KEYS.some((k) => intervals[k][1] < 0);
+  return { verdict: above && !below ? "dominates" : below && !above ? "dominated" : "no clear difference", intervals };
+}
+
+/** Percentiles of one generation's scores given each task's best. */
+function percentilesOf(scores: readonly number[], best: readonly number[]): Percentiles {
+  const normalized = scores.map((x, t) => (best[t] > 0 ? Math.max(x, 0) / best[t] : 0));
+  return { participation: scores.filter((x) => x > 0).length / scores.length, p10: percentile(normalized, 10), p50: percentile(normalized, 50) };
 }
 
 /** `count` distinct tasks of the test split, drawn with `rng`. */

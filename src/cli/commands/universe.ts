@@ -112,7 +112,8 @@ function universeEnv(id: string | undefined): string {
 /** `rewardlab universe generations CONFIG`: generations of one seed, each from the previous, compared by XLand's percentiles on held-out tasks. */
 export async function generations(file: string, opts: { generations?: string; tasks?: string; episodes?: string; seed?: string; json?: boolean }): Promise<void> {
   const { loadRunConfig } = await import("../../runs/config.js");
-  const { dominates, trainGenerations } = await import("../../runs/generations.js");
+  const { compareGenerations, trainGenerations } = await import("../../runs/generations.js");
+  const { Rng } = await import("../../core/rng.js");
   const { validateRun } = await import("../../runs/validate.js");
   const config = loadRunConfig(file);
   validateRun(config);
@@ -130,11 +131,16 @@ export async function generations(file: string, opts: { generations?: string; ta
     return;
   }
   const f = (x: number) => x.toFixed(3);
-  console.log(`${options.tasks} held-out tasks × ${options.episodes} episodes, seed ${seed}; scores normalized per task by the best generation`);
-  console.log("generation      steps  participation    p10    p50  vs previous");
+  console.log(`${reports[0].scores.length} held-out tasks × ${options.episodes} episodes, seed ${seed}; scores normalized per task by the best generation`);
+  console.log("generation      steps  participation    p10    p50  vs previous (paired bootstrap over tasks, 95%)");
+  const scores = reports.map((r) => r.scores);
   for (const r of reports) {
-    const prev = reports[r.generation - 2];
-    const verdict = !prev ? "" : dominates(r.percentiles, prev.percentiles) ? "dominates" : dominates(prev.percentiles, r.percentiles) ? "dominated" : "no clear difference";
+    const g = r.generation - 1;
+    let verdict = "";
+    if (g > 0) {
+      const { verdict: v, intervals } = compareGenerations(scores, g, g - 1, new Rng(seed + g));
+      verdict = `${v}  (participation ${f(intervals.participation[0])} … ${f(intervals.participation[1])}, p50 ${f(intervals.p50[0])} … ${f(intervals.p50[1])})`;
+    }
     console.log(`${String(r.generation).padStart(10)}  ${String(r.steps).padStart(9)}  ${f(r.percentiles.participation).padStart(13)}  ${f(r.percentiles.p10)}  ${f(r.percentiles.p50)}  ${verdict}`);
   }
 }
