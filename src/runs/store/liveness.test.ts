@@ -20,8 +20,9 @@ describe("processAlive", () => {
   });
 
   test.skipIf(!procfs)("a killed process that its parent has not reaped (a zombie) is dead, though signal 0 still finds it", async () => {
-    // The shell starts `sleep 0`, then becomes `sleep 5`, which never waits for it.
-    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+    // The shell starts `sleep 0.3`, then becomes `sleep 5`, which never waits for it. (With `sleep 0` a
+    // loaded machine could let the child end, and the shell reap it, before the exec: no zombie.)
+    const parent = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const [chunk] = (await once(parent.stdout, "data")) as [Buffer];
       const pid = Number(chunk.toString().trim());
