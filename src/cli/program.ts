@@ -65,7 +65,7 @@ function build(): Command {
 
   program
     .command("suite <name>")
-    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward); social: populations of learners in the society game with punishment, partner selection and reputation switched on one by one, or in the commons harvest with and without sanctions (cooperation, collective return, sustainability, peace)")
+    .description("a standard study; exploration: PPO × exploration bonuses on sparse gridworlds, contextual and singleton, with success and steps to first success; tampering: does gaming a reward generalize to tampering with it (Tamper-* curriculum, channel vs current reward); social: populations of learners in the society game with punishment, partner selection and reputation switched on one by one, or in the commons harvest with and without sanctions (cooperation, collective return, sustainability, peace); emergent-exploration: does a greedy agent explore with structure and memory, and not without (bandit task families, recurrent vs feed-forward PPO, short horizon; regret against UCB1 and Thompson)")
     .option("--seeds <seeds>", `seeds per bonus and task (tampering: per objective; social: per variant): ${SEEDS_FORMS} (default: 3; social: 5)`)
     .option("--steps <n>", "environment steps per run (exploration: 1000000; tampering: per level, 50000; social: agent-steps, 300000 society, 1000000 commons)")
     .option("--tasks <ids>", "comma-separated environment ids (default: KeyCorridorS3R3, MultiRoom-N4-S5, ObstructedMaze-1Dl, DoorKey-16x16)")
@@ -82,6 +82,10 @@ function build(): Command {
     .option("--api-key-env <name>", "social --study donor --strategies llm: the environment variable holding the key (default: OPENAI_API_KEY)")
     .option("--record <file>", "social --study donor --strategies llm: append every exchange with the model to this file (JSON lines)")
     .option("--replay <file>", "social --study donor --strategies llm: answer from a recording instead of the model (no network)")
+    .option("--arms <n>", "emergent-exploration: arms per bandit (default: 5)")
+    .option("--horizon <n>", "emergent-exploration: pulls per episode (default: 10)")
+    .option("--episodes <n>", "emergent-exploration: held-out episodes per seed (default: 512)")
+    .option("--conditions <names>", "emergent-exploration: comma-separated: structure + memory, no structure, no memory, short horizon (default: all)")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <dir>", "write the reports in this folder (default: reports/exploration-<timestamp>/)")
     .option("--no-report", NO_REPORT_HELP)

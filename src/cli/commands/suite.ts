@@ -20,6 +20,7 @@ import { formatComparison } from "../../runs/compare.js";
 import { SOCIAL_STUDIES, SOCIETY_VARIANTS, socialSuite, socialVerdicts, type SocialStudy } from "../../runs/suites/social.js";
 import { DONOR_STRATEGIES, donorStudy, formatDonorStudy, type DonorStrategies } from "../../runs/suites/donor.js";
 import { openAIChat, recordChat, replayChat, type ChatModel } from "../../providers/chat.js";
+import { progressBar } from "../progress.js";
 
 export interface SuiteOptions extends TrainOptions {
   tasks?: string;
@@ -38,9 +39,14 @@ export interface SuiteOptions extends TrainOptions {
   apiKeyEnv?: string;
   record?: string;
   replay?: string;
+  /** The emergent-exploration study's bandits, held-out episodes and conditions. */
+  arms?: string;
+  horizon?: string;
+  episodes?: string;
+  conditions?: string;
 }
 
-const SUITES = ["exploration", "tampering", "social"];
+const SUITES = ["exploration", "tampering", "social", "emergent-exploration"];
 
 /** A comma-separated list, each item one of `known`. */
 function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
@@ -55,6 +61,7 @@ export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
   if (name === "tampering") return tamperingStudy(opts);
   if (name === "social") return socialStudy(opts);
+  if (name === "emergent-exploration") return emergentStudy(opts);
   const steps = intOption(opts.steps ?? "1000000", "--steps", 1);
   const seeds = seedsOption(opts.seeds ?? "3");
   if (typeof opts.report === "string" && opts.report !== "") checkOutputFolder(opts.report, "--report");
@@ -175,3 +182,30 @@ async function donorStudyCommand(opts: SuiteOptions): Promise<void> {
   });
   console.log(`${formatDonorStudy(results)}\n\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
+
+/**
+ * `rewardlab suite emergent-exploration`: greedy agents on bandit task
+ * families with and without structure, memory and a long horizon
+ * (src/runs/suites/emergent-exploration.ts); regret, information-seeking
+ * pulls and the best arm found on held-out episodes, beside UCB1 and
+ * Thompson sampling.
+ */
+async function emergentStudy(opts: SuiteOptions): Promise<void> {
+  const { EMERGENT_CONDITIONS, emergentExploration, formatEmergent } = await import("../../runs/suites/emergent-exploration.js");
+  const steps = intOption(opts.steps ?? "500000", "--steps", 1);
+  const seeds = seedsOption(opts.seeds ?? "5");
+  const seedList = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : [...seeds];
+  const arms = intOption(opts.arms ?? "5", "--arms", 2, 10);
+  const horizon = intOption(opts.horizon ?? "10", "--horizon", 2, 10_000);
+  const episodes = intOption(opts.episodes ?? "512", "--episodes", 1, 1_000_000);
+  const conditions = listOption(opts.conditions, "--conditions", EMERGENT_CONDITIONS) as (typeof EMERGENT_CONDITIONS)[number][] | undefined;
+  const runs = (conditions ?? EMERGENT_CONDITIONS).length * seedList.length;
+  console.log(`rewardlab suite emergent-exploration: ${arms}-armed bandits, ${horizon} pulls per episode, ${seedCount(seeds)}, ${steps.toLocaleString("en")} steps per run (${runs} runs), ${episodes} held-out episodes per seed\n`);
+  const t0 = performance.now();
+  const bar = progressBar(runs, "emergent-exploration");
+  let done = 0;
+  const results = emergentExploration({ steps, seeds: seedList, arms, horizon, episodes, conditions }, () => bar.update(done++));
+  bar.stop();
+  console.log(`${formatEmergent(results)}\n\nregret: Σ_t (μ* − μ_a) per episode; info-seeking pulls: pulls of a new arm before the best arm was pulled; UCB1 and Thompson play the structured task's held-out episodes.\n${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
