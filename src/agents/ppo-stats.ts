@@ -37,3 +37,29 @@ export function explainedVariance(values: Float32Array, returns: Float32Array): 
   }
   return vr === 0 ? NaN : 1 - vd / vr;
 }
+
+/** An iteration's metrics with CleanRL's names, from its updates' statistics and the rollout's values and returns. */
+export function iterationMetrics(lr: number, stats: UpdateStats, values: Float32Array, returns: Float32Array): Record<string, number> {
+  return {
+    "charts/learning_rate": lr,
+    "losses/value_loss": stats.mean("vLoss"),
+    "losses/policy_loss": stats.mean("pgLoss"),
+    "losses/entropy": stats.mean("entropy"),
+    "losses/approx_kl": stats.mean("approxKl"),
+    "losses/clipfrac": stats.mean("clipFrac"),
+    "losses/grad_norm": stats.mean("gradNorm"),
+    "losses/explained_variance": explainedVariance(values, returns),
+  };
+}
+
+/** Advantages normalized in place per minibatch, as CleanRL does: (A − mean) / (sample std + 1e-8). */
+export function normalizeAdvantages(a: Float32Array): void {
+  let mean = 0;
+  for (let j = 0; j < a.length; j++) mean += a[j];
+  mean /= a.length;
+  let variance = 0;
+  for (let j = 0; j < a.length; j++) variance += (a[j] - mean) ** 2;
+  const std = Math.sqrt(variance / (a.length - 1));
+  for (let j = 0; j < a.length; j++) a[j] = (a[j] - mean) / (std + 1e-8);
+}
+

@@ -27,7 +27,7 @@ import { rowShape } from "./memory.js";
 import { gae } from "./gae.js";
 import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
 import { PpoConfig, type CriticInput, type ParamsJson, type PpoMetrics, type PpoState } from "./ppo-config.js";
-import { explainedVariance, UpdateStats } from "./ppo-stats.js";
+import { iterationMetrics, normalizeAdvantages, UpdateStats } from "./ppo-stats.js";
 
 
 // ── 1. CONFIG: ppo-config.ts ─────────────────────────────────────────────────
@@ -373,7 +373,6 @@ export class Ppo implements Learner {
     const actionSize = discrete ? 1 : actionDim;
     const input = this.nets.input;
     const size = rows.length;
-    let mean = 0;
     for (let j = 0; j < size; j++) {
       const k = rows[j];
       input.set(this.obs.subarray(k * obsPad, (k + 1) * obsPad), j * obsPad);
@@ -383,29 +382,13 @@ export class Ppo implements Learner {
       b.advantages[j] = this.advantages[k];
       b.returns[j] = this.returns[k];
       b.oldValues[j] = this.values[k];
-      mean += b.advantages[j];
     }
-    if (!this.config.normAdv) return;
-    const adv = b.advantages;
-    mean /= size;
-    let variance = 0;
-    for (let j = 0; j < size; j++) variance += (adv[j] - mean) ** 2;
-    const std = Math.sqrt(variance / (size - 1));
-    for (let j = 0; j < size; j++) adv[j] = (adv[j] - mean) / (std + 1e-8);
+    if (this.config.normAdv) normalizeAdvantages(b.advantages);
   }
 
   /** An iteration's metrics from its updates' statistics. */
   metrics(lr: number, stats: UpdateStats): PpoMetrics {
-    return {
-      "charts/learning_rate": lr,
-      "losses/value_loss": stats.mean("vLoss"),
-      "losses/policy_loss": stats.mean("pgLoss"),
-      "losses/entropy": stats.mean("entropy"),
-      "losses/approx_kl": stats.mean("approxKl"),
-      "losses/clipfrac": stats.mean("clipFrac"),
-      "losses/grad_norm": stats.mean("gradNorm"),
-      "losses/explained_variance": explainedVariance(this.values, this.returns),
-    };
+    return iterationMetrics(lr, stats, this.values, this.returns);
   }
 
   // ── 6. ACTING for evaluation, STATE ───────────────────────────────────────

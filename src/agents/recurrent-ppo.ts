@@ -33,7 +33,7 @@ import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { PpoConfig, type PpoMetrics } from "./ppo-config.js";
 import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
-import { explainedVariance, UpdateStats } from "./ppo-stats.js";
+import { iterationMetrics, normalizeAdvantages, UpdateStats } from "./ppo-stats.js";
 
 export const RecurrentPpoConfig = PpoConfig.omit({ hidden: true })
   .extend({
@@ -325,7 +325,7 @@ export class RecurrentPpo implements Learner {
             batch.oldValues[j] = this.values[k];
           }
         }
-        if (c.normAdv) normalize(batch.advantages);
+        if (c.normAdv) normalizeAdvantages(batch.advantages);
         gru.forward(xs, T, B, h0, starts);
         heads.setInput(gru.output, rows, H);
         heads.forward(ACTOR, rows);
@@ -348,16 +348,7 @@ export class RecurrentPpo implements Learner {
       }
       if (c.targetKl !== undefined && stats.mean("approxKl") > c.targetKl) break;
     }
-    return {
-      "charts/learning_rate": lr,
-      "losses/value_loss": stats.mean("vLoss"),
-      "losses/policy_loss": stats.mean("pgLoss"),
-      "losses/entropy": stats.mean("entropy"),
-      "losses/approx_kl": stats.mean("approxKl"),
-      "losses/clipfrac": stats.mean("clipFrac"),
-      "losses/grad_norm": stats.mean("gradNorm"),
-      "losses/explained_variance": explainedVariance(this.values, this.returns),
-    };
+    return iterationMetrics(lr, stats, this.values, this.returns);
   }
 
   // ── acting for evaluation, state ─────────────────────────────────────────
@@ -434,17 +425,6 @@ export class RecurrentPpo implements Learner {
 
 function newMemory(rows: number, H: number): Memory {
   return { h: new Float32Array(rows * H), prevAction: new Int32Array(rows).fill(-1), prevReward: new Float32Array(rows) };
-}
-
-/** Advantages normalized in place (mean 0, sample standard deviation 1), as ppo.ts per minibatch. */
-function normalize(a: Float32Array): void {
-  let mean = 0;
-  for (let j = 0; j < a.length; j++) mean += a[j];
-  mean /= a.length;
-  let variance = 0;
-  for (let j = 0; j < a.length; j++) variance += (a[j] - mean) ** 2;
-  const std = Math.sqrt(variance / Math.max(a.length - 1, 1));
-  for (let j = 0; j < a.length; j++) a[j] = (a[j] - mean) / (std + 1e-8);
 }
 
 function copyRows(src: Float32Array, srcWidth: number, dst: Float32Array, width: number, rows: number): void {
