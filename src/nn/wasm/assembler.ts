@@ -231,3 +231,13 @@ function nameBytes(s: string): number[] {
   uleb(b.length, out);
   return out.concat(b);
 }
+
+// The few WebAssembly types the kernels' owners use (TypeScript's DOM lib is not loaded).
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+}
+/** The runtime's WebAssembly, typed. */
+export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+

@@ -16,7 +16,7 @@
  * exactly zero and get zero gradients, so they change nothing.
  */
 import { adamKernel, affineKernel, assemble, outerKernel, sumSquaresKernel, transposeKernel, type Epilogue } from "./dense-kernels.js";
-import type { FunctionBuilder } from "./assembler.js";
+import { wasm, type FunctionBuilder } from "./assembler.js";
 
 export type Activation = "tanh" | "relu";
 
@@ -42,13 +42,6 @@ export interface AdamHyper {
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
-// The few WebAssembly types used here (TypeScript's DOM lib is not loaded).
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Compiled modules by layer sizes (the code depends only on them). */
 const modules = new Map<string, object>();

@@ -10,7 +10,7 @@
  * result does not depend on how many rows run at once (`step` and `forward`
  * agree bit for bit).
  */
-import { assemble, FunctionBuilder } from "./assembler.js";
+import { assemble, FunctionBuilder, wasm } from "./assembler.js";
 import { affineKernel, outerKernel } from "./dense-kernels.js";
 
 /**
@@ -53,13 +53,6 @@ export interface GruKernels {
   copy: Kernel;
 }
 
-// The few WebAssembly types used here (TypeScript's DOM lib is not loaded).
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Compiled modules by padded sizes (the code depends only on them). */
 const modules = new Map<string, object>();
