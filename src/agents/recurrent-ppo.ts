@@ -104,6 +104,8 @@ export class RecurrentPpo implements Learner {
   private readonly stepActions: Int32Array;
   private readonly stepLogProb: Float32Array;
   private readonly logits: Float32Array;
+  /** Buffers for the one extra GRU step of a truncation's bootstrap (allocated once). */
+  private readonly scratch: { h: Float32Array; x: Float32Array; v: Float32Array; noStart: Uint8Array };
   /** Memories of other environments acting through `act` (evaluations), by environment. */
   private readonly evalMemory = new WeakMap<VectorEnv, Memory>();
 
@@ -159,6 +161,7 @@ export class RecurrentPpo implements Learner {
     this.stepActions = new Int32Array(this.n);
     this.stepLogProb = new Float32Array(this.n);
     this.logits = new Float32Array(capacity * this.actions_);
+    this.scratch = { h: new Float32Array(this.n * H), x: new Float32Array(this.n * this.inputSize), v: new Float32Array(this.n), noStart: new Uint8Array(this.n) };
   }
 
   get batchSize(): number {
@@ -252,11 +255,10 @@ export class RecurrentPpo implements Learner {
     let any = false;
     for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i] && this.dones[row + i]) any = true;
     if (!any) return;
-    const copy: Memory = { h: this.memory.h.slice(), prevAction: this.memory.prevAction, prevReward: this.memory.prevReward };
-    const x = new Float32Array(n * this.inputSize);
-    const noStart = new Uint8Array(n);
+    const { h, x, v, noStart } = this.scratch;
+    h.set(this.memory.h);
+    const copy: Memory = { h, prevAction: this.memory.prevAction, prevReward: this.memory.prevReward };
     this.inputs(vec.finalObs, n, copy, noStart, x);
-    const v = new Float32Array(n);
     this.stepPolicy(x, n, copy, noStart, v);
     for (let i = 0; i < n; i++) if (vec.truncated[i] && !vec.terminated[i] && this.dones[row + i]) this.rewards[row + i] += this.config.gamma * v[i];
   }
