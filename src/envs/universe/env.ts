@@ -81,6 +81,7 @@ export class UniverseEnv extends GridEnv {
   private trialSuccesses = 0;
   private trialReturn = 0;
   private episodeReturn = 0;
+  private readonly stepView: StepView = { action: 0, agentIndex: 0, carrying: 0, dropped: -1 };
   private readonly code: Float32Array;
   /** A task set from outside (a curriculum); it replaces the draw at the next trial. */
   private pending: { task: Ruleset; index: number } | undefined;
@@ -166,16 +167,14 @@ export class UniverseEnv extends GridEnv {
     const action = actions[offset];
     const held = this.carrying;
     this.act(action);
-    const step: StepView = {
-      action,
-      agentIndex: this.agentIndex,
-      carrying: this.carrying,
-      dropped: action === A.drop && held !== 0 && this.carrying === 0 ? this.frontIndex : -1,
-    };
-    const { fired, carrying } = applyRules(this.task.rules, this.grid, this.offsets, step);
-    if (fired > 0) this.eventMask |= E.rule;
-    this.carrying = carrying;
-    step.carrying = carrying;
+    // One view object reused every step: nothing allocated on the hot path.
+    const step = this.stepView;
+    step.action = action;
+    step.agentIndex = this.agentIndex;
+    step.carrying = this.carrying;
+    step.dropped = action === A.drop && held !== 0 && this.carrying === 0 ? this.frontIndex : -1;
+    if (applyRules(this.task.rules, this.grid, this.offsets, step) > 0) this.eventMask |= E.rule;
+    this.carrying = step.carrying;
     const success = goalMet(this.task.goal, this.grid.cells, this.offsets, step);
     const reward = success ? this.succeed() : 0;
     this.episodeReturn += reward;

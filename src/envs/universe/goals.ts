@@ -9,7 +9,7 @@
  *   `a`'s `side`).
  */
 import { A } from "../grid/objects.js";
-import { offsetsOf, pairedNeighbour, type Side, type StepView } from "./rules.js";
+import { covers, pairedNeighbour, type Side, type StepView } from "./rules.js";
 import type { Tile } from "./tiles.js";
 
 export type Goal = { kind: "hold"; tile: Tile } | { kind: "near"; tile: Tile; side: Side } | { kind: "tiles-near"; a: Tile; b: Tile; side: Side };
@@ -22,7 +22,7 @@ export function goalMet(goal: Goal, cells: Uint32Array, offsets: Int32Array, ste
       return step.action === A.pickup && step.carrying === goal.tile;
     case "near": {
       if (step.action !== A.forward && !(goal.side !== "any" && step.action === A.drop)) return false;
-      for (const d of offsetsOf(goal.side, offsets)) if (cells[step.agentIndex + d] === goal.tile) return true;
+      for (let s = 0; s < 4; s++) if (covers(goal.side, s) && cells[step.agentIndex + offsets[s]] === goal.tile) return true;
       return false;
     }
     case "tiles-near":

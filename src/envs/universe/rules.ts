@@ -38,9 +38,9 @@ export function sideOffsets(stride: number): Int32Array {
   return Int32Array.of(-stride, 1, stride, -1);
 }
 
-/** The offsets a side covers: all four for `any`. */
-export function offsetsOf(side: Side, offsets: Int32Array): Int32Array {
-  return side === "any" ? offsets : offsets.subarray(SIDES.indexOf(side) - 1, SIDES.indexOf(side));
+/** Whether `side` covers direction s (0 up, 1 right, 2 down, 3 left): every direction for `any`. */
+export function covers(side: Side, s: number): boolean {
+  return side === "any" || SIDES[s + 1] === side;
 }
 
 /** What a rule or goal looks at after one step: the action, the agent, what it holds, where it dropped (−1 if it did not). */
@@ -52,23 +52,23 @@ export interface StepView {
 }
 
 /**
- * Applies `rules` in order after a step; returns how many fired and the
- * agent's (possibly changed) carried object.
+ * Applies `rules` in order after a step; returns how many fired. A hold
+ * rule changes `step.carrying` (the caller gives the agent what it holds).
  */
-export function applyRules(rules: readonly Rule[], grid: Grid, offsets: Int32Array, step: StepView): { fired: number; carrying: number } {
+export function applyRules(rules: readonly Rule[], grid: Grid, offsets: Int32Array, step: StepView): number {
   const cells = grid.cells;
   let fired = 0;
-  let carrying = step.carrying;
   for (const rule of rules) {
     if (rule.kind === "hold") {
-      if (step.action === A.pickup && carrying === rule.tile && carrying !== 0) {
-        carrying = rule.product;
+      if (step.action === A.pickup && step.carrying === rule.tile && step.carrying !== 0) {
+        step.carrying = rule.product;
         fired++;
       }
     } else if (rule.kind === "near") {
       if (step.action !== A.forward && !(rule.side !== "any" && step.action === A.drop)) continue;
-      for (const d of offsetsOf(rule.side, offsets)) {
-        const i = step.agentIndex + d;
+      for (let s = 0; s < 4; s++) {
+        if (!covers(rule.side, s)) continue;
+        const i = step.agentIndex + offsets[s];
         if (cells[i] === rule.tile) {
           grid.set(grid.xOf(i), grid.yOf(i), rule.product);
           fired++;
@@ -84,7 +84,7 @@ export function applyRules(rules: readonly Rule[], grid: Grid, offsets: Int32Arr
       fired++;
     }
   }
-  return { fired, carrying };
+  return fired;
 }
 
 /**
@@ -96,7 +96,7 @@ export function pairedNeighbour(cells: Uint32Array, p: number, a: Tile, b: Tile,
   const here = cells[p];
   if (here !== a && here !== b) return -1;
   for (let s = 0; s < 4; s++) {
-    if (side !== "any" && SIDES[s + 1] !== side) continue;
+    if (!covers(side, s)) continue;
     const d = offsets[s];
     if (here === a && cells[p + d] === b) return p + d;
     // From b, a lies on the opposite side (on any side when the rule has none).
