@@ -26,9 +26,9 @@ import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { gae } from "./gae.js";
 import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
-import { PpoConfig, type CriticInput, type ParamsJson, type PpoMetrics, type PpoState } from "./ppo-config.js";
+import { PpoConfig, type CriticInput, type PpoMetrics, type PpoState } from "./ppo-config.js";
 import { iterationMetrics, normalizeAdvantages, UpdateStats } from "./ppo-stats.js";
-
+import { loadPpoNetworks, ppoState, setPpoParams, type PpoNetworks } from "./ppo-state.js";
 
 // ── 1. CONFIG: ppo-config.ts ─────────────────────────────────────────────────
 export { PpoConfig, type CriticInput, type ParamsJson, type PpoMetrics, type PpoState } from "./ppo-config.js";
@@ -446,7 +446,7 @@ export class Ppo implements Learner {
    */
   continueFrom(previous: Ppo): void {
     const s = previous.state();
-    this.setParams(s.params);
+    setPpoParams(this.networks(), s.params);
     for (const nets of [this.nets, this.criticNets]) {
       nets.m.fill(0);
       nets.v.fill(0);
@@ -461,64 +461,26 @@ export class Ppo implements Learner {
   /** A previous generation's parameters; optimizer, counters and stream stay this learner's own. */
   inherit(previous: Learner): void {
     if (!(previous instanceof Ppo)) throw new Error(`ppo: cannot inherit from a ${previous.algo} learner`);
-    this.setParams(previous.state().params);
+    setPpoParams(this.networks(), previous.state().params);
   }
 
   /** Parameters, optimizer moments, random stream and counters: everything to continue exactly from a rollout boundary. */
   state(): PpoState {
-    const { nets } = this;
-    const flat = (which: "m" | "v") => {
-      const p = this.paramLeaves(which);
-      return [...p.actor, ...p.critic, ...(p.logStd ? [p.logStd] : [])].flat();
-    };
-    const { beta1, beta2 } = nets.adam;
-    return {
-      params: this.paramLeaves("params"),
-      opt: { m: flat("m"), v: flat("v"), beta1Power: beta1 ** nets.step, beta2Power: beta2 ** nets.step, step: nets.step },
-      rng: this.rng.getState(),
-      globalStep: this.globalStep,
-      iteration: this.iteration,
-    };
+    return ppoState(this.networks(), this.rng, this.globalStep, this.iteration);
   }
 
   load(state: unknown): void {
     const s = state as PpoState;
-    const { nets } = this;
-    this.setParams(s.params);
-    // Moments are stored flat, leaf after leaf in `params` order.
-    const sizes = [...s.params.actor, ...s.params.critic, ...(s.params.logStd ? [s.params.logStd] : [])].map((l) => l.length);
-    const split = (flat: number[]) => {
-      let at = 0;
-      return sizes.map((n) => flat.slice(at, (at += n)));
-    };
-    for (const [which, flat] of [["m", s.opt.m], ["v", s.opt.v]] as const) {
-      const leaves = split(flat);
-      const actorCount = s.params.actor.length;
-      nets.setLeaves(ACTOR, leaves.slice(0, actorCount), nets[which]);
-      this.criticNets.setLeaves(this.criticK, leaves.slice(actorCount, actorCount + s.params.critic.length), this.criticNets[which]);
-      if (s.params.logStd) nets.extra(nets[which]).set(leaves[leaves.length - 1]);
-    }
-    nets.step = s.opt.step ?? Math.round(Math.log(s.opt.beta1Power) / Math.log(nets.adam.beta1));
-    this.criticNets.step = nets.step;
+    loadPpoNetworks(this.networks(), s);
     this.rng.setState(s.rng);
     this.globalStep = s.globalStep;
     this.iteration = s.iteration;
     this.t = 0;
   }
 
-  /** Actor and critic as true-shaped leaves [W0, b0, …] of their parameters or a moment, and log σ. */
-  private paramLeaves(which: "params" | "m" | "v"): ParamsJson {
-    const { nets, criticNets } = this;
-    const actor = nets.leaves(ACTOR, nets[which]).map((l) => Array.from(l));
-    const critic = criticNets.leaves(this.criticK, criticNets[which]).map((l) => Array.from(l));
-    const logStd = this.shape.discrete ? undefined : Array.from(nets.extra(nets[which]).subarray(0, this.shape.actionDim));
-    return logStd ? { actor, critic, logStd } : { actor, critic };
-  }
-
-  private setParams(p: ParamsJson): void {
-    this.nets.setLeaves(ACTOR, p.actor);
-    this.criticNets.setLeaves(this.criticK, p.critic);
-    if (p.logStd) this.nets.extra().set(p.logStd);
+  /** The networks as ppo-state.ts reads and writes them. */
+  private networks(): PpoNetworks {
+    return { nets: this.nets, criticNets: this.criticNets, criticK: this.criticK, actionDim: this.shape.discrete ? undefined : this.shape.actionDim };
   }
 }
 
