@@ -50,6 +50,31 @@ function sum(xs: ArrayLike<number>): number {
   return s;
 }
 
+/** The per-agent state arrays of one environment (m values each). */
+export interface AgentArrays {
+  rewards: Float64Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+  eventMasks: Uint32Array;
+  active: Uint8Array;
+  smoothed: Float64Array;
+}
+
+/** Fresh per-agent arrays for m agents; `views` cuts environment i's out of arrays of n·m rows instead. */
+export function agentArrays(m: number, views?: { rows: AgentArrays; env: number }): AgentArrays {
+  if (!views) return { rewards: new Float64Array(m), terminated: new Uint8Array(m), truncated: new Uint8Array(m), eventMasks: new Uint32Array(m), active: new Uint8Array(m), smoothed: new Float64Array(m) };
+  const { rows, env } = views;
+  const [from, to] = [env * m, (env + 1) * m];
+  return {
+    rewards: rows.rewards.subarray(from, to),
+    terminated: rows.terminated.subarray(from, to),
+    truncated: rows.truncated.subarray(from, to),
+    eventMasks: rows.eventMasks.subarray(from, to),
+    active: rows.active.subarray(from, to),
+    smoothed: rows.smoothed.subarray(from, to),
+  };
+}
+
 export abstract class MultiAgentCore {
   /** Every agent that can take part (PettingZoo's `possible_agents`), in row order. */
   abstract readonly agentNames: readonly string[];
@@ -87,13 +112,17 @@ export abstract class MultiAgentCore {
   /** Per agent: e_t = γλ·e_{t−1} + r_t over the episode, for the inequity features. */
   readonly smoothed: Float64Array;
 
-  constructor(readonly numAgents: number) {
-    this.rewards = new Float64Array(numAgents);
-    this.terminated = new Uint8Array(numAgents);
-    this.truncated = new Uint8Array(numAgents);
-    this.eventMasks = new Uint32Array(numAgents);
-    this.active = new Uint8Array(numAgents);
-    this.smoothed = new Float64Array(numAgents);
+  /** `arrays`: where the per-agent state lives (a batched vector passes views into its own rows); fresh arrays by default. */
+  constructor(
+    readonly numAgents: number,
+    arrays: AgentArrays = agentArrays(numAgents),
+  ) {
+    this.rewards = arrays.rewards;
+    this.terminated = arrays.terminated;
+    this.truncated = arrays.truncated;
+    this.eventMasks = arrays.eventMasks;
+    this.active = arrays.active;
+    this.smoothed = arrays.smoothed;
   }
 
   /** (1/(N−1)) Σ_j max(sign·(e_agent − e_j), 0): sign 1 for advantage, −1 for disadvantage. */

@@ -50,10 +50,15 @@ export interface MakeParallelOptions {
   kwargs?: Record<string, unknown>;
 }
 
+/** The spec's keyword arguments: its preset, then `kwargs`, checked and with defaults. */
+function resolveKwargs(spec: ParallelEnvSpec, kwargs: Record<string, unknown>, path: string): unknown {
+  if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs)) throw new UserError(path, "expected an object of keyword arguments");
+  return parseConfig(spec.kwargs, { ...spec.preset, ...kwargs }, path);
+}
+
 export function createMultiAgentCore(id: string, kwargs: Record<string, unknown> = {}, path = "env.kwargs"): MultiAgentCore {
   const spec = parallelEnvSpec(id);
-  if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs)) throw new UserError(path, "expected an object of keyword arguments");
-  return spec.create(parseConfig(spec.kwargs, { ...spec.preset, ...kwargs }, path));
+  return spec.create(resolveKwargs(spec, kwargs, path));
 }
 
 export function makeParallel(id: string, options: MakeParallelOptions = {}): ParallelEnv {
@@ -62,7 +67,11 @@ export function makeParallel(id: string, options: MakeParallelOptions = {}): Par
 
 export function makeParallelVector(id: string, n: number, options: MakeParallelOptions = {}): ParallelVectorEnv {
   if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
-  return new ParallelVectorEnv(parallelEnvSpec(id).id, Array.from({ length: n }, () => createMultiAgentCore(id, options.kwargs)));
+  const spec = parallelEnvSpec(id);
+  const kwargs = () => resolveKwargs(spec, options.kwargs ?? {}, "env.kwargs");
+  if (spec.vector) return spec.vector(kwargs(), n);
+  // Kwargs parsed per core: no core shares another's arrays.
+  return new ParallelVectorEnv(spec.id, Array.from({ length: n }, () => spec.create(kwargs())));
 }
 
 /** Everything `envs show` prints for a multi-agent environment: agents, spaces (per agent), per-agent features and events, limits, kwargs. */

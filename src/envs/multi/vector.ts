@@ -16,7 +16,7 @@
  */
 import { UserError } from "../../core/errors.js";
 import type { Space } from "../../core/spaces.js";
-import type { MultiAgentCore } from "./core.js";
+import type { AgentArrays, MultiAgentCore } from "./core.js";
 import { eventMaskOf } from "../vector.js";
 
 export class ParallelVectorEnv {
@@ -50,13 +50,20 @@ export class ParallelVectorEnv {
   /** Called for each environment whose episode ended in a `step`, before it is reset. */
   onEpisodeEnd: ((i: number, core: MultiAgentCore) => void) | undefined;
 
-  private readonly runningReturn: Float64Array;
-  private readonly runningLength: Float64Array;
-  private started = false;
+  protected readonly runningReturn: Float64Array;
+  protected readonly runningLength: Float64Array;
+  protected started = false;
 
+  /**
+   * `shared`: the cores' own `terminated` and `active` arrays of n·m rows,
+   * when they keep their state in views into them (a batched vector whose
+   * agents never leave early). Not `truncated` or events: a core's reset
+   * clears those, and the vector must still show the step that ended.
+   */
   constructor(
     readonly id: string,
     readonly cores: readonly MultiAgentCore[],
+    shared?: Pick<AgentArrays, "terminated" | "active">,
   ) {
     if (cores.length === 0) throw new UserError("n", "expected at least 1 environment, got 0");
     const first = cores[0];
@@ -73,10 +80,10 @@ export class ParallelVectorEnv {
     this.obs = new Float32Array(this.rows * this.obsSize);
     this.finalObs = new Float32Array(this.rows * this.obsSize);
     this.rewards = new Float32Array(this.rows);
-    this.terminated = new Uint8Array(this.rows);
+    this.terminated = shared?.terminated ?? new Uint8Array(this.rows);
     this.truncated = new Uint8Array(this.rows);
     this.events = new Uint32Array(this.rows);
-    this.active = new Uint8Array(this.rows);
+    this.active = shared?.active ?? new Uint8Array(this.rows);
     this.episodeReturn = new Float64Array(this.rows);
     this.episodeLength = new Float64Array(this.rows);
     this.episodeEnded = new Uint8Array(this.n);
@@ -112,12 +119,8 @@ export class ParallelVectorEnv {
 
   /** Steps every environment with `actions` (rows × actionSize values; an inactive row's are ignored). */
   step(actions: ArrayLike<number>): void {
-    if (!this.started) throw new UserError("vector.step", "call reset() before step()");
+    this.checkStep(actions);
     const { cores, m, obsSize, actionSize } = this;
-    if (actions.length !== this.rows * actionSize) {
-      throw new UserError("actions", `expected ${this.rows * actionSize} values (${this.n} envs × ${m} agents × ${actionSize}), got ${actions.length}`);
-    }
-    checkActions(this.actionSpace, actions);
     // Arrays hoisted: after each core's step the engine could not assume this's fields unchanged.
     const { active, rewards, terminated, truncated, events, runningReturn, runningLength } = this;
     for (let i = 0; i < this.n; i++) {
@@ -136,18 +139,35 @@ export class ParallelVectorEnv {
         if (acted) runningLength[r]++;
       }
       this.episodeEnded[i] = core.done ? 1 : 0;
-      if (!core.done) continue;
-      for (let r = first; r < first + m; r++) {
-        this.episodeReturn[r] = this.runningReturn[r];
-        this.episodeLength[r] = this.runningLength[r];
-        this.runningReturn[r] = 0;
-        this.runningLength[r] = 0;
-      }
-      // A copy loop, not set(subarray): no view allocated per finished episode.
-      for (let k = first * obsSize, end = (first + m) * obsSize; k < end; k++) this.finalObs[k] = this.obs[k];
-      this.onEpisodeEnd?.(i, core);
-      core.reset(this.obs, first * obsSize);
+      if (core.done) this.endEpisode(i);
     }
+  }
+
+  /** Throws, leaving every environment untouched, unless the vector was reset and `actions` fit its rows and space. */
+  protected checkStep(actions: ArrayLike<number>): void {
+    if (!this.started) throw new UserError("vector.step", "call reset() before step()");
+    const { rows, actionSize } = this;
+    if (actions.length !== rows * actionSize) {
+      throw new UserError("actions", `expected ${rows * actionSize} values (${this.n} envs × ${this.m} agents × ${actionSize}), got ${actions.length}`);
+    }
+    checkActions(this.actionSpace, actions);
+  }
+
+  /** Environment i's episode ended in this step: records each agent's totals and the final observations, then resets it. */
+  protected endEpisode(i: number): void {
+    const { m, obsSize } = this;
+    const core = this.cores[i];
+    const first = i * m;
+    for (let r = first; r < first + m; r++) {
+      this.episodeReturn[r] = this.runningReturn[r];
+      this.episodeLength[r] = this.runningLength[r];
+      this.runningReturn[r] = 0;
+      this.runningLength[r] = 0;
+    }
+    // A copy loop, not set(subarray): no view allocated per finished episode.
+    for (let k = first * obsSize, end = (first + m) * obsSize; k < end; k++) this.finalObs[k] = this.obs[k];
+    this.onEpisodeEnd?.(i, core);
+    core.reset(this.obs, first * obsSize);
   }
 
   /** The bit of an event name; `pattern` may end in `*` to match a family. */

@@ -41,7 +41,8 @@
 import { z } from "zod";
 import { Box, Discrete } from "../../core/spaces.js";
 import { defineParallelEnv, type ParallelEnvSpec } from "../multi/spec.js";
-import { agentFeature, MultiAgentCore, SOCIAL_FEATURES, type AgentFeature } from "../multi/core.js";
+import { agentArrays, agentFeature, INEQUITY_SMOOTHING, MultiAgentCore, SOCIAL_FEATURES, type AgentArrays, type AgentFeature } from "../multi/core.js";
+import { ParallelVectorEnv } from "../multi/vector.js";
 
 export const COOPERATE = 0;
 export const DEFECT = 1;
@@ -66,6 +67,13 @@ export interface DilemmaOptions {
   payoff: Payoff;
 }
 
+/** Where a dilemma's state lives when a batched vector owns it (views into the vector's rows). */
+export interface DilemmaStorage {
+  agents: AgentArrays;
+  past: Int8Array;
+  coop: Int32Array;
+}
+
 export class RepeatedDilemma extends MultiAgentCore {
   readonly agentNames: readonly string[];
   readonly observationSpace: Box;
@@ -84,16 +92,19 @@ export class RepeatedDilemma extends MultiAgentCore {
   /** Cooperators in each of those rounds, newest first. */
   readonly coop: Int32Array;
   /** A player's payoff and event mask at [own·m + others cooperating]. */
-  private readonly payoffs: Float64Array;
-  private readonly masks: Uint32Array;
+  readonly payoffs: Float64Array;
+  readonly masks: Uint32Array;
 
-  constructor(readonly options: DilemmaOptions) {
-    super(options.players);
+  constructor(
+    readonly options: DilemmaOptions,
+    storage?: DilemmaStorage,
+  ) {
+    super(options.players, storage?.agents);
     this.agentNames = Array.from({ length: options.players }, (_, j) => `player_${j}`);
     this.observationSpace = new Box(0, 1, [3 * options.history + 1]);
     this.maxSteps = options.rounds;
-    this.past = new Int8Array(options.history * options.players);
-    this.coop = new Int32Array(options.history);
+    this.past = storage?.past ?? new Int8Array(options.history * options.players);
+    this.coop = storage?.coop ?? new Int32Array(options.history);
     // Payoffs and event masks by (own action, others cooperating), looked up on every step.
     const m = options.players;
     this.payoffs = new Float64Array(2 * m);
@@ -159,6 +170,127 @@ export class RepeatedDilemma extends MultiAgentCore {
   }
 }
 
+/**
+ * n repeated dilemmas stepped in one flat loop over typed arrays: the
+ * throughput a population of simple learners needs. Each environment is
+ * still a `RepeatedDilemma` (features, events and `onEpisodeEnd` read it),
+ * but its state lives in views into this vector's arrays, and `step` updates
+ * every environment at once instead of calling each. Every agent acts on
+ * every step and all leave together when the rounds are up, so no agent is
+ * ever inactive. Steps exactly as the generic vector of the same cores (test).
+ */
+export class MatrixGameVector extends ParallelVectorEnv {
+  /** Environment i's `past` (history × m) and `coop` (history), back to back. */
+  private readonly past: Int8Array;
+  private readonly coop: Int32Array;
+  /** Every environment's per-agent state, row r = i·m + j (the cores hold views). */
+  private readonly state: AgentArrays;
+  private readonly history: number;
+  /**
+   * A round's three observation values by what the agent saw: [0, 0, 0]
+   * before the first round, then at 3·(1 + own·m + others cooperating).
+   */
+  private readonly roundObs: Float32Array;
+  /**
+   * Each agent's view of each remembered round as its offset into
+   * `roundObs`, laid out as `past` and moved back with it: writing an
+   * observation is then a copy (recomputing it from `past` and `coop` cost
+   * 40% of a step).
+   */
+  private readonly seen: Int32Array;
+  private readonly payoffs: Float64Array;
+  private readonly masks: Uint32Array;
+
+  constructor(id: string, options: DilemmaOptions, n: number) {
+    const { players: m, history } = options;
+    const state = agentArrays(n * m);
+    const past = new Int8Array(n * history * m);
+    const coop = new Int32Array(n * history);
+    const cores = Array.from(
+      { length: n },
+      (_, i) => new RepeatedDilemma(options, { agents: agentArrays(m, { rows: state, env: i }), past: past.subarray(i * history * m, (i + 1) * history * m), coop: coop.subarray(i * history, (i + 1) * history) }),
+    );
+    super(id, cores, state);
+    this.state = state;
+    this.past = past;
+    this.coop = coop;
+    this.history = history;
+    this.seen = new Int32Array(n * history * m);
+    this.roundObs = new Float32Array(3 * (1 + 2 * m));
+    for (const own of [COOPERATE, DEFECT]) for (let others = 0; others < m; others++) this.roundObs.set([own === COOPERATE ? 1 : 0, own === DEFECT ? 1 : 0, others / (m - 1)], 3 * (1 + own * m + others));
+    this.payoffs = cores[0].payoffs;
+    this.masks = cores[0].masks;
+  }
+
+  override reset(seed?: number | readonly number[]): Float32Array {
+    this.seen.fill(0);
+    return super.reset(seed);
+  }
+
+  /** `RepeatedDilemma.step` for every environment, then the vector's row copy and autoreset, fused. */
+  override step(actions: ArrayLike<number>): void {
+    this.checkStep(actions);
+    const { n, m, obsSize, history: H, maxSteps, past, coop, seen, payoffs, masks, roundObs, obs, rewards, truncated, events, runningReturn, runningLength, episodeEnded } = this;
+    // The cores' own arrays (`terminated` and `active` are the vector's too, and never change: nobody leaves early).
+    const { rewards: ownRewards, eventMasks, truncated: ownTruncated, smoothed } = this.state;
+    const cores = this.cores as readonly RepeatedDilemma[];
+    const span = H * m;
+    for (let i = 0, first = 0; i < n; i++, first += m) {
+      const core = cores[i];
+      const steps = ++core.stepCount;
+      const timeUp = steps >= maxSteps ? 1 : 0;
+      const p = i * span;
+      const c = i * H;
+      // The history moves back one round; this round's actions go in front.
+      for (let k = p + span - 1; k >= p + m; k--) {
+        past[k] = past[k - m];
+        seen[k] = seen[k - m];
+      }
+      for (let h = c + H - 1; h > c; h--) coop[h] = coop[h - 1];
+      let total = 0;
+      for (let j = 0; j < m; j++) {
+        const a = actions[first + j];
+        past[p + j] = a;
+        if (a === COOPERATE) total++;
+      }
+      coop[c] = total;
+      const time = steps / maxSteps;
+      for (let j = 0, r = first; j < m; j++, r++) {
+        const own = past[p + j];
+        const k = own * m + total - (own === COOPERATE ? 1 : 0);
+        const reward = payoffs[k];
+        ownRewards[r] = reward;
+        rewards[r] = reward;
+        eventMasks[r] = masks[k];
+        events[r] = masks[k];
+        truncated[r] = timeUp;
+        smoothed[r] = INEQUITY_SMOOTHING * smoothed[r] + reward;
+        runningReturn[r] += reward;
+        // The observation, newest round first, as `RepeatedDilemma.observe` writes it.
+        seen[p + j] = 3 * (1 + k);
+        let o = r * obsSize;
+        for (let h = 0, q = p + j; h < H; h++, o += 3, q += m) {
+          const t = seen[q];
+          obs[o] = roundObs[t];
+          obs[o + 1] = roundObs[t + 1];
+          obs[o + 2] = roundObs[t + 2];
+        }
+        obs[o] = time;
+      }
+      core.done = timeUp === 1;
+      episodeEnded[i] = timeUp;
+      if (!timeUp) continue;
+      // Every agent acted on every step of the episode.
+      for (let r = first; r < first + m; r++) {
+        runningLength[r] = steps;
+        ownTruncated[r] = 1;
+      }
+      this.endEpisode(i);
+      seen.fill(0, p, p + span);
+    }
+  }
+}
+
 const Common = {
   rounds: z.number().int().min(1).max(100_000).default(20).describe("rounds per episode"),
   history: z.number().int().min(1).max(64).default(3).describe("past rounds each player sees"),
@@ -175,11 +307,14 @@ function twoPlayer(id: string, summary: string, payoffs: [number, number, number
     summary,
     kwargs: TwoPlayerKwargs,
     preset: { payoffs },
-    create: (k) => {
-      const [cc, cd, dc, dd] = k.payoffs;
-      return new RepeatedDilemma({ players: 2, rounds: k.rounds, history: k.history, payoff: (own, others) => (own === COOPERATE ? (others ? cc : cd) : others ? dc : dd) });
-    },
+    create: (k) => new RepeatedDilemma(twoPlayerOptions(k)),
+    vector: (k, n) => new MatrixGameVector(id, twoPlayerOptions(k), n),
   });
+}
+
+function twoPlayerOptions(k: z.output<typeof TwoPlayerKwargs>): DilemmaOptions {
+  const [cc, cd, dc, dd] = k.payoffs;
+  return { players: 2, rounds: k.rounds, history: k.history, payoff: (own, others) => (own === COOPERATE ? (others ? cc : cd) : others ? dc : dd) };
 }
 
 const PublicGoodsKwargs = z
@@ -199,6 +334,11 @@ export const matrixGames: ParallelEnvSpec[] = [
     family: "social",
     summary: "repeated N-player public goods game (contribute 1, pot × r shared), observable history",
     kwargs: PublicGoodsKwargs,
-    create: (k) => new RepeatedDilemma({ players: k.players, rounds: k.rounds, history: k.history, payoff: (own, others) => (own === COOPERATE ? 0 : 1) + (k.multiplier * (others + (own === COOPERATE ? 1 : 0))) / k.players }),
+    create: (k) => new RepeatedDilemma(publicGoodsOptions(k)),
+    vector: (k, n) => new MatrixGameVector("PublicGoods", publicGoodsOptions(k), n),
   }),
 ];
+
+function publicGoodsOptions(k: z.output<typeof PublicGoodsKwargs>): DilemmaOptions {
+  return { players: k.players, rounds: k.rounds, history: k.history, payoff: (own, others) => (own === COOPERATE ? 0 : 1) + (k.multiplier * (others + (own === COOPERATE ? 1 : 0))) / k.players };
+}
