@@ -1,3 +1,5 @@
+import type { EnvCore } from "../envs/core.js";
+
 /**
  * Generalized Advantage Estimation (Schulman et al. 2016), over a rollout
  * stored time-major: index t·n + i is step t of environment i.
@@ -34,4 +36,16 @@ export function gae(
       returns[k] = lastGaeLam + values[k];
     }
   }
+}
+
+/**
+ * Hands each environment the advantages of its steps in the rollout (row i:
+ * `advantages[t·n + i]`, t < T), for curricula that score tasks by them
+ * (PLR's positive value loss). A view without environments of its own
+ * (some agents' rows of a table) has none to hand them to.
+ */
+export function handBackAdvantages(vec: { readonly cores?: readonly EnvCore[] }, advantages: Float32Array, n: number, T: number): void {
+  const cores = vec.cores;
+  if (!cores) return;
+  for (let i = 0; i < n; i++) cores[i].scoreSteps(advantages, i, n, T);
 }

@@ -24,7 +24,7 @@ import type { RewardedVector } from "../rewards/rewarded.js";
 import { actorCriticShape, type ActorCriticShape } from "./actor-critic.js";
 import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
-import { gae } from "./gae.js";
+import { gae, handBackAdvantages } from "./gae.js";
 import { LOSS_STATS, ppoLoss, type PpoMinibatch, type PpoOutputs } from "./ppo-loss.js";
 import { PpoConfig, type CriticInput, type PpoMetrics, type PpoState } from "./ppo-config.js";
 import { iterationMetrics, normalizeAdvantages, UpdateStats } from "./ppo-stats.js";
@@ -277,13 +277,13 @@ export class Ppo implements Learner {
   }
 
   // ── 4. ADVANTAGE ──────────────────────────────────────────────────────────
-  /** Ends the rollout: V(s_t) of every row, then GAE advantages and returns. */
+  /** Ends the rollout: V(s_t) of every row, then GAE advantages and returns (and each environment's, handed back). */
   endRollout(): void {
     this.t = 0;
     this.rolloutValues();
-    const lastValues = new Float32Array(this.n);
-    this.envValues(this.env.vec.obs, lastValues);
-    gae(this.rewards, this.values, this.dones, lastValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
+    this.envValues(this.env.vec.obs, this.finalValues); // scratch here: V of each row's next observation
+    gae(this.rewards, this.values, this.dones, this.finalValues, this.n, this.T, this.config.gamma, this.config.gaeLambda, this.advantages, this.returns);
+    handBackAdvantages(this.env.vec, this.advantages, this.n, this.T);
   }
 
   /** This iteration's learning rate (annealed linearly over `numIterations`). */

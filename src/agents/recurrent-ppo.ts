@@ -28,7 +28,7 @@ import { Gru, initGru } from "../nn/gru.js";
 import { orthogonalMlp } from "../nn/init.js";
 import { DenseNets, type DenseNetsState } from "../nn/wasm/dense-nets.js";
 import type { RewardedVector } from "../rewards/rewarded.js";
-import { gae } from "./gae.js";
+import { gae, handBackAdvantages } from "./gae.js";
 import { defineLearner, type ActOptions, type Learner } from "./learner.js";
 import { rowShape } from "./memory.js";
 import { PpoConfig, type PpoMetrics } from "./ppo-config.js";
@@ -275,6 +275,7 @@ export class RecurrentPpo implements Learner {
     this.stepPolicy(x, n, copy, this.startNext, lastValues);
     const c = this.config;
     gae(this.rewards, this.values, this.dones, lastValues, n, this.T, c.gamma, c.gaeLambda, this.advantages, this.returns);
+    handBackAdvantages(this.env.vec, this.advantages, n, this.T);
     return this.learn();
   }
 

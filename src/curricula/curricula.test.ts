@@ -14,10 +14,10 @@ test("uniform draws every task of the range and nothing outside it", () => {
 });
 
 test("PLR's replay distribution is (1 − ρ)·P_S + ρ·P_C with rank prioritization, as the paper writes it", () => {
-  const plr = new Plr(RANGE, { beta: 1, staleness: 0.25, replayProb: 1 });
-  // Three tasks: scores 0.3, 0.9, 0.6, played at counts 1, 2, 3.
-  plr.record(10, { success: 0.7, return: 0 });
-  plr.record(11, { success: 0.1, return: 0 });
+  const plr = new Plr(RANGE, { beta: 1, staleness: 0.25, replayProb: 1, score: "value-loss" });
+  // Three tasks: the learner's scores 0.3, 0.9, 0.6 (their success rates do not count), played at counts 1, 2, 3.
+  plr.record(10, { success: 0.1, return: 0, score: 0.3 });
+  plr.record(11, { success: 1, return: 0, score: 0.9 });
   plr.record(12, { success: 0, return: 0, score: 0.6 });
   const w = Array.from(plr.replayWeights());
   // Ranks: task 11 (0.9) first, 12 (0.6) second, 10 (0.3) third: h = 1, 1/2, 1/3 over their sum 11/6.
@@ -29,7 +29,7 @@ test("PLR's replay distribution is (1 − ρ)·P_S + ρ·P_C with rank prioritiz
 });
 
 test("PLR replays high-scoring tasks most, tries unseen ones in proportion to what is left, and resumes exactly", () => {
-  const plr = new Plr(RANGE, { beta: 0.1, staleness: 0.1, replayProb: "proportionate" });
+  const plr = new Plr(RANGE, { beta: 0.1, staleness: 0.1, replayProb: "proportionate", score: "success" });
   const rng = new Rng(2);
   // Nothing seen: always a new task.
   const first = plr.next(rng);
@@ -54,4 +54,11 @@ test("XLand's filter skips tasks estimated too easy or too hard, keeps unseen on
   const draws = Array.from({ length: 200 }, () => f.next(rng));
   // Only task 12 (estimated 0.5) is neither too easy (1) nor too hard (0); after 50 misses (p = 0.9^50) the last candidate stays.
   expect(draws.filter((t) => t === 12).length).toBeGreaterThanOrEqual(195);
+});
+
+test("PLR scored by value loss waits for the learner: a trial without its score is a bug, not a zero", () => {
+  const plr = makeCurriculum({ kind: "plr", beta: 0.1, staleness: 0.1, replayProb: "proportionate", score: "value-loss" }, RANGE);
+  expect(plr.scoredByLearner).toBe(true);
+  expect(() => plr.record(10, { success: 1, return: 1 })).toThrow(/did not score/);
+  expect(makeCurriculum({ kind: "plr", beta: 0.1, staleness: 0.1, replayProb: "proportionate", score: "success" }, RANGE).scoredByLearner).toBe(false);
 });

@@ -23,6 +23,8 @@ export interface Curriculum {
   next(rng: Rng): number;
   /** What a finished trial on `task` showed. */
   record(task: number, outcome: TrialOutcome): void;
+  /** Whether trials reach it only once the learner has scored them (`TrialOutcome.score`). */
+  readonly scoredByLearner?: boolean;
   state(): unknown;
   load(state: unknown): void;
 }

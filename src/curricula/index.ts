@@ -17,6 +17,7 @@ export const CurriculumConfig = z
         beta: z.number().positive().default(0.1).describe("β: temperature of rank prioritization"),
         staleness: z.number().min(0).max(1).default(0.1).describe("ρ: weight of staleness"),
         replayProb: z.union([z.number().min(0).max(1), z.literal("proportionate")]).default("proportionate").describe("probability of replaying a seen task, or proportionate (|seen| / |tasks|)"),
+        score: z.enum(["value-loss", "success"]).default("value-loss").describe("a trial's score: the learner's positive value loss, mean max(GAE advantage, 0) over its steps (the paper's; ppo and rppo), or 1 − its success rate (any learner)"),
       })
       .strict(),
     z

@@ -12,9 +12,12 @@
  *
  * Whether to replay or to try an unseen task: with probability |seen| /
  * |tasks| (the paper's "proportionate" schedule) or a fixed `replayProb`.
- * The score is the learner's (PPO's positive value loss: the mean of
- * max(GAE advantage, 0) over the trial's steps) when it gives one;
- * otherwise 1 − success, so unsolved tasks come back.
+ * The score S_i is, as in the paper, the positive value loss: the mean of
+ * max(Â_t, 0) over the trial's steps, with Â the learner's GAE advantages
+ * (`score: value-loss`, for learners that compute them: ppo, rppo). The
+ * environment holds each trial until the learner has scored all its steps.
+ * `score: success` uses 1 − the trial's success rate instead, so unsolved
+ * tasks come back, with any learner.
  */
 import type { Rng } from "../core/rng.js";
 import type { Curriculum, TaskRange, TrialOutcome } from "./curriculum.js";
@@ -26,6 +29,8 @@ export interface PlrOptions {
   staleness: number;
   /** Probability of replaying a seen task; "proportionate": |seen| / |tasks|. */
   replayProb: number | "proportionate";
+  /** S_i: the learner's positive value loss, or 1 − success. */
+  score: "value-loss" | "success";
 }
 
 interface PlrState {
@@ -51,6 +56,10 @@ export class Plr implements Curriculum {
     readonly options: PlrOptions,
   ) {}
 
+  get scoredByLearner(): boolean {
+    return this.options.score === "value-loss";
+  }
+
   next(rng: Rng): number {
     const size = this.range.end - this.range.start;
     const seen = this.tasks.length;
@@ -60,7 +69,8 @@ export class Plr implements Curriculum {
   }
 
   record(task: number, outcome: TrialOutcome): void {
-    const score = outcome.score ?? 1 - outcome.success;
+    const score = this.scoredByLearner ? outcome.score : 1 - outcome.success;
+    if (score === undefined) throw new Error("PLR scored by value loss heard of a trial the learner did not score");
     this.count++;
     let k = this.where[task];
     if (k === undefined) {

@@ -54,6 +54,14 @@ export abstract class EnvCore {
   }
 
   /**
+   * A learner that computes advantages hands back this environment's, one
+   * per step since its last call (`advantages[row + k·stride]`, k < count,
+   * in step order), at the end of each rollout: what a curriculum scoring
+   * tasks by the learner's value loss needs. Most environments ignore them.
+   */
+  scoreSteps(_advantages: Float32Array, _row: number, _stride: number, _count: number): void {}
+
+  /**
    * Restarts the random stream from `seed` (Gymnasium's `reset(seed=…)`),
    * then calls `onSeed`. `Env` and `VectorEnv` call it; the next `reset` uses the new stream.
    */

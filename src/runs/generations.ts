@@ -152,7 +152,7 @@ export function trainGenerations(config: RunConfig, seed: number, options: Gener
   let steps = 0;
   for (let g = 0; g < options.generations; g++) {
     const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs });
-    if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores);
+    if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores, config.learner.algo);
     const learner = createLearner(config.learner, env, seed * 1000 + g);
     if (previous) {
       if (!learner.inherit) throw new UserError("learner.algo", `${learner.algo} cannot start from a previous generation; use ppo or rppo`);

@@ -32,7 +32,7 @@ export function layoutSeeds(layouts: number | undefined, seed: number): number[]
 export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {}, record?: RecordOptions, checkpoints: CheckpointOptions = {}): RunSummary {
   const layouts = layoutSeeds(config.env.layouts, seed);
   const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layouts });
-  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores);
+  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores, config.learner.algo);
   const learner = createLearner(config.learner, env, seed);
   const loop = new TrainingLoop(learner);
   const evaluator = config.evaluation.episodes > 0 ? new Evaluator(config, layouts) : undefined;
@@ -51,13 +51,19 @@ export function runTraining(config: RunConfig, seed: number, hooks: RunHooks = {
   return book.finish(() => recorder?.finish(learner, 1_000_000 * (seed + 1)) ?? agentRecorder?.finish());
 }
 
+/** Learners that hand their GAE advantages back to the environments (PLR's value-loss score). */
+const ADVANTAGE_LEARNERS = ["ppo", "rppo"];
+
 /**
  * One curriculum for every environment of the run (they share what it
  * learns about tasks), installed before a checkpoint is restored into them.
  */
-export function installCurriculum(config: CurriculumConfig, cores: readonly EnvCore[]): void {
+export function installCurriculum(config: CurriculumConfig, cores: readonly EnvCore[], algo: string): void {
   const universes = cores.filter((c): c is UniverseEnv => c instanceof UniverseEnv && c.benchmark !== undefined && c.kwargs.task === undefined);
   if (universes.length !== cores.length) throw new UserError("curriculum", "chooses the tasks of a universe environment drawing from a benchmark (Universe-*, without `task` or `ruleset`)");
+  if (config.kind === "plr" && config.score === "value-loss" && !ADVANTAGE_LEARNERS.includes(algo)) {
+    throw new UserError("curriculum.score", `value-loss needs a learner that computes advantages (${ADVANTAGE_LEARNERS.join(", ")}), got ${algo}; use score: success`);
+  }
   const curriculum = makeCurriculum(config, universes[0].range);
   for (const core of universes) core.chooser = curriculum;
 }

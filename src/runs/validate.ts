@@ -19,7 +19,7 @@ import { installCurriculum, layoutSeeds } from "./train.js";
  */
 export function validateRun(config: RunConfig): void {
   const env = makeRewarded(config.env.id, 1, config.reward, { kwargs: config.env.kwargs, layoutSeeds: layoutSeeds(config.env.layouts, config.seeds[0] ?? 0) });
-  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores);
+  if (config.curriculum) installCurriculum(config.curriculum, env.vec.cores, config.learner.algo);
   // Evaluation's environment keyword arguments are checked as training's are.
   if (config.evaluation.kwargs) makeRewarded(config.env.id, 1, config.reward, { kwargs: { ...config.env.kwargs, ...config.evaluation.kwargs } });
   const { observationSpace, actionSpace, maxSteps } = env.vec;

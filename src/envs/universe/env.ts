@@ -17,7 +17,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../../core/errors.js";
-import type { Rng } from "../../core/rng.js";
 import { defineEnv } from "../spec.js";
 import { feature, type Feature } from "../core.js";
 import { GridEnv, GridKwargs } from "../grid/engine.js";
@@ -29,6 +28,7 @@ import { goalMet } from "./goals.js";
 import { applyRules, sideOffsets, type StepView } from "./rules.js";
 import { encodeRuleset, rulesetFromJson, RulesetJson, type Ruleset } from "./ruleset.js";
 import { DIFFICULTIES } from "./generate.js";
+import { TrialLedger, type TaskChooser } from "./trial-ledger.js";
 
 /** Rules shown in the observation with `show: rules` (the rest are cut). */
 export const SHOWN_RULES = 16;
@@ -48,16 +48,6 @@ export const UniverseKwargs = GridKwargs.extend({
 }).strict();
 export type UniverseKwargs = z.output<typeof UniverseKwargs>;
 
-/**
- * Picks the task of each new trial and hears how each trial went: a
- * curriculum (curricula/), which a run installs. Draws come from the
- * environment's own stream, so a seeded run replays its curriculum.
- */
-export interface TaskChooser {
-  next(rng: Rng): number;
-  record(task: number, outcome: { success: number; return: number }): void;
-}
-
 export class UniverseEnv extends GridEnv {
   readonly features: readonly Feature<any>[] = [
     ...agentFeatures,
@@ -75,7 +65,16 @@ export class UniverseEnv extends GridEnv {
   /** The task indices trials draw from (the split). */
   readonly range: { start: number; end: number };
   /** A curriculum choosing each trial's task; without one, tasks are drawn uniformly from the split. */
-  chooser: TaskChooser | undefined;
+  get chooser(): TaskChooser | undefined {
+    return this.taskChooser;
+  }
+  set chooser(chooser: TaskChooser | undefined) {
+    this.taskChooser = chooser;
+    this.ledger = chooser?.scoredByLearner ? new TrialLedger(chooser) : undefined;
+  }
+  private taskChooser: TaskChooser | undefined;
+  /** With a chooser scored by the learner: the trials awaiting their scores. */
+  private ledger: TrialLedger | undefined;
   /** The current trial so far: episodes ended, successes, summed return. */
   private trialEpisodes = 0;
   private trialSuccesses = 0;
@@ -108,6 +107,10 @@ export class UniverseEnv extends GridEnv {
 
   override get newTrial(): boolean {
     return this.episodeInTrial === 0;
+  }
+
+  override scoreSteps(advantages: Float32Array, row: number, stride: number, count: number): void {
+    this.ledger?.score(advantages, row, stride, count);
   }
 
   /** Plays `task` from the next trial on (a curriculum's choice); `index` names it in its benchmark. */
@@ -150,6 +153,7 @@ export class UniverseEnv extends GridEnv {
       this.taskIndex = this.chooser ? this.chooser.next(this.rng) : this.randInt(this.range.start, this.range.end);
       this.task = this.benchmark.task(this.taskIndex);
     }
+    this.ledger?.begin(this.taskIndex);
   }
 
   /** Counts an ended episode; at the trial's last episode, tells the chooser how the trial went. */
@@ -159,13 +163,16 @@ export class UniverseEnv extends GridEnv {
     this.trialReturn += this.episodeReturn;
     this.episodeReturn = 0;
     if (this.episodeInTrial < this.kwargs.trial - 1) return;
-    this.chooser?.record(this.taskIndex, { success: this.trialSuccesses / this.trialEpisodes, return: this.trialReturn / this.trialEpisodes });
+    const outcome = { success: this.trialSuccesses / this.trialEpisodes, return: this.trialReturn / this.trialEpisodes };
+    if (this.ledger) this.ledger.end(outcome);
+    else this.chooser?.record(this.taskIndex, outcome);
     this.trialEpisodes = this.trialSuccesses = this.trialReturn = 0;
   }
 
   protected override transition(actions: ArrayLike<number>, offset: number): number {
     const action = actions[offset];
     const held = this.carrying;
+    this.ledger?.step();
     this.act(action);
     // One view object reused every step: nothing allocated on the hot path.
     const step = this.stepView;
