@@ -14,6 +14,7 @@ import type { EnvCore } from "./core.js";
 import { Env } from "./env.js";
 import { gridEnvs } from "./grid/index.js";
 import { universeEnvs } from "./universe/env.js";
+import { coPlayEnvs } from "./universe/co-play.js";
 import type { EnvSpec } from "./spec.js";
 import { VectorEnv } from "./vector.js";
 import { createMultiAgentCore, isParallelEnv, parallelEnvSpec, parallelEnvSpecs } from "./multi/registry.js";
@@ -34,7 +35,7 @@ export function register(spec: EnvSpec): void {
   if (unversioned !== key && !byKey.has(unversioned)) byKey.set(unversioned, spec);
 }
 
-for (const spec of [...gridEnvs, ...universeEnvs, ...controlEnvs, ...memoryTestEnvs, ...banditEnvs]) register(spec);
+for (const spec of [...gridEnvs, ...universeEnvs, ...coPlayEnvs, ...controlEnvs, ...memoryTestEnvs, ...banditEnvs]) register(spec);
 
 /** Every registered id, in registration order. */
 export function envIds(): string[] {

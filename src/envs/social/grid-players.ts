@@ -7,8 +7,8 @@
 import { MultiAgentCore } from "../multi/core.js";
 
 export const [STAY, NORTH, EAST, SOUTH, WEST] = [0, 1, 2, 3, 4];
-const DX = [0, 0, 1, 0, -1];
-const DY = [0, -1, 0, 1, 0];
+export const DX = [0, 0, 1, 0, -1];
+export const DY = [0, -1, 0, 1, 0];
 /** The 8 cells around an agent, row by row. */
 const AROUND: readonly [number, number][] = [[-1, -1], [0, -1], [1, -1], [-1, 0], [1, 0], [-1, 1], [0, 1], [1, 1]];
 

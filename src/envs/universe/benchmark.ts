@@ -67,10 +67,7 @@ export class Benchmark {
 
   /** The task indices of a split: `test` is the last tenth (at least one task), `train` the rest. */
   split(split: Split): { start: number; end: number } {
-    const held = Math.max(1, Math.ceil(this.size * HELD_OUT));
-    if (split === "all") return { start: 0, end: this.size };
-    if (split === "test") return { start: this.size - held, end: this.size };
-    return { start: 0, end: Math.max(0, this.size - held) };
+    return splitRange(this.size, split);
   }
 
   save(path: string): void {
@@ -134,4 +131,12 @@ export function namedBenchmark(difficulty: string, count: number, seed: number):
     cache.set(key, b);
   }
   return b;
+}
+
+/** The task indices of a split of `size` tasks: `test` is the last tenth (at least one task), `train` the rest. */
+export function splitRange(size: number, split: Split): { start: number; end: number } {
+  const held = Math.max(1, Math.ceil(size * HELD_OUT));
+  if (split === "all") return { start: 0, end: size };
+  if (split === "test") return { start: size - held, end: size };
+  return { start: 0, end: Math.max(0, size - held) };
 }
