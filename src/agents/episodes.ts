@@ -1,7 +1,7 @@
 /**
  * What a learner records of each finished episode: the shaped return it
  * learned from, the primary ("true") return, success, length, and every
- * term's return. Success is the task's `success` event, or reaching its goal.
+ * term's return. Success is the task's success event (`EnvCore.successEvent`).
  */
 import type { RewardedVector } from "../rewards/rewarded.js";
 
@@ -26,9 +26,7 @@ export class EpisodeLog {
   readonly termNames: string[];
 
   constructor(private readonly env: RewardedVector) {
-    const events = env.vec.eventNames;
-    const name = ["success", "reach:goal"].find((e) => events.includes(e));
-    this.successMask = name ? env.vec.eventMask(name) : 0;
+    this.successMask = env.vec.successMask();
     this.succeeded = new Uint8Array(env.n);
     this.termNames = env.program.terms.map((t) => t.name);
   }

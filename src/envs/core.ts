@@ -54,6 +54,15 @@ export abstract class EnvCore {
   }
 
   /**
+   * The event that marks a successful episode: `success` or `reach:goal`
+   * when the environment raises one. A task whose goal is its reward spec's
+   * machine names the machine's acceptance (`rm:accept`) instead.
+   */
+  get successEvent(): string | undefined {
+    return ["success", "reach:goal"].find((e) => this.events.includes(e));
+  }
+
+  /**
    * A learner that computes advantages hands back this environment's, one
    * per step since its last call (`advantages[row + k·stride]`, k < count,
    * in step order), at the end of each rollout: what a curriculum scoring

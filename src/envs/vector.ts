@@ -195,6 +195,12 @@ export class VectorEnv {
     return i;
   }
 
+  /** The bit of the event that marks a successful episode (`EnvCore.successEvent`); 0 for tasks without one. */
+  successMask(): number {
+    const name = this.cores[0].successEvent;
+    return name !== undefined && this.eventNames.includes(name) ? this.eventMask(name) : 0;
+  }
+
   /** The bit of an event name; `pattern` may end in `*` (`drop:*`) to match a family. */
   eventMask(pattern: string): number {
     return eventMaskOf(this.eventNames, pattern);

@@ -94,6 +94,10 @@ export function rewardCores(id: string, n: number, specs: readonly RewardSpec[],
     const machine = compileMachine(first.machine!, machineScope(cores[0]), joinPath(first.path, "machine"));
     cores = cores.map((core) => new MachineProduct(core, machine));
   }
+  const success = cores[0].successEvent;
+  if (success !== undefined && !cores[0].events.includes(success)) {
+    throw new UserError("env.kwargs.goal", `${id}'s goal is its reward spec's machine (success is ${success}): give the reward a machine (edges or ltl), or use goal: task`);
+  }
   return cores;
 }
 

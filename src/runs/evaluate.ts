@@ -65,8 +65,7 @@ export class Evaluator {
     const { config } = this;
     const kwargs = config.evaluation.kwargs ? { ...config.env.kwargs, ...config.evaluation.kwargs } : config.env.kwargs;
     const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs, layoutSeeds: this.layoutSeeds });
-    const event = ["success", "reach:goal"].find((e) => env.vec.eventNames.includes(e));
-    return { env, successMask: event ? env.vec.eventMask(event) : 0 };
+    return { env, successMask: env.vec.successMask() };
   }
 
   get settings(): EvaluationConfig {

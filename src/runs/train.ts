@@ -5,6 +5,7 @@
  */
 import { createLearner } from "../agents/index.js";
 import { UserError } from "../core/errors.js";
+import { MachineProduct } from "../rewards/machines/product.js";
 import { makeCurriculum, type CurriculumConfig } from "../curricula/index.js";
 import type { EnvCore } from "../envs/core.js";
 import { UniverseEnv } from "../envs/universe/env.js";
@@ -60,6 +61,8 @@ const ADVANTAGE_LEARNERS = ["ppo", "rppo"];
  */
 export function installCurriculum(config: CurriculumConfig, cores: readonly EnvCore[], algo: string): void {
   const universes = cores.filter((c): c is UniverseEnv => c instanceof UniverseEnv && c.benchmark !== undefined && c.kwargs.task === undefined);
+  // A machine's product ends episodes where the environment cannot see them, so its trials could not be told how they went.
+  if (cores.some((c) => c instanceof MachineProduct)) throw new UserError("curriculum", "does not run with a reward machine (or goal: spec) yet: the machine ends episodes where the environment cannot count its trials");
   if (universes.length !== cores.length) throw new UserError("curriculum", "chooses the tasks of a universe environment drawing from a benchmark (Universe-*, without `task` or `ruleset`)");
   if (config.kind === "plr" && config.score === "value-loss" && !ADVANTAGE_LEARNERS.includes(algo)) {
     throw new UserError("curriculum.score", `value-loss needs a learner that computes advantages (${ADVANTAGE_LEARNERS.join(", ")}), got ${algo}; use score: success`);

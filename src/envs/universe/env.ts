@@ -44,6 +44,7 @@ export const UniverseKwargs = GridKwargs.extend({
   task: z.number().int().min(0).optional().describe("always this task of the benchmark (its index); otherwise one drawn per trial from the split"),
   ruleset: RulesetJson.optional().describe("one task given inline (overrides benchmark)"),
   trial: z.number().int().min(1).max(1000).default(1).describe("episodes each task is kept for"),
+  goal: z.enum(["task", "spec"]).default("task").describe("what ends an episode in success: the task's goal, or the run's reward spec (a reward machine or LTLf formula over the universe's events and features; success is its acceptance)"),
   show: z.enum(["nothing", "goal", "rules"]).default("nothing").describe("what of the task the observation carries: nothing, the goal, or the goal and rules (encoded)"),
 }).strict();
 export type UniverseKwargs = z.output<typeof UniverseKwargs>;
@@ -103,6 +104,10 @@ export class UniverseEnv extends GridEnv {
       this.task = this.benchmark.task(this.taskIndex);
     }
     this.mission = "find out what the objects do";
+  }
+
+  override get successEvent(): string | undefined {
+    return this.kwargs.goal === "spec" ? "rm:accept" : super.successEvent;
   }
 
   override get newTrial(): boolean {
@@ -182,7 +187,8 @@ export class UniverseEnv extends GridEnv {
     step.dropped = action === A.drop && held !== 0 && this.carrying === 0 ? this.frontIndex : -1;
     if (applyRules(this.task.rules, this.grid, this.offsets, step) > 0) this.eventMask |= E.rule;
     this.carrying = step.carrying;
-    const success = goalMet(this.task.goal, this.grid.cells, this.offsets, step);
+    // With goal: spec the reward spec's machine decides success (and ends the episode through its product).
+    const success = this.kwargs.goal === "task" && goalMet(this.task.goal, this.grid.cells, this.offsets, step);
     const reward = success ? this.succeed() : 0;
     this.episodeReturn += reward;
     // The step that ends the episode: the goal met, or the step limit (EnvCore truncates after this).

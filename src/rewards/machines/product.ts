@@ -140,6 +140,11 @@ export class MachineProduct extends EnvCore {
     return this.u[0];
   }
 
+  /** The inner task's success event; a task whose goal is the machine names `rm:accept`, which the product raises. */
+  override get successEvent(): string | undefined {
+    return this.inner.successEvent;
+  }
+
   override seed(seed: number): void {
     super.seed(seed);
     this.inner.seed(seed);
