@@ -83,6 +83,8 @@ export interface RunSummary {
   /** Every evaluation on held-out episodes (config `evaluation`), each policy's means; the last ones are the run's result. */
   evaluations: EvaluationSummary[];
   interrupted: boolean;
+  /** Meta-RL trials: the mean primary return over the window's episodes by their place in the trial (1st, 2nd, …); absent without trials. */
+  trialPrimary?: number[];
   /** Visited cells and evaluation replays, for reports (gridworlds, when asked for). */
   recording?: RunRecording;
 }
@@ -107,6 +109,8 @@ export class RunBook {
   private stepsToThreshold: number | null = null;
   private firstSuccess: number | null = null;
   private interrupted = false;
+  /** Whether the environment keeps tasks for trials of several episodes (seen once an episode beyond a trial's first ends). */
+  private trials = false;
   private readonly termNames: string[];
   /** Agents per table of a multi-agent run (row i·m + j is agent j), else 0. */
   private readonly agents: number;
@@ -134,7 +138,7 @@ export class RunBook {
 
   /** Takes back the bookkeeping of a checkpoint's `run` part (the loop loads its own). */
   restore(saved: unknown): void {
-    const run = { recent: this.recent, curve: this.curve, episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null, evaluations: this.evaluations };
+    const run = { recent: this.recent, curve: this.curve, episodes: 0, stepsToThreshold: null as number | null, firstSuccess: null as number | null, evaluations: this.evaluations, trials: false };
     restoreState(run, saved as never);
     Object.assign(this, run);
   }
@@ -161,6 +165,7 @@ export class RunBook {
     this.curve.push(point);
     if (this.stepsToThreshold === null && this.recent.length >= Math.min(config.window, 10) && point.success >= config.successThreshold) this.stepsToThreshold = step;
     if (this.firstSuccess === null && finished.some((e) => e.success === 1)) this.firstSuccess = step;
+    this.trialMetrics(metrics, finished);
     hooks.onIteration?.(step, metrics, finished);
     // The final evaluation comes in the last iteration, so the checkpoint that follows holds it.
     if (step >= this.budget || this.evaluator?.due(this.previousStep, step)) this.evaluate();
@@ -203,6 +208,7 @@ export class RunBook {
       curve: this.curve,
       evaluations: this.evaluations,
       interrupted: this.interrupted,
+      ...(this.trials ? { trialPrimary: byPlace(this.recent) } : {}),
       ...(recording ? { recording } : {}),
     };
   }
@@ -216,9 +222,9 @@ export class RunBook {
   private saveCheckpoint(again = false): void {
     const step = this.learner.globalStep;
     if (!this.checkpoints.onCheckpoint || (step === this.savedStep && !again)) return;
-    const { recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations } = this;
+    const { recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations, trials } = this;
     // captureState keeps NaN (a success rate without episodes) through JSON.
-    const checkpoint: RunCheckpoint = { loop: this.loopState(), run: captureState({ recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations }) };
+    const checkpoint: RunCheckpoint = { loop: this.loopState(), run: captureState({ recent, curve, episodes, stepsToThreshold, firstSuccess, evaluations, trials }) };
     this.checkpoints.onCheckpoint(step, checkpoint);
     this.savedStep = step;
     this.savedAt = performance.now();
@@ -232,6 +238,19 @@ export class RunBook {
     this.evaluations.push(...summarizeEvaluations(rows).map((e) => (social[e.policy] ? { ...e, social: social[e.policy] } : e)));
     this.hooks.onEvaluation?.(rows);
     return true;
+  }
+
+  /**
+   * With trials (an episode beyond the first of its trial has ended):
+   * `trial/return_k`, the mean primary return of this iteration's k-th
+   * episodes of their trials: does the agent improve from episode 1 to k?
+   */
+  private trialMetrics(metrics: Record<string, number>, finished: readonly EpisodeRecord[]): void {
+    if (!this.trials && !finished.some((e) => e.trialEpisode > 0)) return;
+    this.trials = true;
+    byPlace(finished).forEach((value, k) => {
+      if (!Number.isNaN(value)) metrics[`trial/return_${k + 1}`] = value;
+    });
   }
 
   private windowMean(f: (e: EpisodeRecord) => number): number {
@@ -253,4 +272,10 @@ export class RunBook {
   private termMeans(): Record<string, number> {
     return Object.fromEntries(this.termNames.map((t) => [t, this.windowMean((e) => e.terms[t])]));
   }
+}
+
+/** Mean primary return of `episodes` by their place in their trials (NaN for a place none of them had). */
+function byPlace(episodes: readonly EpisodeRecord[]): number[] {
+  const places = Math.max(0, ...episodes.map((e) => e.trialEpisode + 1));
+  return Array.from({ length: places }, (_, k) => mean(episodes.filter((e) => e.trialEpisode === k).map((e) => e.primary)));
 }

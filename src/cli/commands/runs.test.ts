@@ -38,8 +38,8 @@ beforeAll(async () => {
         { step: 4096, key: "charts/SPS", value: 12000 },
       ],
       episodes: [
-        { step: 1000, env: 0, length: 40, return: 0.5, primary: 0, success: 0, terms: { task: 0, potential: 0.5 } },
-        { step: 4000, env: 1, length: 20, return: 1.5, primary: 1, success: 1, terms: { task: 1, potential: 0.5 } },
+        { step: 1000, env: 0, length: 40, return: 0.5, primary: 0, success: 0, trialEpisode: 0, terms: { task: 0, potential: 0.5 } },
+        { step: 4000, env: 1, length: 20, return: 1.5, primary: 1, success: 1, trialEpisode: 0, terms: { task: 1, potential: 0.5 } },
       ],
     });
   }

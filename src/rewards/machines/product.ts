@@ -140,6 +140,10 @@ export class MachineProduct extends EnvCore {
     return this.u[0];
   }
 
+  override get newTrial(): boolean {
+    return this.inner.newTrial;
+  }
+
   /** The inner task's success event; a task whose goal is the machine names `rm:accept`, which the product raises. */
   override get successEvent(): string | undefined {
     return this.inner.successEvent;

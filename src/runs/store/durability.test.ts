@@ -64,7 +64,7 @@ describe.concurrent("a writing process that dies", () => {
       const steps = episodes.map((e) => e.step);
       expect(steps.length).toBeGreaterThanOrEqual(lastCommitted);
       expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1)); // no gaps, nothing half-written
-      expect(episodes[steps.length - 1]).toEqual({ step: steps.length, env: 0, length: 1, return: steps.length, primary: steps.length / 2, success: steps.length % 2, terms: { task: steps.length / 2 } });
+      expect(episodes[steps.length - 1]).toEqual({ step: steps.length, env: 0, length: 1, return: steps.length, primary: steps.length / 2, success: steps.length % 2, trialEpisode: 0, terms: { task: steps.length / 2 } });
       const times = await store.metricSeries(run!.id, "time");
       expect(Math.abs(times.length - steps.length)).toBeLessThanOrEqual(1);
       // At most the last second before the kill is lost (flushes every 200 ms).

@@ -27,6 +27,7 @@ const episode = (step: number, env = 0, over: Partial<EpisodeRow> = {}): Episode
   return: step / 100,
   primary: step / 200,
   success: step % 2,
+  trialEpisode: step % 3,
   terms: { task: step / 200, potential: step / 200 },
   ...over,
 });

@@ -13,6 +13,7 @@ export function episodeColumns(runId: string, e: EpisodeRow): EpisodesTable {
     return_primary: e.primary,
     success: Number.isNaN(e.success) ? null : e.success,
     terms: JSON.stringify(e.terms),
+    trial_episode: e.trialEpisode,
   };
 }
 
@@ -26,6 +27,7 @@ export function toEpisode(r: Selectable<EpisodesTable>): EpisodeRow {
     return: Number(r.return_total),
     primary: Number(r.return_primary),
     success: r.success === null ? NaN : Number(r.success),
+    trialEpisode: Number(r.trial_episode),
     terms: terms as Record<string, number>,
   };
 }

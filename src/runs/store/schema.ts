@@ -61,6 +61,8 @@ export interface EpisodesTable {
   /** 1, 0, or NULL for tasks without success. */
   success: number | null;
   terms: string;
+  /** The episode's place in its trial (0: the first on its task). */
+  trial_episode: number;
 }
 
 /** One evaluation episode (config `evaluation`): the policy at `step`, reset with `seed`. */
@@ -212,6 +214,11 @@ export const MIGRATIONS: readonly Migration[] = [
         // One row per episode of an evaluation: a resumed run that plays an evaluation again replaces its rows.
         .addPrimaryKeyConstraint("evaluations_pk", ["run_id", "step", "policy", "episode"]),
     ],
+  },
+  {
+    version: 4,
+    description: "episodes.trial_episode: an episode's place in its trial (meta-RL), 0 where every episode is a new trial",
+    up: (db) => [db.schema.alterTable("episodes").addColumn("trial_episode", "integer", (c) => c.notNull().defaultTo(0))],
   },
 ];
 

@@ -80,7 +80,7 @@ describe("opening a store", () => {
   test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations", async () => {
     const path = await makeStore();
     const old = new BetterSqlite3(path);
-    old.exec("alter table runs drop column process_start; drop table evaluations; delete from schema_version where version > 1");
+    old.exec("alter table runs drop column process_start; drop table evaluations; alter table episodes drop column trial_episode; delete from schema_version where version > 1");
     old.prepare("update runs set pid = ?").run(2 ** 22 + 1); // above Linux's highest pid: no such process
     old.close();
     const store = await openStore(path);

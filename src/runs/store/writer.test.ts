@@ -21,7 +21,7 @@ const writer = (s: Store, options: ConstructorParameters<typeof RunWriter>[2]) =
   writers.push(w);
   return w;
 };
-const episode = (step: number): EpisodeRow => ({ step, env: 0, length: 1, return: 1, primary: 1, success: 1, terms: { task: 1 } });
+const episode = (step: number): EpisodeRow => ({ step, env: 0, length: 1, return: 1, primary: 1, success: 1, trialEpisode: 0, terms: { task: 1 } });
 const stored = async () => (await store.episodes(runId)).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
