@@ -30,6 +30,7 @@ const LAYERS: Record<string, number> = {
   agents: 5,
   runs: 6,
   audit: 7,
+  design: 7,
   qd: 7,
   agentic: 7,
   server: 8,

@@ -1,0 +1,89 @@
+import { describe, expect, test } from "vitest";
+import { Rng } from "../core/rng.js";
+import { RunConfig } from "../runs/config.js";
+import { critique } from "./critic.js";
+import { evolveRewards, type Candidate } from "./evolve.js";
+import { crossover, mutate, randomSpec, sparseSpec, type AuxTerm, type CandidateSpec } from "./genome.js";
+
+const VOCAB = { features: ["carrying", "key.distance", "goal.distance"], events: ["pickup:key", "open:door"] };
+const GENOME = { gamma: 0.99, maxTerms: 3 };
+
+describe("the model-free designer's operators", () => {
+  test("specs keep the task's reward as their one primary term, names unique, at most maxTerms auxiliary terms, built from the vocabulary", () => {
+    const rng = new Rng(1);
+    let specs: CandidateSpec[] = Array.from({ length: 20 }, () => randomSpec(VOCAB, rng, GENOME));
+    for (let round = 0; round < 30; round++) specs = specs.map((s, k) => (k % 3 === 0 ? crossover(s, specs[(k + 1) % specs.length], rng, GENOME) : mutate(s, VOCAB, rng, GENOME)));
+    for (const spec of specs) {
+      expect(spec.terms[0]).toEqual(sparseSpec().terms[0]);
+      const aux = spec.terms.slice(1) as AuxTerm[];
+      expect(aux.length).toBeLessThanOrEqual(3);
+      expect(new Set(aux.map((t) => t.name)).size).toBe(aux.length);
+      for (const t of aux) {
+        expect(Number.isFinite(t.weight)).toBe(true);
+        if (t.kind === "event") expect(VOCAB.events).toContain(t.event);
+        else expect(VOCAB.features).toContain(t.kind === "potential" ? t.phi : t.expr);
+      }
+    }
+    // Every operator came up: all three term shapes and both weight signs survive somewhere.
+    const all = specs.flatMap((s) => s.terms.slice(1) as AuxTerm[]);
+    expect(new Set(all.map((t) => t.kind))).toEqual(new Set(["event", "potential", "expression"]));
+    expect(all.some((t) => t.weight < 0) && all.some((t) => t.weight > 0)).toBe(true);
+  });
+
+  test("the same seed draws the same specs", () => {
+    const draw = (seed: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: 10 }, () => mutate(randomSpec(VOCAB, rng, GENOME), VOCAB, rng, GENOME));
+    };
+    expect(draw(4)).toEqual(draw(4));
+    expect(draw(4)).not.toEqual(draw(5));
+  });
+});
+
+describe("the critic", () => {
+  test("passes a sound spec with the check's warnings, and rejects a spec that does not compile or pays a non-finite reward, one line each", () => {
+    const sound = critique("DoorKey-5x5", undefined, { terms: [{ kind: "task" }, { kind: "event", event: "pickup:key", weight: 0.2 }] }, { steps: 100, seed: 0 });
+    expect(sound.ok).toBe(true);
+    expect(sound.errors).toEqual([]);
+    const unknown = critique("DoorKey-5x5", undefined, { terms: [{ kind: "task" }, { kind: "event", event: "pickup:keys" }] }, { steps: 100, seed: 0 });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.errors).toEqual([expect.stringMatching(/^reward\.terms\[1\]\.event: unknown event "pickup:keys"/)]);
+    const infinite = critique("DoorKey-5x5", undefined, { terms: [{ kind: "task" }, { name: "bad", kind: "expression", expr: "log(carrying)" }] }, { steps: 100, seed: 0 });
+    expect(infinite.ok).toBe(false);
+    expect(infinite.errors[0]).toMatch(/^non-finite: /);
+  });
+});
+
+describe("evolveRewards", () => {
+  const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 4 } });
+  const options = { population: 4, iterations: 3, elite: 2, seeds: [1, 2], checkSteps: 50, maxTerms: 2, seed: 3 };
+
+  test("a seeded lineage: the sparse reward first, children of the best so far, each scored on held-out episodes of its trained runs; the best is the highest score", () => {
+    const seen: Candidate[] = [];
+    const a = evolveRewards(config, options, (c) => seen.push(c));
+    const b = evolveRewards(config, options);
+    expect(b.candidates).toEqual(a.candidates);
+    expect(seen).toEqual(a.candidates);
+    const { candidates } = a;
+    expect(candidates[0]).toMatchObject({ id: "i0-0", origin: "sparse", spec: sparseSpec() });
+    // 4 in iteration 0, then 2 new ones per iteration (2 elites carried over).
+    expect(candidates.map((c) => c.iteration)).toEqual([0, 0, 0, 0, 1, 1, 2, 2]);
+    const ids = new Set<string>();
+    for (const c of candidates) {
+      for (const p of c.parents) expect(ids.has(p)).toBe(true);
+      ids.add(c.id);
+      expect(c.spec.terms[0]).toEqual(sparseSpec().terms[0]);
+      expect(c.verdict.ok).toBe(true);
+      expect(c.scores).toHaveLength(2);
+      expect(c.score).toBeCloseTo((c.scores![0] + c.scores![1]) / 2, 12);
+    }
+    // Children come from the two best of the iteration before.
+    const before = candidates.filter((c) => c.iteration === 0).sort((x, y) => y.score! - x.score!);
+    for (const c of candidates.filter((c) => c.iteration === 1)) for (const p of c.parents) expect(before.slice(0, 2).map((x) => x.id)).toContain(p);
+    expect(a.best.score).toBe(Math.max(...candidates.map((c) => c.score!)));
+    // A spec seen before is not trained again.
+    const distinct = new Set(candidates.map((c) => JSON.stringify(c.spec))).size;
+    expect(a.runs).toBe(distinct * 2);
+    expect(a.saved).toBe(0);
+  }, 60_000);
+});
