@@ -55,6 +55,8 @@ export { mapElites, MapElitesConfig, noveltySearch, NoveltySearchConfig, rollout
 
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";
+export { evolveRewards, type Candidate, type DesignResult, type EvolveOptions } from "./design/evolve.js";
+export { critique, type Verdict } from "./design/critic.js";
 export { compareDesigns, formatComparison, type Design, type DesignSummary } from "./runs/compare.js";
 export { writeReport, renderReport, defaultReportPath, type WriteReportOptions, type ReportOptions, type RecordOptions, type RunRecording } from "./runs/report/index.js";
 export { Ppo, PpoConfig } from "./agents/ppo.js";
