@@ -120,6 +120,19 @@ function build(): Command {
     .option("--seed <n>", "override the config's seed, which drives the search (initial policies, mutations, the elites picked)")
     .option("--env-seed <n>", "override the config's envSeed: the layout every policy is evaluated on")
     .action(async (config, opts) => (await import("./commands/qd.js")).qd(config, opts));
+  program
+    .command("design <config>")
+    .description("design a reward for the config's environment: evolve specs built from its features and events (the model-free designer), screen each with the critic, train the rest and judge them by the task's own reward on held-out episodes")
+    .option("--population <n>", "candidates per iteration", "6")
+    .option("--iterations <n>", "iterations", "3")
+    .option("--elite <n>", "best candidates carried into the next iteration", "2")
+    .option("--seeds <list>", "training seeds per candidate: a count (2 = seeds 0, 1) or a list (7,8,9)", "2")
+    .option("--max-terms <n>", "auxiliary terms per spec at most", "3")
+    .option("--check-steps <n>", "steps of the critic's random-policy check", "200")
+    .option("--seed <n>", "the designer's seed", "0")
+    .option("--out <file>", "write the best spec as YAML")
+    .option("--json", "print the lineage as JSON")
+    .action(async (config, opts) => (await import("./commands/design.js")).design(config, opts));
 
   program
     .command("report <id>")

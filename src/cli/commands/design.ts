@@ -1,0 +1,62 @@
+/**
+ * `rewardlab design CONFIG`: design a reward for the config's environment
+ * with the model-free designer (evolution over specs built from its
+ * features and events, screened by the critic, judged on held-out
+ * episodes by the task's own reward). Prints each candidate as it is
+ * judged and the best spec; `--out` writes the best spec as YAML.
+ */
+import { stringify } from "yaml";
+import { intOption, seedsOption } from "../args.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
+import { progressBar } from "../progress.js";
+import type { AuxTerm } from "../../design/genome.js";
+
+export interface DesignOpts {
+  population?: string;
+  iterations?: string;
+  elite?: string;
+  seeds?: string;
+  maxTerms?: string;
+  checkSteps?: string;
+  seed?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export async function design(file: string, opts: DesignOpts): Promise<void> {
+  const { loadRunConfig } = await import("../../runs/config.js");
+  const { validateRun } = await import("../../runs/validate.js");
+  const { evolveRewards } = await import("../../design/evolve.js");
+  const config = loadRunConfig(file);
+  validateRun(config);
+  const population = intOption(opts.population ?? "6", "--population", 2, 1000);
+  const options = {
+    population,
+    iterations: intOption(opts.iterations ?? "3", "--iterations", 1, 1000),
+    elite: intOption(opts.elite ?? "2", "--elite", 1, population - 1),
+    seeds: seedsOption(opts.seeds ?? "2"),
+    maxTerms: intOption(opts.maxTerms ?? "3", "--max-terms", 1, 20),
+    checkSteps: intOption(opts.checkSteps ?? "200", "--check-steps", 1, 1_000_000),
+    seed: intOption(opts.seed ?? "0", "--seed", 0),
+  };
+  if (opts.out) checkOutputFile(opts.out, "--out");
+  const total = options.population + (options.iterations - 1) * (options.population - options.elite);
+  const bar = opts.json ? undefined : progressBar(total, "candidates");
+  const lines: string[] = [];
+  let done = 0;
+  const result = evolveRewards(config, options, (c) => {
+    const terms = (c.spec.terms.slice(1) as AuxTerm[]).map((t) => `${t.name} ${t.weight}`).join(", ") || "(the task's reward alone)";
+    lines.push(`${c.id.padEnd(6)} ${c.origin.padEnd(9)} ${c.parents.join("+").padEnd(11)} ${c.verdict.ok ? c.score!.toFixed(3).padStart(8) : "rejected".padStart(8)}  ${c.verdict.ok ? terms : c.verdict.errors[0]}`);
+    bar?.update(++done);
+  });
+  bar?.stop();
+  if (opts.out) writeOutputFile(opts.out, `# rewardlab design ${file}: candidate ${result.best.id}, score ${result.best.score} (mean final primary return over seeds ${options.seeds.join(", ")})\n${stringify(result.best.spec)}`, "--out");
+  if (opts.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`candidate origin    parents        score  terms (score: mean primary return of the final evaluations, seeds ${options.seeds.join(", ")})`);
+  for (const line of lines) console.log(line);
+  console.log(`\nbest: ${result.best.id} (${result.best.score!.toFixed(3)}); ${result.runs} training runs, ${result.saved} saved by the critic`);
+  console.log(stringify(result.best.spec).trimEnd());
+}
