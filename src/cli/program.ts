@@ -130,6 +130,8 @@ function build(): Command {
     .option("--max-terms <n>", "auxiliary terms per spec at most", "3")
     .option("--check-steps <n>", "steps of the critic's random-policy check", "200")
     .option("--seed <n>", "the designer's seed", "0")
+    .option("--finalists <n>", "best candidates re-checked on the final seeds (0: none)", "3")
+    .option("--final-seeds <list>", "seeds of the finalists' re-check, none of them in --seeds", "1000-1004")
     .option("--out <file>", "write the best spec as YAML")
     .option("--json", "print the lineage as JSON")
     .action(async (config, opts) => (await import("./commands/design.js")).design(config, opts));

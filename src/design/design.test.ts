@@ -85,5 +85,19 @@ describe("evolveRewards", () => {
     const distinct = new Set(candidates.map((c) => JSON.stringify(c.spec))).size;
     expect(a.runs).toBe(distinct * 2);
     expect(a.saved).toBe(0);
+    expect(a.finalists).toEqual([]);
+  }, 60_000);
+
+  test("finalists: the best distinct candidates trained again on fresh seeds, and the best of that re-check wins", () => {
+    const r = evolveRewards(config, { ...options, finalists: 2, finalSeeds: [7, 8] });
+    const plain = evolveRewards(config, options);
+    // The search is the same; only the pick differs.
+    expect(r.candidates.map((c) => [c.id, c.score])).toEqual(plain.candidates.map((c) => [c.id, c.score]));
+    expect(r.finalists).toHaveLength(2);
+    expect(JSON.stringify(r.finalists[0].spec)).not.toBe(JSON.stringify(r.finalists[1].spec));
+    expect(r.finalists[0].score).toBe(plain.best.score);
+    expect(r.best.finalScore).toBe(Math.max(...r.finalists.map((c) => c.finalScore!)));
+    expect(r.runs).toBe(plain.runs + 2 * 2);
+    expect(() => evolveRewards(config, { ...options, finalSeeds: [2, 7] })).toThrow(/^finalSeeds: expected seeds no candidate is judged on; 2 is also a training seed$/);
   }, 60_000);
 });

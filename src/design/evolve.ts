@@ -13,6 +13,7 @@
  * final evaluations (held-out episodes, the task's own reward): the
  * designer never judges a reward by itself.
  */
+import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { makeRewarded } from "../rewards/make.js";
 import { parseRewardSpec } from "../rewards/spec.js";
@@ -36,6 +37,14 @@ export interface EvolveOptions {
   maxTerms: number;
   /** The designer's own random stream. */
   seed: number;
+  /**
+   * After the last iteration, the `finalists` best distinct candidates are
+   * trained again on `finalSeeds` (seeds no candidate was judged on) and
+   * the best of that re-check wins: picking on few seeds finds luck.
+   * Without final seeds, the best score of the search wins.
+   */
+  finalists?: number;
+  finalSeeds?: readonly number[];
 }
 
 export interface Candidate {
@@ -51,11 +60,15 @@ export interface Candidate {
   scores?: number[];
   /** Their mean: what the designer maximizes. */
   score?: number;
+  /** A finalist's mean final primary return on the final seeds. */
+  finalScore?: number;
 }
 
 export interface DesignResult {
-  /** The best trained candidate. */
+  /** The best trained candidate: by its final score when there were final seeds, else by its score. */
   best: Candidate;
+  /** The candidates re-checked on the final seeds, best of the search first. */
+  finalists: Candidate[];
   /** Every candidate, in the order made: the lineage. */
   candidates: Candidate[];
   /** Training runs spent (a spec seen before is not trained again), and runs the critic saved (rejected candidates × seeds). */
@@ -64,6 +77,8 @@ export interface DesignResult {
 }
 
 export function evolveRewards(config: RunConfig, options: EvolveOptions, onCandidate?: (c: Candidate) => void): DesignResult {
+  const overlap = (options.finalSeeds ?? []).filter((s) => options.seeds.includes(s));
+  if (overlap.length > 0) throw new UserError("finalSeeds", `expected seeds no candidate is judged on; ${overlap.join(", ")} ${overlap.length > 1 ? "are" : "is"} also a training seed`);
   const rng = new Rng(options.seed);
   const { id, kwargs } = config.env;
   const vocab = vocabularyOf(makeRewarded(id, 1, sparseSpec(), { kwargs }).vec);
@@ -109,7 +124,20 @@ export function evolveRewards(config: RunConfig, options: EvolveOptions, onCandi
     }
     population = next;
   }
-  return { best: ranked(candidates)[0], candidates, runs, saved };
+  const finalSeeds = options.finalSeeds ?? [];
+  if (finalSeeds.length === 0) return { best: ranked(candidates)[0], finalists: [], candidates, runs, saved };
+  const finalists: Candidate[] = [];
+  for (const c of ranked(candidates)) {
+    if (finalists.length >= (options.finalists ?? 3) || c.score === undefined) break;
+    if (finalists.some((f) => JSON.stringify(f.spec) === JSON.stringify(c.spec))) continue;
+    const reward = parseRewardSpec(c.spec, `candidates.${c.id}`);
+    const scores = finalSeeds.map((seed) => runTraining({ ...config, reward }, seed).finalPrimary);
+    runs += finalSeeds.length;
+    c.finalScore = scores.reduce((a, b) => a + b, 0) / scores.length;
+    finalists.push(c);
+  }
+  const best = finalists.reduce((a, b) => (b.finalScore! > a.finalScore! ? b : a));
+  return { best, finalists, candidates, runs, saved };
 }
 
 /** Trained candidates, best first (ties: the earlier one); rejected ones last. */

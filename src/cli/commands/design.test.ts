@@ -12,15 +12,16 @@ writeFileSync(config, "env: {id: DoorKey-5x5}\nnumEnvs: 4\nlearner: {algo: ppo, 
 
 test("design evolves candidates, prints each with its score and the best spec, and --out writes a spec that parses", async () => {
   const out = join(dir, "best.yaml");
-  const r = await runCli("design", config, "--population", "3", "--iterations", "2", "--seeds", "1", "--out", out);
+  const r = await runCli("design", config, "--population", "3", "--iterations", "2", "--seeds", "1", "--finalists", "2", "--final-seeds", "5-6", "--out", out);
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/^i0-0 +sparse/m);
   expect(r.out).toMatch(/^i1-2 +(mutation|crossover) +i0-\d/m);
-  expect(r.out).toMatch(/best: i\d-\d \(-?\d\.\d{3}\); \d+ training runs, 0 saved by the critic/);
+  expect(r.out).toMatch(/finalists re-checked on seeds 5, 6: i\d-\d -?\d\.\d{3}, i\d-\d -?\d\.\d{3}/);
+  expect(r.out).toMatch(/best: i\d-\d \(-?\d\.\d{3} on the final seeds\); \d+ training runs, 0 saved by the critic/);
   const spec = parse(readFileSync(out, "utf8"));
   expect(spec.terms[0]).toEqual({ name: "task", kind: "task", role: "primary" });
   expect(() => parseRewardSpec(spec)).not.toThrow();
-  const json = await runCli("design", config, "--population", "3", "--iterations", "2", "--seeds", "1", "--json");
+  const json = await runCli("design", config, "--population", "3", "--iterations", "2", "--seeds", "1", "--finalists", "2", "--final-seeds", "5-6", "--json");
   const result = JSON.parse(json.out);
   expect(result.candidates).toHaveLength(4);
   // The same seed: the same lineage as the printed run.
@@ -31,6 +32,9 @@ test("design's bad options and configs are one-line errors, exit 2", async () =>
   const elite = await runCli("design", config, "--population", "3", "--elite", "3");
   expect(elite.code).toBe(2);
   expect(elite.err).toBe('error: --elite: expected an integer from 1 to 2, got "3"\n');
+  const overlap = await runCli("design", config, "--seeds", "3", "--final-seeds", "2-6");
+  expect(overlap.code).toBe(2);
+  expect(overlap.err).toBe("error: --final-seeds: expected seeds no candidate is judged on; 2 also in --seeds\n");
   const bad = join(dir, "bad.yaml");
   writeFileSync(bad, "env: {id: DoorKey-5x6}\n");
   const r = await runCli("design", bad);

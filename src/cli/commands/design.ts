@@ -6,6 +6,7 @@
  * judged and the best spec; `--out` writes the best spec as YAML.
  */
 import { stringify } from "yaml";
+import { UserError } from "../../core/errors.js";
 import { intOption, seedsOption } from "../args.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
@@ -19,6 +20,8 @@ export interface DesignOpts {
   maxTerms?: string;
   checkSteps?: string;
   seed?: string;
+  finalists?: string;
+  finalSeeds?: string;
   out?: string;
   json?: boolean;
 }
@@ -38,9 +41,15 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     maxTerms: intOption(opts.maxTerms ?? "3", "--max-terms", 1, 20),
     checkSteps: intOption(opts.checkSteps ?? "200", "--check-steps", 1, 1_000_000),
     seed: intOption(opts.seed ?? "0", "--seed", 0),
+    finalists: intOption(opts.finalists ?? "3", "--finalists", 0, population * 1000),
+    finalSeeds: seedsOption(opts.finalSeeds ?? "1000-1004", "--final-seeds"),
   };
+  if (options.finalists === 0) options.finalSeeds = [];
+  const overlap = options.finalSeeds.filter((s) => options.seeds.includes(s));
+  if (overlap.length > 0) throw new UserError("--final-seeds", `expected seeds no candidate is judged on; ${overlap.join(", ")} also in --seeds`);
   if (opts.out) checkOutputFile(opts.out, "--out");
   const total = options.population + (options.iterations - 1) * (options.population - options.elite);
+  // (The finalists' re-check follows the bar: it prints when it is done.)
   const bar = opts.json ? undefined : progressBar(total, "candidates");
   const lines: string[] = [];
   let done = 0;
@@ -50,13 +59,18 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     bar?.update(++done);
   });
   bar?.stop();
-  if (opts.out) writeOutputFile(opts.out, `# rewardlab design ${file}: candidate ${result.best.id}, score ${result.best.score} (mean final primary return over seeds ${options.seeds.join(", ")})\n${stringify(result.best.spec)}`, "--out");
+  const judged = result.finalists.length ? `${result.best.finalScore} on final seeds ${options.finalSeeds.join(", ")}` : `${result.best.score} on seeds ${options.seeds.join(", ")}`;
+  if (opts.out) writeOutputFile(opts.out, `# rewardlab design ${file}: candidate ${result.best.id}, mean final primary return ${judged}\n${stringify(result.best.spec)}`, "--out");
   if (opts.json) {
     console.log(JSON.stringify(result));
     return;
   }
   console.log(`candidate origin    parents        score  terms (score: mean primary return of the final evaluations, seeds ${options.seeds.join(", ")})`);
   for (const line of lines) console.log(line);
-  console.log(`\nbest: ${result.best.id} (${result.best.score!.toFixed(3)}); ${result.runs} training runs, ${result.saved} saved by the critic`);
+  if (result.finalists.length) {
+    console.log(`\nfinalists re-checked on seeds ${options.finalSeeds.join(", ")}: ${result.finalists.map((c) => `${c.id} ${c.finalScore!.toFixed(3)}`).join(", ")}`);
+  }
+  const on = result.finalists.length ? `${result.best.finalScore!.toFixed(3)} on the final seeds` : result.best.score!.toFixed(3);
+  console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs, ${result.saved} saved by the critic`);
   console.log(stringify(result.best.spec).trimEnd());
 }
