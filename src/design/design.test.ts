@@ -21,12 +21,14 @@ describe("the model-free designer's operators", () => {
       for (const t of aux) {
         expect(Number.isFinite(t.weight)).toBe(true);
         if (t.kind === "event") expect(VOCAB.events).toContain(t.event);
-        else expect(VOCAB.features).toContain(t.kind === "potential" ? t.phi : t.expr);
+        else if (t.kind === "expression") expect(VOCAB.features).toContain(t.expr);
+        else for (const f of t.phi.split(/ \+ /).map((p) => p.replace("0.5 * ", ""))) expect(VOCAB.features).toContain(f);
       }
     }
     // Every operator came up: all three term shapes and both weight signs survive somewhere.
     const all = specs.flatMap((s) => s.terms.slice(1) as AuxTerm[]);
     expect(new Set(all.map((t) => t.kind))).toEqual(new Set(["event", "potential", "expression"]));
+    expect(all.some((t) => t.kind === "potential" && t.phi.includes("+"))).toBe(true);
     expect(all.some((t) => t.weight < 0) && all.some((t) => t.weight > 0)).toBe(true);
   });
 

@@ -10,7 +10,8 @@
  *
  * - `event`: w · [the event fired];
  * - `potential`: potential-based shaping γ·Φ(s′) − Φ(s) with Φ = ±w·feature
- *   (it cannot change the optimal policy: Ng et al. 1999);
+ *   or ±w·(feature₁ + feature₂)/2 (it cannot change the optimal policy: Ng
+ *   et al. 1999);
  * - `expression`: w · feature, a per-step bonus or cost (it can).
  *
  * Every draw comes from the `Rng` passed in.
@@ -62,7 +63,15 @@ export function randomTerm(vocab: Vocabulary, rng: Rng, options: GenomeOptions):
     return { name: `event ${event}`, kind: "event", event, weight };
   }
   const feature = vocab.features[rng.int(vocab.features.length)];
-  if (shape === "potential") return { name: `potential ${feature}`, kind: "potential", phi: feature, gamma: options.gamma, weight };
+  if (shape === "potential") {
+    // Half the time Φ averages two features: progress often has stages (hold the key, then open the door).
+    const other = vocab.features[rng.int(vocab.features.length)];
+    if (rng.float() < 0.5 && other !== feature) {
+      const [a, b] = [feature, other].sort();
+      return { name: `potential ${a}+${b}`, kind: "potential", phi: `0.5 * ${a} + 0.5 * ${b}`, gamma: options.gamma, weight };
+    }
+    return { name: `potential ${feature}`, kind: "potential", phi: feature, gamma: options.gamma, weight };
+  }
   // Per-step terms stay small: they are paid on every step.
   return { name: `per-step ${feature}`, kind: "expression", expr: feature, weight: round(weight / 10) };
 }
