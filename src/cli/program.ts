@@ -132,6 +132,7 @@ function build(): Command {
     .option("--seed <n>", "the designer's seed", "0")
     .option("--finalists <n>", "best candidates re-checked on the final seeds (0: none)", "3")
     .option("--final-seeds <list>", "seeds of the finalists' re-check, none of them in --seeds", "1000-1004")
+    .option("--prescreen <n>", "random-policy episodes of the pre-screen: a candidate that ranks their failures above their successes is not trained (0: none)", "64")
     .option("--out <file>", "write the best spec as YAML")
     .option("--json", "print the lineage as JSON")
     .action(async (config, opts) => (await import("./commands/design.js")).design(config, opts));

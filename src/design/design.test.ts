@@ -4,6 +4,7 @@ import { RunConfig } from "../runs/config.js";
 import { critique } from "./critic.js";
 import { evolveRewards, type Candidate } from "./evolve.js";
 import { crossover, mutate, randomSpec, sparseSpec, type AuxTerm, type CandidateSpec } from "./genome.js";
+import { preferenceAccuracy, recordEpisodes } from "./prescreen.js";
 
 const VOCAB = { features: ["carrying", "key.distance", "goal.distance"], events: ["pickup:key", "open:door"] };
 const GENOME = { gamma: 0.99, maxTerms: 3 };
@@ -56,6 +57,22 @@ describe("the critic", () => {
   });
 });
 
+describe("the pre-screen", () => {
+  test("replays recorded random episodes: the task's reward ranks every success first, a bonus for staying alive ranks failures first", () => {
+    const episodes = recordEpisodes("DoorKey-5x5", undefined, 64, 0);
+    expect(recordEpisodes("DoorKey-5x5", undefined, 64, 0)).toEqual(episodes);
+    const wins = episodes.filter((e) => e.success).length;
+    expect(wins).toBeGreaterThan(0);
+    expect(wins).toBeLessThan(64);
+    const p = (spec: unknown) => preferenceAccuracy("DoorKey-5x5", undefined, spec, episodes);
+    expect(p({ terms: [{ kind: "task" }] })).toBe(1);
+    // Failures are truncated at the step limit, so they collect the most of a per-step bonus.
+    expect(p({ terms: [{ kind: "task" }, { name: "alive", kind: "expression", expr: "1", weight: 0.1 }] })).toBe(0);
+    expect(p({ terms: [{ kind: "task" }] })).toBe(p({ terms: [{ kind: "task", weight: 3 }] }));
+    expect(preferenceAccuracy("DoorKey-5x5", undefined, { terms: [{ kind: "task" }] }, episodes.filter((e) => !e.success))).toBeNaN();
+  });
+});
+
 describe("evolveRewards", () => {
   const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 4 } });
   const options = { population: 4, iterations: 3, elite: 2, seeds: [1, 2], checkSteps: 50, maxTerms: 2, seed: 3 };
@@ -88,6 +105,20 @@ describe("evolveRewards", () => {
     expect(a.runs).toBe(distinct * 2);
     expect(a.saved).toBe(0);
     expect(a.finalists).toEqual([]);
+  }, 60_000);
+
+  test("with the pre-screen, candidates that prefer failures are dropped before training and counted as saved", () => {
+    const r = evolveRewards(config, { ...options, population: 10, iterations: 1, seeds: [1], prescreen: { episodes: 48, threshold: 0.5 } });
+    const dropped = r.candidates.filter((c) => !c.verdict.ok);
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const c of r.candidates) {
+      expect(c.preference).toBeDefined();
+      if (c.preference! < 0.5) {
+        expect(c.verdict.errors[0]).toMatch(/^prescreen: prefers failures \(P\(success > failure\) = 0\.\d{3} over \d+ × \d+ recorded episodes, below 0\.5\)$/);
+        expect(c.scores).toBeUndefined();
+      } else expect(c.scores).toHaveLength(1);
+    }
+    expect(r.saved).toBe(dropped.length);
   }, 60_000);
 
   test("finalists: the best distinct candidates trained again on fresh seeds, and the best of that re-check wins", () => {

@@ -7,8 +7,9 @@
  * Iteration 0 is the task's own reward alone plus random specs; each later
  * iteration keeps the `elite` best candidates so far and fills the rest of
  * the population with their children (a mutation, or a crossover of two
- * elites). Every new candidate goes through the critic first; only those it
- * passes are trained, one run per training seed with the run config's
+ * elites). Every new candidate goes through the critic first (and, when
+ * asked, the pre-screen on recorded episodes); only those it passes are
+ * trained, one run per training seed with the run config's
  * learner and budget, and scored by the mean primary return of the runs'
  * final evaluations (held-out episodes, the task's own reward): the
  * designer never judges a reward by itself.
@@ -20,6 +21,7 @@ import { parseRewardSpec } from "../rewards/spec.js";
 import type { RunConfig } from "../runs/config.js";
 import { runTraining } from "../runs/train.js";
 import { critique, type Verdict } from "./critic.js";
+import { preferenceAccuracy, recordEpisodes } from "./prescreen.js";
 import { crossover, mutate, randomSpec, sparseSpec, vocabularyOf, type CandidateSpec, type GenomeOptions } from "./genome.js";
 
 export interface EvolveOptions {
@@ -45,6 +47,12 @@ export interface EvolveOptions {
    */
   finalists?: number;
   finalSeeds?: readonly number[];
+  /**
+   * CARD's pre-screen: `episodes` random-policy episodes recorded once, and
+   * a candidate that ranks their successes above their failures less often
+   * than `threshold` is dropped before training (prescreen.ts).
+   */
+  prescreen?: { episodes: number; threshold: number };
 }
 
 export interface Candidate {
@@ -62,6 +70,8 @@ export interface Candidate {
   score?: number;
   /** A finalist's mean final primary return on the final seeds. */
   finalScore?: number;
+  /** With the pre-screen: P(a recorded success earns more than a recorded failure) under this reward (NaN without both kinds). */
+  preference?: number;
 }
 
 export interface DesignResult {
@@ -89,9 +99,19 @@ export function evolveRewards(config: RunConfig, options: EvolveOptions, onCandi
   let runs = 0;
   let saved = 0;
 
+  const recorded = options.prescreen ? recordEpisodes(id, kwargs, options.prescreen.episodes, options.seed) : [];
   const evaluate = (c: Omit<Candidate, "verdict">): Candidate => {
-    const verdict = critique(id, kwargs, c.spec, { steps: options.checkSteps, seed: options.seed });
+    let verdict = critique(id, kwargs, c.spec, { steps: options.checkSteps, seed: options.seed });
     const candidate: Candidate = { ...c, verdict };
+    if (verdict.ok && options.prescreen) {
+      const p = preferenceAccuracy(id, kwargs, c.spec, recorded);
+      candidate.preference = p;
+      if (p < options.prescreen.threshold) {
+        const wins = recorded.filter((e) => e.success).length;
+        verdict = { ...verdict, ok: false, errors: [`prescreen: prefers failures (P(success > failure) = ${p.toFixed(3)} over ${wins} × ${recorded.length - wins} recorded episodes, below ${options.prescreen.threshold})`] };
+        candidate.verdict = verdict;
+      }
+    }
     if (verdict.ok) {
       const key = JSON.stringify(c.spec);
       let scores = known.get(key);

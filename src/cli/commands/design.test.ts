@@ -17,7 +17,7 @@ test("design evolves candidates, prints each with its score and the best spec, a
   expect(r.out).toMatch(/^i0-0 +sparse/m);
   expect(r.out).toMatch(/^i1-2 +(mutation|crossover) +i0-\d/m);
   expect(r.out).toMatch(/finalists re-checked on seeds 5, 6: i\d-\d -?\d\.\d{3}, i\d-\d -?\d\.\d{3}/);
-  expect(r.out).toMatch(/best: i\d-\d \(-?\d\.\d{3} on the final seeds\); \d+ training runs, 0 saved by the critic/);
+  expect(r.out).toMatch(/best: i\d-\d \(-?\d\.\d{3} on the final seeds\); \d+ training runs, \d+ saved by the critic and the pre-screen/);
   const spec = parse(readFileSync(out, "utf8"));
   expect(spec.terms[0]).toEqual({ name: "task", kind: "task", role: "primary" });
   expect(() => parseRewardSpec(spec)).not.toThrow();

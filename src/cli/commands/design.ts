@@ -22,6 +22,7 @@ export interface DesignOpts {
   seed?: string;
   finalists?: string;
   finalSeeds?: string;
+  prescreen?: string;
   out?: string;
   json?: boolean;
 }
@@ -45,6 +46,8 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     finalSeeds: seedsOption(opts.finalSeeds ?? "1000-1004", "--final-seeds"),
   };
   if (options.finalists === 0) options.finalSeeds = [];
+  const episodes = intOption(opts.prescreen ?? "64", "--prescreen", 0, 100_000);
+  const prescreen = episodes > 0 ? { episodes, threshold: 0.5 } : undefined;
   const overlap = options.finalSeeds.filter((s) => options.seeds.includes(s));
   if (overlap.length > 0) throw new UserError("--final-seeds", `expected seeds no candidate is judged on; ${overlap.join(", ")} also in --seeds`);
   if (opts.out) checkOutputFile(opts.out, "--out");
@@ -53,7 +56,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   const bar = opts.json ? undefined : progressBar(total, "candidates");
   const lines: string[] = [];
   let done = 0;
-  const result = evolveRewards(config, options, (c) => {
+  const result = evolveRewards(config, { ...options, prescreen }, (c) => {
     const terms = (c.spec.terms.slice(1) as AuxTerm[]).map((t) => `${t.name} ${t.weight}`).join(", ") || "(the task's reward alone)";
     lines.push(`${c.id.padEnd(6)} ${c.origin.padEnd(9)} ${c.parents.join("+").padEnd(11)} ${c.verdict.ok ? c.score!.toFixed(3).padStart(8) : "rejected".padStart(8)}  ${c.verdict.ok ? terms : c.verdict.errors[0]}`);
     bar?.update(++done);
@@ -71,6 +74,6 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     console.log(`\nfinalists re-checked on seeds ${options.finalSeeds.join(", ")}: ${result.finalists.map((c) => `${c.id} ${c.finalScore!.toFixed(3)}`).join(", ")}`);
   }
   const on = result.finalists.length ? `${result.best.finalScore!.toFixed(3)} on the final seeds` : result.best.score!.toFixed(3);
-  console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs, ${result.saved} saved by the critic`);
+  console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs, ${result.saved} saved by the critic${prescreen ? " and the pre-screen" : ""}`);
   console.log(stringify(result.best.spec).trimEnd());
 }
