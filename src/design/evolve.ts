@@ -87,8 +87,7 @@ export interface DesignResult {
 }
 
 export function evolveRewards(config: RunConfig, options: EvolveOptions, onCandidate?: (c: Candidate) => void): DesignResult {
-  const overlap = (options.finalSeeds ?? []).filter((s) => options.seeds.includes(s));
-  if (overlap.length > 0) throw new UserError("finalSeeds", `expected seeds no candidate is judged on; ${overlap.join(", ")} ${overlap.length > 1 ? "are" : "is"} also a training seed`);
+  checkFinalSeeds(options.seeds, options.finalSeeds ?? []);
   const rng = new Rng(options.seed);
   const { id, kwargs } = config.env;
   const vocab = vocabularyOf(makeRewarded(id, 1, sparseSpec(), { kwargs }).vec);
@@ -158,6 +157,12 @@ export function evolveRewards(config: RunConfig, options: EvolveOptions, onCandi
   }
   const best = finalists.reduce((a, b) => (b.finalScore! > a.finalScore! ? b : a));
   return { best, finalists, candidates, runs, saved };
+}
+
+/** Throws a `UserError` at `path` when a final seed is also a training seed: the re-check must use seeds no candidate was judged on. */
+export function checkFinalSeeds(seeds: readonly number[], finalSeeds: readonly number[], path = "finalSeeds"): void {
+  const overlap = finalSeeds.filter((s) => seeds.includes(s));
+  if (overlap.length > 0) throw new UserError(path, `expected seeds no candidate is judged on; ${overlap.join(", ")} ${overlap.length > 1 ? "are" : "is"} also a training seed`);
 }
 
 /** Trained candidates, best first (ties: the earlier one); rejected ones last. */

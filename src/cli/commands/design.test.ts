@@ -34,7 +34,7 @@ test("design's bad options and configs are one-line errors, exit 2", async () =>
   expect(elite.err).toBe('error: --elite: expected an integer from 1 to 2, got "3"\n');
   const overlap = await runCli("design", config, "--seeds", "3", "--final-seeds", "2-6");
   expect(overlap.code).toBe(2);
-  expect(overlap.err).toBe("error: --final-seeds: expected seeds no candidate is judged on; 2 also in --seeds\n");
+  expect(overlap.err).toBe("error: --final-seeds: expected seeds no candidate is judged on; 2 is also a training seed\n");
   const bad = join(dir, "bad.yaml");
   writeFileSync(bad, "env: {id: DoorKey-5x6}\n");
   const r = await runCli("design", bad);

@@ -6,7 +6,6 @@
  * judged and the best spec; `--out` writes the best spec as YAML.
  */
 import { stringify } from "yaml";
-import { UserError } from "../../core/errors.js";
 import { intOption, seedsOption } from "../args.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
 import { progressBar } from "../progress.js";
@@ -30,7 +29,7 @@ export interface DesignOpts {
 export async function design(file: string, opts: DesignOpts): Promise<void> {
   const { loadRunConfig } = await import("../../runs/config.js");
   const { validateRun } = await import("../../runs/validate.js");
-  const { evolveRewards } = await import("../../design/evolve.js");
+  const { checkFinalSeeds, evolveRewards } = await import("../../design/evolve.js");
   const config = loadRunConfig(file);
   validateRun(config);
   const population = intOption(opts.population ?? "6", "--population", 2, 1000);
@@ -48,8 +47,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   if (options.finalists === 0) options.finalSeeds = [];
   const episodes = intOption(opts.prescreen ?? "64", "--prescreen", 0, 100_000);
   const prescreen = episodes > 0 ? { episodes, threshold: 0.5 } : undefined;
-  const overlap = options.finalSeeds.filter((s) => options.seeds.includes(s));
-  if (overlap.length > 0) throw new UserError("--final-seeds", `expected seeds no candidate is judged on; ${overlap.join(", ")} also in --seeds`);
+  checkFinalSeeds(options.seeds, options.finalSeeds, "--final-seeds");
   if (opts.out) checkOutputFile(opts.out, "--out");
   const total = options.population + (options.iterations - 1) * (options.population - options.elite);
   // (The finalists' re-check follows the bar: it prints when it is done.)

@@ -45,7 +45,7 @@ import type { GridPlayers } from "../social/grid-players.js";
 import type { HideAndSeek } from "../social/hide-and-seek.js";
 import type { Tag } from "../social/tag.js";
 import { splitRange } from "./benchmark.js";
-import { coPlayerAction, coPlayerName, type CoPlayer } from "./co-players.js";
+import { coPlayerAction, coPlayerName, nearestOpponent, type CoPlayer } from "./co-players.js";
 
 /** The games, with what a co-play task changes in them and who plays against whom. */
 const GAMES = [
@@ -108,7 +108,7 @@ export class CoPlayEnv extends EnvCore {
     feature("seat", "the learner's seat in the game", (e: CoPlayEnv) => e.task.seat),
     feature("task.index", "index of the current task", (e: CoPlayEnv) => e.taskIndex),
     feature("opponent.distance", "grid distance to the nearest opponent", (e: CoPlayEnv) => e.opponentDistance()),
-    feature("heldout.coplayers", "co-players of the current task that no training task has", (e: CoPlayEnv) => e.task.coPlayers.filter((p, k) => k !== e.task.seat && p >= TRAIN_CO_PLAYERS).length),
+    feature("heldout.coplayers", "co-players of the current task that no training task has", (e: CoPlayEnv) => e.heldOutCoPlayers()),
   ];
   /** One table per game, made once and reused by every task of that game. */
   private readonly tables: { id: CoPlayGameId; core: GridPlayers; opponent: (j: number, k: number) => boolean; obs: Float32Array; actions: Int32Array; events: Uint32Array }[];
@@ -199,9 +199,14 @@ export class CoPlayEnv extends EnvCore {
 
   opponentDistance(): number {
     const { core, opponent } = this.tables[this.task.game];
-    let nearest = Infinity;
-    for (let k = 0; k < core.numAgents; k++) if (k !== this.task.seat && opponent(this.task.seat, k)) nearest = Math.min(nearest, core.distance(this.task.seat, k));
-    return nearest;
+    return nearestOpponent(core, this.task.seat, opponent);
+  }
+
+  /** Co-players of the current task that no training task has. */
+  heldOutCoPlayers(): number {
+    let count = 0;
+    this.task.coPlayers.forEach((p, k) => (count += k !== this.task.seat && p >= TRAIN_CO_PLAYERS ? 1 : 0));
+    return count;
   }
 
   override info(): Record<string, unknown> {

@@ -45,10 +45,15 @@ export function coPlayerAction(game: GridPlayers, j: number, player: CoPlayer, o
     const x = game.x[j] + DX[a];
     const y = game.y[j] + DY[a];
     if (a !== STAY && game.wall(x, y)) continue;
-    let nearest = Infinity;
-    for (let k = 0; k < game.numAgents; k++) if (k !== j && opponent(j, k)) nearest = Math.min(nearest, Math.abs(game.x[k] - x) + Math.abs(game.y[k] - y));
-    const cost = sign * nearest;
+    const cost = sign * nearestOpponent(game, j, opponent, x, y);
     if (cost < bestCost) [best, bestCost] = [a, cost];
   }
   return best;
+}
+
+/** Grid distance from (x, y) (agent j's cell by default) to the nearest agent playing against j; ∞ without one. */
+export function nearestOpponent(game: GridPlayers, j: number, opponent: (j: number, k: number) => boolean, x = game.x[j], y = game.y[j]): number {
+  let nearest = Infinity;
+  for (let k = 0; k < game.numAgents; k++) if (k !== j && opponent(j, k)) nearest = Math.min(nearest, Math.abs(game.x[k] - x) + Math.abs(game.y[k] - y));
+  return nearest;
 }
