@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
-import { openAIChat, recordChat, replayChat } from "./chat.js";
+import { chatModelFrom, costOf, openAIChat, recordChat, replayChat } from "./chat.js";
 import { startOpenAIStub } from "../test-utils/openai-stub.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-chat-"));
@@ -37,4 +37,43 @@ test("a recording that cannot be read is one line naming the file and line", () 
   writeFileSync(bad, '{"key":"k","reply":3}\n');
   expect(() => replayChat(bad)).toThrow(/:1: expected an exchange with string key, model and reply/);
   expect(() => replayChat(join(dir, "missing.jsonl"))).toThrow(/--replay: cannot read .*missing\.jsonl/);
+});
+
+test("tokens are counted as the endpoint reports them, recorded, and counted again on replay", async () => {
+  const stub = await startOpenAIStub(() => "four words of reply");
+  const tape = join(dir, "tokens.jsonl");
+  let live;
+  try {
+    live = recordChat(openAIChat({ baseURL: stub.baseURL, model: "m", maxRetries: 0 }), tape);
+    await live.complete({ messages: [{ role: "user", content: "one two three" }] });
+    await live.complete({ messages: [{ role: "user", content: "one two" }] });
+  } finally {
+    await stub.close();
+  }
+  expect(live.usage.calls).toBe(2);
+  expect(live.usage.completion).toBeGreaterThan(0);
+  expect(live.usage.prompt).toBeGreaterThan(0);
+  const replay = replayChat(tape);
+  await replay.complete({ messages: [{ role: "user", content: "one two three" }] });
+  await replay.complete({ messages: [{ role: "user", content: "one two" }] });
+  expect(replay.usage).toEqual(live.usage);
+  expect(costOf({ prompt: 2_000_000, completion: 1_000_000 }, { prompt: 0.5, completion: 2 })).toBe(3);
+});
+
+test("a rate limit spaces the starts of requests", async () => {
+  const stub = await startOpenAIStub(() => "ok");
+  try {
+    const model = openAIChat({ baseURL: stub.baseURL, model: "m", maxRetries: 0, requestsPerMinute: 600 });
+    const t0 = Date.now();
+    await Promise.all([0, 1, 2, 3].map((k) => model.complete({ messages: [{ role: "user", content: `q${k}` }] })));
+    // 600 a minute: one every 100 ms, so the 4th starts ≥ 300 ms after the first.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  } finally {
+    await stub.close();
+  }
+});
+
+test("a command's model: a live one needs a name, and recording and replaying exclude each other", () => {
+  expect(() => chatModelFrom({})).toThrow("--model: expected a model name");
+  expect(() => chatModelFrom({ record: "a", replay: "b", flags: { replay: "--cassette" } })).toThrow("--record: records a live model; --cassette answers from a recording");
 });

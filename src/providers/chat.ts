@@ -8,7 +8,9 @@
  * A recorded exchange is keyed by the request (model, messages, sampling
  * settings). The same request asked k times is answered by its k-th
  * recording, so a sampled model that answered one prompt two ways replays
- * both answers in the order they came.
+ * both answers in the order they came. It also keeps the tokens the
+ * endpoint reported, so a replayed run accounts for the same tokens (and
+ * cost) as the run it replays.
  */
 import { createHash } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
@@ -27,35 +29,114 @@ export interface ChatRequest {
   maxTokens?: number;
 }
 
+/** Tokens of one call, as the endpoint reported them (0 when it reports none). */
+export interface Tokens {
+  prompt: number;
+  completion: number;
+}
+
+/** What a model has been asked so far. */
+export interface ChatUsage extends Tokens {
+  calls: number;
+}
+
+/** One call's reply and the tokens it took. */
+export interface ChatReply {
+  text: string;
+  tokens: Tokens;
+}
+
 export interface ChatModel {
   /** The model's name, as sent to the endpoint and recorded. */
   readonly model: string;
+  /** Calls and tokens so far. */
+  readonly usage: Readonly<ChatUsage>;
+  /** The assistant's text. */
   complete(request: ChatRequest): Promise<string>;
+  /** The assistant's text and the tokens the call took. */
+  ask(request: ChatRequest): Promise<ChatReply>;
+}
+
+/** A `ChatModel` from its one call: `complete` and the usage count follow from `ask`. */
+export function chatModel(model: string, ask: (request: ChatRequest) => Promise<ChatReply>): ChatModel {
+  const usage: ChatUsage = { calls: 0, prompt: 0, completion: 0 };
+  const counted = async (request: ChatRequest) => {
+    const reply = await ask(request);
+    usage.calls++;
+    usage.prompt += reply.tokens.prompt;
+    usage.completion += reply.tokens.completion;
+    return reply;
+  };
+  return { model, usage, ask: counted, complete: async (request) => (await counted(request)).text };
+}
+
+/** Dollars for `usage` at `price` (dollars per million prompt and completion tokens). */
+export function costOf(usage: Tokens, price: { prompt: number; completion: number }): number {
+  return (usage.prompt * price.prompt + usage.completion * price.completion) / 1e6;
 }
 
 export interface OpenAIChatOptions extends OpenAIEndpointOptions {
   model: string;
   /** Requests in flight at once (default 4). */
   maxConcurrency?: number;
+  /** At most this many requests started per minute (default: no limit); the rest wait their turn. */
+  requestsPerMinute?: number;
 }
 
 /** A chat model behind an OpenAI-compatible `/chat/completions` endpoint. */
 export function openAIChat(options: OpenAIChatOptions): ChatModel {
   const client = createOpenAIClient(options);
   const limiter = new Limiter(options.maxConcurrency ?? 4);
-  return {
-    model: options.model,
-    complete: (request) =>
-      limiter.run(async () => {
-        const res = await client.chat.completions.create({
-          model: options.model,
-          messages: request.messages,
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-        });
-        return res.choices[0]?.message?.content ?? "";
-      }),
-  };
+  const gate = options.requestsPerMinute ? new RateGate(options.requestsPerMinute) : undefined;
+  return chatModel(options.model, (request) =>
+    limiter.run(async () => {
+      await gate?.wait();
+      const res = await client.chat.completions.create({
+        model: options.model,
+        messages: request.messages,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      });
+      return { text: res.choices[0]?.message?.content ?? "", tokens: { prompt: res.usage?.prompt_tokens ?? 0, completion: res.usage?.completion_tokens ?? 0 } };
+    }),
+  );
+}
+
+/** Where a command's chat model comes from: a live endpoint (optionally recorded), or a recording replayed. */
+export interface ChatSource {
+  model?: string | undefined;
+  baseURL?: string | undefined;
+  apiKeyEnv?: string | undefined;
+  record?: string | undefined;
+  replay?: string | undefined;
+  requestsPerMinute?: number | undefined;
+  /** The flags' names in errors (default `--model`, `--record`, `--replay`). */
+  flags?: { model?: string; record?: string; replay?: string };
+}
+
+/** The chat model a command's options name; a `UserError` when they contradict or lack a model. */
+export function chatModelFrom(source: ChatSource): ChatModel {
+  const flags = { model: "--model", record: "--record", replay: "--replay", ...source.flags };
+  if (source.replay !== undefined) {
+    if (source.record !== undefined) throw new UserError(flags.record, `records a live model; ${flags.replay} answers from a recording: use one of them`);
+    return replayChat(source.replay, source.model, flags.replay);
+  }
+  if (source.model === undefined) throw new UserError(flags.model, `expected a model name (and the endpoint's URL for a local server), or ${flags.replay} FILE`);
+  const live = openAIChat({ model: source.model, baseURL: source.baseURL, apiKeyEnv: source.apiKeyEnv, requestsPerMinute: source.requestsPerMinute, path: "" });
+  return source.record !== undefined ? recordChat(live, source.record) : live;
+}
+
+/** Spaces the starts of calls at least 60 000 / perMinute ms apart, in order of arrival. */
+export class RateGate {
+  private next = 0;
+  constructor(private readonly perMinute: number) {}
+
+  async wait(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 60_000 / this.perMinute;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
 }
 
 /** One line of a recording. */
@@ -64,6 +145,8 @@ interface Exchange {
   model: string;
   request: ChatRequest;
   reply: string;
+  /** Absent in recordings made before tokens were kept: they replay as 0. */
+  tokens?: Tokens;
 }
 
 /** The key of a request: a hash of the model and the request, fields in a fixed order. */
@@ -74,29 +157,26 @@ export function chatKey(model: string, r: ChatRequest): string {
 
 /** `inner`, with every exchange appended to `path` (JSON lines) as it completes. */
 export function recordChat(inner: ChatModel, path: string): ChatModel {
-  return {
-    model: inner.model,
-    async complete(request) {
-      const reply = await inner.complete(request);
-      const line: Exchange = { key: chatKey(inner.model, request), model: inner.model, request, reply };
-      appendFileSync(path, JSON.stringify(line) + "\n");
-      return reply;
-    },
-  };
+  return chatModel(inner.model, async (request) => {
+    const reply = await inner.ask(request);
+    const line: Exchange = { key: chatKey(inner.model, request), model: inner.model, request, reply: reply.text, tokens: reply.tokens };
+    appendFileSync(path, JSON.stringify(line) + "\n");
+    return reply;
+  });
 }
 
 /**
  * Answers from a recording at `path`; a request never recorded (or asked
  * more often than it was) is a `UserError` naming it, never a made-up reply.
  */
-export function replayChat(path: string, model?: string): ChatModel {
+export function replayChat(path: string, model?: string, flag = "--replay"): ChatModel {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UserError("--replay", `cannot read ${path}: ${(e as Error).message}`);
+    throw new UserError(flag, `cannot read ${path}: ${(e as Error).message}`);
   }
-  const replies = new Map<string, string[]>();
+  const replies = new Map<string, ChatReply[]>();
   let recordedModel: string | undefined;
   text.split("\n").forEach((raw, i) => {
     if (raw.trim() === "") return;
@@ -111,24 +191,22 @@ export function replayChat(path: string, model?: string): ChatModel {
     }
     recordedModel ??= line.model;
     const queue = replies.get(line.key) ?? [];
-    queue.push(line.reply);
+    const tokens = { prompt: Number(line.tokens?.prompt ?? 0) || 0, completion: Number(line.tokens?.completion ?? 0) || 0 };
+    queue.push({ text: line.reply, tokens });
     replies.set(line.key, queue);
   });
   const name = model ?? recordedModel ?? "replay";
   const used = new Map<string, number>();
-  return {
-    model: name,
-    async complete(request) {
-      const key = chatKey(name, request);
-      const queue = replies.get(key);
-      const k = used.get(key) ?? 0;
-      if (!queue || k >= queue.length) {
-        const first = request.messages.at(-1)?.content.slice(0, 80) ?? "";
-        const have = queue ? `only ${queue.length} recorded repl${queue.length === 1 ? "y" : "ies"}` : "no recorded reply";
-        throw new UserError("--replay", `${path} has ${have} to the request ${key} ("${first}…"); record the run again`);
-      }
-      used.set(key, k + 1);
-      return queue[k];
-    },
-  };
+  return chatModel(name, async (request) => {
+    const key = chatKey(name, request);
+    const queue = replies.get(key);
+    const k = used.get(key) ?? 0;
+    if (!queue || k >= queue.length) {
+      const first = request.messages.at(-1)?.content.slice(0, 80).replace(/\s+/g, " ") ?? "";
+      const have = queue ? `only ${queue.length} recorded repl${queue.length === 1 ? "y" : "ies"}` : "no recorded reply";
+      throw new UserError(flag, `${path} has ${have} to the request ${key} ("${first}…"); record the run again`);
+    }
+    used.set(key, k + 1);
+    return queue[k];
+  });
 }

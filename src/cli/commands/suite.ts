@@ -19,7 +19,7 @@ import { runComparison, type TrainOptions } from "./train.js";
 import { formatComparison } from "../../runs/compare.js";
 import { SOCIAL_STUDIES, SOCIETY_VARIANTS, socialSuite, socialVerdicts, type SocialStudy } from "../../runs/suites/social.js";
 import { DONOR_STRATEGIES, donorStudy, formatDonorStudy, type DonorStrategies } from "../../runs/suites/donor.js";
-import { openAIChat, recordChat, replayChat, type ChatModel } from "../../providers/chat.js";
+import { chatModelFrom, type ChatModel } from "../../providers/chat.js";
 import { progressBar } from "../progress.js";
 
 export interface SuiteOptions extends TrainOptions {
@@ -155,14 +155,8 @@ async function donorStudyCommand(opts: SuiteOptions): Promise<void> {
   const steps = intOption(opts.steps ?? "20000", "--steps", 1);
   let model: ChatModel | undefined;
   if (strategies === "llm") {
-    if (opts.replay !== undefined) {
-      if (opts.record !== undefined) throw new UserError("--record", "records a live model; --replay answers from a recording: use one of them");
-      model = replayChat(opts.replay, opts.model);
-    } else {
-      if (opts.model === undefined) throw new UserError("--model", "LLM strategies need a model name (and --base-url for a local endpoint), or --replay FILE");
-      const live = openAIChat({ model: opts.model, baseURL: opts.baseUrl, apiKeyEnv: opts.apiKeyEnv, path: "" });
-      model = opts.record !== undefined ? recordChat(live, opts.record) : live;
-    }
+    if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "LLM strategies need a model name (and --base-url for a local endpoint), or --replay FILE");
+    model = chatModelFrom({ model: opts.model, baseURL: opts.baseUrl, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
   } else {
     for (const flag of ["model", "baseUrl", "record", "replay"] as const) {
       if (opts[flag] !== undefined) throw new UserError(`--${flag === "baseUrl" ? "base-url" : flag}`, "is for LLM strategies: use it with --strategies llm");
