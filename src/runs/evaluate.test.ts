@@ -108,3 +108,28 @@ test("a multi-agent run's evaluation measures the population per table, and the 
   // A single-agent comparison prints no population block.
   expect(formatComparison([summarize("cartpole", [runTraining(cartpole({ episodes: 2 }), 0)])], 0.9)).not.toMatch(/population/);
 });
+
+test("on a task with success, failed and successful episodes are profiled apart: counts, lengths, step limits, events", () => {
+  const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, steps: 256, learner: { algo: "ppo", numSteps: 64 }, evaluation: { episodes: 24, policies: ["sampled"] } });
+  const env = makeRewarded("DoorKey-5x5", 4, { terms: [{ kind: "task" }] });
+  const learner = createLearner(config.learner, env, 1);
+  const { rows, outcomes } = new Evaluator(config, undefined).evaluate(learner, 0);
+  const { success, failure } = outcomes.sampled!;
+  const wins = rows.filter((r) => r.success === 1);
+  const losses = rows.filter((r) => r.success === 0);
+  expect([success.episodes, failure.episodes]).toEqual([wins.length, losses.length]);
+  expect(failure.episodes).toBeGreaterThan(0);
+  expect(failure.length).toBeCloseTo(losses.reduce((a, r) => a + r.length, 0) / losses.length, 10);
+  // An untrained policy's failures run out of steps; every success reached the goal, a terminal state.
+  expect(failure.truncated).toBe(1);
+  expect(failure.events["reach:goal"]).toBe(0);
+  if (success.episodes > 0) {
+    expect(success.truncated).toBe(0);
+    expect(success.events["reach:goal"]).toBe(1);
+  }
+  expect(Object.keys(failure.events)).toEqual([...env.vec.eventNames]);
+  for (const share of Object.values(failure.events)) expect(share).toBeGreaterThanOrEqual(0), expect(share).toBeLessThanOrEqual(1);
+  // A task without success has no profiles.
+  const cp = cartpole({ episodes: 4 });
+  expect(new Evaluator(cp, undefined).evaluate(createLearner(cp.learner, makeRewarded("CartPole-v1", 4, { terms: [{ kind: "task" }] }), 1), 0).outcomes).toEqual({});
+});

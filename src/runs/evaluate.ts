@@ -14,7 +14,10 @@
  * with, and a learned reward module would be untrained on these environments.
  * On a multi-agent environment (rows are agents' seats) each table's
  * episodes are also measured as a population (collective return, equality,
- * sustainability, peace, cooperation: envs/multi/social-metrics.ts).
+ * sustainability, peace, cooperation: envs/multi/social-metrics.ts). On
+ * a task with success, the failed and the successful episodes are also
+ * profiled apart (length, how many hit the step limit, which events fired):
+ * what a reward designer reads to see why episodes fail.
  */
 import type { Learner } from "../agents/learner.js";
 import { Rng } from "../core/rng.js";
@@ -41,12 +44,31 @@ export interface EvaluationSummary {
   length: number;
   /** Multi-agent environments: the population's metrics, means over the evaluation's table episodes. */
   social?: SocialMetrics;
+  /** Tasks with success: the successful and the failed episodes profiled apart. */
+  outcomes?: Outcomes;
 }
 
-/** What one evaluation gives: every episode's row, and per policy the population's metrics (multi-agent environments). */
+/** Episodes of one outcome: how many, how long, and what happened in them. */
+export interface OutcomeProfile {
+  episodes: number;
+  /** Mean length. */
+  length: number;
+  /** Share that ended at the step limit (truncated) rather than in a terminal state. */
+  truncated: number;
+  /** Per event, the share of these episodes in which it fired at least once. */
+  events: Record<string, number>;
+}
+
+export interface Outcomes {
+  success: OutcomeProfile;
+  failure: OutcomeProfile;
+}
+
+/** What one evaluation gives: every episode's row, and per policy the population's metrics (multi-agent environments) and outcome profiles (tasks with success). */
 export interface Evaluation {
   rows: EvaluationRow[];
   social: Partial<Record<EvaluationPolicy, SocialMetrics>>;
+  outcomes: Partial<Record<EvaluationPolicy, Outcomes>>;
 }
 
 export class Evaluator {
@@ -80,16 +102,17 @@ export class Evaluator {
 
   /** Plays every configured policy's episodes with the learner's current parameters. */
   evaluate(learner: Learner, step: number): Evaluation {
-    const evaluation: Evaluation = { rows: [], social: {} };
+    const evaluation: Evaluation = { rows: [], social: {}, outcomes: {} };
     for (const policy of this.settings.policies) {
-      const { rows, social } = this.play(learner, policy, step);
+      const { rows, social, outcomes } = this.play(learner, policy, step);
       evaluation.rows.push(...rows);
       if (social.length) evaluation.social[policy] = meanMetrics(social);
+      if (outcomes) evaluation.outcomes[policy] = outcomes;
     }
     return evaluation;
   }
 
-  private play(learner: Learner, policy: EvaluationPolicy, step: number): { rows: EvaluationRow[]; social: SocialMetrics[] } {
+  private play(learner: Learner, policy: EvaluationPolicy, step: number): { rows: EvaluationRow[]; social: SocialMetrics[]; outcomes?: Outcomes } {
     const { env, successMask } = this.environments();
     const vec = env.vec;
     const meter = SocialMeter.of(vec);
@@ -102,6 +125,8 @@ export class Evaluator {
     const rows: EvaluationRow[] = [];
     const succeeded = new Uint8Array(n);
     const finished = new Uint8Array(n);
+    const fired = new Uint32Array(n);
+    const profiles = successMask ? [new ProfileSum(vec.eventNames), new ProfileSum(vec.eventNames)] : undefined;
     for (let first = 0; first < episodes; first += n) {
       const wave = Math.min(n, episodes - first);
       env.reset(seed + first);
@@ -109,6 +134,7 @@ export class Evaluator {
       // Tables whose seats all play in this wave are measured once, on their first episode.
       const measured = new Uint8Array(meter?.tables.length ?? 0);
       succeeded.fill(0);
+      fired.fill(0);
       // Environments past the last episode idle as finished; their steps are not recorded.
       finished.fill(0);
       finished.fill(1, wave);
@@ -125,9 +151,11 @@ export class Evaluator {
         for (let i = 0; i < wave; i++) {
           if (finished[i]) continue;
           if (vec.events[i] & successMask) succeeded[i] = 1;
+          fired[i] |= vec.events[i];
           if (!vec.terminated[i] && !vec.truncated[i]) continue;
           finished[i] = 1;
           left--;
+          profiles?.[succeeded[i]].add(vec.episodeLength[i], vec.truncated[i] === 1 && !vec.terminated[i], fired[i]);
           rows.push({
             step,
             policy,
@@ -140,7 +168,33 @@ export class Evaluator {
         }
       }
     }
-    return { rows: rows.sort((a, b) => a.episode - b.episode), social };
+    const outcomes = profiles && { failure: profiles[0].profile(), success: profiles[1].profile() };
+    return { rows: rows.sort((a, b) => a.episode - b.episode), social, ...(outcomes ? { outcomes } : {}) };
+  }
+}
+
+/** Running sums of an `OutcomeProfile`. */
+class ProfileSum {
+  private episodes = 0;
+  private length = 0;
+  private truncated = 0;
+  private readonly fired: number[];
+
+  constructor(private readonly eventNames: readonly string[]) {
+    this.fired = eventNames.map(() => 0);
+  }
+
+  add(length: number, truncated: boolean, events: number): void {
+    this.episodes++;
+    this.length += length;
+    if (truncated) this.truncated++;
+    for (let j = 0; j < this.fired.length; j++) if (events & (1 << j)) this.fired[j]++;
+  }
+
+  profile(): OutcomeProfile {
+    const n = this.episodes || 1;
+    const events = Object.fromEntries(this.eventNames.map((name, j) => [name, this.fired[j] / n]));
+    return { episodes: this.episodes, length: this.episodes ? this.length / n : NaN, truncated: this.truncated / n, events };
   }
 }
 

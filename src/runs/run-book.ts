@@ -234,8 +234,8 @@ export class RunBook {
   private evaluate(): boolean {
     const { evaluator, learner } = this;
     if (!evaluator || this.evaluations.at(-1)?.step === learner.globalStep) return false;
-    const { rows, social } = evaluator.evaluate(learner, learner.globalStep);
-    this.evaluations.push(...summarizeEvaluations(rows).map((e) => (social[e.policy] ? { ...e, social: social[e.policy] } : e)));
+    const { rows, social, outcomes } = evaluator.evaluate(learner, learner.globalStep);
+    this.evaluations.push(...summarizeEvaluations(rows).map((e) => ({ ...e, ...(social[e.policy] ? { social: social[e.policy] } : {}), ...(outcomes[e.policy] ? { outcomes: outcomes[e.policy] } : {}) })));
     this.hooks.onEvaluation?.(rows);
     return true;
   }
