@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
-import { chatModelFrom, costOf, openAIChat, recordChat, replayChat } from "./chat.js";
+import { chatModelFrom, costOf, openAIChat, RecordedFailure, recordChat, replayChat } from "./chat.js";
 import { startOpenAIStub } from "../test-utils/openai-stub.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-chat-"));
@@ -76,4 +76,21 @@ test("a rate limit spaces the starts of requests", async () => {
 test("a command's model: a live one needs a name, and recording and replaying exclude each other", () => {
   expect(() => chatModelFrom({})).toThrow("--model: expected a model name");
   expect(() => chatModelFrom({ record: "a", replay: "b", flags: { replay: "--cassette" } })).toThrow("--record: records a live model; --cassette answers from a recording");
+});
+
+test("a call that failed is recorded and fails again, with the same message, on replay", async () => {
+  const stub = await startOpenAIStub(() => ({ status: 500, error: "the model fell over" }));
+  const tape = join(dir, "failed.jsonl");
+  let message = "";
+  try {
+    const live = recordChat(openAIChat({ baseURL: stub.baseURL, model: "m", maxRetries: 0 }), tape);
+    message = await live.complete({ messages: [{ role: "user", content: "hi" }] }).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+  } finally {
+    await stub.close();
+  }
+  expect(message).toMatch(/the model fell over/);
+  await expect(replayChat(tape).complete({ messages: [{ role: "user", content: "hi" }] })).rejects.toThrow(new RecordedFailure(message));
 });

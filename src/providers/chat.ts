@@ -147,6 +147,8 @@ interface Exchange {
   reply: string;
   /** Absent in recordings made before tokens were kept: they replay as 0. */
   tokens?: Tokens;
+  /** The call failed (after the endpoint's retries) with this message: it fails again on replay. */
+  error?: string;
 }
 
 /** The key of a request: a hash of the model and the request, fields in a fixed order. */
@@ -158,12 +160,22 @@ export function chatKey(model: string, r: ChatRequest): string {
 /** `inner`, with every exchange appended to `path` (JSON lines) as it completes. */
 export function recordChat(inner: ChatModel, path: string): ChatModel {
   return chatModel(inner.model, async (request) => {
-    const reply = await inner.ask(request);
-    const line: Exchange = { key: chatKey(inner.model, request), model: inner.model, request, reply: reply.text, tokens: reply.tokens };
-    appendFileSync(path, JSON.stringify(line) + "\n");
+    const key = chatKey(inner.model, request);
+    let reply: ChatReply;
+    try {
+      reply = await inner.ask(request);
+    } catch (e) {
+      // A failed call is part of what happened: recorded, so a replay fails it the same way.
+      if (!(e instanceof UserError)) appendFileSync(path, JSON.stringify({ key, model: inner.model, request, reply: "", error: (e as Error).message } satisfies Exchange) + "\n");
+      throw e;
+    }
+    appendFileSync(path, JSON.stringify({ key, model: inner.model, request, reply: reply.text, tokens: reply.tokens } satisfies Exchange) + "\n");
     return reply;
   });
 }
+
+/** A recorded call that failed, failing again on replay. */
+export class RecordedFailure extends Error {}
 
 /**
  * Answers from a recording at `path`; a request never recorded (or asked
@@ -176,7 +188,7 @@ export function replayChat(path: string, model?: string, flag = "--replay"): Cha
   } catch (e) {
     throw new UserError(flag, `cannot read ${path}: ${(e as Error).message}`);
   }
-  const replies = new Map<string, ChatReply[]>();
+  const replies = new Map<string, (ChatReply | { error: string })[]>();
   let recordedModel: string | undefined;
   text.split("\n").forEach((raw, i) => {
     if (raw.trim() === "") return;
@@ -192,7 +204,7 @@ export function replayChat(path: string, model?: string, flag = "--replay"): Cha
     recordedModel ??= line.model;
     const queue = replies.get(line.key) ?? [];
     const tokens = { prompt: Number(line.tokens?.prompt ?? 0) || 0, completion: Number(line.tokens?.completion ?? 0) || 0 };
-    queue.push({ text: line.reply, tokens });
+    queue.push(typeof line.error === "string" ? { error: line.error } : { text: line.reply, tokens });
     replies.set(line.key, queue);
   });
   const name = model ?? recordedModel ?? "replay";
@@ -207,6 +219,8 @@ export function replayChat(path: string, model?: string, flag = "--replay"): Cha
       throw new UserError(flag, `${path} has ${have} to the request ${key} ("${first}…"); record the run again`);
     }
     used.set(key, k + 1);
-    return queue[k];
+    const reply = queue[k];
+    if ("error" in reply) throw new RecordedFailure(reply.error);
+    return reply;
   });
 }
