@@ -254,3 +254,26 @@ describe("evaluations", () => {
     expect(await store.evaluations(run.id)).toEqual([]);
   });
 });
+
+describe("designs", () => {
+  test("a design's candidates and calls are kept in order, a candidate saved again is replaced, and the design ends with its result", async () => {
+    const design = await store.createDesign({ name: "design-DoorKey", designer: "scripted", config: { env: { id: "DoorKey-5x5" } }, options: { iterations: 2 } });
+    expect(design).toMatchObject({ status: "running", finishedAt: null, result: null, comparisonId: null, designer: "scripted" });
+    expect(design.id).toMatch(/^d\d{8}-\d{6}-[0-9a-f]{6}$/);
+    await store.saveDesignCandidate(design.id, { id: "i0-1", iteration: 0, position: 1, score: NaN, data: { verdict: { ok: false } } });
+    await store.saveDesignCandidate(design.id, { id: "i0-0", iteration: 0, position: 0, score: 0.2, data: { score: 0.2 } });
+    await store.saveDesignCandidate(design.id, { id: "i0-0", iteration: 0, position: 0, score: 0.2, data: { score: 0.2, finalScore: 0.3 } });
+    await store.saveDesignCall(design.id, { id: 0, iteration: 0, stage: "propose", promptTokens: 10, completionTokens: 5, data: { reply: "```yaml\nterms: []\n```" } });
+    expect(await store.designCandidates(design.id)).toEqual([
+      { id: "i0-0", iteration: 0, data: { score: 0.2, finalScore: 0.3 } },
+      { id: "i0-1", iteration: 0, data: { verdict: { ok: false } } },
+    ]);
+    expect(await store.designCalls(design.id)).toEqual([{ id: 0, iteration: 0, data: { reply: "```yaml\nterms: []\n```" } }]);
+    await store.finishDesign(design.id, "finished", { best: "i0-0" });
+    const ended = await store.getDesign(design.id);
+    expect(ended).toMatchObject({ status: "finished", result: { best: "i0-0" }, config: { env: { id: "DoorKey-5x5" } }, options: { iterations: 2 } });
+    expect(ended!.finishedAt).not.toBeNull();
+    expect((await store.listDesigns()).map((d) => d.id)).toEqual([design.id]);
+    expect(await store.getDesign("nope")).toBeUndefined();
+  });
+});

@@ -13,11 +13,13 @@ import { newComparisonId, newRunId } from "./ids.js";
 import { episodeSummary, episodeWindows } from "./aggregate.js";
 import { processAlive, processStart } from "./liveness.js";
 import { episodeColumns, evaluationColumns, parseJson, toComparison, toEpisode, toEvaluation, toRun } from "./rows.js";
-import type { Database, RunsTable } from "./schema.js";
+import type { Database, DesignsTable, RunsTable } from "./schema.js";
 import type { RecoverOptions, Store } from "./store.js";
 import type {
   Checkpoint,
   Comparison,
+  DesignEntry,
+  DesignRecord,
   EndStatus,
   EpisodeQuery,
   EpisodeRow,
@@ -28,6 +30,7 @@ import type {
   MetricRow,
   NewCheckpoint,
   NewComparison,
+  NewDesign,
   NewRun,
   RunFilter,
   RunRecord,
@@ -63,6 +66,64 @@ export abstract class KyselyStore implements Store {
   async listComparisons(): Promise<Comparison[]> {
     const rows = await this.query(this.db.selectFrom("comparisons").selectAll().orderBy("created_at", "desc").orderBy("id", "desc"));
     return rows.map(toComparison);
+  }
+
+  // ── designs ────────────────────────────────────────────────
+
+  async createDesign(d: NewDesign): Promise<DesignRecord> {
+    const now = d.createdAt ?? new Date();
+    const row: DesignsTable = {
+      id: d.id ?? `d${newRunId(now)}`,
+      name: d.name,
+      status: "running",
+      created_at: now.toISOString(),
+      finished_at: null,
+      designer: d.designer,
+      config: JSON.stringify(d.config ?? null),
+      options: JSON.stringify(d.options ?? null),
+      comparison_id: d.comparisonId ?? null,
+      result: null,
+    };
+    await this.query(this.db.insertInto("designs").values(row));
+    return toDesign(row);
+  }
+
+  async saveDesignCandidate(designId: string, c: { id: string; iteration: number; position: number; score: number | null; data: unknown }): Promise<void> {
+    const score = c.score !== null && Number.isFinite(c.score) ? c.score : null;
+    await this.transaction([
+      this.db.deleteFrom("design_candidates").where("design_id", "=", designId).where("candidate_id", "=", c.id),
+      this.db.insertInto("design_candidates").values({ design_id: designId, candidate_id: c.id, iteration: c.iteration, position: c.position, score, data: JSON.stringify(c.data) }),
+    ]);
+  }
+
+  async saveDesignCall(designId: string, c: { id: number; iteration: number; stage: string; promptTokens: number; completionTokens: number; data: unknown }): Promise<void> {
+    await this.transaction([
+      this.db.deleteFrom("design_calls").where("design_id", "=", designId).where("call_id", "=", c.id),
+      this.db.insertInto("design_calls").values({ design_id: designId, call_id: c.id, iteration: c.iteration, stage: c.stage, prompt_tokens: c.promptTokens, completion_tokens: c.completionTokens, data: JSON.stringify(c.data) }),
+    ]);
+  }
+
+  async finishDesign(id: string, status: "finished" | "failed", result: unknown): Promise<void> {
+    await this.query(this.db.updateTable("designs").set({ status, finished_at: new Date().toISOString(), result: JSON.stringify(result ?? null) }).where("id", "=", id));
+  }
+
+  async getDesign(id: string): Promise<DesignRecord | undefined> {
+    const [row] = await this.query(this.db.selectFrom("designs").selectAll().where("id", "=", id));
+    return row && toDesign(row);
+  }
+
+  async listDesigns(): Promise<DesignRecord[]> {
+    return (await this.query(this.db.selectFrom("designs").selectAll().orderBy("created_at", "desc").orderBy("id", "desc"))).map(toDesign);
+  }
+
+  async designCandidates(designId: string): Promise<DesignEntry[]> {
+    const rows = await this.query(this.db.selectFrom("design_candidates").selectAll().where("design_id", "=", designId).orderBy("position"));
+    return rows.map((r) => ({ id: r.candidate_id, iteration: Number(r.iteration), data: parseJson(r.data) }));
+  }
+
+  async designCalls(designId: string): Promise<DesignEntry[]> {
+    const rows = await this.query(this.db.selectFrom("design_calls").selectAll().where("design_id", "=", designId).orderBy("call_id"));
+    return rows.map((r) => ({ id: Number(r.call_id), iteration: Number(r.iteration), data: parseJson(r.data) }));
   }
 
   // ── runs ───────────────────────────────────────────────────
@@ -344,4 +405,19 @@ export abstract class KyselyStore implements Store {
     const rows = await this.query(this.db.selectFrom("checkpoints").select(["run_id", "step", "path", "created_at"]).where("run_id", "=", runId).orderBy("step"));
     return rows.map((r) => ({ runId: r.run_id, step: Number(r.step), path: r.path, createdAt: r.created_at }));
   }
+}
+
+function toDesign(r: DesignsTable): DesignRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    designer: r.designer,
+    config: parseJson(r.config),
+    options: parseJson(r.options),
+    comparisonId: r.comparison_id,
+    result: parseJson(r.result),
+  };
 }

@@ -88,6 +88,43 @@ export interface CheckpointsTable {
   created_at: string;
 }
 
+/** A reward design (`rewardlab design`): its config and options, and when it ended its result (JSON). */
+export interface DesignsTable {
+  id: string;
+  name: string;
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  /** `evolution`, or the model's name. */
+  designer: string;
+  config: string;
+  options: string;
+  /** The comparison its candidates' training runs are stored under. */
+  comparison_id: string | null;
+  result: string | null;
+}
+
+/** One candidate of a design, its whole lineage record as JSON; `score` for ordering. */
+export interface DesignCandidatesTable {
+  design_id: string;
+  candidate_id: string;
+  iteration: number;
+  position: number;
+  score: number | null;
+  data: string;
+}
+
+/** One exchange of a design with its model (prompt, reply, tokens) as JSON. */
+export interface DesignCallsTable {
+  design_id: string;
+  call_id: number;
+  iteration: number;
+  stage: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  data: string;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -101,6 +138,9 @@ export interface Database {
   episodes: EpisodesTable;
   evaluations: EvaluationsTable;
   checkpoints: CheckpointsTable;
+  designs: DesignsTable;
+  design_candidates: DesignCandidatesTable;
+  design_calls: DesignCallsTable;
   schema_version: SchemaVersionTable;
 }
 
@@ -219,6 +259,43 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: "episodes.trial_episode: an episode's place in its trial (meta-RL), 0 where every episode is a new trial",
     up: (db) => [db.schema.alterTable("episodes").addColumn("trial_episode", "integer", (c) => c.notNull().defaultTo(0))],
+  },
+  {
+    version: 5,
+    description: "designs, design_candidates, design_calls: the lineage of reward designs",
+    up: (db) => [
+      db.schema
+        .createTable("designs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("designer", "text", (c) => c.notNull())
+        .addColumn("config", "text", (c) => c.notNull())
+        .addColumn("options", "text", (c) => c.notNull())
+        .addColumn("comparison_id", "text", (c) => c.references("comparisons.id"))
+        .addColumn("result", "text"),
+      db.schema
+        .createTable("design_candidates")
+        .addColumn("design_id", "text", (c) => c.notNull().references("designs.id"))
+        .addColumn("candidate_id", "text", (c) => c.notNull())
+        .addColumn("iteration", "integer", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("score", "double precision")
+        .addColumn("data", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("design_candidates_pk", ["design_id", "candidate_id"]),
+      db.schema
+        .createTable("design_calls")
+        .addColumn("design_id", "text", (c) => c.notNull().references("designs.id"))
+        .addColumn("call_id", "integer", (c) => c.notNull())
+        .addColumn("iteration", "integer", (c) => c.notNull())
+        .addColumn("stage", "text", (c) => c.notNull())
+        .addColumn("prompt_tokens", "integer", (c) => c.notNull())
+        .addColumn("completion_tokens", "integer", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("design_calls_pk", ["design_id", "call_id"]),
+    ],
   },
 ];
 

@@ -77,10 +77,10 @@ describe("opening a store", () => {
     db.close();
   });
 
-  test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations", async () => {
+  test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations and designs", async () => {
     const path = await makeStore();
     const old = new BetterSqlite3(path);
-    old.exec("alter table runs drop column process_start; drop table evaluations; alter table episodes drop column trial_episode; delete from schema_version where version > 1");
+    old.exec("alter table runs drop column process_start; drop table evaluations; alter table episodes drop column trial_episode; drop table design_calls; drop table design_candidates; drop table designs; delete from schema_version where version > 1");
     old.prepare("update runs set pid = ?").run(2 ** 22 + 1); // above Linux's highest pid: no such process
     old.close();
     const store = await openStore(path);
@@ -90,6 +90,9 @@ describe("opening a store", () => {
     expect(await store.recoverInterrupted()).toEqual([run.id]);
     await store.write(run.id, { evaluations: [{ step: 5, policy: "greedy", episode: 0, seed: 9, primary: 1, success: 1, length: 3 }] });
     expect(await store.evaluations(run.id)).toHaveLength(1);
+    const design = await store.createDesign({ name: "d", designer: "evolution", config: {}, options: {} });
+    await store.saveDesignCandidate(design.id, { id: "i0-0", iteration: 0, position: 0, score: 0.5, data: { spec: 1 } });
+    expect(await store.designCandidates(design.id)).toEqual([{ id: "i0-0", iteration: 0, data: { spec: 1 } }]);
     await store.close();
   });
 

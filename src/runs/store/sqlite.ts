@@ -30,7 +30,7 @@ export interface OpenOptions {
 }
 
 const SQLITE_HEADER = "SQLite format 3\0";
-const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints"]);
+const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls"]);
 
 /**
  * Opens (and creates, and migrates) the store at `path`. A file that is not

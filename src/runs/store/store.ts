@@ -8,6 +8,8 @@
 import type {
   Checkpoint,
   Comparison,
+  DesignEntry,
+  DesignRecord,
   EndStatus,
   EpisodeQuery,
   EpisodeRow,
@@ -18,6 +20,7 @@ import type {
   MetricRow,
   NewCheckpoint,
   NewComparison,
+  NewDesign,
   NewRun,
   RunFilter,
   RunRecord,
@@ -97,6 +100,21 @@ export interface Store {
   /** The checkpoint with the highest step (at most `atOrBefore`, when given: an earlier policy of the run). */
   latestCheckpoint(runId: string, atOrBefore?: number): Promise<Checkpoint | undefined>;
   listCheckpoints(runId: string): Promise<Omit<Checkpoint, "data" | "state" | "rng">[]>;
+
+  // ── designs (`rewardlab design`) ──
+  createDesign(design: NewDesign): Promise<DesignRecord>;
+  /** Saves a candidate of a design; saving it again replaces it (with its final score, say). */
+  saveDesignCandidate(designId: string, candidate: { id: string; iteration: number; position: number; score: number | null; data: unknown }): Promise<void>;
+  saveDesignCall(designId: string, call: { id: number; iteration: number; stage: string; promptTokens: number; completionTokens: number; data: unknown }): Promise<void>;
+  /** Ends a design with its result. */
+  finishDesign(id: string, status: "finished" | "failed", result: unknown): Promise<void>;
+  getDesign(id: string): Promise<DesignRecord | undefined>;
+  /** Newest first. */
+  listDesigns(): Promise<DesignRecord[]>;
+  /** A design's candidates in the order they were made. */
+  designCandidates(designId: string): Promise<DesignEntry[]>;
+  /** A design's model calls in order. */
+  designCalls(designId: string): Promise<DesignEntry[]>;
 
   close(): Promise<void>;
 }

@@ -83,6 +83,40 @@ export interface Comparison {
   createdAt: string;
 }
 
+export interface NewDesign {
+  id?: string;
+  name: string;
+  /** `evolution`, or the model's name. */
+  designer: string;
+  config: unknown;
+  options: unknown;
+  comparisonId?: string | null;
+  createdAt?: Date;
+}
+
+export interface DesignRecord {
+  id: string;
+  name: string;
+  /** running, finished or failed. */
+  status: string;
+  createdAt: string;
+  finishedAt: string | null;
+  designer: string;
+  config: unknown;
+  options: unknown;
+  comparisonId: string | null;
+  /** What the design ended with (its best candidate, counts, usage); null while it runs. */
+  result: unknown;
+}
+
+/** A design's candidate or model call: a few columns to order by, and the whole record. */
+export interface DesignEntry {
+  /** The candidate's id (`i1-3`) or the call's number. */
+  id: string | number;
+  iteration: number;
+  data: unknown;
+}
+
 /** One scalar at one step (CleanRL keys: `losses/approx_kl`, `charts/SPS`). */
 export interface MetricRow {
   step: number;
