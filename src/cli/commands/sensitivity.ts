@@ -7,7 +7,7 @@
 import { readConfigFile } from "../../core/config.js";
 import { UserError } from "../../core/errors.js";
 import { policySensitivity } from "../../audit/sensitivity.js";
-import { lineChartSvg } from "../../audit/svg-chart.js";
+import { lineChartSvg } from "../../runs/report/svg-chart.js";
 import { intOption, kwargsOption, numberOption } from "../args.js";
 import { checkOutputFile, writeOutputFile } from "../output.js";
 
