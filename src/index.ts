@@ -55,7 +55,11 @@ export { mapElites, MapElitesConfig, noveltySearch, NoveltySearchConfig, rollout
 
 export { RunConfig, EnvConfig, loadRunConfig } from "./runs/config.js";
 export { runTraining, type RunSummary, type RunProgress } from "./runs/train.js";
-export { evolveRewards, type Candidate, type DesignResult, type EvolveOptions } from "./design/evolve.js";
+export { evolveRewards, evolutionDesigner, type EvolveOptions } from "./design/evolve.js";
+export { designRewards, type Candidate, type Designer, type DesignResult, type LoopOptions, type Proposal } from "./design/loop.js";
+export { llmDesigner, type DesignCall, type LlmDesignerOptions } from "./design/llm.js";
+export { loadPrompts, defaultPromptDir, type Prompts } from "./design/prompts.js";
+export { designReportHtml } from "./design/report.js";
 export { critique, type Verdict } from "./design/critic.js";
 export { compareDesigns, formatComparison, type Design, type DesignSummary } from "./runs/compare.js";
 export { writeReport, renderReport, defaultReportPath, type WriteReportOptions, type ReportOptions, type RecordOptions, type RunRecording } from "./runs/report/index.js";
@@ -98,3 +102,4 @@ export { parRewards } from "./agentic/par.js";
 export { buildServer, type ServerOptions } from "./server/app.js";
 
 export { VERSION } from "./version.js";
+export { openAIChat, recordChat, replayChat, chatModelFrom, type ChatModel, type ChatUsage } from "./providers/chat.js";

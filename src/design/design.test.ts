@@ -77,10 +77,10 @@ describe("evolveRewards", () => {
   const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 4 } });
   const options = { population: 4, iterations: 3, elite: 2, seeds: [1, 2], checkSteps: 50, maxTerms: 2, seed: 3 };
 
-  test("a seeded lineage: the sparse reward first, children of the best so far, each scored on held-out episodes of its trained runs; the best is the highest score", () => {
+  test("a seeded lineage: the sparse reward first, children of the best so far, each scored on held-out episodes of its trained runs; the best is the highest score", async () => {
     const seen: Candidate[] = [];
-    const a = evolveRewards(config, options, (c) => seen.push(c));
-    const b = evolveRewards(config, options);
+    const a = await evolveRewards(config, options, { onCandidate: (c) => seen.push(c) });
+    const b = await evolveRewards(config, options);
     expect(b.candidates).toEqual(a.candidates);
     expect(seen).toEqual(a.candidates);
     const { candidates } = a;
@@ -91,7 +91,7 @@ describe("evolveRewards", () => {
     for (const c of candidates) {
       for (const p of c.parents) expect(ids.has(p)).toBe(true);
       ids.add(c.id);
-      expect(c.spec.terms[0]).toEqual(sparseSpec().terms[0]);
+      expect((c.spec as CandidateSpec).terms[0]).toEqual(sparseSpec().terms[0]);
       expect(c.verdict.ok).toBe(true);
       expect(c.scores).toHaveLength(2);
       expect(c.score).toBeCloseTo((c.scores![0] + c.scores![1]) / 2, 12);
@@ -107,8 +107,8 @@ describe("evolveRewards", () => {
     expect(a.finalists).toEqual([]);
   }, 60_000);
 
-  test("with the pre-screen, candidates that prefer failures are dropped before training and counted as saved", () => {
-    const r = evolveRewards(config, { ...options, population: 10, iterations: 1, seeds: [1], prescreen: { episodes: 48, threshold: 0.5 } });
+  test("with the pre-screen, candidates that prefer failures are dropped before training and counted as saved", async () => {
+    const r = await evolveRewards(config, { ...options, population: 10, iterations: 1, seeds: [1], prescreen: { episodes: 48, threshold: 0.5 } });
     const dropped = r.candidates.filter((c) => !c.verdict.ok);
     expect(dropped.length).toBeGreaterThan(0);
     for (const c of r.candidates) {
@@ -119,11 +119,12 @@ describe("evolveRewards", () => {
       } else expect(c.scores).toHaveLength(1);
     }
     expect(r.saved).toBe(dropped.length);
+    expect(r.rejected).toEqual({ critic: 0, prescreen: dropped.length });
   }, 60_000);
 
-  test("finalists: the best distinct candidates trained again on fresh seeds, and the best of that re-check wins", () => {
-    const r = evolveRewards(config, { ...options, finalists: 2, finalSeeds: [7, 8] });
-    const plain = evolveRewards(config, options);
+  test("finalists: the best distinct candidates trained again on fresh seeds, and the best of that re-check wins", async () => {
+    const r = await evolveRewards(config, { ...options, finalists: 2, finalSeeds: [7, 8] });
+    const plain = await evolveRewards(config, options);
     // The search is the same; only the pick differs.
     expect(r.candidates.map((c) => [c.id, c.score])).toEqual(plain.candidates.map((c) => [c.id, c.score]));
     expect(r.finalists).toHaveLength(2);
@@ -131,6 +132,6 @@ describe("evolveRewards", () => {
     expect(r.finalists[0].score).toBe(plain.best.score);
     expect(r.best.finalScore).toBe(Math.max(...r.finalists.map((c) => c.finalScore!)));
     expect(r.runs).toBe(plain.runs + 2 * 2);
-    expect(() => evolveRewards(config, { ...options, finalSeeds: [2, 7] })).toThrow(/^finalSeeds: expected seeds no candidate is judged on; 2 is also a training seed$/);
+    await expect(evolveRewards(config, { ...options, finalSeeds: [2, 7] })).rejects.toThrow(/^finalSeeds: expected seeds no candidate is judged on; 2 is also a training seed$/);
   }, 60_000);
 });

@@ -1,0 +1,112 @@
+/**
+ * The language-model designer against a real HTTP server speaking the
+ * chat-completions protocol, whose replies are scripted by what each
+ * request asks: good specs, a reply without a spec, a spec the critic
+ * rejects (repaired in the same conversation), a hostile one, and a call
+ * that fails. Then the same design replayed from the cassette it recorded,
+ * with no server.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { openAIChat, recordChat, replayChat } from "../providers/chat.js";
+import { RunConfig } from "../runs/config.js";
+import { startOpenAIStub } from "../test-utils/openai-stub.js";
+import { script } from "../test-utils/design-script.js";
+import { analyzeOutcomes } from "./analyzer.js";
+import { llmDesigner } from "./llm.js";
+import { designRewards } from "./loop.js";
+import { loadPrompts } from "./prompts.js";
+import { specFromReply } from "./reply.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rewardlab-llm-design-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 8 } });
+describe("the language-model designer", () => {
+  test("a design against a scripted model: bad replies are per-candidate errors, critic errors are repaired, reflection carries each term's return and the failed episodes; replayed exactly from its cassette", async () => {
+    const stub = await startOpenAIStub(script);
+    const cassette = join(dir, "design.jsonl");
+    const options = { iterations: 2, seeds: [1], checkSteps: 50, seed: 0, finalists: 0 };
+    let live;
+    let designer;
+    try {
+      const model = recordChat(openAIChat({ baseURL: stub.baseURL, model: "scripted", maxRetries: 0 }), cassette);
+      designer = llmDesigner(model, config, loadPrompts(), { samples: 4, task: "open the door and reach the goal" });
+      live = await designRewards(config, designer, options);
+      expect(model.usage.calls).toBe(stub.requests.length - 1); // the failed call is not a completed one
+    } finally {
+      await stub.close();
+    }
+    const [good, repaired, hostile, none, ...next] = live.candidates;
+    expect(good).toMatchObject({ id: "i0-0", origin: "model", verdict: { ok: true } });
+    expect(good.spec).toEqual({ terms: [{ name: "task", kind: "task", role: "primary" }, { name: "door", kind: "potential", phi: "0.5 * carrying.key + 0.5 * door.open", gamma: 0.99, weight: 0.5 }] });
+    // The critic's error went back to the model in the same conversation, and its repair was trained.
+    expect(repaired.verdict.ok).toBe(true);
+    expect(repaired.attempts).toHaveLength(1);
+    expect(repaired.attempts![0].errors[0]).toMatch(/terms\[1\]\.expr.*agent\.speed/);
+    const repairCall = designer.calls.find((c) => c.stage === "repair")!;
+    expect(repairCall.messages.at(-1)!.content).toContain(repaired.attempts![0].errors[0]);
+    expect(repairCall.messages.at(-2)).toMatchObject({ role: "assistant" });
+    // Hostile and empty replies: one-line errors for that candidate; it was repaired too, but the critic judged the repair.
+    expect(hostile.attempts![0].errors[0]).toBe('terms[1].kind: expected one of event, expression, potential, got "code" (the task\'s reward is added for you)');
+    expect(none.attempts![0].errors[0]).toBe("reply: expected the spec in a ```yaml block (terms: [...]); found none");
+    for (const c of live.candidates) for (const e of [...c.verdict.errors, ...(c.attempts ?? []).flatMap((a) => a.errors)]) expect(e).not.toContain("\n");
+    // Iteration 1 reflects on the best of iteration 0, with its numbers and the analyzer's account of failed episodes.
+    expect(next).toHaveLength(4);
+    const best0 = [good, repaired, hostile, none].filter((c) => c.score !== undefined).sort((a, b) => b.score! - a.score!)[0];
+    const reflect = designer.calls.find((c) => c.stage === "reflect")!;
+    const feedback = reflect.messages.at(-1)!.content;
+    expect(feedback).toContain(`Score (mean task return on held-out episodes, the number to raise): ${Number(best0.score!.toPrecision(4))}`);
+    expect(feedback).toContain(analyzeOutcomes(best0.stats!.outcomes));
+    for (const term of Object.keys(best0.stats!.termReturns)) expect(feedback).toContain(`- ${term}: `);
+    expect(next.every((c) => c.parents[0] === best0.id)).toBe(true);
+    // In iteration 1 a reply with no spec is repaired; a failed call has nothing to repair and is rejected; the loop went on.
+    expect(next[2].attempts![0].errors[0]).toMatch(/^reply: expected the spec/);
+    expect(next[2].verdict.ok).toBe(true);
+    expect(next[3].verdict.ok).toBe(false);
+    expect(next[3].attempts).toBeUndefined();
+    expect(next[3].verdict.errors[0]).toMatch(/^model: .*the model fell over/);
+    expect(live.best.score).toBe(Math.max(...live.candidates.filter((c) => c.score !== undefined).map((c) => c.score!)));
+    expect(live.rejected.critic).toBe(live.candidates.filter((c) => !c.verdict.ok).length);
+
+    // The cassette replays the design exactly, with no server.
+    const replayed = replayChat(cassette);
+    const again = await designRewards(config, llmDesigner(replayed, config, loadPrompts(), { samples: 4, task: "open the door and reach the goal" }), options);
+    expect(again.candidates).toEqual(live.candidates);
+    expect(replayed.usage).toEqual({ calls: live.candidates.length + designer.calls.filter((c) => c.stage === "repair").length - 1, prompt: expect.any(Number), completion: expect.any(Number) });
+  }, 120_000);
+
+  test("a replay that misses a recorded exchange stops the design with one line naming the cassette", async () => {
+    const empty = join(dir, "empty.jsonl");
+    (await import("node:fs")).writeFileSync(empty, "");
+    const designer = llmDesigner(replayChat(empty), config, loadPrompts(), { samples: 1, task: "t" });
+    await expect(designRewards(config, designer, { iterations: 1, seeds: [1], checkSteps: 10, seed: 0 })).rejects.toThrow(/^--replay: .*empty\.jsonl has no recorded reply to the request [0-9a-f]{32}/);
+  });
+});
+
+describe("reading a reply", () => {
+  const limits = { maxChars: 2000, maxTerms: 3 };
+  test("the last yaml block is the spec, the task's reward added as the one primary term", () => {
+    const r = specFromReply("First try:\n```yaml\nterms: []\n```\nBetter:\n```yml\nterms:\n  - {name: a, kind: event, event: bump, weight: -0.1}\n```", limits);
+    expect(r.spec).toEqual({ terms: [{ name: "task", kind: "task", role: "primary" }, { name: "a", kind: "event", event: "bump", weight: -0.1 }] });
+  });
+  test.each([
+    ["x".repeat(2001), "reply: 2001 characters, more than the 2000 a reply may have"],
+    ["```yaml\nterms: [\n```", "reply: the yaml block does not parse: "],
+    ["```yaml\n- 1\n```", "reply: expected a mapping with a terms list"],
+    ["```yaml\nterms: []\ndefine: {a: 1}\n```", 'reply: unexpected key "define"; a designed spec has only terms'],
+    ["```yaml\nterms: []\n```", "terms: expected a non-empty list of terms"],
+    ["```yaml\nterms: [{kind: event}, {kind: event}, {kind: event}, {kind: event}]\n```", "terms: 4 terms, more than the 3 allowed"],
+    ["```yaml\nterms: [3]\n```", "terms[1]: expected a term (a mapping)"],
+    ["```yaml\nterms: [{kind: task}]\n```", 'terms[1].kind: expected one of event, expression, potential, got "task"'],
+    ["```yaml\nterms: [{kind: event, event: bump, role: primary}]\n```", "terms[1].role: designed terms are auxiliary"],
+    ["```yaml\na: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nterms: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n```", "reply: the yaml block does not parse: "],
+  ])("a bad reply is one line naming where: %#", (reply, expected) => {
+    const r = specFromReply(reply, limits);
+    expect(r.spec).toBeUndefined();
+    expect(r.error!.startsWith(expected)).toBe(true);
+    expect(r.error).not.toContain("\n");
+  });
+});
