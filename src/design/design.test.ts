@@ -135,3 +135,25 @@ describe("evolveRewards", () => {
     await expect(evolveRewards(config, { ...options, finalSeeds: [2, 7] })).rejects.toThrow(/^finalSeeds: expected seeds no candidate is judged on; 2 is also a training seed$/);
   }, 60_000);
 });
+
+describe("feature scales", () => {
+  test("a feature enters a term divided by the range it spans under a random policy; 0/1 features as they are", async () => {
+    const { featureScales } = await import("./genome.js");
+    const { makeRewarded } = await import("../rewards/make.js");
+    const scales = featureScales(makeRewarded("MountainCar-v0", 8, sparseSpec()).vec, 256, 0);
+    // The car's velocity spans a few hundredths; its position most of a unit.
+    expect(scales["car.velocity"]).toBeGreaterThan(0.01);
+    expect(scales["car.velocity"]).toBeLessThan(0.1);
+    expect(scales["car.position"]).toBeGreaterThan(0.3);
+    const vocab = { features: ["car.velocity", "door.open"], events: [], scales: { "car.velocity": 0.057, "door.open": 1 } };
+    const rng = new Rng(4);
+    const texts = new Set<string>();
+    for (let k = 0; k < 200; k++) {
+      const t = randomSpec(vocab, rng, GENOME).terms.slice(1) as AuxTerm[];
+      for (const term of t) texts.add(term.kind === "potential" ? term.phi : term.kind === "expression" ? term.expr : "");
+    }
+    expect(texts).toContain("car.velocity / 0.057");
+    expect(texts).toContain("door.open");
+    expect(texts).toContain("0.5 * car.velocity / 0.057 + 0.5 * door.open");
+  });
+});

@@ -14,7 +14,7 @@ import { Rng } from "../core/rng.js";
 import { makeRewarded } from "../rewards/make.js";
 import type { RunConfig } from "../runs/config.js";
 import { designRewards, ranked, type Candidate, type Designer, type DesignHooks, type DesignResult, type LoopOptions, type Proposal } from "./loop.js";
-import { crossover, mutate, randomSpec, sparseSpec, vocabularyOf, type CandidateSpec, type GenomeOptions, type Vocabulary } from "./genome.js";
+import { crossover, mutate, randomSpec, SCALE_ENVS, SCALE_STEPS, sparseSpec, vocabularyOf, type CandidateSpec, type GenomeOptions, type Vocabulary } from "./genome.js";
 
 export interface EvolutionOptions {
   /** Candidates per iteration (K), elites included. */
@@ -57,7 +57,7 @@ export type EvolveOptions = EvolutionOptions & Omit<LoopOptions, "seed">;
 /** The model-free designer in the loop: `rewardlab design` without a model. */
 export function evolveRewards(config: RunConfig, options: EvolveOptions, hooks: DesignHooks = {}): Promise<DesignResult> {
   const { id, kwargs } = config.env;
-  const vocab = vocabularyOf(makeRewarded(id, 1, sparseSpec(), { kwargs }).vec);
+  const vocab = vocabularyOf(makeRewarded(id, SCALE_ENVS, sparseSpec(), { kwargs }).vec, SCALE_STEPS, options.seed);
   const genome: GenomeOptions = { gamma: (config.learner as { gamma?: number }).gamma ?? 0.99, maxTerms: options.maxTerms };
   return designRewards(config, evolutionDesigner(vocab, genome, options), options, hooks);
 }

@@ -14,19 +14,64 @@
  *   et al. 1999);
  * - `expression`: w · feature, a per-step bonus or cost (it can).
  *
+ * A feature enters a term divided by its scale, the range it spans under
+ * a random policy (`agent.x / 3`; 0/1 features as they are), so one
+ * weight range suits a car's position, its velocity and a door's state.
+ *
  * Every draw comes from the `Rng` passed in.
  */
 import type { Rng } from "../core/rng.js";
 import type { VectorEnv } from "../envs/vector.js";
+import { randomPolicy } from "../rewards/random-policy.js";
 
-/** What a spec can be built from: the environment's feature and event names. */
+/** What a spec can be built from: the environment's feature and event names, and each feature's scale. */
 export interface Vocabulary {
   features: readonly string[];
   events: readonly string[];
+  /** Per feature, the range it spans under a random policy (2 significant digits); absent or 1: used as it is. */
+  scales?: Readonly<Record<string, number>>;
 }
 
-export function vocabularyOf(vec: VectorEnv): Vocabulary {
-  return { features: vec.featureSpecs.map((f) => f.name), events: [...vec.eventNames] };
+/** Feature scales are measured over this many random-policy steps of this many environments. */
+export const SCALE_STEPS = 256;
+export const SCALE_ENVS = 8;
+
+/** The vocabulary of `vec`; with `scaleSteps`, feature scales measured over that many random-policy steps. */
+export function vocabularyOf(vec: VectorEnv, scaleSteps = 0, seed = 0): Vocabulary {
+  const features = vec.featureSpecs.map((f) => f.name);
+  const vocab: Vocabulary = { features, events: [...vec.eventNames] };
+  if (scaleSteps > 0) vocab.scales = featureScales(vec, scaleSteps, seed);
+  return vocab;
+}
+
+/** Max − min of each feature over `steps` random-policy steps of `vec` (reset with `seed`); 1 for a feature that never moved. */
+export function featureScales(vec: VectorEnv, steps: number, seed: number): Record<string, number> {
+  const lo = vec.featureSpecs.map(() => Infinity);
+  const hi = vec.featureSpecs.map(() => -Infinity);
+  const act = randomPolicy(vec, seed);
+  vec.reset(seed);
+  for (let t = 0; t < steps; t++) {
+    vec.step(act());
+    for (let i = 0; i < vec.n; i++) {
+      vec.featureSpecs.forEach((f, j) => {
+        const x = f.read(vec.cores[i]);
+        if (x < lo[j]) lo[j] = x;
+        if (x > hi[j]) hi[j] = x;
+      });
+    }
+  }
+  const scales: Record<string, number> = {};
+  vec.featureSpecs.forEach((f, j) => {
+    const range = hi[j] - lo[j];
+    scales[f.name] = Number.isFinite(range) && range > 0 ? Number(range.toPrecision(2)) : 1;
+  });
+  return scales;
+}
+
+/** `feature`, divided by its scale when it has one. */
+function scaled(vocab: Vocabulary, feature: string): string {
+  const s = vocab.scales?.[feature] ?? 1;
+  return s === 1 ? feature : `${feature} / ${s}`;
 }
 
 /** An auxiliary term of a candidate, as spec data. */
@@ -68,12 +113,12 @@ export function randomTerm(vocab: Vocabulary, rng: Rng, options: GenomeOptions):
     const other = vocab.features[rng.int(vocab.features.length)];
     if (rng.float() < 0.5 && other !== feature) {
       const [a, b] = [feature, other].sort();
-      return { name: `potential ${a}+${b}`, kind: "potential", phi: `0.5 * ${a} + 0.5 * ${b}`, gamma: options.gamma, weight };
+      return { name: `potential ${a}+${b}`, kind: "potential", phi: `0.5 * ${scaled(vocab, a)} + 0.5 * ${scaled(vocab, b)}`, gamma: options.gamma, weight };
     }
-    return { name: `potential ${feature}`, kind: "potential", phi: feature, gamma: options.gamma, weight };
+    return { name: `potential ${feature}`, kind: "potential", phi: scaled(vocab, feature), gamma: options.gamma, weight };
   }
   // Per-step terms stay small: they are paid on every step.
-  return { name: `per-step ${feature}`, kind: "expression", expr: feature, weight: round(weight / 10) };
+  return { name: `per-step ${feature}`, kind: "expression", expr: scaled(vocab, feature), weight: round(weight / 10) };
 }
 
 /** A spec with `count` random auxiliary terms (at least one when the vocabulary allows). */

@@ -140,11 +140,11 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
 
 async function evolution(config: import("../../runs/config.js").RunConfig, opts: DesignOpts, population: number, seed: number) {
   const { evolutionDesigner } = await import("../../design/evolve.js");
-  const { sparseSpec, vocabularyOf } = await import("../../design/genome.js");
+  const { SCALE_ENVS, SCALE_STEPS, sparseSpec, vocabularyOf } = await import("../../design/genome.js");
   const { makeRewarded } = await import("../../rewards/make.js");
   const elite = intOption(opts.elite ?? "2", "--elite", 1, population - 1);
   const maxTerms = intOption(opts.maxTerms ?? "3", "--max-terms", 1, 20);
-  const vocab = vocabularyOf(makeRewarded(config.env.id, 1, sparseSpec(), { kwargs: config.env.kwargs }).vec);
+  const vocab = vocabularyOf(makeRewarded(config.env.id, SCALE_ENVS, sparseSpec(), { kwargs: config.env.kwargs }).vec, SCALE_STEPS, seed);
   const gamma = (config.learner as { gamma?: number }).gamma ?? 0.99;
   const designer = evolutionDesigner(vocab, { gamma, maxTerms }, { population, elite, maxTerms, seed });
   // Iteration 0 is the whole population; later ones fill it after the elites.
