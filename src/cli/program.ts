@@ -130,6 +130,7 @@ function build(): Command {
     .option("--finalists <n>", "best candidates re-checked on the final seeds (0: none)", "3")
     .option("--final-seeds <list>", "seeds of the finalists' re-check, none of them in --seeds", "1000-1004")
     .option("--prescreen <n>", "random-policy episodes of the pre-screen: a candidate that ranks their failures above their successes is not trained (0: none)", "64")
+    .option("--prescreen-demos <file>", "demonstrations (rewardlab demos record, or play --record) joined to the pre-screen's episodes: a reward must rank their successes above the failures too")
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--population <n>", "model-free: candidates per iteration (default 6)")
     .option("--elite <n>", "model-free: best candidates carried into the next iteration (default 2)")

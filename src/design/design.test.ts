@@ -73,6 +73,24 @@ describe("the pre-screen", () => {
   });
 });
 
+describe("the pre-screen with demonstrations", () => {
+  test("a planner's demonstrations replay as successes, join the random episodes, and a reward that pays for lingering is caught by them", async () => {
+    const { plannerDemonstrations } = await import("../learn/demos/demos.js");
+    const { replayOutcomes } = await import("./prescreen.js");
+    const demos = plannerDemonstrations("DoorKey-8x8", {}, 6, 50);
+    const replayed = replayOutcomes("DoorKey-8x8", undefined, demos);
+    expect(replayed.map((e) => e.success)).toEqual(demos.map(() => true));
+    // Failures alone (a random policy's, on a task it rarely wins): the pre-screen cannot judge.
+    const random = recordEpisodes("DoorKey-8x8", undefined, 16, 0).filter((e) => !e.success);
+    expect(random.length).toBeGreaterThan(8);
+    const linger = { terms: [{ kind: "task" }, { name: "alive", kind: "expression", expr: "1", weight: 0.1 }] };
+    expect(preferenceAccuracy("DoorKey-8x8", undefined, linger, random)).toBeNaN();
+    expect(preferenceAccuracy("DoorKey-8x8", undefined, linger, [...random, ...replayed])).toBe(0);
+    expect(preferenceAccuracy("DoorKey-8x8", undefined, { terms: [{ kind: "task" }] }, [...random, ...replayed])).toBe(1);
+    expect(() => replayOutcomes("DoorKey-8x8", undefined, [{ seed: 0, actions: [1, 9] }], "demos.jsonl")).toThrow("demos.jsonl[0].actions[1]: expected an action from 0 to 6, got 9");
+  });
+});
+
 describe("evolveRewards", () => {
   const config = RunConfig.parse({ env: { id: "DoorKey-5x5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 4 } });
   const options = { population: 4, iterations: 3, elite: 2, seeds: [1, 2], checkSteps: 50, maxTerms: 2, seed: 3 };

@@ -94,12 +94,12 @@ export interface LoopOptions {
   finalists?: number;
   finalSeeds?: readonly number[];
   /**
-   * CARD's pre-screen: episodes of known outcome (random-policy episodes,
-   * `episodes` of them, or the ones given), and a candidate that ranks
+   * CARD's pre-screen: episodes of known outcome (`episodes` of a random
+   * policy, and `demonstrations` replayed), and a candidate that ranks
    * their successes above their failures less often than `threshold` is
    * dropped before training (prescreen.ts).
    */
-  prescreen?: { episodes: number; threshold: number; recorded?: readonly RecordedEpisode[] };
+  prescreen?: { episodes: number; threshold: number; demonstrations?: readonly RecordedEpisode[] };
   /** Trainings at once, in worker threads (default 1). */
   workers?: number;
   /** Every candidate's runs in the run store at this path, under comparison `comparisonId`. */
@@ -136,7 +136,7 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
   const rejected = { critic: 0, prescreen: 0 };
   let runs = 0;
   let saved = 0;
-  const recorded = options.prescreen ? (options.prescreen.recorded ?? recordEpisodes(id, kwargs, options.prescreen.episodes, options.seed)) : [];
+  const recorded = options.prescreen ? [...recordEpisodes(id, kwargs, options.prescreen.episodes, options.seed), ...(options.prescreen.demonstrations ?? [])] : [];
 
   /** The critic, with the designer's repairs, then the pre-screen. */
   const screen = async (first: Proposal, cid: string, iteration: number): Promise<Candidate> => {

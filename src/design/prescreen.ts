@@ -6,12 +6,15 @@
  * would teach them; it is dropped.
  *
  * The episodes are recorded once per design from a uniformly random policy
- * (their seed, actions and whether the task's success event fired), and a
+ * (their seed, actions and whether the task's success event fired), joined
+ * by demonstrations when there are some (a planner's or a person's; a
+ * random policy rarely succeeds on a hard task, an expert always does), and a
  * candidate's preference is the share of (success, failure) pairs in which
  * the success earned the larger total reward under the candidate (ties
  * count ½): the probability that it ranks a random success above a random
  * failure.
  */
+import { UserError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { makeRewarded } from "../rewards/make.js";
 import { sparseSpec } from "./genome.js";
@@ -46,6 +49,33 @@ export function recordEpisodes(envId: string, kwargs: Record<string, unknown> | 
     out.push({ seed: seed + k, actions, success });
   }
   return out;
+}
+
+/**
+ * Episodes given as seeds and actions (demonstrations), replayed to learn
+ * their outcome: success when the task's success event fired. An action
+ * outside the space is a `UserError` at `path`[k].
+ */
+export function replayOutcomes(envId: string, kwargs: Record<string, unknown> | undefined, episodes: readonly { seed: number; actions: readonly number[] }[], path = "demonstrations"): RecordedEpisode[] {
+  const env = makeRewarded(envId, 1, sparseSpec(), { kwargs });
+  const vec = env.vec;
+  const space = vec.actionSpace;
+  if (space.kind !== "discrete") return [];
+  const successMask = vec.successMask();
+  return episodes.map((e, k) => {
+    env.reset(e.seed);
+    let success = false;
+    const actions: number[] = [];
+    for (const [t, a] of e.actions.entries()) {
+      if (!Number.isInteger(a) || a < space.start || a >= space.start + space.n) throw new UserError(`${path}[${k}].actions[${t}]`, `expected an action from ${space.start} to ${space.start + space.n - 1}, got ${a}`);
+      actions.push(a);
+      env.step(Int32Array.of(a));
+      if (vec.events[0] & successMask) success = true;
+      // Actions past the episode's end would replay into the next one.
+      if (vec.terminated[0] === 1 || vec.truncated[0] === 1) break;
+    }
+    return { seed: e.seed, actions, success };
+  });
 }
 
 /** P(a success earns more than a failure) under `spec` over the recorded episodes; NaN without both kinds. */

@@ -38,6 +38,10 @@ test("design's bad options and configs are one-line errors, exit 2", async () =>
   const overlap = await runCli("design", config, "--seeds", "3", "--final-seeds", "2-6");
   expect(overlap.code).toBe(2);
   expect(overlap.err).toBe("error: --final-seeds: expected seeds no candidate is judged on; 2 is also a training seed\n");
+  const demos = join(dir, "demos.jsonl");
+  writeFileSync(demos, JSON.stringify({ format: "rewardlab.demonstration/1", env: "Empty-5x5", seed: 0, actions: [2] }) + "\n");
+  const other = await runCli("design", config, "--no-db", "--prescreen-demos", demos);
+  expect([other.code, other.err]).toEqual([2, `error: ${demos}:1: a demonstration of Empty-5x5; the config's environment is DoorKey-5x5\n`]);
   const bad = join(dir, "bad.yaml");
   writeFileSync(bad, "env: {id: DoorKey-5x6}\n");
   const r = await runCli("design", bad);

@@ -29,6 +29,7 @@ export interface DesignOpts {
   finalists?: string;
   finalSeeds?: string;
   prescreen?: string;
+  prescreenDemos?: string;
   workers?: string;
   // The language-model designer.
   model?: string;
@@ -67,6 +68,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   const finalSeeds = finalists === 0 ? [] : seedsOption(opts.finalSeeds ?? "1000-1004", "--final-seeds");
   checkFinalSeeds(seeds, finalSeeds, "--final-seeds");
   const episodes = intOption(opts.prescreen ?? "64", "--prescreen", 0, 100_000);
+  const demonstrations = opts.prescreenDemos === undefined ? undefined : await prescreenDemos(opts.prescreenDemos, config);
   const loop = {
     iterations: intOption(opts.iterations ?? "3", "--iterations", 1, 1000),
     seeds,
@@ -76,7 +78,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     finalists,
     finalSeeds,
     workers: intOption(opts.workers ?? "2", "--workers", 1, 64),
-    ...(episodes > 0 ? { prescreen: { episodes, threshold: 0.5 } } : {}),
+    ...(episodes > 0 || demonstrations ? { prescreen: { episodes, threshold: 0.5, ...(demonstrations ? { demonstrations } : {}) } } : {}),
   };
   const price = opts.price === undefined ? undefined : priceOption(opts.price);
   if (opts.out) checkOutputFile(opts.out, "--out");
@@ -188,6 +190,16 @@ async function writeDesignReport(opts: DesignOpts, name: string, file: string, c
   const html = designReportHtml({ title: `rewardlab design: ${config.env.id}`, facts, candidates: result.candidates, calls, summary });
   writeOutputFile(path, html, "--report", { createDirs: true });
   return path;
+}
+
+/** `--prescreen-demos FILE`: demonstrations of the config's environment, replayed for their outcome. */
+async function prescreenDemos(file: string, config: import("../../runs/config.js").RunConfig) {
+  const { readDemonstrations } = await import("../../learn/demos/demos.js");
+  const { replayOutcomes } = await import("../../design/prescreen.js");
+  const demos = readDemonstrations(file);
+  const other = demos.findIndex((d) => d.env !== config.env.id);
+  if (other >= 0) throw new UserError(`${file}:${other + 1}`, `a demonstration of ${demos[other].env}; the config's environment is ${config.env.id}`);
+  return replayOutcomes(config.env.id, config.env.kwargs, demos, file);
 }
 
 /** `--price IN,OUT`: dollars per million prompt and completion tokens. */
