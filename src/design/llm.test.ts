@@ -15,7 +15,7 @@ import { RunConfig } from "../runs/config.js";
 import { startOpenAIStub } from "../test-utils/openai-stub.js";
 import { script } from "../test-utils/design-script.js";
 import { analyzeOutcomes } from "./analyzer.js";
-import { llmDesigner } from "./llm.js";
+import { llmDesigner, templateOf } from "./llm.js";
 import { designRewards } from "./loop.js";
 import { loadPrompts } from "./prompts.js";
 import { specFromReply } from "./reply.js";
@@ -51,7 +51,7 @@ describe("the language-model designer", () => {
     expect(repairCall.messages.at(-2)).toMatchObject({ role: "assistant" });
     // Hostile and empty replies: one-line errors for that candidate; it was repaired too, but the critic judged the repair.
     expect(hostile.attempts![0].errors[0]).toBe('terms[1].kind: expected one of event, expression, potential, got "code" (the task\'s reward is added for you)');
-    expect(none.attempts![0].errors[0]).toBe("reply: expected the spec in a ```yaml block (terms: [...]); found none");
+    expect(none.attempts![0].errors[0]).toBe("reply: expected the spec (terms: [...]) in a ```yaml block; found none");
     for (const c of live.candidates) for (const e of [...c.verdict.errors, ...(c.attempts ?? []).flatMap((a) => a.errors)]) expect(e).not.toContain("\n");
     // Iteration 1 reflects on the best of iteration 0, with its numbers and the analyzer's account of failed episodes.
     expect(next).toHaveLength(4);
@@ -86,6 +86,46 @@ describe("the language-model designer", () => {
   });
 });
 
+describe("parameter mode", () => {
+  test("the model only weighs the template's auxiliary terms; a bad weight is repaired; reflection shows the best weights", async () => {
+    const template = templateOf({ terms: [{ name: "goal", kind: "task" }, { name: "closer", kind: "expression", expr: "-0.1 * goal.distance" }, { kind: "event", event: "bump", weight: -0.01 }] }, { id: "LavaGapS5" });
+    expect(template.names).toEqual(["goal", "closer", "bump"]);
+    expect(template.free).toEqual([false, true, true]);
+    const lava = RunConfig.parse({ env: { id: "LavaGapS5" }, numEnvs: 4, learner: { algo: "ppo", numSteps: 32 }, steps: 1024, evaluation: { episodes: 8 } });
+    const stub = await startOpenAIStub((r) => {
+      const last = r.messages.at(-1)!.content;
+      if (last.includes("was rejected before training")) return "```yaml\nweights: {closer: -0.5}\n```";
+      if (last.includes("We trained a policy")) return "```yaml\nweights: {closer: 0.2, bump: 0}\n```";
+      if (last.includes("candidate 1 of 2")) return "Distance is misleading near lava.\n```yaml\nweights: {closer: 0}\n```";
+      return "```yaml\nweights: {closer: 1, goal: 3}\n```";
+    });
+    let designer;
+    let result;
+    try {
+      designer = llmDesigner(openAIChat({ baseURL: stub.baseURL, model: "scripted", maxRetries: 0 }), lava, loadPrompts(), { samples: 2, task: "reach the goal without touching lava", template });
+      result = await designRewards(lava, designer, { iterations: 2, seeds: [1], checkSteps: 20, seed: 0 , finalists: 0 });
+    } finally {
+      await stub.close();
+    }
+    const intro = designer.calls[0].messages[1].content;
+    expect(intro).toContain("- closer: pays -0.1 * goal.distance every step (weight now 1)");
+    expect(intro).toContain("- goal: a task term (the task's reward, weight 1)");
+    const [off, repaired, ...next] = result.candidates;
+    expect(off).toMatchObject({ origin: "parameters", verdict: { ok: true } });
+    expect((off.spec as { terms: { weight?: number }[] }).terms.map((t) => t.weight)).toEqual([undefined, 0, -0.01]);
+    expect(repaired.attempts![0].errors).toEqual(["weights.goal: the task's reward keeps its weight; the terms to weigh are closer, bump"]);
+    expect((repaired.spec as { terms: { weight?: number }[] }).terms[1].weight).toBe(-0.5);
+    const reflect = designer.calls.find((c) => c.stage === "reflect")!;
+    const best = [off, repaired].sort((a, b) => b.score! - a.score! || 0)[0];
+    expect(reflect.messages[2].content).toBe("```yaml\nweights:\n  closer: " + (best === off ? 0 : -0.5) + "\n  bump: -0.01\n```");
+    expect(next.map((c) => (c.spec as { terms: { weight?: number }[] }).terms.map((t) => t.weight))).toEqual([
+      [undefined, 0.2, 0],
+      [undefined, 0.2, 0],
+    ]);
+    expect(() => templateOf({ terms: [{ kind: "task" }] }, { id: "LavaGapS5" })).toThrow("--parameters: expected a spec with auxiliary terms to weigh; it has only primary ones");
+  }, 60_000);
+});
+
 describe("reading a reply", () => {
   const limits = { maxChars: 2000, maxTerms: 3 };
   test("the last yaml block is the spec, the task's reward added as the one primary term", () => {
@@ -95,8 +135,8 @@ describe("reading a reply", () => {
   test.each([
     ["x".repeat(2001), "reply: 2001 characters, more than the 2000 a reply may have"],
     ["```yaml\nterms: [\n```", "reply: the yaml block does not parse: "],
-    ["```yaml\n- 1\n```", "reply: expected a mapping with a terms list"],
-    ["```yaml\nterms: []\ndefine: {a: 1}\n```", 'reply: unexpected key "define"; a designed spec has only terms'],
+    ["```yaml\n- 1\n```", "reply: expected a mapping with terms"],
+    ["```yaml\nterms: []\ndefine: {a: 1}\n```", 'reply: unexpected key "define"; expected only terms'],
     ["```yaml\nterms: []\n```", "terms: expected a non-empty list of terms"],
     ["```yaml\nterms: [{kind: event}, {kind: event}, {kind: event}, {kind: event}]\n```", "terms: 4 terms, more than the 3 allowed"],
     ["```yaml\nterms: [3]\n```", "terms[1]: expected a term (a mapping)"],

@@ -8,6 +8,8 @@
  * the failed episodes differed from the successful ones (Auto MC-Reward),
  * and asks K times again. A spec the critic rejects goes back to the model
  * with the critic's errors for repair (Auto MC-Reward's reward critic).
+ * In parameter mode (Language to Rewards) the model only weighs the terms
+ * of a given spec.
  *
  * Every exchange is logged (prompt, reply, tokens) for the lineage; a
  * reply that is not a spec, and a call that fails, is that candidate's
@@ -15,14 +17,16 @@
  * stops the run: the recording no longer matches it.
  */
 import { UserError } from "../core/errors.js";
-import { describeEnv } from "../envs/registry.js";
 import type { ChatMessage, ChatModel, Tokens } from "../providers/chat.js";
 import type { RunConfig } from "../runs/config.js";
 import { stringify } from "yaml";
 import { analyzeOutcomes } from "./analyzer.js";
 import { ranked, type Candidate, type Designer, type Proposal } from "./loop.js";
 import { render, type Prompts } from "./prompts.js";
-import { specFromReply, type ReplyLimits } from "./reply.js";
+import { specFromReply, weightsFromReply, type ReadReply, type ReplyLimits, type Template } from "./reply.js";
+import { describeEnv, makeVector } from "../envs/registry.js";
+import { rewardProgram } from "../rewards/make.js";
+import { parseRewardSpec } from "../rewards/spec.js";
 
 export type CallStage = "propose" | "reflect" | "repair";
 
@@ -47,6 +51,24 @@ export interface LlmDesignerOptions {
   /** Sampling temperature (default 1, as Eureka). */
   temperature?: number;
   limits?: Partial<ReplyLimits>;
+  /**
+   * Parameter mode (Language to Rewards): the model only weighs the terms
+   * of this spec (a `Template`: see `templateOf`), it does not write terms.
+   */
+  template?: Template;
+}
+
+/** What the model is asked to write, and how its reply becomes a spec. */
+interface Writing {
+  origin: "model" | "parameters";
+  intro(sample: string): string;
+  read(reply: string): ReadReply;
+  /** The best spec so far, as the model would have written it. */
+  show(spec: unknown): string;
+  /** What repair and reflection ask for. */
+  write: string;
+  /** Said with the critic's errors. */
+  note: string;
 }
 
 export interface LlmDesigner extends Designer {
@@ -61,7 +83,8 @@ export function llmDesigner(model: ChatModel, config: RunConfig, prompts: Prompt
   const K = options.samples;
   const sample = (k: number) => (K > 1 ? `(This is candidate ${k + 1} of ${K}: make it differ from the others.)` : "");
   const described = describeTask(config, options.task, limits.maxTerms);
-  const intro = (k?: number) => render(prompts.propose, { ...described, sample: k === undefined ? "" : sample(k) });
+  const writing: Writing = options.template ? weighing(options.template, prompts, described, limits) : writingSpecs(prompts, described, limits);
+  const intro = (k?: number) => writing.intro(k === undefined ? "" : sample(k));
 
   /** One exchange; a failed call is logged and returned as an error, except a replay miss, which ends the run. */
   const ask = async (iteration: number, stage: CallStage, messages: ChatMessage[]): Promise<{ reply?: string; error?: string; id: number }> => {
@@ -81,10 +104,10 @@ export function llmDesigner(model: ChatModel, config: RunConfig, prompts: Prompt
 
   /** The proposal a conversation's last reply makes, able to be repaired in the same conversation. */
   const proposal = (iteration: number, messages: ChatMessage[], answer: { reply?: string; error?: string; id: number }, parents: string[]): Proposal => {
-    const read = answer.reply !== undefined ? specFromReply(answer.reply, limits) : { error: answer.error! };
+    const read = answer.reply !== undefined ? writing.read(answer.reply) : { error: answer.error! };
     return {
       spec: read.spec,
-      origin: "model",
+      origin: writing.origin,
       parents,
       calls: [answer.id],
       ...(read.error !== undefined ? { error: read.error } : {}),
@@ -92,7 +115,7 @@ export function llmDesigner(model: ChatModel, config: RunConfig, prompts: Prompt
       ...(answer.reply !== undefined
         ? {
             repair: async (errors: string[]) => {
-              const next: ChatMessage[] = [...messages, { role: "assistant", content: answer.reply! }, { role: "user", content: render(prompts.repair, { errors: errors.map((e) => `- ${e}`).join("\n") }) }];
+              const next: ChatMessage[] = [...messages, { role: "assistant", content: answer.reply! }, { role: "user", content: render(prompts.repair, { errors: errors.map((e) => `- ${e}`).join("\n"), note: writing.note, write: writing.write }) }];
               return proposal(iteration, next, await ask(iteration, "repair", next), parents);
             },
           }
@@ -119,14 +142,63 @@ export function llmDesigner(model: ChatModel, config: RunConfig, prompts: Prompt
           const messages: ChatMessage[] = [
             system,
             { role: "user", content: intro() },
-            { role: "assistant", content: "```yaml\n" + stringify({ terms: (best.spec as { terms: unknown[] }).terms.slice(1) }) + "```" },
-            { role: "user", content: render(prompts.reflect, { ...reflection(best, last), sample: sample(k) }) },
+            { role: "assistant", content: writing.show(best.spec) },
+            { role: "user", content: render(prompts.reflect, { ...reflection(best, last), write: writing.write, sample: sample(k) }) },
           ];
           return proposal(iteration, messages, await ask(iteration, "reflect", messages), [best.id]);
         }),
       );
     },
   };
+}
+
+/** The model writes auxiliary terms; the task's reward is added as the primary one. */
+function writingSpecs(prompts: Prompts, described: Record<string, string | number>, limits: ReplyLimits): Writing {
+  return {
+    origin: "model",
+    intro: (sample) => render(prompts.propose, { ...described, sample }),
+    read: (reply) => specFromReply(reply, limits),
+    show: (spec) => "```yaml\n" + stringify({ terms: (spec as { terms: unknown[] }).terms.slice(1) }) + "```",
+    write: "the whole reward spec",
+    note: "(terms[0] is the task's reward, added for you; your terms start at terms[1].) ",
+  };
+}
+
+/** Parameter mode: the model weighs the template's auxiliary terms. */
+function weighing(template: Template, prompts: Prompts, described: Record<string, string | number>, limits: ReplyLimits): Writing {
+  const terms = template.spec.terms
+    .map((t, k) => `- ${template.names[k]}: ${describeTerm(t)}${template.free[k] ? ` (weight now ${t.weight ?? 1})` : " (the task's reward, weight 1)"}`)
+    .join("\n");
+  const weightsOf = (spec: unknown) => Object.fromEntries(template.names.flatMap((name, k) => (template.free[k] ? [[name, (spec as Template["spec"]).terms[k].weight ?? 1]] : [])));
+  return {
+    origin: "parameters",
+    intro: (sample) => render(prompts.parameters, { ...described, terms, sample }),
+    read: (reply) => weightsFromReply(reply, template, limits),
+    show: (spec) => "```yaml\n" + stringify({ weights: weightsOf(spec) }) + "```",
+    write: "the weights",
+    note: "",
+  };
+}
+
+/** A term in a line: its kind and what it reads. */
+function describeTerm(t: Record<string, unknown>): string {
+  const what = t.kind === "event" ? `pays when ${String(t.event)} fires` : t.kind === "potential" ? `potential shaping, Φ = ${String(t.phi)}` : t.kind === "expression" ? `pays ${String(t.expr)} every step` : `a ${String(t.kind)} term`;
+  return what;
+}
+
+/**
+ * A spec as a template for parameter mode: its top-level terms with their
+ * names (defaults filled in, as the compiled program names them), the
+ * auxiliary ones free to weigh. A nested `combine` is refused: its children
+ * have no weights of their own at the top.
+ */
+export function templateOf(spec: unknown, env: { id: string; kwargs?: Record<string, unknown> }, path = "--parameters"): Template {
+  const parsed = parseRewardSpec(spec, path, { allowCode: false });
+  const program = rewardProgram(parsed, makeVector(env.id, 1, { kwargs: env.kwargs }));
+  const top = (spec as { terms: Record<string, unknown>[] }).terms;
+  if (program.terms.length !== top.length) throw new UserError(path, "parameter mode weighs top-level terms; this spec nests terms in a combine");
+  if (!program.terms.some((t) => t.role === "auxiliary")) throw new UserError(path, "expected a spec with auxiliary terms to weigh; it has only primary ones");
+  return { spec: spec as Template["spec"], names: program.terms.map((t) => t.name), free: program.terms.map((t) => t.role === "auxiliary") };
 }
 
 /** The propose prompt's values: the environment as `envs show` describes it, the learner and the budget. */

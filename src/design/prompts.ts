@@ -14,8 +14,9 @@ import { UserError } from "../core/errors.js";
 export const PROMPTS = {
   system: [],
   propose: ["env", "summary", "task", "observation", "actions", "maxSteps", "features", "events", "learner", "gamma", "steps", "maxTerms", "sample"],
-  repair: ["errors"],
-  reflect: ["seeds", "score", "success", "terms", "analysis", "others", "sample"],
+  parameters: ["env", "summary", "task", "observation", "actions", "maxSteps", "features", "events", "learner", "gamma", "steps", "terms", "sample"],
+  repair: ["errors", "note", "write"],
+  reflect: ["seeds", "score", "success", "terms", "analysis", "others", "write", "sample"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PromptName = keyof typeof PROMPTS;
@@ -31,7 +32,7 @@ export function defaultPromptDir(): string {
   throw new Error("rewardlab's prompts/design directory is missing from the package");
 }
 
-/** The four prompts from `dir` (default: rewardlab's own), each checked for unknown placeholders. */
+/** The prompts from `dir` (default: rewardlab's own), each checked for unknown placeholders. */
 export function loadPrompts(dir = defaultPromptDir(), flag = "--prompts"): Prompts {
   const out = {} as Prompts;
   for (const name of Object.keys(PROMPTS) as PromptName[]) {

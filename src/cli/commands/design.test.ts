@@ -96,6 +96,8 @@ test("design with a model: against a scripted chat-completions server, recorded 
 test("the model designer's bad options are one line, exit 2", async () => {
   const cases: [string[], string][] = [
     [["--samples", "3"], "error: --samples: is for the language-model designer: give --model (with --llm URL for a local server) or --replay CASSETTE\n"],
+    [["--parameters", "examples/rewards/doorkey-potential.yaml"], "error: --parameters: is for the language-model designer: give --model (with --llm URL for a local server) or --replay CASSETTE\n"],
+    [["--model", "m", "--llm", "http://127.0.0.1:9/v1", "--parameters", "examples/rewards/doorkey-sparse.yaml"], "error: examples/rewards/doorkey-sparse.yaml: expected a spec with auxiliary terms to weigh; it has only primary ones\n"],
     [["--replay", join(dir, "missing.jsonl")], `error: --replay: cannot read ${join(dir, "missing.jsonl")}: ENOENT: no such file or directory, open '${join(dir, "missing.jsonl")}'\n`],
     [["--model", "m", "--population", "4"], "error: --population: is for the model-free designer; the language-model designer takes --samples\n"],
     [["--model", "m", "--llm", "ftp://x"], 'error: baseURL: expected an http:// or https:// URL, got "ftp://x"\n'],
@@ -113,5 +115,5 @@ test("the model designer's bad options are one line, exit 2", async () => {
   cpSync(defaultPromptDir(), prompts, { recursive: true });
   writeFileSync(join(prompts, "repair.md"), "Fix {{errrors}}");
   const r = await runCli("design", config, "--no-db", "--no-report", "--model", "m", "--llm", "http://127.0.0.1:9/v1", "--prompts", prompts);
-  expect([r.code, r.err]).toEqual([2, `error: ${join(prompts, "repair.md")}: unknown placeholder {{errrors}}: it knows errors\n`]);
+  expect([r.code, r.err]).toEqual([2, `error: ${join(prompts, "repair.md")}: unknown placeholder {{errrors}}: it knows errors, note, write\n`]);
 });

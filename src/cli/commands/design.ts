@@ -44,6 +44,7 @@ export interface DesignOpts {
   repairs?: string;
   rpm?: string;
   price?: string;
+  parameters?: string;
   out?: string;
   json?: boolean;
   report?: string | boolean;
@@ -58,7 +59,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   validateRun(config);
   const withModel = opts.model !== undefined || opts.replay !== undefined || opts.llm !== undefined;
   if (!withModel) {
-    for (const [flag, value] of Object.entries({ "--samples": opts.samples, "--task": opts.task, "--prompts": opts.prompts, "--record": opts.record, "--temperature": opts.temperature, "--repairs": opts.repairs, "--rpm": opts.rpm, "--price": opts.price })) {
+    for (const [flag, value] of Object.entries({ "--parameters": opts.parameters, "--samples": opts.samples, "--task": opts.task, "--prompts": opts.prompts, "--record": opts.record, "--temperature": opts.temperature, "--repairs": opts.repairs, "--rpm": opts.rpm, "--price": opts.price })) {
       if (value !== undefined) throw new UserError(flag, "is for the language-model designer: give --model (with --llm URL for a local server) or --replay CASSETTE");
     }
   }
@@ -166,7 +167,13 @@ async function modelDesigner(config: import("../../runs/config.js").RunConfig, o
   const task = opts.task ?? describeEnv(config.env.id, config.env.kwargs).summary;
   const temperature = opts.temperature === undefined ? undefined : numberOption(opts.temperature, "--temperature", 0, 2);
   const maxTerms = intOption(opts.maxTerms ?? "6", "--max-terms", 1, 20);
-  const designer = llmDesigner(model, config, prompts, { samples, task, ...(temperature !== undefined ? { temperature } : {}), limits: { maxTerms } });
+  let template;
+  if (opts.parameters !== undefined) {
+    const { readConfigFile } = await import("../../core/config.js");
+    const { templateOf } = await import("../../design/llm.js");
+    template = templateOf(readConfigFile(opts.parameters), config.env, opts.parameters);
+  }
+  const designer = llmDesigner(model, config, prompts, { samples, task, ...(temperature !== undefined ? { temperature } : {}), limits: { maxTerms }, ...(template ? { template } : {}) });
   return { designer, perIteration: samples, calls: designer.calls, usage: model.usage };
 }
 
