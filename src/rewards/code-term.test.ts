@@ -29,6 +29,6 @@ describe("code terms must be marked trusted", () => {
   });
 
   test("YAML and JSON specs still have no code terms", () => {
-    expect(() => parseRewardSpec({ terms: [{ kind: "code", fn, trusted: true }] }, "reward", { allowCode: false })).toThrow(/^reward\.terms\[0\]\.kind: expected one of task, event, expression, potential, intrinsic, learned, combine, got "code"/);
+    expect(() => parseRewardSpec({ terms: [{ kind: "code", fn, trusted: true }] }, "reward", { allowCode: false })).toThrow(/^reward\.terms\[0\]\.kind: expected one of task, event, expression, potential, intrinsic, learned, sandboxed, combine, got "code"/);
   });
 });

@@ -119,7 +119,7 @@ describe("bad specs give one line with the path", () => {
     throw new Error("expected a UserError");
   };
   test.each([
-    [{ terms: [{ kind: "tsak" }] }, 'reward.terms[0].kind: expected one of task, event, expression, potential, intrinsic, learned, code, combine, got "tsak" (did you mean "task"?)'],
+    [{ terms: [{ kind: "tsak" }] }, 'reward.terms[0].kind: expected one of task, event, expression, potential, intrinsic, learned, code, sandboxed, combine, got "tsak" (did you mean "task"?)'],
     [{ terms: [{ kind: "task", weight: "big" }] }, 'reward.terms[0].weight: expected a number, got "big"'],
     [{ terms: [{ kind: "task" }, { kind: "expression", expr: "agent.z * 2" }] }, 'reward.terms[1].expr: unknown feature "agent.z" (did you mean "agent.x" or "agent.y"?) at column 1'],
     [{ terms: [{ kind: "task" }, { kind: "expression", expr: "goal.distance +* 2" }] }, 'reward.terms[1].expr: expected a number, a name or a call at column 16, got "*"'],

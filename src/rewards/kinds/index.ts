@@ -15,10 +15,11 @@ import { expressionKind } from "./expression.js";
 import { intrinsicKind } from "./intrinsic.js";
 import { learnedKind } from "./learned.js";
 import { potentialKind } from "./potential.js";
+import { sandboxedKind } from "./sandboxed.js";
 import { taskKind } from "./task.js";
 import { termKinds } from "./registry.js";
 
-export const TERM_KIND_LIST = [taskKind, eventKind, expressionKind, potentialKind, intrinsicKind, learnedKind, codeKind, combineKind] as const;
+export const TERM_KIND_LIST = [taskKind, eventKind, expressionKind, potentialKind, intrinsicKind, learnedKind, codeKind, sandboxedKind, combineKind] as const;
 
 /** The kinds of the list, by name: `planTerm`, `parseRewardSpec` and the builder read them here. */
 export const KINDS = termKinds(TERM_KIND_LIST);

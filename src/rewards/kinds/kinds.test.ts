@@ -43,9 +43,9 @@ describe("adding a term kind (docs/rewards.md's walkthrough)", () => {
     const spec = { terms: [{ kind: "task" }, constantKind.builder(-0.25), { kind: "combine", op: "sum", terms: [{ kind: "constant", value: 2, live: false }] }] };
     expect(kinds.termSchema(false).safeParse(spec.terms[1]).success).toBe(true);
     expect(() => parseRewardSpec({ terms: [{ kind: "constant", value: "x" }] }, "reward", { kinds })).toThrow(/^reward\.terms\[0\]\.value: /);
-    expect(() => parseRewardSpec({ terms: [{ kind: "constnt" }] }, "reward", { kinds })).toThrow('reward.terms[0].kind: expected one of task, event, expression, potential, intrinsic, learned, code, combine, constant, got "constnt" (did you mean "constant"?)');
+    expect(() => parseRewardSpec({ terms: [{ kind: "constnt" }] }, "reward", { kinds })).toThrow('reward.terms[0].kind: expected one of task, event, expression, potential, intrinsic, learned, code, sandboxed, combine, constant, got "constnt" (did you mean "constant"?)');
     // The list itself is unchanged: without the kind, the same spec is refused.
-    expect(() => parseRewardSpec(spec)).toThrow('reward.terms[1].kind: expected one of task, event, expression, potential, intrinsic, learned, code, combine, got "constant"');
+    expect(() => parseRewardSpec(spec)).toThrow('reward.terms[1].kind: expected one of task, event, expression, potential, intrinsic, learned, code, sandboxed, combine, got "constant"');
 
     const vec = makeVector("Empty-5x5", 3);
     const program = compileReward(spec, envInfoOf(vec), "reward", { kinds });
