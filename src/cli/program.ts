@@ -145,6 +145,7 @@ function build(): Command {
     .option("--repairs <n>", "with a model: times a rejected spec goes back to the model with the critic's errors (default 1)")
     .option("--rpm <n>", "with a model: requests per minute at most")
     .option("--price <in,out>", "with a model: dollars per million prompt and completion tokens, for the cost")
+    .option("--allow-code", "with a model: it may also write sandboxed terms (JavaScript functions of a transition, run in a sandbox process with time and memory limits)")
     .option("--parameters <spec>", "with a model: parameter mode (Language to Rewards): the model only weighs this spec's auxiliary terms; refine its pick with rewardlab optimize")
     .option("--record <file>", "with a model: record every exchange to this cassette (JSON lines)")
     .option("--replay <file>", "answer from a cassette instead of a model: the design is replayed exactly")

@@ -35,7 +35,14 @@ export function critique(envId: string, kwargs: Record<string, unknown> | undefi
     if (e instanceof UserError) return { ok: false, errors: [e.message], warnings: [] };
     throw e;
   }
-  const report = checkReward(rewarded, { steps: options.steps, seed: options.seed });
+  let report;
+  try {
+    report = checkReward(rewarded, { steps: options.steps, seed: options.seed });
+  } catch (e) {
+    // A term that failed on a step (a sandboxed function that threw or ran past its limits).
+    if (e instanceof UserError) return { ok: false, errors: [e.message], warnings: [] };
+    throw e;
+  }
   const lines = (severity: string) => report.findings.filter((f) => f.severity === severity).map((f) => `${f.code}: ${f.message}`);
   const errors = lines("error");
   return { ok: errors.length === 0, errors, warnings: lines("warning") };

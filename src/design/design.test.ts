@@ -137,7 +137,7 @@ describe("evolveRewards", () => {
       } else expect(c.scores).toHaveLength(1);
     }
     expect(r.saved).toBe(dropped.length);
-    expect(r.rejected).toEqual({ critic: 0, prescreen: dropped.length });
+    expect(r.rejected).toEqual({ critic: 0, prescreen: dropped.length, training: 0 });
   }, 60_000);
 
   test("finalists: the best distinct candidates trained again on fresh seeds, and the best of that re-check wins", async () => {

@@ -86,6 +86,41 @@ describe("the language-model designer", () => {
   });
 });
 
+describe("sandboxed code terms from a model", () => {
+  test("with code allowed, a model's function runs sandboxed: a good one trains, an endless loop is caught by the critic and repaired, one that fails mid-training is that candidate's error; the loop goes on", async () => {
+    const code = (body: string) => `\`\`\`yaml\nterms:\n  - name: f\n    kind: sandboxed\n    code: '${body}'\n    timeoutMs: 50\n\`\`\``;
+    const stub = await startOpenAIStub((r) => {
+      const last = r.messages.at(-1)!.content;
+      if (last.includes("was rejected before training")) return code('(t) => 0.1 * (t.prev("goal.distance") - t.next("goal.distance"))');
+      if (last.includes("candidate 1 of 3")) return code('(t) => (t.event("pickup:key") ? 0.2 : 0)');
+      if (last.includes("candidate 2 of 3")) return code("(t) => { for (;;) {} }");
+      // Fails once an episode passes step 100: after the critic's short check, during training.
+      return code('(t) => { if (t.next("t") > 100) throw new Error("too slow"); return 0; }');
+    });
+    let designer;
+    let result;
+    try {
+      designer = llmDesigner(openAIChat({ baseURL: stub.baseURL, model: "scripted", maxRetries: 0 }), config, loadPrompts(), { samples: 3, task: "t", limits: { allowCode: true } });
+      result = await designRewards(config, designer, { iterations: 1, seeds: [1], checkSteps: 20, seed: 0, finalists: 0 });
+    } finally {
+      await stub.close();
+    }
+    expect(designer.calls[0].messages[0].content).toContain("kind: sandboxed");
+    const [good, looping, slow] = result.candidates;
+    expect(good.verdict.ok).toBe(true);
+    expect(good.stats!.termReturns.f).toBeGreaterThanOrEqual(0);
+    expect(looping.attempts![0].errors).toHaveLength(1);
+    expect(looping.attempts![0].errors[0]).toMatch(/^failed: reward\.terms\[1\]\.code: the sandboxed function failed: stopped: it ran past its time limit of 50 ms on DoorKey-5x5/);
+    expect(looping.verdict.ok).toBe(true);
+    expect(slow.verdict.ok).toBe(false);
+    expect(slow.verdict.errors[0]).toMatch(/^training: reward\.terms\[1\]\.code: the sandboxed function failed: Error: too slow \(term\.js:1:\d+\)$/);
+    expect(result.rejected).toEqual({ critic: 0, prescreen: 0, training: 1 });
+    expect(result.best.id).not.toBe(slow.id);
+    // Without --allow-code a model may not write one.
+    expect(specFromReply(code("(t) => 0"), { maxChars: 10_000, maxTerms: 3 }).error).toBe('terms[1].kind: expected one of event, expression, potential, got "sandboxed" (the task\'s reward is added for you)');
+  }, 60_000);
+});
+
 describe("parameter mode", () => {
   test("the model only weighs the template's auxiliary terms; a bad weight is repaired; reflection shows the best weights", async () => {
     const template = templateOf({ terms: [{ name: "goal", kind: "task" }, { name: "closer", kind: "expression", expr: "-0.1 * goal.distance" }, { kind: "event", event: "bump", weight: -0.01 }] }, { id: "LavaGapS5" });

@@ -78,7 +78,7 @@ export interface LlmDesigner extends Designer {
 
 export function llmDesigner(model: ChatModel, config: RunConfig, prompts: Prompts, options: LlmDesignerOptions): LlmDesigner {
   const limits: ReplyLimits = { maxChars: 20_000, maxTerms: 8, ...options.limits };
-  const system: ChatMessage = { role: "system", content: prompts.system };
+  const system: ChatMessage = { role: "system", content: limits.allowCode ? `${prompts.system}\n\n${prompts.code}` : prompts.system };
   const calls: DesignCall[] = [];
   const K = options.samples;
   const sample = (k: number) => (K > 1 ? `(This is candidate ${k + 1} of ${K}: make it differ from the others.)` : "");

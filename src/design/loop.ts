@@ -123,8 +123,8 @@ export interface DesignResult {
   /** Training runs spent (a spec seen before is not trained again), and runs the critic and the pre-screen saved (rejected candidates × seeds). */
   runs: number;
   saved: number;
-  /** Candidates rejected by the critic (after repairs), and by the pre-screen. */
-  rejected: { critic: number; prescreen: number };
+  /** Candidates rejected by the critic (after repairs), by the pre-screen, and whose training failed (a term that failed mid-run). */
+  rejected: { critic: number; prescreen: number; training: number };
 }
 
 export async function designRewards(config: RunConfig, designer: Designer, options: LoopOptions, hooks: DesignHooks = {}): Promise<DesignResult> {
@@ -132,8 +132,8 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
   const { id, kwargs } = config.env;
   const candidates: Candidate[] = [];
   /** Scores by spec: the same spec on the same seeds trains the same runs (runs are deterministic), so it is not trained twice. */
-  const known = new Map<string, RunSummary[]>();
-  const rejected = { critic: 0, prescreen: 0 };
+  const known = new Map<string, RunSummary[] | string>();
+  const rejected = { critic: 0, prescreen: 0, training: 0 };
   let runs = 0;
   let saved = 0;
   const recorded = options.prescreen ? [...recordEpisodes(id, kwargs, options.prescreen.episodes, options.seed), ...(options.prescreen.demonstrations ?? [])] : [];
@@ -165,16 +165,31 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
     return c;
   };
 
-  /** Trains every spec not seen before, together, on `seeds`; returns each spec's runs. */
-  const train = async (specs: readonly unknown[], seeds: readonly number[], tag: string): Promise<RunSummary[][]> => {
+  /**
+   * Trains every spec not seen before, together, on `seeds`; returns each
+   * spec's runs, or why its training failed (a term that failed mid-run).
+   */
+  const train = async (specs: readonly unknown[], seeds: readonly number[], tag: string): Promise<(RunSummary[] | string)[]> => {
     const fresh = [...new Set(specs.map((s) => JSON.stringify(s)))].filter((key) => !known.has(key + tag));
+    const base = { ...config, seeds: [...seeds] } as RunConfig;
+    const persist = options.persist ? { persist: { dbPath: options.persist.dbPath, comparisonId: options.persist.comparisonId } } : {};
+    const trainAll = (keys: string[]) => compareDesigns(base, keys.map((key, k) => ({ name: `${tag || "candidate"} ${k}`, reward: JSON.parse(key) as RunConfig["reward"] })), { workers: options.workers ?? 1, ...persist });
     if (fresh.length > 0) {
-      const base = { ...config, seeds: [...seeds] } as RunConfig;
-      const designs = fresh.map((key, k) => ({ name: `${tag || "candidate"} ${k}`, reward: JSON.parse(key) as RunConfig["reward"] }));
-      const persist = options.persist ? { dbPath: options.persist.dbPath, comparisonId: options.persist.comparisonId } : undefined;
-      const summaries = await compareDesigns(base, designs, { workers: options.workers ?? 1, ...(persist ? { persist } : {}) });
-      summaries.forEach((s, k) => known.set(fresh[k] + tag, s.runs));
       runs += fresh.length * seeds.length;
+      try {
+        (await trainAll(fresh)).forEach((s, k) => known.set(fresh[k] + tag, s.runs));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        // One spec's failure stops the batch: train them one by one, so each is judged on its own.
+        for (const key of fresh) {
+          try {
+            known.set(key + tag, (await trainAll([key]))[0].runs);
+          } catch (err) {
+            if (!(err instanceof UserError)) throw err;
+            known.set(key + tag, `training: ${err.message}`);
+          }
+        }
+      }
     }
     return specs.map((s) => known.get(JSON.stringify(s) + tag)!);
   };
@@ -185,12 +200,18 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
     const passing = screened.filter((c) => c.verdict.ok);
     const trained = await train(passing.map((c) => c.spec), options.seeds, "");
     passing.forEach((c, k) => {
-      c.scores = trained[k].map((r) => r.finalPrimary);
+      const runs = trained[k];
+      if (typeof runs === "string") {
+        c.verdict = { ...c.verdict, ok: false, errors: [runs] };
+        rejected.training++;
+        return;
+      }
+      c.scores = runs.map((r) => r.finalPrimary);
       c.score = mean(c.scores);
-      c.stats = statsOf(trained[k]);
+      c.stats = statsOf(runs);
     });
     for (const c of screened) {
-      if (!c.verdict.ok) saved += options.seeds.length;
+      if (!c.verdict.ok && c.scores === undefined && !c.verdict.errors[0]?.startsWith("training: ")) saved += options.seeds.length;
       candidates.push(c);
       hooks.onCandidate?.(c);
     }
@@ -206,7 +227,11 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
     if (!finalists.some((f) => JSON.stringify(f.spec) === JSON.stringify(c.spec))) finalists.push(c);
   }
   const rechecked = await train(finalists.map((c) => c.spec), finalSeeds, " final");
-  finalists.forEach((c, k) => (c.finalScore = mean(rechecked[k].map((r) => r.finalPrimary))));
+  // A finalist trained on its seeds before; one that fails on the final seeds scores −∞ there.
+  finalists.forEach((c, k) => {
+    const runs = rechecked[k];
+    c.finalScore = typeof runs === "string" ? -Infinity : mean(runs.map((r) => r.finalPrimary));
+  });
   return { best: finalists.reduce((a, b) => (b.finalScore! > a.finalScore! ? b : a)), finalists, candidates, runs, saved, rejected };
 }
 

@@ -13,6 +13,7 @@ import { UserError } from "../core/errors.js";
 /** Each prompt and the placeholders it may use. */
 export const PROMPTS = {
   system: [],
+  code: [],
   propose: ["env", "summary", "task", "observation", "actions", "maxSteps", "features", "events", "learner", "gamma", "steps", "maxTerms", "sample"],
   parameters: ["env", "summary", "task", "observation", "actions", "maxSteps", "features", "events", "learner", "gamma", "steps", "terms", "sample"],
   repair: ["errors", "note", "write"],

@@ -10,7 +10,7 @@
  */
 import { parse } from "yaml";
 
-/** The kinds a designed term may have. */
+/** The kinds a designed term may have; `sandboxed` too when code is allowed. */
 export const DESIGN_KINDS = ["event", "expression", "potential"] as const;
 
 export interface ReplyLimits {
@@ -18,6 +18,8 @@ export interface ReplyLimits {
   maxChars: number;
   /** At most this many terms of the model's. */
   maxTerms: number;
+  /** Sandboxed code terms may be written. */
+  allowCode?: boolean;
 }
 
 export type ReadReply = { spec: { terms: unknown[] }; error?: undefined } | { spec?: undefined; error: string };
@@ -50,8 +52,9 @@ export function specFromReply(reply: string, limits: ReplyLimits): ReadReply {
     const at = `terms[${k + 1}]`;
     if (typeof term !== "object" || term === null || Array.isArray(term)) return { error: `${at}: expected a term (a mapping)` };
     const { kind, role } = term as { kind?: unknown; role?: unknown };
-    if (!DESIGN_KINDS.includes(kind as (typeof DESIGN_KINDS)[number])) {
-      return { error: `${at}.kind: expected one of ${DESIGN_KINDS.join(", ")}, got ${JSON.stringify(kind)} (the task's reward is added for you)` };
+    const kinds: readonly string[] = limits.allowCode ? [...DESIGN_KINDS, "sandboxed"] : DESIGN_KINDS;
+    if (!kinds.includes(kind as string)) {
+      return { error: `${at}.kind: expected one of ${kinds.join(", ")}, got ${JSON.stringify(kind)} (the task's reward is added for you)` };
     }
     if (role !== undefined && role !== "auxiliary") return { error: `${at}.role: designed terms are auxiliary; the task's reward is the one primary term` };
   }

@@ -28,7 +28,7 @@ export function designReportHtml(r: DesignReportInput): string {
   const head = [
     `<h1>${esc(r.title)}</h1>`,
     `<ul>${r.facts.map((f) => `<li>${esc(f)}</li>`).join("")}</ul>`,
-    `<p><b>Best: ${esc(summary.best)}</b>. ${summary.runs} training runs; rejected before training: ${summary.rejected.critic} by the critic, ${summary.rejected.prescreen} by the pre-screen (${summary.saved} runs saved)${esc(usage)}.</p>`,
+    `<p><b>Best: ${esc(summary.best)}</b>. ${summary.runs} training runs; rejected before training: ${summary.rejected.critic} by the critic, ${summary.rejected.prescreen} by the pre-screen (${summary.saved} runs saved)${summary.rejected.training ? `; ${summary.rejected.training} failed in training` : ""}${esc(usage)}.</p>`,
   ];
   const chart = scoreChart(r.candidates);
   const rows = r.candidates.map((c) => {

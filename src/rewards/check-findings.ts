@@ -10,7 +10,7 @@ import type { RewardProgram, TermInfo } from "./program.js";
 import type { RewardedVector } from "./rewarded.js";
 
 export type Severity = "error" | "warning" | "info";
-export type FindingCode = "non-finite" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | "machine-unreachable" | "machine-dead-end" | "machine-never-reached" | "machine-accepted" | (string & {});
+export type FindingCode = "non-finite" | "failed" | "dwarfs-primary" | "primary-silent" | "not-potential" | "potential" | "never-fires" | "no-episodes" | "machine-unreachable" | "machine-dead-end" | "machine-never-reached" | "machine-accepted" | (string & {});
 
 export interface Finding {
   readonly severity: Severity;
@@ -52,7 +52,7 @@ export interface Sample {
   cut: boolean;
 }
 
-/** The program's own message (term, environment, step), plus the environment id and the features of s and s′ there. */
+/** The program's own message (term, environment, step), plus the environment id and the features of s and s′ there; `failed` for a term that could not compute at all (a sandboxed function that threw). */
 export function nonFinite(e: UserError, rv: RewardedVector, step: number, steps: number): Finding {
   const m = /term "((?:[^"\\]|\\.)*)" produced (\S+) in environment (\d+)/.exec(e.problem);
   const i = m ? Number(m[3]) : -1;
@@ -64,7 +64,7 @@ export function nonFinite(e: UserError, rv: RewardedVector, step: number, steps:
   const cut = step < steps ? `; sampling stopped at step ${step} of ${steps}, so the figures below cover ${step - 1} step${step === 2 ? "" : "s"}` : "";
   return {
     severity: "error",
-    code: "non-finite",
+    code: m ? "non-finite" : "failed",
     term: m ? JSON.parse(`"${m[1]}"`) : undefined,
     message: `${e.message} on ${rv.vec.id}${where}${cut}`,
     data: { path: e.path, env: i >= 0 ? i : null, step, value: m ? m[2] : null },

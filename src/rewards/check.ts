@@ -3,6 +3,8 @@
  * environment, samples a uniformly random policy on a vector, and returns
  * findings, each with a severity:
  *
+ * - error `failed`: a term could not compute (a sandboxed function threw or
+ *   ran past its limits), with its reason; sampling stops there;
  * - error `non-finite`: a term produced NaN or ±∞ (with term, environment,
  *   step and the features of s and s′);
  * - warning `dwarfs-primary` / `primary-silent`: auxiliary terms whose

@@ -45,6 +45,7 @@ export interface DesignOpts {
   rpm?: string;
   price?: string;
   parameters?: string;
+  allowCode?: boolean;
   out?: string;
   json?: boolean;
   report?: string | boolean;
@@ -59,7 +60,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   validateRun(config);
   const withModel = opts.model !== undefined || opts.replay !== undefined || opts.llm !== undefined;
   if (!withModel) {
-    for (const [flag, value] of Object.entries({ "--parameters": opts.parameters, "--samples": opts.samples, "--task": opts.task, "--prompts": opts.prompts, "--record": opts.record, "--temperature": opts.temperature, "--repairs": opts.repairs, "--rpm": opts.rpm, "--price": opts.price })) {
+    for (const [flag, value] of Object.entries({ "--allow-code": opts.allowCode, "--parameters": opts.parameters, "--samples": opts.samples, "--task": opts.task, "--prompts": opts.prompts, "--record": opts.record, "--temperature": opts.temperature, "--repairs": opts.repairs, "--rpm": opts.rpm, "--price": opts.price })) {
       if (value !== undefined) throw new UserError(flag, "is for the language-model designer: give --model (with --llm URL for a local server) or --replay CASSETTE");
     }
   }
@@ -134,7 +135,8 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   for (const line of lines) console.log(line);
   if (result.finalists.length) console.log(`\nfinalists re-checked on seeds ${finalSeeds.join(", ")}: ${result.finalists.map((c) => `${c.id} ${c.finalScore!.toFixed(3)}`).join(", ")}`);
   const on = result.finalists.length ? `${result.best.finalScore!.toFixed(3)} on the final seeds` : result.best.score!.toFixed(3);
-  console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs; rejected before training: ${result.rejected.critic} by the critic, ${result.rejected.prescreen} by the pre-screen (${result.saved} runs saved)`);
+  const failedTraining = result.rejected.training ? `; ${result.rejected.training} failed in training` : "";
+  console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs; rejected before training: ${result.rejected.critic} by the critic, ${result.rejected.prescreen} by the pre-screen (${result.saved} runs saved)${failedTraining}`);
   if (usage) console.log(`model ${designer.name}: ${usage.calls} calls, ${usage.prompt} prompt + ${usage.completion} completion tokens${cost !== undefined ? `, $${cost.toFixed(4)}` : ""}`);
   if (lineage) console.log(`lineage: design ${lineage.writer.designId} in ${opts.db ?? "./rewardlab.db"}`);
   if (reportPath) console.log(`Report: ${reportPath}`);
@@ -173,7 +175,7 @@ async function modelDesigner(config: import("../../runs/config.js").RunConfig, o
     const { templateOf } = await import("../../design/llm.js");
     template = templateOf(readConfigFile(opts.parameters), config.env, opts.parameters);
   }
-  const designer = llmDesigner(model, config, prompts, { samples, task, ...(temperature !== undefined ? { temperature } : {}), limits: { maxTerms }, ...(template ? { template } : {}) });
+  const designer = llmDesigner(model, config, prompts, { samples, task, ...(temperature !== undefined ? { temperature } : {}), limits: { maxTerms, ...(opts.allowCode ? { allowCode: true } : {}) }, ...(template ? { template } : {}) });
   return { designer, perIteration: samples, calls: designer.calls, usage: model.usage };
 }
 
