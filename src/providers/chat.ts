@@ -157,19 +157,25 @@ export function chatKey(model: string, r: ChatRequest): string {
   return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
 }
 
+/** Appends one exchange (a reply, or the failure of the call) to the recording at `path`. */
+export function recordExchange(path: string, model: string, request: ChatRequest, outcome: ChatReply | { error: string }): void {
+  const key = chatKey(model, request);
+  const line: Exchange = "error" in outcome ? { key, model, request, reply: "", error: outcome.error } : { key, model, request, reply: outcome.text, tokens: outcome.tokens };
+  appendFileSync(path, JSON.stringify(line) + "\n");
+}
+
 /** `inner`, with every exchange appended to `path` (JSON lines) as it completes. */
 export function recordChat(inner: ChatModel, path: string): ChatModel {
   return chatModel(inner.model, async (request) => {
-    const key = chatKey(inner.model, request);
     let reply: ChatReply;
     try {
       reply = await inner.ask(request);
     } catch (e) {
       // A failed call is part of what happened: recorded, so a replay fails it the same way.
-      if (!(e instanceof UserError)) appendFileSync(path, JSON.stringify({ key, model: inner.model, request, reply: "", error: (e as Error).message } satisfies Exchange) + "\n");
+      if (!(e instanceof UserError)) recordExchange(path, inner.model, request, { error: (e as Error).message });
       throw e;
     }
-    appendFileSync(path, JSON.stringify({ key, model: inner.model, request, reply: reply.text, tokens: reply.tokens } satisfies Exchange) + "\n");
+    recordExchange(path, inner.model, request, reply);
     return reply;
   });
 }
@@ -182,45 +188,68 @@ export class RecordedFailure extends Error {}
  * more often than it was) is a `UserError` naming it, never a made-up reply.
  */
 export function replayChat(path: string, model?: string, flag = "--replay"): ChatModel {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(flag, `cannot read ${path}: ${(e as Error).message}`);
-  }
-  const replies = new Map<string, (ChatReply | { error: string })[]>();
-  let recordedModel: string | undefined;
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    let line: Exchange;
-    try {
-      line = JSON.parse(raw) as Exchange;
-    } catch {
-      throw new UserError(`${path}:${i + 1}`, "expected one JSON exchange per line");
-    }
-    if (typeof line.key !== "string" || typeof line.reply !== "string" || typeof line.model !== "string") {
-      throw new UserError(`${path}:${i + 1}`, "expected an exchange with string key, model and reply");
-    }
-    recordedModel ??= line.model;
-    const queue = replies.get(line.key) ?? [];
-    const tokens = { prompt: Number(line.tokens?.prompt ?? 0) || 0, completion: Number(line.tokens?.completion ?? 0) || 0 };
-    queue.push(typeof line.error === "string" ? { error: line.error } : { text: line.reply, tokens });
-    replies.set(line.key, queue);
-  });
-  const name = model ?? recordedModel ?? "replay";
-  const used = new Map<string, number>();
-  return chatModel(name, async (request) => {
-    const key = chatKey(name, request);
-    const queue = replies.get(key);
-    const k = used.get(key) ?? 0;
-    if (!queue || k >= queue.length) {
-      const first = request.messages.at(-1)?.content.slice(0, 80).replace(/\s+/g, " ") ?? "";
-      const have = queue ? `only ${queue.length} recorded repl${queue.length === 1 ? "y" : "ies"}` : "no recorded reply";
-      throw new UserError(flag, `${path} has ${have} to the request ${key} ("${first}…"); record the run again`);
-    }
-    used.set(key, k + 1);
-    const reply = queue[k];
+  const recording = new Recording(path, model, flag);
+  return chatModel(recording.model, async (request) => {
+    const reply = recording.take(request);
     if ("error" in reply) throw new RecordedFailure(reply.error);
     return reply;
   });
+}
+
+/**
+ * A recording, read once: each request's replies in the order they came.
+ * `take` answers synchronously (code that cannot wait on a promise replays
+ * through it); a request never recorded, or asked more often than it was,
+ * is a `UserError` naming it.
+ */
+export class Recording {
+  readonly model: string;
+  private readonly replies = new Map<string, (ChatReply | { error: string })[]>();
+  private readonly used = new Map<string, number>();
+
+  constructor(
+    readonly path: string,
+    model?: string,
+    private readonly flag = "--replay",
+  ) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new UserError(flag, `cannot read ${path}: ${(e as Error).message}`);
+    }
+    let recordedModel: string | undefined;
+    text.split("\n").forEach((raw, i) => {
+      if (raw.trim() === "") return;
+      let line: Exchange;
+      try {
+        line = JSON.parse(raw) as Exchange;
+      } catch {
+        throw new UserError(`${path}:${i + 1}`, "expected one JSON exchange per line");
+      }
+      if (typeof line.key !== "string" || typeof line.reply !== "string" || typeof line.model !== "string") {
+        throw new UserError(`${path}:${i + 1}`, "expected an exchange with string key, model and reply");
+      }
+      recordedModel ??= line.model;
+      const queue = this.replies.get(line.key) ?? [];
+      const tokens = { prompt: Number(line.tokens?.prompt ?? 0) || 0, completion: Number(line.tokens?.completion ?? 0) || 0 };
+      queue.push(typeof line.error === "string" ? { error: line.error } : { text: line.reply, tokens });
+      this.replies.set(line.key, queue);
+    });
+    this.model = model ?? recordedModel ?? "replay";
+  }
+
+  /** The next recorded reply to `request` (or the failure recorded for it). */
+  take(request: ChatRequest): ChatReply | { error: string } {
+    const key = chatKey(this.model, request);
+    const queue = this.replies.get(key);
+    const k = this.used.get(key) ?? 0;
+    if (!queue || k >= queue.length) {
+      const first = request.messages.at(-1)?.content.slice(0, 80).replace(/\s+/g, " ") ?? "";
+      const have = queue ? `only ${queue.length} recorded repl${queue.length === 1 ? "y" : "ies"}` : "no recorded reply";
+      throw new UserError(this.flag, `${this.path} has ${have} to the request ${key} ("${first}…"); record the run again`);
+    }
+    this.used.set(key, k + 1);
+    return queue[k];
+  }
 }
