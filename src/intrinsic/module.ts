@@ -21,6 +21,8 @@ export interface ModuleBatch {
   readonly episodeStep: ArrayLike<number>;
   /** The number of discrete actions, numbered from 0 (absent for continuous or offset action spaces). */
   readonly actionCount?: number;
+  /** Per environment, the step's events as bits (`ModuleInfo.events` names them). */
+  readonly events?: ArrayLike<number>;
 }
 
 export interface ModuleInfo {
@@ -29,6 +31,10 @@ export interface ModuleInfo {
   actionSize: number;
   /** discrete actions 0 … actionCount − 1, if so */
   actionCount?: number;
+  /** The environment's events and their bits. */
+  events?: ReadonlyMap<string, number>;
+  /** Bound to evaluation episodes: a module that calls out (an annotator) pays 0 there and calls nothing (evaluation keeps only the primary reward). */
+  evaluation?: boolean;
 }
 
 export interface RewardModule {

@@ -15,6 +15,8 @@ export interface RewardBatch extends ExprInputs {
   readonly episodeStep: Float64Array;
   /** The number of discrete actions, numbered from 0 (absent for continuous or offset action spaces). */
   readonly actionCount?: number;
+  /** The batch is of evaluation episodes. */
+  readonly evaluation?: boolean;
 }
 
 /** What a spec is compiled against: the names an environment provides. */

@@ -12,6 +12,7 @@ import { countBonus, episodicCountBonus } from "../intrinsic/counts.js";
 import { e3bBonus } from "../intrinsic/e3b.js";
 import { episodicNoveltyBonus } from "../intrinsic/episodic-novelty.js";
 import type { RewardModule, RewardModuleFactory } from "../intrinsic/module.js";
+import { oniReward } from "../intrinsic/oni/oni.js";
 import { rndBonus } from "../intrinsic/rnd.js";
 import { adversarialReward } from "../learn/irl/adversarial.js";
 import { progressReward } from "../learn/progress.js";
@@ -29,6 +30,8 @@ const BUILT_IN: ReadonlyMap<string, IntrinsicFactory> = new Map<string, Intrinsi
   ["adversarial", adversarialReward],
   // Outcome-only credit assignment: per-step contributions that add up to the episode's outcome.
   ["progress", progressReward],
+  // A language model's labels of what the agent experiences, distilled online (ONI).
+  ["oni", oniReward],
 ]);
 
 /** Users' own modules, consulted after the built-in ones. */

@@ -41,13 +41,15 @@ export interface MakeRewardedOptions {
   kwargs?: Record<string, unknown>;
   /** Draw episodes from these layout seeds only, in turn (one seed: the same layout every episode). */
   layoutSeeds?: readonly number[];
+  /** For evaluation episodes: modules that call out (ONI's annotator) stay silent. */
+  evaluation?: boolean;
 }
 
 /** n environments of `id` with the reward of `spec` (wrapped in the spec's reward machine, if any). */
 export function makeRewarded(id: string, n: number, spec: RewardSpecInput | unknown, options: MakeRewardedOptions = {}): RewardedVector {
   if (!Number.isInteger(n) || n < 1) throw new UserError("n", `expected a positive integer, got ${n}`);
   const parsed = prepareRewardSpec(spec, "reward");
-  return rewardedOn(rewardCores(id, n, [parsed], options), id, parsed, "reward");
+  return rewardedOn(rewardCores(id, n, [parsed], options), id, parsed, "reward", options.evaluation);
 }
 
 /**
@@ -60,9 +62,9 @@ export function makeRewardedAlike(id: string, n: number, specs: readonly unknown
   return parsed.map((spec, k) => rewardedOn(rewardCores(id, n, parsed, options, paths), id, spec, paths[k]));
 }
 
-function rewardedOn(cores: EnvCore[], id: string, spec: RewardSpec, path: string): RewardedVector {
+function rewardedOn(cores: EnvCore[], id: string, spec: RewardSpec, path: string, evaluation = false): RewardedVector {
   const vec = new VectorEnv(envId(id), cores);
-  return new RewardedVector(vec, rewardProgram(spec, vec, path));
+  return new RewardedVector(vec, rewardProgram(spec, vec, path), evaluation);
 }
 
 /** A spec as `parseRewardSpec` returns it; one already parsed is taken as it is. */

@@ -35,9 +35,11 @@ export class RewardedVector {
   private readonly nextObs: Float32Array | undefined;
   private readonly episodeStep: Float64Array;
 
+  /** `evaluation`: the vector plays evaluation episodes (modules that call out stay silent). */
   constructor(
     readonly vec: VectorEnv,
     spec: RewardSpecInput | RewardProgram | unknown,
+    evaluation = false,
   ) {
     this.program = isProgram(spec) ? spec : compileReward(spec, envInfoOf(vec));
     const cols = vec.watchFeatures(this.program.features);
@@ -61,6 +63,7 @@ export class RewardedVector {
       nextObs: this.nextObs,
       episodeStep: this.episodeStep,
       actionCount: vec.actionSpace.kind === "discrete" && vec.actionSpace.start === 0 ? vec.actionSpace.n : undefined,
+      evaluation,
     };
     this.reward = this.program.bind(this.batch, vec.eventNames);
     this.rewards = this.reward.total;

@@ -86,7 +86,7 @@ export class Evaluator {
   private environments(): { env: RewardedVector; successMask: number } {
     const { config } = this;
     const kwargs = config.evaluation.kwargs ? { ...config.env.kwargs, ...config.evaluation.kwargs } : config.env.kwargs;
-    const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs, layoutSeeds: this.layoutSeeds });
+    const env = makeRewarded(config.env.id, config.numEnvs, config.reward, { kwargs, layoutSeeds: this.layoutSeeds, evaluation: true });
     return { env, successMask: env.vec.successMask() };
   }
 

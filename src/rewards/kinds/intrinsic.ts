@@ -18,8 +18,8 @@ export const intrinsicKind = defineTermKind({
       features: new Set(),
       usesObs: true,
       potentialBased: false,
-      bind: (b) => {
-        module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize, actionCount: b.actionCount });
+      bind: (b, layout) => {
+        module.init({ n: b.n, obsSize: b.obsSize, actionSize: b.actionSize, actionCount: b.actionCount, events: layout.eventBits, evaluation: b.evaluation });
         // The module's state is its own: counts, embeddings, trained weights.
         return { compute: (out) => module.compute(b, out), endEpisode: (i) => module.endEpisode?.(i), state: () => module.state(), load: (s) => module.load(s) };
       },
