@@ -221,7 +221,7 @@ describe("schema reward", () => {
     const item = schema.properties.terms.items;
     const term = item.$ref ? schema.$defs[item.$ref.replace("#/$defs/", "")] : item;
     const kinds = term.anyOf.map((t: { properties: { kind: { const: string } } }) => t.properties.kind.const);
-    expect(kinds).toEqual(["task", "event", "expression", "potential", "intrinsic", "learned", "combine"]);
+    expect(kinds).toEqual(["task", "event", "expression", "potential", "intrinsic", "learned", "sandboxed", "combine"]);
     const combine = term.anyOf[kinds.indexOf("combine")];
     expect(combine.properties.terms.items).toEqual(item); // a combine's terms are terms again
 
