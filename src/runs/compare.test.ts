@@ -51,6 +51,12 @@ test("overlapping seeds give no clear difference, not a winner by the mean", () 
   expect(lines[0]).toMatch(/^No clear difference on the primary reward between a \(IQM 0\.\d{3}\) and b \(P\(a > b\) = 0\.\d\d \[0\.\d\d, 1\.00\]\): more seeds would tell\.$/);
 });
 
+test("when every run of every design scored the same, it says so rather than asking for more seeds", () => {
+  const a = summarize("a", [0, 1, 2, 3, 4].map((k) => run(k, -200, 0, {})));
+  const b = summarize("b", [0, 1, 2, 3, 4].map((k) => run(k, -200, 0, {})));
+  expect(observations([a, b], () => false)).toEqual(["No clear difference on the primary reward between a (IQM -200.000) and b (P(a > b) = 0.50 [0.50, 0.50]): every run scored -200, so nothing here tells them apart."]);
+});
+
 test("intervals stay inside the seeds' range where a t-interval would not (two seeds, a return in [0, 1])", () => {
   // Student's t with two seeds printed 0.335 ± 3.002 for such a design (t = 12.71: 0.335 + 12.71 · 0.474 / √2 > 1).
   const s = summarize("potential", [run(0, 0.0, 0.1, {}), run(1, 0.67, 1, {})]);

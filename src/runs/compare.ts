@@ -249,7 +249,12 @@ export function observations(summaries: readonly DesignSummary[], auxiliary: (de
       if (v.verdict === "better") lines.push(`${best.name} is better than ${other} on the primary reward: ${p}.`);
       else unclear.push(`${other} (${p})`);
     }
-    if (unclear.length) lines.push(`No clear difference on the primary reward between ${best.name} (IQM ${best.primaryIqm.point.toFixed(3)}) and ${unclear.join(", ")}: more seeds would tell.`);
+    if (unclear.length) {
+      // Every run of every design the same value: more seeds would not tell anything apart.
+      const values = designs.flatMap((d) => d.values);
+      const tail = values.every((v) => v === values[0]) ? `every run scored ${values[0]}, so nothing here tells them apart` : "more seeds would tell";
+      lines.push(`No clear difference on the primary reward between ${best.name} (IQM ${best.primaryIqm.point.toFixed(3)}) and ${unclear.join(", ")}: ${tail}.`);
+    }
   }
   for (const s of summaries) {
     const [term, share] = Object.entries(s.termShares).filter(([t]) => auxiliary(s.name, t)).reduce<[string, number]>((a, b) => (Math.abs(b[1]) > Math.abs(a[1]) ? b : a), ["", 0]);
