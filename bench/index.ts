@@ -4,6 +4,7 @@ import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
 import { intrinsicSuite } from "./intrinsic.js";
 import { rewardsSuite } from "./rewards.js";
+import { textSuite } from "./text.js";
 import { trainSuite } from "./train.js";
 
 export const SUITES: Record<string, (seconds: number) => Iterable<Figure> | AsyncIterable<Figure>> = {
@@ -14,6 +15,7 @@ export const SUITES: Record<string, (seconds: number) => Iterable<Figure> | Asyn
   train: () => trainSuite(),
   scoring: (seconds) => scoringSuite(seconds),
   server: (seconds) => serverSuite(seconds),
+  text: (seconds) => textSuite(seconds),
 };
 
 export { formatFigure, header, type Figure } from "./harness.js";

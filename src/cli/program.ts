@@ -269,7 +269,7 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), text (text worlds without a model; sandboxed terms), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement (at most 300)").default("1"))
     .option("--vs-cleanrl <dir>", "train suite: run CleanRL's ppo.py from this checkout beside rewardlab's PPO (CartPole, in alternation) and print both and the ratios")
@@ -405,6 +405,21 @@ function build(): Command {
     .option("--template <name>", "chat template whose markers are taken out of responses: auto, none, chatml, chatml-stripped, llama3, mistral, gemma, deepseek; default: the spec's template (auto)")
     .option("--log", "log every request")
     .action(async (opts) => (await import("./commands/serve.js")).serve(opts));
+
+  const agent = program.command("agent").description("language-model agents in rewardlab's worlds (text environments)");
+  agent
+    .command("run <config>")
+    .description("a language model plays a text world (any gridworld) for the config's episodes, several at once; writes the trajectories with their turn rewards as JSON lines (score, serve and the advantages take them)")
+    .option("--model <name>", "the model's name at the endpoint")
+    .option("--llm <url>", "the OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp: http://127.0.0.1:8000/v1; default OPENAI_BASE_URL, else the OpenAI API)")
+    .option("--api-key-env <var>", "the environment variable holding the endpoint's key (default OPENAI_API_KEY; local endpoints need none)")
+    .option("--record <file>", "record every exchange to this cassette (JSON lines)")
+    .option("--replay <file>", "answer from a cassette instead of a model")
+    .option("--episodes <n>", "override the config's episodes")
+    .option("--seed <n>", "override the config's first seed")
+    .option("--out <file>", "where the trajectories go (default trajectories/<env>-<time>.jsonl)")
+    .option("--json", "print the summary as JSON")
+    .action(async (config, opts) => (await import("./commands/agent.js")).agentRun(config, opts));
 
   program
     .command("score <file>")

@@ -1,0 +1,40 @@
+/**
+ * `rewardlab agent run CONFIG`: which text world, under which reward, and
+ * how the episodes are played.
+ *
+ * ```yaml
+ * env: {id: DoorKey-5x5}
+ * reward: examples/rewards/doorkey-potential.yaml   # per-turn rewards (default: the task's own)
+ * episodes: 8
+ * seed: 0            # episode k is reset with seed + k
+ * maxTurns: 40
+ * concurrency: 4     # episodes (requests) at once
+ * temperature: 0.7
+ * ```
+ */
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { loadConfigFile, readConfigFile } from "../../core/config.js";
+
+export const AgentRunConfig = z
+  .object({
+    env: z.object({ id: z.string().min(1), kwargs: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    reward: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional().describe("a reward spec, or the path of one (relative to the config): each turn's reward"),
+    episodes: z.number().int().min(1).max(100_000).default(8),
+    seed: z.number().int().nonnegative().default(0).describe("episode k is reset with seed + k"),
+    maxTurns: z.number().int().min(1).max(100_000).default(50).describe("assistant turns per episode at most"),
+    concurrency: z.number().int().min(1).max(1024).default(4).describe("episodes played at once (requests in flight)"),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).optional().describe("tokens a reply may have"),
+    tokenBudget: z.number().int().min(1).optional().describe("completion tokens an episode may spend in all"),
+    timeLimitSeconds: z.number().positive().optional().describe("seconds an episode may take"),
+  })
+  .strict();
+export type AgentRunConfig = z.output<typeof AgentRunConfig>;
+
+/** The config at `file`, its reward read when it is a path (relative to the config's folder). */
+export function loadAgentRunConfig(file: string): AgentRunConfig {
+  const config = loadConfigFile(file, AgentRunConfig);
+  if (typeof config.reward === "string") config.reward = readConfigFile(resolve(dirname(file), config.reward)) as Record<string, unknown>;
+  return config;
+}

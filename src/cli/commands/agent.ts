@@ -1,0 +1,85 @@
+/**
+ * `rewardlab agent run CONFIG --model M [--llm URL]`: a language model plays
+ * a text world (any gridworld) for the config's episodes, several at once;
+ * the trajectories, with their turn rewards, are written as JSON lines that
+ * `rewardlab score`, `serve` and the advantages take as they are. `--record`
+ * keeps every exchange, `--replay` plays them again with no model.
+ */
+import { UserError } from "../../core/errors.js";
+import { intOption } from "../args.js";
+import { checkOutputFile, writeOutputFile } from "../output.js";
+import { progressBar } from "../progress.js";
+
+export interface AgentRunOptions {
+  model?: string;
+  llm?: string;
+  apiKeyEnv?: string;
+  record?: string;
+  replay?: string;
+  episodes?: string;
+  seed?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export async function agentRun(file: string, opts: AgentRunOptions): Promise<void> {
+  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
+  const { gridTextEnv } = await import("../../agentic/worlds/grid-text.js");
+  const { rollout } = await import("../../agentic/worlds/runner.js");
+  const { chatModelFrom } = await import("../../providers/chat.js");
+  const config = loadAgentRunConfig(file);
+  if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
+  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  // Built once before any call: a bad environment or reward is an error before the model is asked anything.
+  const makeEnv = () => gridTextEnv(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  makeEnv();
+  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
+  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
+  const out = opts.out ?? `trajectories/${config.env.id}-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
+  checkOutputFile(out, "--out", { createDirs: true });
+  const bar = opts.json ? undefined : progressBar(config.episodes, "episodes");
+  let done = 0;
+  const trajectories = await rollout(
+    model,
+    makeEnv,
+    {
+      episodes: config.episodes,
+      seed: config.seed,
+      maxTurns: config.maxTurns,
+      concurrency: config.concurrency,
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+      ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+      ...(config.tokenBudget !== undefined ? { tokenBudget: config.tokenBudget } : {}),
+      ...(config.timeLimitSeconds !== undefined ? { timeLimitMs: config.timeLimitSeconds * 1000 } : {}),
+    },
+    () => bar?.update(++done),
+  );
+  bar?.stop();
+  writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
+  type Meta = { success: boolean | null; primaryReturn: number; return: number; turns: number; invalid: number; ended: string };
+  const metas = trajectories.map((t) => t.metadata as unknown as Meta);
+  const mean = (f: (m: Meta) => number) => metas.reduce((a, m) => a + f(m), 0) / metas.length;
+  const withSuccess = metas.filter((m) => m.success !== null);
+  const ended: Record<string, number> = {};
+  for (const m of metas) ended[m.ended] = (ended[m.ended] ?? 0) + 1;
+  const summary = {
+    episodes: metas.length,
+    success: withSuccess.length ? withSuccess.filter((m) => m.success).length / withSuccess.length : null,
+    primaryReturn: mean((m) => m.primaryReturn),
+    return: mean((m) => m.return),
+    turns: mean((m) => m.turns),
+    invalid: metas.reduce((a, m) => a + m.invalid, 0),
+    ended,
+    calls: model.usage.calls,
+    tokens: { prompt: model.usage.prompt, completion: model.usage.completion },
+    out,
+  };
+  if (opts.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  console.log(`${model.model} on ${config.env.id}: ${summary.episodes} episodes (seeds ${config.seed}–${config.seed + config.episodes - 1})`);
+  console.log(`  success ${summary.success === null ? "—" : summary.success.toFixed(2)}, task return ${summary.primaryReturn.toFixed(3)} (reward ${summary.return.toFixed(3)}), ${summary.turns.toFixed(1)} turns, ${summary.invalid} replies without an action`);
+  console.log(`  ended: ${Object.entries(ended).map(([k, v]) => `${k} ${v}`).join(", ")}; ${summary.calls} calls, ${summary.tokens.prompt} prompt + ${summary.tokens.completion} completion tokens`);
+  console.log(`trajectories: ${out}`);
+}
