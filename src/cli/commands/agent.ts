@@ -24,14 +24,14 @@ export interface AgentRunOptions {
 
 export async function agentRun(file: string, opts: AgentRunOptions): Promise<void> {
   const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
-  const { gridTextEnv } = await import("../../agentic/worlds/grid-text.js");
+  const { textWorld } = await import("../../agentic/worlds/index.js");
   const { rollout } = await import("../../agentic/worlds/runner.js");
   const { chatModelFrom } = await import("../../providers/chat.js");
   const config = loadAgentRunConfig(file);
   if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
   if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
   // Built once before any call: a bad environment or reward is an error before the model is asked anything.
-  const makeEnv = () => gridTextEnv(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
   makeEnv();
   if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
   const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
