@@ -4,10 +4,12 @@
  */
 import { gridTextEnv, type GridTextOptions } from "./grid-text.js";
 import type { TextEnv } from "./text-env.js";
+import { toolUse } from "./tool-use.js";
 import { twentyQuestions } from "./twenty-questions.js";
 
 const WORLDS: Record<string, (options: GridTextOptions) => TextEnv> = {
   TwentyQuestions: () => twentyQuestions(),
+  ToolUse: () => toolUse(),
 };
 
 /** The text world `id`: a named world, else the gridworld of that id (a reward spec applies to gridworlds). */
