@@ -10,6 +10,7 @@
  * maxTurns: 40
  * concurrency: 4     # episodes (requests) at once
  * temperature: 0.7
+ * attempts: 1       # > 1: a reflection after each failed attempt starts the next
  * ```
  */
 import { dirname, resolve } from "node:path";
@@ -28,6 +29,7 @@ export const AgentRunConfig = z
     maxTokens: z.number().int().min(1).optional().describe("tokens a reply may have"),
     tokenBudget: z.number().int().min(1).optional().describe("completion tokens an episode may spend in all"),
     timeLimitSeconds: z.number().positive().optional().describe("seconds an episode may take"),
+    attempts: z.number().int().min(1).max(100).default(1).describe("tries per task; after a failed one the model writes a reflection that starts the next (Reflexion)"),
   })
   .strict();
 export type AgentRunConfig = z.output<typeof AgentRunConfig>;

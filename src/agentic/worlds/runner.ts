@@ -33,6 +33,11 @@ export interface RolloutOptions {
   timeLimitMs?: number;
 }
 
+/** What an episode is played with beyond the options: lessons from earlier attempts, put after the rules. */
+export interface EpisodeContext {
+  reflections?: readonly string[];
+}
+
 export type Ending = "terminated" | "truncated" | "turns" | "tokens" | "time" | "error";
 
 export interface EpisodeSummary {
@@ -61,11 +66,13 @@ export async function rollout(model: ChatModel, makeEnv: () => TextEnv, options:
   return out;
 }
 
-async function playEpisode(model: ChatModel, env: TextEnv, episode: number, o: RolloutOptions): Promise<{ trajectory: Trajectory; summary: EpisodeSummary }> {
+/** One episode, reset with `o.seed + episode`. */
+export async function playEpisode(model: ChatModel, env: TextEnv, episode: number, o: RolloutOptions, context: EpisodeContext = {}): Promise<{ trajectory: Trajectory; summary: EpisodeSummary }> {
   const seed = o.seed + episode;
   const first = env.reset(seed);
+  const lessons = context.reflections?.length ? `\n\nLessons from your earlier attempts at this task:\n${context.reflections.map((r, k) => `${k + 1}. ${r}`).join("\n")}` : "";
   const prompt: ChatMessage[] = [
-    { role: "system", content: env.system },
+    { role: "system", content: env.system + lessons },
     { role: "user", content: first },
   ];
   const messages = [...prompt];

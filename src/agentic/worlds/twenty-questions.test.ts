@@ -2,37 +2,10 @@ import { expect, test } from "vitest";
 import { openAIChat } from "../../providers/chat.js";
 import { startOpenAIStub, type StubRequest } from "../../test-utils/openai-stub.js";
 import { rollout } from "./runner.js";
-import { ATTRIBUTES, HYPOTHESES, parseMove, twentyQuestions } from "./twenty-questions.js";
+import { consistentWith, greedy } from "../../test-utils/questioner.js";
+import { HYPOTHESES, parseMove, twentyQuestions } from "./twenty-questions.js";
 
 const { names, truth } = HYPOTHESES;
-
-/** A questioner that asks what splits the animals still possible most evenly, and guesses when no question splits them. */
-function greedy(consistent: boolean[]): string {
-  const left = consistent.flatMap((ok, k) => (ok ? [k] : []));
-  let best = -1;
-  let bestSplit = 0;
-  ATTRIBUTES.forEach((_, a) => {
-    const yes = left.filter((k) => truth[k][a]).length;
-    const split = Math.min(yes, left.length - yes);
-    if (split > bestSplit) [best, bestSplit] = [a, split];
-  });
-  return best < 0 ? `Guess: ${names[left[0]]}` : `Question: is it ${ATTRIBUTES[best]}?`;
-}
-
-/** The animals consistent with a conversation's questions and answers so far. */
-function consistentWith(messages: { role: string; content: string }[]): boolean[] {
-  let consistent = names.map(() => true);
-  for (let i = 0; i < messages.length - 1; i++) {
-    if (messages[i].role !== "assistant") continue;
-    const move = parseMove(messages[i].content)!;
-    const answer = messages[i + 1].content;
-    if (move.kind === "question") {
-      const a = ATTRIBUTES.indexOf(move.attribute as (typeof ATTRIBUTES)[number]);
-      consistent = consistent.map((ok, k) => ok && truth[k][a] === answer.startsWith("Yes"));
-    } else if (answer.startsWith("No")) consistent[names.indexOf(move.animal)] = false;
-  }
-  return consistent;
-}
 
 test("a question's information gain is log2 of how much it shrinks the animals still possible; a question already answered teaches nothing", () => {
   const env = twentyQuestions({ infoGain: 1 });

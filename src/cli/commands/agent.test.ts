@@ -55,3 +55,28 @@ test("agent run's bad input is one line, exit 2, before any call", async () => {
     expect([r.code, r.err]).toEqual([2, expected]);
   }
 });
+
+test("agent run with attempts: twenty questions, a reflection after each failed attempt, written beside the trajectories", async () => {
+  const { consistentWith, greedy } = await import("../../test-utils/questioner.js");
+  const stub = await startOpenAIStub((r) => {
+    const system = r.messages[0].content;
+    if (system.startsWith("You help an agent learn")) return "Ask questions before guessing.";
+    return system.includes("Lessons from your earlier attempts") ? greedy(consistentWith(r.messages.slice(2))) : "Guess: dog";
+  });
+  const config = join(dir, "questions.yaml");
+  writeFileSync(config, "env: {id: TwentyQuestions}\nepisodes: 3\nseed: 1\nmaxTurns: 20\nattempts: 3\n");
+  const out = join(dir, "questions.jsonl");
+  let r;
+  try {
+    r = await runCli("agent", "run", config, "--model", "learner", "--llm", stub.baseURL, "--out", out);
+  } finally {
+    await stub.close();
+  }
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^ {2}success 1\.00, task return 1\.000/m);
+  expect(r.out).toMatch(/3 attempts at most per task; \d reflections, mean score 1\.000/);
+  const reflections = readFileSync(join(dir, "questions.reflections.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  expect(reflections.length).toBeGreaterThan(0);
+  expect(reflections[0]).toMatchObject({ attempt: 0, text: "Ask questions before guessing.", score: 1 });
+  expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(3 + reflections.length);
+});

@@ -26,6 +26,7 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
   const { textWorld } = await import("../../agentic/worlds/index.js");
   const { rollout } = await import("../../agentic/worlds/runner.js");
+  const { reflexion } = await import("../../agentic/worlds/reflexion.js");
   const { chatModelFrom } = await import("../../providers/chat.js");
   const config = loadAgentRunConfig(file);
   if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
@@ -37,25 +38,32 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
   const out = opts.out ?? `trajectories/${config.env.id}-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
   checkOutputFile(out, "--out", { createDirs: true });
-  const bar = opts.json ? undefined : progressBar(config.episodes, "episodes");
+  const bar = opts.json || config.attempts > 1 ? undefined : progressBar(config.episodes, "episodes");
   let done = 0;
-  const trajectories = await rollout(
-    model,
-    makeEnv,
-    {
-      episodes: config.episodes,
-      seed: config.seed,
-      maxTurns: config.maxTurns,
-      concurrency: config.concurrency,
-      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-      ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
-      ...(config.tokenBudget !== undefined ? { tokenBudget: config.tokenBudget } : {}),
-      ...(config.timeLimitSeconds !== undefined ? { timeLimitMs: config.timeLimitSeconds * 1000 } : {}),
-    },
-    () => bar?.update(++done),
-  );
+  const options = {
+    episodes: config.episodes,
+    seed: config.seed,
+    maxTurns: config.maxTurns,
+    concurrency: config.concurrency,
+    ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+    ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+    ...(config.tokenBudget !== undefined ? { tokenBudget: config.tokenBudget } : {}),
+    ...(config.timeLimitSeconds !== undefined ? { timeLimitMs: config.timeLimitSeconds * 1000 } : {}),
+  };
+  let trajectories;
+  let reflections;
+  if (config.attempts > 1) {
+    const r = await reflexion(model, makeEnv, { ...options, attempts: config.attempts });
+    // The summary is of each task's last attempt; every attempt is written.
+    trajectories = r.attempts.map((tried) => tried[tried.length - 1]);
+    reflections = r.reflections;
+    writeOutputFile(out, r.attempts.flat().map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
+    writeOutputFile(out.replace(/(\.jsonl)?$/, ".reflections.jsonl"), reflections.map((x) => JSON.stringify(x)).join("\n") + (reflections.length ? "\n" : ""), "--out", { createDirs: true });
+  } else {
+    trajectories = await rollout(model, makeEnv, options, () => bar?.update(++done));
+    writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
+  }
   bar?.stop();
-  writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
   type Meta = { success: boolean | null; primaryReturn: number; return: number; turns: number; invalid: number; ended: string };
   const metas = trajectories.map((t) => t.metadata as unknown as Meta);
   const mean = (f: (m: Meta) => number) => metas.reduce((a, m) => a + f(m), 0) / metas.length;
@@ -70,6 +78,7 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
     turns: mean((m) => m.turns),
     invalid: metas.reduce((a, m) => a + m.invalid, 0),
     ended,
+    ...(reflections ? { reflections: reflections.length, reflectionScore: reflections.filter((r) => r.score !== null).reduce((a, r, _, all) => a + r.score! / all.length, 0) } : {}),
     calls: model.usage.calls,
     tokens: { prompt: model.usage.prompt, completion: model.usage.completion },
     out,
@@ -81,5 +90,6 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   console.log(`${model.model} on ${config.env.id}: ${summary.episodes} episodes (seeds ${config.seed}–${config.seed + config.episodes - 1})`);
   console.log(`  success ${summary.success === null ? "—" : summary.success.toFixed(2)}, task return ${summary.primaryReturn.toFixed(3)} (reward ${summary.return.toFixed(3)}), ${summary.turns.toFixed(1)} turns, ${summary.invalid} replies without an action`);
   console.log(`  ended: ${Object.entries(ended).map(([k, v]) => `${k} ${v}`).join(", ")}; ${summary.calls} calls, ${summary.tokens.prompt} prompt + ${summary.tokens.completion} completion tokens`);
+  if (reflections) console.log(`  ${config.attempts} attempts at most per task; ${reflections.length} reflections, mean score ${(summary.reflectionScore ?? 0).toFixed(3)} (the task return that followed, minus the one before); the summary is of each task's last attempt`);
   console.log(`trajectories: ${out}`);
 }
