@@ -6,7 +6,9 @@
  * env: {id: DoorKey-5x5}
  * reward: examples/rewards/doorkey-potential.yaml   # per-turn rewards (default: the task's own)
  * episodes: 8
- * seed: 0            # episode k is reset with seed + k
+ * seed: 0            # episode k is reset with seed + ⌊k / group⌋
+ * group: 1           # episodes per task, for GRPO/RLOO
+ * credit: {estimator: rloo, rewards: dense}   # optional: metadata.turnAdvantages
  * maxTurns: 40
  * concurrency: 4     # episodes (requests) at once
  * temperature: 0.7
@@ -22,7 +24,18 @@ export const AgentRunConfig = z
     env: z.object({ id: z.string().min(1), kwargs: z.record(z.string(), z.unknown()).default({}) }).strict(),
     reward: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional().describe("a reward spec, or the path of one (relative to the config): each turn's reward"),
     episodes: z.number().int().min(1).max(100_000).default(8),
-    seed: z.number().int().nonnegative().default(0).describe("episode k is reset with seed + k"),
+    seed: z.number().int().nonnegative().default(0).describe("episode k is reset with seed + ⌊k / group⌋"),
+    group: z.number().int().min(1).max(1024).default(1).describe("episodes per task (the same seed): a group for GRPO and RLOO"),
+    credit: z
+      .object({
+        estimator: z.enum(["grpo", "rloo", "dr-grpo", "reinforce-baseline"]).default("rloo"),
+        rewards: z.enum(["dense", "sparse"]).default("dense").describe("dense: the turn rewards too; sparse: the task's outcome only"),
+        alpha: z.number().default(1).describe("weight of the turn advantages (dense)"),
+        gamma: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .optional()
+      .describe("write each turn's advantage (metadata.turnAdvantages), episodes grouped by task"),
     maxTurns: z.number().int().min(1).max(100_000).default(50).describe("assistant turns per episode at most"),
     concurrency: z.number().int().min(1).max(1024).default(4).describe("episodes played at once (requests in flight)"),
     temperature: z.number().min(0).max(2).optional(),

@@ -18,8 +18,10 @@ import type { TextEnv } from "./text-env.js";
 
 export interface RolloutOptions {
   episodes: number;
-  /** Episode k is reset with seed + k. */
+  /** Episode k is reset with seed + ⌊k / group⌋. */
   seed: number;
+  /** Episodes per task (the same seed): a group for GRPO and RLOO (default 1). */
+  group?: number;
   /** Assistant turns per episode at most (then it is cut: `ended: "turns"`). */
   maxTurns: number;
   /** Episodes played at once (requests in flight). */
@@ -66,9 +68,10 @@ export async function rollout(model: ChatModel, makeEnv: () => TextEnv, options:
   return out;
 }
 
-/** One episode, reset with `o.seed + episode`. */
+/** One episode, reset with `o.seed + ⌊episode / group⌋`. */
 export async function playEpisode(model: ChatModel, env: TextEnv, episode: number, o: RolloutOptions, context: EpisodeContext = {}): Promise<{ trajectory: Trajectory; summary: EpisodeSummary }> {
-  const seed = o.seed + episode;
+  const group = o.group ?? 1;
+  const seed = o.seed + Math.floor(episode / group);
   const first = env.reset(seed);
   const lessons = context.reflections?.length ? `\n\nLessons from your earlier attempts at this task:\n${context.reflections.map((r, k) => `${k + 1}. ${r}`).join("\n")}` : "";
   const prompt: ChatMessage[] = [
@@ -118,7 +121,7 @@ export async function playEpisode(model: ChatModel, env: TextEnv, episode: numbe
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const summary: EpisodeSummary = { episode, seed, return: sum(turnRewards), primaryReturn: sum(turnPrimary), success, turns: turnRewards.length, invalid, ended: ended! };
   const trajectory: Trajectory = {
-    id: `${env.id}-${seed}`,
+    id: group > 1 ? `${env.id}-${seed}-${episode % group}` : `${env.id}-${seed}`,
     prompt,
     turns,
     answer: [...turns].reverse().find((m) => m.role === "assistant")?.content ?? "",

@@ -80,3 +80,28 @@ test("agent run with attempts: twenty questions, a reflection after each failed 
   expect(reflections[0]).toMatchObject({ attempt: 0, text: "Ask questions before guessing.", score: 1 });
   expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(3 + reflections.length);
 });
+
+test("agent run with groups and credit: episodes of one task share a seed, and each turn gets its advantage", async () => {
+  let n = 0;
+  const stub = await startOpenAIStub(() => (++n % 2 ? "Action: forward" : "Action: left"));
+  const config = join(dir, "credit.yaml");
+  writeFileSync(config, "env: {id: DoorKey-5x5}\nreward: " + JSON.stringify({ terms: [{ kind: "task" }, { kind: "event", event: "bump", weight: -0.1 }] }) + "\nepisodes: 4\ngroup: 2\nmaxTurns: 6\nconcurrency: 1\ncredit: {estimator: rloo}\n");
+  const out = join(dir, "credit.jsonl");
+  let r;
+  try {
+    r = await runCli("agent", "run", config, "--model", "m", "--llm", stub.baseURL, "--out", out);
+  } finally {
+    await stub.close();
+  }
+  expect(r.code).toBe(0);
+  const ts = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  expect(ts.map((t) => [t.id, t.metadata.seed])).toEqual([["DoorKey-5x5-0-0", 0], ["DoorKey-5x5-0-1", 0], ["DoorKey-5x5-1-0", 1], ["DoorKey-5x5-1-1", 1]]);
+  for (const t of ts) {
+    expect(t.metadata.turnAdvantages).toHaveLength(t.metadata.turns);
+    for (const a of t.metadata.turnAdvantages) expect(Number.isFinite(a)).toBe(true);
+  }
+  const bad = join(dir, "credit-bad.yaml");
+  writeFileSync(bad, "env: {id: DoorKey-5x5}\nattempts: 2\ncredit: {}\n");
+  const refused = await runCli("agent", "run", bad, "--model", "m");
+  expect([refused.code, refused.err]).toEqual([2, "error: credit: turn advantages are for groups of single attempts; drop attempts or credit\n"]);
+});

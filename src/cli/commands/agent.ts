@@ -34,6 +34,7 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   // Built once before any call: a bad environment or reward is an error before the model is asked anything.
   const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
   makeEnv();
+  if (config.credit && config.attempts > 1) throw new UserError("credit", "turn advantages are for groups of single attempts; drop attempts or credit");
   if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
   const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
   const out = opts.out ?? `trajectories/${config.env.id}-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
@@ -43,6 +44,7 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   const options = {
     episodes: config.episodes,
     seed: config.seed,
+    group: config.group,
     maxTurns: config.maxTurns,
     concurrency: config.concurrency,
     ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
@@ -64,6 +66,12 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
     writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
   }
   bar?.stop();
+  if (config.credit) {
+    const { turnAdvantages } = await import("../../agentic/worlds/credit.js");
+    const A = turnAdvantages(trajectories, config.credit);
+    trajectories.forEach((t, i) => (t.metadata.turnAdvantages = A[i]));
+    writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
+  }
   type Meta = { success: boolean | null; primaryReturn: number; return: number; turns: number; invalid: number; ended: string };
   const metas = trajectories.map((t) => t.metadata as unknown as Meta);
   const mean = (f: (m: Meta) => number) => metas.reduce((a, m) => a + f(m), 0) / metas.length;
