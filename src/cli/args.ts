@@ -1,5 +1,6 @@
 /** Parsing of command-line values, with errors that name the option. */
 import { UserError } from "../core/errors.js";
+import { didYouMean } from "../core/suggest.js";
 import { parseConfigText } from "../core/config.js";
 
 /** An integer option, `min` to `max` (a bound for counts that would otherwise run for ever, such as steps). */
@@ -95,4 +96,13 @@ export function formatSeeds(seeds: readonly number[]): string {
 export function seedCount(seeds: readonly number[]): string {
   const n = `${seeds.length} seed${seeds.length === 1 ? "" : "s"}`;
   return seeds.every((s, i) => s === i) ? n : `${n} (${formatSeeds(seeds)})`;
+}
+
+/** A comma-separated list, each item one of `known`; undefined when not given. */
+export function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UserError(flag, `expected a comma-separated list of: ${known.join(", ")}`);
+  for (const item of items) if (!known.includes(item)) throw new UserError(flag, `unknown ${JSON.stringify(item)}${didYouMean(item, known) || `; expected one of: ${known.join(", ")}`}`);
+  return items;
 }

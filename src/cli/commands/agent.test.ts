@@ -105,3 +105,14 @@ test("agent run with groups and credit: episodes of one task share a seed, and e
   const refused = await runCli("agent", "run", bad, "--model", "m");
   expect([refused.code, refused.err]).toEqual([2, "error: credit: turn advantages are for groups of single attempts; drop attempts or credit\n"]);
 });
+
+test("agent study: arms of a learner and dense or sparse turn rewards, IQM over seeds with intervals, per seed; bad lists are one line", async () => {
+  const r = await runCli("agent", "study", "--env", "Empty-5x5", "--seeds", "2", "--steps", "1024", "--episodes", "4", "--learners", "ppo");
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^Empty-5x5 as text, the in-process text policy \(hashed words\), 1,024 steps per run, seeds 0, 1; 4 held-out episodes per run/m);
+  expect(r.out).toMatch(/^ppo dense +-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\] +\d\.\d\d \[\d\.\d\d, \d\.\d\d\] +-?\d\.\d{3} -?\d\.\d{3}$/m);
+  expect(r.out).toMatch(/^ppo sparse /m);
+  expect(r.out).toMatch(/too few seeds for a verdict/);
+  const bad = await runCli("agent", "study", "--learners", "ppo,dqn");
+  expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, reinforce\n']);
+});

@@ -101,3 +101,63 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
   if (reflections) console.log(`  ${config.attempts} attempts at most per task; ${reflections.length} reflections, mean score ${(summary.reflectionScore ?? 0).toFixed(3)} (the task return that followed, minus the one before); the summary is of each task's last attempt`);
   console.log(`trajectories: ${out}`);
 }
+
+export interface AgentStudyOptions {
+  env?: string;
+  reward?: string;
+  seeds?: string;
+  steps?: string;
+  episodes?: string;
+  learners?: string;
+}
+
+/**
+ * `rewardlab agent study`: dense against sparse turn rewards, and the
+ * learners against each other, with the in-process text policy on a text
+ * world (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU).
+ */
+export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
+  const { textWorld } = await import("../../agentic/worlds/index.js");
+  const { textStudy } = await import("../../agentic/worlds/study.js");
+  const { ACTION_NAMES } = await import("../../envs/grid/objects.js");
+  const { readConfigFile } = await import("../../core/config.js");
+  const { seedEstimate } = await import("../../core/rliable-bootstrap.js");
+  const { Rng } = await import("../../core/rng.js");
+  const { versusBest, versusLines } = await import("../../runs/seed-verdicts.js");
+  const { seedsOption, listOption } = await import("../args.js");
+  const id = opts.env ?? "DoorKey-5x5";
+  const { describeEnv } = await import("../../envs/registry.js");
+  // The default dense turn rewards: the hand-written potential (holding the key, an open door) where there is a door, else nearness to the goal.
+  const hasDoor = describeEnv(id).features.some((f) => f.name === "door.open");
+  const phi = hasDoor ? "0.5 * carrying.key + 0.5 * door.open" : "-0.1 * goal.distance";
+  const reward = opts.reward !== undefined ? readConfigFile(opts.reward) : { terms: [{ kind: "task" }, { name: "progress", kind: "potential", phi, gamma: 0.99 }] };
+  const makeWorld = () => textWorld(id, { reward });
+  makeWorld();
+  const seeds = seedsOption(opts.seeds ?? "5");
+  const steps = intOption(opts.steps ?? "100000", "--steps", 512, 10_000_000);
+  const episodes = intOption(opts.episodes ?? "64", "--episodes", 1, 100_000);
+  const learners = (listOption(opts.learners ?? "ppo,reinforce", "--learners", ["ppo", "reinforce"]) ?? ["ppo"]) as ("ppo" | "reinforce")[];
+  const core = { actions: ACTION_NAMES.slice(0, 6), maxSteps: 100 };
+  const arms = learners.flatMap((algo) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${algo === "reinforce" ? "rloo" : algo} ${rewards}`, learner: (algo === "ppo" ? { algo, numSteps: 64 } : { algo }) as never, rewards })));
+  const bar = progressBar(arms.length * seeds.length, "runs");
+  let done = 0;
+  const t0 = performance.now();
+  const results = textStudy(makeWorld, core, arms, seeds, steps, episodes, () => bar.update(++done));
+  bar.stop();
+  console.log(`${id} as text, the in-process text policy (hashed words), ${steps.toLocaleString("en")} steps per run, seeds ${seeds.join(", ")}; ${episodes} held-out episodes per run; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  console.log(`${"arm".padEnd(16)} ${"task return, IQM [95%]".padEnd(26)} ${"success, IQM [95%]".padEnd(22)} per seed (task return)`);
+  for (const r of results) {
+    const p = seedEstimate(r.primary, "iqm", new Rng(0));
+    const s = seedEstimate(r.success, "iqm", new Rng(0));
+    console.log(`${r.name.padEnd(16)} ${`${p.point.toFixed(3)} [${p.lo.toFixed(3)}, ${p.hi.toFixed(3)}]`.padEnd(26)} ${`${s.point.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}]`.padEnd(22)} ${r.primary.map((v) => v.toFixed(3)).join(" ")}`);
+  }
+  console.log("");
+  const designs = results.map((r) => ({ name: r.name, values: r.primary }));
+  for (const line of versusLines(designs, versusBest(designs), "the task return")) console.log(line);
+  // The two questions asked directly: dense against sparse for each learner.
+  for (const algo of learners) {
+    const name = algo === "reinforce" ? "rloo" : algo;
+    const pair = results.filter((r) => r.name.startsWith(`${name} `)).map((r) => ({ name: r.name, values: r.primary }));
+    if (pair.length === 2) for (const line of versusLines(pair, versusBest(pair), "the task return")) console.log(line);
+  }
+}

@@ -12,7 +12,7 @@ import type { DesignSummary } from "../../runs/compare.js";
 import { defaultReportPath } from "../../runs/report/write.js";
 import { EXPLORATION_BONUSES, EXPLORATION_VARIANTS, explorationSuite, formatSuite, type SuiteEntry, type Variant } from "../../runs/suites/exploration.js";
 import { writeExplorationReports } from "../../runs/suites/exploration-report.js";
-import { intOption, seedCount, seedsOption } from "../args.js";
+import { intOption, listOption, seedCount, seedsOption } from "../args.js";
 import { checkOutputFolder, withOutputErrors } from "../output.js";
 import { formatTampering, tamperingCurriculum } from "../../audit/tampering.js";
 import { runComparison, type TrainOptions } from "./train.js";
@@ -47,15 +47,6 @@ export interface SuiteOptions extends TrainOptions {
 }
 
 const SUITES = ["exploration", "tampering", "social", "emergent-exploration"];
-
-/** A comma-separated list, each item one of `known`. */
-function listOption(value: string | undefined, flag: string, known: readonly string[]): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new UserError(flag, `expected a comma-separated list of: ${known.join(", ")}`);
-  for (const item of items) if (!known.includes(item)) throw new UserError(flag, `unknown ${JSON.stringify(item)}${didYouMean(item, known) || `; expected one of: ${known.join(", ")}`}`);
-  return items;
-}
 
 export async function suite(name: string, opts: SuiteOptions): Promise<void> {
   if (!SUITES.includes(name)) throw new UserError("suite", `unknown suite ${JSON.stringify(name)}${didYouMean(name, SUITES) || `; known: ${SUITES.join(", ")}`}`);
