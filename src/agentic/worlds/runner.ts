@@ -38,6 +38,8 @@ export interface RolloutOptions {
 /** What an episode is played with beyond the options: lessons from earlier attempts, put after the rules. */
 export interface EpisodeContext {
   reflections?: readonly string[];
+  /** A task set for this episode (PAE's proposer), put after the rules. */
+  task?: string;
 }
 
 export type Ending = "terminated" | "truncated" | "turns" | "tokens" | "time" | "error";
@@ -74,8 +76,9 @@ export async function playEpisode(model: ChatModel, env: TextEnv, episode: numbe
   const seed = o.seed + Math.floor(episode / group);
   const first = env.reset(seed);
   const lessons = context.reflections?.length ? `\n\nLessons from your earlier attempts at this task:\n${context.reflections.map((r, k) => `${k + 1}. ${r}`).join("\n")}` : "";
+  const task = context.task !== undefined ? `\n\nYour task: ${context.task}` : "";
   const prompt: ChatMessage[] = [
-    { role: "system", content: env.system + lessons },
+    { role: "system", content: env.system + task + lessons },
     { role: "user", content: first },
   ];
   const messages = [...prompt];
