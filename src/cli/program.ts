@@ -8,14 +8,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { ReportedError, UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
-
-const REPORT_HELP = "write the HTML report here (default: reports/<name>-<timestamp>.html)";
-const NO_REPORT_HELP = "do not write an HTML report";
-
-const SEEDS_FORMS = "a count n (seeds 0 … n−1), a list 7,8,9 or a range 10-19 (one seed: 7-7)";
-
-const DB_HELP = "record runs, metrics, episodes and checkpoints in this run store";
-const NO_DB_HELP = "do not record the runs";
+import { DB_HELP, NO_DB_HELP, NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS } from "./program-help.js";
+import { registerLanguageModelCommands } from "./program-llm.js";
 
 function build(): Command {
   const program = new Command("rewardlab")
@@ -120,42 +114,7 @@ function build(): Command {
     .option("--seed <n>", "override the config's seed, which drives the search (initial policies, mutations, the elites picked)")
     .option("--env-seed <n>", "override the config's envSeed: the layout every policy is evaluated on")
     .action(async (config, opts) => (await import("./commands/qd.js")).qd(config, opts));
-  program
-    .command("design <config>")
-    .description("design a reward for the config's environment: without a model, evolve specs built from its features and events; with --model (or --replay), a language model writes them (Eureka's loop: critic and repairs, reflection on each candidate's term returns and failed episodes). Each candidate meets the critic and the pre-screen; the rest train and are judged by the task's own reward on held-out episodes")
-    .option("--iterations <n>", "iterations", "3")
-    .option("--seeds <list>", "training seeds per candidate: a count (2 = seeds 0, 1) or a list (7,8,9)", "2")
-    .option("--check-steps <n>", "steps of the critic's random-policy check", "200")
-    .option("--seed <n>", "the designer's seed (and the critic's and the pre-screen's)", "0")
-    .option("--finalists <n>", "best candidates re-checked on the final seeds (0: none)", "3")
-    .option("--final-seeds <list>", "seeds of the finalists' re-check, none of them in --seeds", "1000-1004")
-    .option("--prescreen <n>", "random-policy episodes of the pre-screen: a candidate that ranks their failures above their successes is not trained (0: none)", "64")
-    .option("--prescreen-demos <file>", "demonstrations (rewardlab demos record, or play --record) joined to the pre-screen's episodes: a reward must rank their successes above the failures too")
-    .option("--workers <n>", "trainings in parallel", "2")
-    .option("--population <n>", "model-free: candidates per iteration (default 6)")
-    .option("--elite <n>", "model-free: best candidates carried into the next iteration (default 2)")
-    .option("--max-terms <n>", "auxiliary terms per spec at most (default: 3 model-free, 6 with a model)")
-    .option("--model <name>", "a language model writes the candidates: its name at the endpoint")
-    .option("--llm <url>", "the OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp: http://127.0.0.1:8000/v1; default OPENAI_BASE_URL, else the OpenAI API)")
-    .option("--api-key-env <var>", "the environment variable holding the endpoint's key (default OPENAI_API_KEY; local endpoints need none)")
-    .option("--samples <n>", "with a model: specs asked for per iteration (default 4)")
-    .option("--task <text>", "with a model: the task in words (default: the environment's summary)")
-    .option("--prompts <dir>", "with a model: a directory of prompts (system.md, propose.md, repair.md, reflect.md) to use instead of rewardlab's")
-    .option("--temperature <t>", "with a model: sampling temperature (default 1)")
-    .option("--repairs <n>", "with a model: times a rejected spec goes back to the model with the critic's errors (default 1)")
-    .option("--rpm <n>", "with a model: requests per minute at most")
-    .option("--price <in,out>", "with a model: dollars per million prompt and completion tokens, for the cost")
-    .option("--allow-code", "with a model: it may also write sandboxed terms (JavaScript functions of a transition, run in a sandbox process with time and memory limits)")
-    .option("--parameters <spec>", "with a model: parameter mode (Language to Rewards): the model only weighs this spec's auxiliary terms; refine its pick with rewardlab optimize")
-    .option("--record <file>", "with a model: record every exchange to this cassette (JSON lines)")
-    .option("--replay <file>", "answer from a cassette instead of a model: the design is replayed exactly")
-    .option("--out <file>", "write the best spec as YAML")
-    .option("--json", "print the lineage as JSON")
-    .option("--report <path>", REPORT_HELP)
-    .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", "record the design's lineage (candidates, verdicts, scores, model calls) in this run store", "./rewardlab.db")
-    .option("--no-db", "do not record the lineage")
-    .action(async (config, opts) => (await import("./commands/design.js")).design(config, opts));
+  registerLanguageModelCommands(program);
 
   program
     .command("report <id>")
@@ -406,30 +365,6 @@ function build(): Command {
     .option("--log", "log every request")
     .action(async (opts) => (await import("./commands/serve.js")).serve(opts));
 
-  const agent = program.command("agent").description("language-model agents in rewardlab's worlds (text environments)");
-  agent
-    .command("run <config>")
-    .description("a language model plays a text world (any gridworld) for the config's episodes, several at once; writes the trajectories with their turn rewards as JSON lines (score, serve and the advantages take them)")
-    .option("--model <name>", "the model's name at the endpoint")
-    .option("--llm <url>", "the OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp: http://127.0.0.1:8000/v1; default OPENAI_BASE_URL, else the OpenAI API)")
-    .option("--api-key-env <var>", "the environment variable holding the endpoint's key (default OPENAI_API_KEY; local endpoints need none)")
-    .option("--record <file>", "record every exchange to this cassette (JSON lines)")
-    .option("--replay <file>", "answer from a cassette instead of a model")
-    .option("--episodes <n>", "override the config's episodes")
-    .option("--seed <n>", "override the config's first seed")
-    .option("--out <file>", "where the trajectories go (default trajectories/<env>-<time>.jsonl)")
-    .option("--json", "print the summary as JSON")
-    .action(async (config, opts) => (await import("./commands/agent.js")).agentRun(config, opts));
-  agent
-    .command("study")
-    .description("dense against sparse turn rewards, PPO against RLOO, with the in-process text policy on a gridworld as text (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU); IQM over seeds with intervals, P(improvement)")
-    .option("--env <id>", "the gridworld (default DoorKey-5x5)")
-    .option("--reward <spec>", "the world's reward spec: its terms beyond the task are the dense turn rewards (default: a potential on holding the key and an open door where there is a door, else on nearness to the goal)")
-    .option("--seeds <seeds>", `training seeds per arm: ${SEEDS_FORMS} (default: 5)`)
-    .option("--steps <n>", "environment steps per run (default 100000)")
-    .option("--episodes <n>", "held-out episodes per run (default 64)")
-    .option("--learners <list>", "comma-separated: ppo, reinforce (RLOO's baseline) (default both)")
-    .action(async (opts) => (await import("./commands/agent.js")).agentStudy(opts));
 
   program
     .command("score <file>")
