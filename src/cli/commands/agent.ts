@@ -153,11 +153,12 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   }
   console.log("");
   const designs = results.map((r) => ({ name: r.name, values: r.primary }));
-  for (const line of versusLines(designs, versusBest(designs), "the task return")) console.log(line);
-  // The two questions asked directly: dense against sparse for each learner.
+  const lines = versusLines(designs, versusBest(designs), "the task return");
+  // The question asked directly, for each learner: dense against sparse (unless the line above already says it).
   for (const algo of learners) {
     const name = algo === "reinforce" ? "rloo" : algo;
     const pair = results.filter((r) => r.name.startsWith(`${name} `)).map((r) => ({ name: r.name, values: r.primary }));
-    if (pair.length === 2) for (const line of versusLines(pair, versusBest(pair), "the task return")) console.log(line);
+    if (pair.length === 2) lines.push(...versusLines(pair, versusBest(pair), "the task return"));
   }
+  for (const line of new Set(lines)) console.log(line);
 }
