@@ -32,3 +32,22 @@ test("the group size must divide the number of environments", () => {
   const rv = new RewardedVector(makeVector("CartPole-v1", 6), { terms: [{ kind: "task" }] });
   expect(() => new Reinforce(rv, { groupSize: 4 })).toThrow("groupSize: expected a divisor of the number of environments (6), got 4");
 });
+
+test("with GRPO's baseline (the return standardized within its group) it learns CartPole-v1 too", () => {
+  const rv = new RewardedVector(makeVector("CartPole-v1", 8), { terms: [{ kind: "task" }] });
+  const learner = new Reinforce(rv, { groupSize: 4, learningRate: 3e-3, baseline: "grpo" } as never, 2);
+  const means: number[] = [];
+  train(learner, 150_000, (m) => {
+    means.push(m["charts/mean_return"]);
+    if (means.length >= 5 && means.slice(-5).reduce((a, b) => a + b, 0) / 5 > 200) return false;
+  });
+  expect(means.slice(-5).reduce((a, b) => a + b, 0) / 5).toBeGreaterThan(200);
+  expect(means[0]).toBeLessThan(60);
+  // From the same seed, one update with each baseline: the advantages differ, so do the parameters.
+  const after = (baseline: string) => {
+    const l = new Reinforce(new RewardedVector(makeVector("CartPole-v1", 8), { terms: [{ kind: "task" }] }), { groupSize: 4, learningRate: 3e-3, baseline } as never, 2);
+    train(l, 1);
+    return JSON.stringify(l.state());
+  };
+  expect(after("grpo")).not.toBe(after("rloo"));
+}, 120_000);

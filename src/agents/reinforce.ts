@@ -9,7 +9,11 @@
  *   ∇J ≈ (1/(G·k))·Σ_i A_i·Σ_t ∇ log π(a_t | s_t)
  *
  * The baseline needs no critic and adds no bias. R_i is the (optionally
- * discounted) return of the reward program's total.
+ * discounted) return of the reward program's total. With `baseline: grpo`
+ * the advantage is GRPO's instead (Shao et al. 2024), the return
+ * standardized within its group, A_i = (R_i − mean_g R)/(std_g R + ε), std
+ * unbiased; one on-policy step per rollout, so GRPO's ratio is 1 and its
+ * clipping never binds (no KL term).
  */
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
@@ -27,6 +31,7 @@ import { rowShape } from "./memory.js";
 export const ReinforceConfig = z
   .object({
     groupSize: z.number().int().min(2).default(4).describe("k: episodes per start state (the leave-one-out group)"),
+    baseline: z.enum(["rloo", "grpo"]).default("rloo").describe("rloo: the others' mean; grpo: the group's mean, divided by its std"),
     learningRate: z.number().positive().default(1e-3),
     gamma: z.number().min(0).max(1).default(1).describe("discount of the episode return"),
     maxGradNorm: z.number().positive().default(0.5),
@@ -147,12 +152,18 @@ export class Reinforce implements Learner {
     const rows = maxLen * n;
     this.t = 0;
     this.rollout = undefined;
-    // ── ADVANTAGE: leave-one-out within each group.
+    // ── ADVANTAGE: leave-one-out within each group (RLOO), or standardized within it (GRPO).
     const advantage = new Float64Array(n);
     for (let g = 0; g < n / k; g++) {
       let sum = 0;
       for (let j = 0; j < k; j++) sum += returns[g * k + j];
-      for (let j = 0; j < k; j++) advantage[g * k + j] = returns[g * k + j] - (sum - returns[g * k + j]) / (k - 1);
+      if (this.config.baseline === "grpo") {
+        const mean = sum / k;
+        let ss = 0;
+        for (let j = 0; j < k; j++) ss += (returns[g * k + j] - mean) ** 2;
+        const std = Math.sqrt(ss / (k - 1));
+        for (let j = 0; j < k; j++) advantage[g * k + j] = (returns[g * k + j] - mean) / (std + 1e-6);
+      } else for (let j = 0; j < k; j++) advantage[g * k + j] = returns[g * k + j] - (sum - returns[g * k + j]) / (k - 1);
     }
     const weights = new Float32Array(rows);
     for (let r = 0; r < rows; r++) if (owner[r] >= 0) weights[r] = advantage[owner[r]] / n;

@@ -60,12 +60,12 @@ export function registerLanguageModelCommands(program: Command): void {
     .action(async (config, opts) => (await import("./commands/agent.js")).agentRun(config, opts));
   agent
     .command("study")
-    .description("dense against sparse turn rewards, PPO against RLOO, with the in-process text policy on a gridworld as text (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU); IQM over seeds with intervals, P(improvement)")
+    .description("dense against sparse turn rewards, PPO and GRPO against RLOO, with the in-process text policy on a gridworld as text (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU); IQM over seeds with intervals, P(improvement)")
     .option("--env <id>", "the gridworld (default DoorKey-5x5)")
     .option("--reward <spec>", "the world's reward spec: its terms beyond the task are the dense turn rewards (default: a potential on holding the key and an open door where there is a door, else on nearness to the goal)")
     .option("--seeds <seeds>", `training seeds per arm: ${SEEDS_FORMS} (default: 5)`)
     .option("--steps <n>", "environment steps per run (default 100000)")
     .option("--episodes <n>", "held-out episodes per run (default 64)")
-    .option("--learners <list>", "comma-separated: ppo, reinforce (RLOO's baseline) (default both)")
+    .option("--learners <list>", "comma-separated: ppo, grpo, rloo (REINFORCE with GRPO's or RLOO's group baseline) (default all three)")
     .action(async (opts) => (await import("./commands/agent.js")).agentStudy(opts));
 }

@@ -114,5 +114,5 @@ test("agent study: arms of a learner and dense or sparse turn rewards, IQM over 
   expect(r.out).toMatch(/^ppo sparse /m);
   expect(r.out).toMatch(/too few seeds for a verdict/);
   const bad = await runCli("agent", "study", "--learners", "ppo,dqn");
-  expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, reinforce\n']);
+  expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, grpo, rloo\n']);
 });

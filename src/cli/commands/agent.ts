@@ -136,9 +136,10 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   const seeds = seedsOption(opts.seeds ?? "5");
   const steps = intOption(opts.steps ?? "100000", "--steps", 512, 10_000_000);
   const episodes = intOption(opts.episodes ?? "64", "--episodes", 1, 100_000);
-  const learners = (listOption(opts.learners ?? "ppo,reinforce", "--learners", ["ppo", "reinforce"]) ?? ["ppo"]) as ("ppo" | "reinforce")[];
+  const learners = (listOption(opts.learners ?? "ppo,grpo,rloo", "--learners", ["ppo", "grpo", "rloo"]) ?? ["ppo"]) as ("ppo" | "grpo" | "rloo")[];
+  const LEARNERS = { ppo: { algo: "ppo", numSteps: 64 }, grpo: { algo: "reinforce", baseline: "grpo" }, rloo: { algo: "reinforce", baseline: "rloo" } };
   const core = { actions: ACTION_NAMES.slice(0, 6), maxSteps: 100 };
-  const arms = learners.flatMap((algo) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${algo === "reinforce" ? "rloo" : algo} ${rewards}`, learner: (algo === "ppo" ? { algo, numSteps: 64 } : { algo }) as never, rewards })));
+  const arms = learners.flatMap((name) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${name} ${rewards}`, learner: LEARNERS[name] as never, rewards })));
   const bar = progressBar(arms.length * seeds.length, "runs");
   let done = 0;
   const t0 = performance.now();
@@ -155,8 +156,7 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   const designs = results.map((r) => ({ name: r.name, values: r.primary }));
   const lines = versusLines(designs, versusBest(designs), "the task return");
   // The question asked directly, for each learner: dense against sparse (unless the line above already says it).
-  for (const algo of learners) {
-    const name = algo === "reinforce" ? "rloo" : algo;
+  for (const name of learners) {
     const pair = results.filter((r) => r.name.startsWith(`${name} `)).map((r) => ({ name: r.name, values: r.primary }));
     if (pair.length === 2) lines.push(...versusLines(pair, versusBest(pair), "the task return"));
   }
