@@ -4,7 +4,7 @@ import { allEnvsSuite, envsSuite } from "./envs.js";
 import type { Figure } from "./harness.js";
 import { intrinsicSuite } from "./intrinsic.js";
 import { rewardsSuite } from "./rewards.js";
-import { textSuite } from "./text.js";
+import { runnerSuite, textSuite } from "./text.js";
 import { trainSuite } from "./train.js";
 
 export const SUITES: Record<string, (seconds: number) => Iterable<Figure> | AsyncIterable<Figure>> = {
@@ -16,6 +16,7 @@ export const SUITES: Record<string, (seconds: number) => Iterable<Figure> | Asyn
   scoring: (seconds) => scoringSuite(seconds),
   server: (seconds) => serverSuite(seconds),
   text: (seconds) => textSuite(seconds),
+  runner: (seconds) => runnerSuite(seconds),
 };
 
 export { formatFigure, header, type Figure } from "./harness.js";

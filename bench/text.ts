@@ -5,6 +5,9 @@
  * beside the same function as a code term.
  */
 import { gridTextEnv } from "../src/agentic/worlds/grid-text.js";
+import { rollout } from "../src/agentic/worlds/runner.js";
+import { chatModel, openAIChat } from "../src/providers/chat.js";
+import { startOpenAIStub } from "../src/test-utils/openai-stub.js";
 import { makeVector } from "../src/envs/registry.js";
 import { RewardedVector } from "../src/rewards/rewarded.js";
 import type { Transition } from "../src/rewards/batch.js";
@@ -43,6 +46,33 @@ function rewardSteps(term: object, seconds: number): number {
     8,
     seconds,
   );
+}
+
+/** Turns per second of the rollout runner over `model` (DoorKey-5x5, 8 episodes at once, 50 turns each). */
+async function runnerTurns(model: ReturnType<typeof chatModel>, seconds: number): Promise<number> {
+  let turns = 0;
+  const t0 = performance.now();
+  for (let seed = 0; performance.now() - t0 < seconds * 1000; seed += 64) {
+    const ts = await rollout(model, () => gridTextEnv("DoorKey-5x5"), { episodes: 64, seed, maxTurns: 50, concurrency: 8 });
+    for (const t of ts) turns += (t.metadata as { turns: number }).turns;
+  }
+  return turns / ((performance.now() - t0) / 1000);
+}
+
+/** The runner's own cost per turn (a model that answers at once, in-process), and a call to a chat-completions server on loopback. */
+export async function* runnerSuite(seconds: number): AsyncGenerator<Figure> {
+  const instant = chatModel("instant", async () => ({ text: "Action: forward", tokens: { prompt: 0, completion: 0 } }));
+  const own = await runnerTurns(instant, seconds);
+  yield { suite: "text", name: "runner/turns-per-second (instant model)", value: own, unit: "turns/s" };
+  yield { suite: "text", name: "runner/overhead-per-turn", value: 1e6 / own, unit: "µs" };
+  const stub = await startOpenAIStub(() => "Action: forward");
+  try {
+    const http = await runnerTurns(openAIChat({ baseURL: stub.baseURL, model: "stub", maxRetries: 0, maxConcurrency: 8 }), seconds);
+    yield { suite: "text", name: "runner/turns-per-second (loopback server)", value: http, unit: "turns/s" };
+    yield { suite: "text", name: "runner/per-call (loopback server)", value: 1e6 / http - 1e6 / own, unit: "µs" };
+  } finally {
+    await stub.close();
+  }
 }
 
 export function* textSuite(seconds: number): Generator<Figure> {

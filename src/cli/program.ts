@@ -228,7 +228,7 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), text (text worlds without a model; sandboxed terms), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), text (text worlds without a model; sandboxed terms), runner (the rollout runner's own cost per turn, and a call to a loopback server), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement (at most 300)").default("1"))
     .option("--vs-cleanrl <dir>", "train suite: run CleanRL's ppo.py from this checkout beside rewardlab's PPO (CartPole, in alternation) and print both and the ratios")
