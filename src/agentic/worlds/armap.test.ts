@@ -56,27 +56,15 @@ test("ARMAP: random walks, intents and negatives written by a model, a reward mo
 }, 120_000);
 
 test("ARMAP from a cassette: the triplets and the best-of-N pick replay exactly, with no server", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const { recordChat, replayChat } = await import("../../providers/chat.js");
-  const dir = mkdtempSync(join(tmpdir(), "rewardlab-armap-"));
-  const tape = join(dir, "armap.jsonl");
+  const { recordThenReplay } = await import("../../test-utils/cassette.js");
   const walks = randomWalks(world, ACTIONS, 8, 4, 1);
   let calls = 0;
-  const run = async (model: Parameters<typeof synthesizeTriplets>[0]) => {
+  const script = (r: StubRequest) => (r.messages[0].content.startsWith("You write training data") ? writer(r) : `Action: ${ACTIONS[calls++ % 3]}`);
+  const { live, replayed } = await recordThenReplay(script, async (model) => {
     const { pairs } = await synthesizeTriplets(model, walks, world().system);
     const report = await trainArmapRewardModel(pairs, 0, 0);
     const best = await bestOfN(model, report.head, world, "turn until you face north", 3, { episodes: 3, seed: 7, maxTurns: 2, concurrency: 1 });
     return { pairs, picked: best.picked, scores: best.attempts.map((a) => a.score) };
-  };
-  const stub = await startOpenAIStub((r) => (r.messages[0].content.startsWith("You write training data") ? writer(r) : `Action: ${ACTIONS[calls++ % 3]}`));
-  let live;
-  try {
-    live = await run(recordChat(openAIChat({ baseURL: stub.baseURL, model: "writer", maxRetries: 0 }), tape));
-  } finally {
-    await stub.close();
-  }
-  expect(await run(replayChat(tape))).toEqual(live);
-  rmSync(dir, { recursive: true, force: true });
+  });
+  expect(replayed).toEqual(live);
 }, 120_000);

@@ -51,23 +51,8 @@ test("PAE: proposed tasks are attempted and judged; the judged success is the re
 });
 
 test("PAE from a cassette: the recorded run replays exactly, with no server", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const { recordChat, replayChat } = await import("../../providers/chat.js");
-  const dir = mkdtempSync(join(tmpdir(), "rewardlab-pae-"));
-  const tape = join(dir, "pae.jsonl");
+  const { recordThenReplay } = await import("../../test-utils/cassette.js");
   const options = { rounds: 2, tasks: 3, description: "an empty room with a goal", episodes: 4, seed: 0, maxTurns: 2, concurrency: 1 };
-  const stub = await startOpenAIStub(roles);
-  let live;
-  try {
-    const model = recordChat(openAIChat({ baseURL: stub.baseURL, model: "roles", maxRetries: 0 }), tape);
-    live = await proposerAgentEvaluator(model, model, model, () => gridTextEnv("Empty-Random-5x5"), options);
-  } finally {
-    await stub.close();
-  }
-  const replay = replayChat(tape);
-  const again = await proposerAgentEvaluator(replay, replay, replay, () => gridTextEnv("Empty-Random-5x5"), options);
-  expect(again).toEqual(live);
-  rmSync(dir, { recursive: true, force: true });
+  const { live, replayed } = await recordThenReplay(roles, (model) => proposerAgentEvaluator(model, model, model, () => gridTextEnv("Empty-Random-5x5"), options));
+  expect(replayed).toEqual(live);
 });

@@ -38,20 +38,8 @@ test("attempts with reflections: a failed attempt is reflected on, the lesson st
 });
 
 test("attempts with reflections replay exactly from a cassette, with no server", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const { recordChat, replayChat } = await import("../../providers/chat.js");
-  const dir = mkdtempSync(join(tmpdir(), "rewardlab-reflexion-"));
-  const tape = join(dir, "reflexion.jsonl");
+  const { recordThenReplay } = await import("../../test-utils/cassette.js");
   const options = { episodes: 3, seed: 0, maxTurns: 20, concurrency: 1, attempts: 3 };
-  const stub = await startOpenAIStub(learner);
-  let live;
-  try {
-    live = await reflexion(recordChat(openAIChat({ baseURL: stub.baseURL, model: "learner", maxRetries: 0 }), tape), () => twentyQuestions(), options);
-  } finally {
-    await stub.close();
-  }
-  expect(await reflexion(replayChat(tape), () => twentyQuestions(), options)).toEqual(live);
-  rmSync(dir, { recursive: true, force: true });
+  const { live, replayed } = await recordThenReplay(learner, (model) => reflexion(model, () => twentyQuestions(), options));
+  expect(replayed).toEqual(live);
 });
