@@ -69,3 +69,19 @@ describe("sandboxed terms", () => {
     expect(() => runTraining(config, 0)).toThrow(/^reward\.terms\[1\]\.code: the sandboxed function failed: Error: no bumping \(term\.js:1:\d+\)$/);
   });
 });
+
+test("a sandbox closed (to keep few processes open) starts again when its term is next used, with the same values", async () => {
+  const { MAX_OPEN_SANDBOXES } = await import("./sandbox.js");
+  const before = rewards({ kind: "sandboxed", code: SOURCE }, 50, 5);
+  const rv = new RewardedVector(makeVector("DoorKey-5x5", 4), { terms: [{ kind: "task" }, { name: "x", kind: "sandboxed", code: SOURCE }] });
+  // Open more sandboxes than are kept: the first one is closed.
+  for (let k = 0; k <= MAX_OPEN_SANDBOXES; k++) rewards({ kind: "sandboxed", code: `(t) => ${k}` }, 1, 0);
+  const rng = new Rng(5);
+  rv.reset(5);
+  const after: number[][] = [];
+  for (let k = 0; k < 50; k++) {
+    rv.step(Int32Array.from({ length: 4 }, () => rng.int(7)));
+    after.push(Array.from(rv.reward.terms[1]));
+  }
+  expect(after).toEqual(before);
+});

@@ -45,8 +45,9 @@ export class Sandbox {
   readonly rowWidth: number;
   private readonly ctrl: Int32Array;
   private readonly errorBytes: Uint8Array;
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private failure: string | undefined;
+  private readonly workerData: Record<string, unknown>;
 
   constructor(private readonly spec: SandboxSpec) {
     this.rowWidth = 2 * spec.features.length + ROW_EXTRA;
@@ -58,7 +59,14 @@ export class Sandbox {
     this.errorBytes = new Uint8Array(errorBuffer);
     const init = { code: spec.code, features: [...spec.features], events: spec.events.map(([e, bit]) => [e, bit]), timeoutMs: spec.timeoutMs, memoryMb: spec.memoryMb };
     const isolatedVm = createRequire(import.meta.url).resolve("isolated-vm");
-    this.worker = new Worker(BRIDGE_SOURCE, { eval: true, workerData: { ctrlBuffer, dataBuffer, errorBuffer, init, isolatedVm, host: HOST_SOURCE } });
+    this.workerData = { ctrlBuffer, dataBuffer, errorBuffer, init, isolatedVm, host: HOST_SOURCE };
+    this.start();
+  }
+
+  /** Starts the bridge and its sandbox process (again, after `close`: the function is pure, so nothing is lost). */
+  private start(): void {
+    Atomics.store(this.ctrl, 0, STATE.starting);
+    this.worker = new Worker(BRIDGE_SOURCE, { eval: true, workerData: this.workerData });
     // Neither the bridge nor its process keeps a finished program alive.
     this.worker.unref();
     if (Atomics.wait(this.ctrl, 0, STATE.starting, START_MS) === "timed-out") this.fail(`did not start within ${START_MS / 1000} s`);
@@ -68,6 +76,7 @@ export class Sandbox {
   /** The function's value for rows 0 … n−1 of `input` (the first n entries of the returned array). */
   run(n: number): Float64Array {
     if (this.failure !== undefined) throw new SandboxFailure(this.failure);
+    if (!this.worker) this.start();
     if (n > MAX_ROWS) this.fail(`a batch of ${n} rows; at most ${MAX_ROWS}`);
     Atomics.store(this.ctrl, 1, n);
     Atomics.store(this.ctrl, 0, STATE.request);
@@ -79,8 +88,10 @@ export class Sandbox {
     return this.input;
   }
 
+  /** Stops the bridge and its process; a later `run` starts them again. */
   close(): void {
-    void this.worker.terminate();
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 
   private errorText(): string {
@@ -101,13 +112,23 @@ const open = new Map<string, Sandbox>();
 
 const keyOf = (spec: SandboxSpec) => JSON.stringify([spec.code, spec.features, spec.events, spec.timeoutMs, spec.memoryMb]);
 
-/** The process's sandbox for `spec`, started on first use. */
+/** Sandboxes kept open at most (a design trying many functions would otherwise keep a process for each). */
+export const MAX_OPEN_SANDBOXES = 8;
+
+/** The process's sandbox for `spec`, started on first use; the least recently used is closed past `MAX_OPEN_SANDBOXES`. */
 export function sandboxFor(spec: SandboxSpec): Sandbox {
   const key = keyOf(spec);
   let sandbox = open.get(key);
-  if (!sandbox) {
+  if (sandbox) open.delete(key);
+  else {
     sandbox = new Sandbox(spec);
-    open.set(key, sandbox);
+    if (open.size >= MAX_OPEN_SANDBOXES) {
+      const [oldest, first] = open.entries().next().value!;
+      open.delete(oldest);
+      first.close();
+    }
   }
+  // Map order is use order: the most recent last.
+  open.set(key, sandbox);
   return sandbox;
 }
