@@ -68,3 +68,15 @@ test("ARMAP from a cassette: the triplets and the best-of-N pick replay exactly,
   });
   expect(replayed).toEqual(live);
 }, 120_000);
+
+test("the small tree search takes, each turn, the action whose attempt the judge scores highest, and so reaches what the judge wants", async () => {
+  const { rewardGuidedSearch } = await import("./armap.js");
+  const ended = (d: string) => d.split("\nActions:")[0];
+  // A judge that wants the agent to end facing a heading, and prefers shorter attempts.
+  const wants = (heading: string) => async (_task: string, digests: readonly string[]) => digests.map((d) => (ended(d).includes(`You face ${heading}`) ? 1 : 0) - 0.0001 * d.length);
+  for (const heading of ["north", "south"]) {
+    const r = await rewardGuidedSearch(wants(heading), world, ACTIONS, `face ${heading}`, 3, 4);
+    expect(ended(digest(r.transcript))).toContain(`You face ${heading}`);
+    expect(r.score).toBeGreaterThan(0.9);
+  }
+});

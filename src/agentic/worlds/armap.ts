@@ -12,9 +12,10 @@
  *    attempt given as where it ended and the actions taken (`digest`): the
  *    sentence embedder reads only the start of a long text, so a whole
  *    transcript would hide the end, where attempts differ.
- * 4. Best-of-N: for a task, the agent makes N attempts and the reward model
- *    picks the one it scores highest (ARMAP's simplest planner; its
- *    Reflexion and MCTS variants are not built here).
+ * 4. Planning with it: best-of-N (the agent makes N attempts, the reward
+ *    model picks the one it scores highest), and a small tree search (each
+ *    turn, every action one step ahead, the best-scored taken); ARMAP's
+ *    MCTS and Reflexion planners are larger and not built here.
  */
 import { Rng } from "../../core/rng.js";
 import type { ChatModel } from "../../providers/chat.js";
@@ -118,4 +119,56 @@ export async function bestOfN(agent: ChatModel, head: RewardHead, makeEnv: () =>
     if (a.score > attempts[picked].score) picked = k;
   });
   return { attempts, picked };
+}
+
+/** Scores for attempt digests at a task, higher better: the trained reward model, or any other judge. */
+export type DigestScorer = (task: string, digests: readonly string[]) => Promise<number[]>;
+
+/** The reward model as a `DigestScorer`. */
+export function headScorer(head: RewardHead): DigestScorer {
+  return async (task, digests) => (await embed(digests.map((d) => rmText(task, d)))).map((x) => head.score(x));
+}
+
+export interface SearchResult {
+  actions: string[];
+  transcript: string;
+  /** The judge's score of the attempt's final digest. */
+  score: number;
+}
+
+/**
+ * A small tree search guided by the reward model (ARMAP plans with its
+ * reward model; its MCTS is larger): from the task's start, each turn tries
+ * every action one step ahead and takes the one whose attempt so far the
+ * judge scores highest, until the episode ends or `maxTurns`. Branches are
+ * made by replaying the world from its seed with the actions so far, so any
+ * deterministic text world can be searched.
+ */
+export async function rewardGuidedSearch(score: DigestScorer, makeEnv: () => TextEnv, actions: readonly string[], task: string, seed: number, maxTurns: number): Promise<SearchResult> {
+  const play = (taken: readonly string[]) => {
+    const env = makeEnv();
+    const lines = [`World: ${env.reset(seed)}`];
+    let done = false;
+    for (const word of taken) {
+      const step = env.step(`Action: ${word}`);
+      lines.push(`Agent: Action: ${word}`, `World: ${step.observation}`);
+      done = step.terminated || step.truncated;
+      if (done) break;
+    }
+    return { transcript: lines.join("\n"), done };
+  };
+  const taken: string[] = [];
+  let best = { transcript: play([]).transcript, score: -Infinity };
+  for (let t = 0; t < maxTurns; t++) {
+    const branches = actions.map((a) => ({ a, ...play([...taken, a]) }));
+    const scores = await score(task, branches.map((b) => digest(b.transcript)));
+    let k = 0;
+    scores.forEach((s, j) => {
+      if (s > scores[k]) k = j;
+    });
+    taken.push(branches[k].a);
+    best = { transcript: branches[k].transcript, score: scores[k] };
+    if (branches[k].done) break;
+  }
+  return { actions: taken, transcript: best.transcript, score: best.score };
 }
