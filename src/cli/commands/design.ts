@@ -86,10 +86,10 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   if (opts.out) checkOutputFile(opts.out, "--out");
   checkReportFlag(opts);
 
-  const { designer, perIteration, calls, usage } = withModel ? await modelDesigner(config, opts) : await evolution(config, opts, population, loop.seed);
+  const { designer, candidates, calls, usage } = withModel ? await modelDesigner(config, opts) : await evolution(config, opts, population, loop.seed);
   const name = `design-${config.name ?? config.env.id}`;
   const lineage = opts.db === false ? undefined : await openLineage(opts.db ?? "./rewardlab.db", name, designer.name, config, { ...loop, population, designer: designer.name });
-  const total = loop.iterations * perIteration;
+  const total = candidates(loop.iterations);
   const bar = opts.json ? undefined : progressBar(total, "candidates");
   const lines: string[] = [];
   let done = 0;
@@ -153,7 +153,7 @@ async function evolution(config: import("../../runs/config.js").RunConfig, opts:
   const gamma = (config.learner as { gamma?: number }).gamma ?? 0.99;
   const designer = evolutionDesigner(vocab, { gamma, maxTerms }, { population, elite, maxTerms, seed });
   // Iteration 0 is the whole population; later ones fill it after the elites.
-  return { designer, perIteration: population, calls: undefined, usage: undefined };
+  return { designer, candidates: (iterations: number) => population + (iterations - 1) * (population - elite), calls: undefined, usage: undefined };
 }
 
 async function modelDesigner(config: import("../../runs/config.js").RunConfig, opts: DesignOpts) {
@@ -176,7 +176,7 @@ async function modelDesigner(config: import("../../runs/config.js").RunConfig, o
     template = templateOf(readConfigFile(opts.parameters), config.env, opts.parameters);
   }
   const designer = llmDesigner(model, config, prompts, { samples, task, ...(temperature !== undefined ? { temperature } : {}), limits: { maxTerms, ...(opts.allowCode ? { allowCode: true } : {}) }, ...(template ? { template } : {}) });
-  return { designer, perIteration: samples, calls: designer.calls, usage: model.usage };
+  return { designer, candidates: (iterations: number) => iterations * samples, calls: designer.calls, usage: model.usage };
 }
 
 async function openLineage(path: string, name: string, designer: string, config: unknown, options: unknown) {
