@@ -13,7 +13,8 @@ import { envSpec } from "../../envs/registry.js";
 import type { GridEnv } from "../../envs/grid/engine.js";
 import { ACTION_NAMES, describeCell, T } from "../../envs/grid/objects.js";
 import { makeRewarded } from "../../rewards/make.js";
-import type { TextEnv, TextStep } from "./text-env.js";
+import { parseToolCalls } from "../scorers/toolrl.js";
+import type { TextEnv, TextStep, TextTool } from "./text-env.js";
 
 const DIRECTIONS = ["east", "south", "west", "north"] as const;
 
@@ -83,9 +84,17 @@ export function gridTextEnv(id: string, options: GridTextOptions = {}): TextEnv 
     "Think briefly if you like, then end your reply with one line: Action: WORD, WORD one of left, right, forward, pickup, drop, toggle, done.",
   ].join("\n");
 
+  const tools: TextTool[] = [
+    {
+      type: "function",
+      function: { name: "act", description: "Take one action in the gridworld.", parameters: { type: "object", properties: { action: { type: "string", enum: [...ACTION_NAMES] } }, required: ["action"], additionalProperties: false } },
+    },
+  ];
+
   return {
     id: spec.id,
     system,
+    tools,
     reset(seed) {
       rv.reset(seed);
       return describe(vec.obs);
@@ -129,8 +138,19 @@ function named(c: number): string {
   return `${/^[aeiou]/.test(d) ? "an" : "a"} ${d}`;
 }
 
-/** The action a message names: its last `Action: WORD` line, or the whole message when it is one word. */
+/**
+ * The action a message names: a call of the `act` tool
+ * (`<tool_call>{"name": "act", "arguments": {"action": "forward"}}</tool_call>`,
+ * the last one), else its last `Action: WORD` line, or the whole message
+ * when it is one word.
+ */
 export function parseAction(message: string): string | undefined {
+  if (message.includes("<tool_call>")) {
+    const parsed = parseToolCalls(message);
+    const calls = "calls" in parsed ? parsed.calls.filter((c) => c.name === "act") : [];
+    const last = calls[calls.length - 1];
+    if (last && typeof last.args.action === "string") return last.args.action.toLowerCase();
+  }
   const named = [...message.matchAll(/action\s*[:=]\s*\**\s*([a-z_]+)/gi)];
   if (named.length) return named[named.length - 1][1].toLowerCase();
   const word = message.trim().replace(/[.!*`"']/g, "").toLowerCase();

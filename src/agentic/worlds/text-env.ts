@@ -27,10 +27,18 @@ export interface TextStep {
   success?: boolean;
 }
 
+/** A tool the agent may call instead of writing its action in words (the OpenAI tools format). */
+export interface TextTool {
+  type: "function";
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
 export interface TextEnv {
   readonly id: string;
   /** How the environment is played: the rules and the actions, as the system message. */
   readonly system: string;
+  /** Actions as a JSON-Schema tool, for models that call tools: a call `<tool_call>{"name": …, "arguments": {…}}</tool_call>` is an action. */
+  readonly tools?: readonly TextTool[];
   /** Starts an episode; returns its first observation. */
   reset(seed: number): string;
   /** Acts on one assistant message. */

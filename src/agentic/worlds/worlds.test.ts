@@ -50,6 +50,9 @@ describe("gridworlds as text", () => {
     expect(parseAction("Action: left... no, **Action:** right")).toBe("right");
     expect(parseAction("Pickup.")).toBe("pickup");
     expect(parseAction("go forward please")).toBeUndefined();
+    // A call of the world's act tool is an action too.
+    expect(parseAction('<think>go</think>\n<tool_call>{"name": "act", "arguments": {"action": "Forward"}}</tool_call>')).toBe("forward");
+    expect(gridTextEnv("DoorKey-5x5").tools![0].function.parameters).toMatchObject({ properties: { action: { enum: ["left", "right", "forward", "pickup", "drop", "toggle", "done"] } } });
   });
 
   test("per-turn rewards and terms are the numeric environment's under the same spec; an invalid message takes no step", () => {
