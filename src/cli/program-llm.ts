@@ -68,4 +68,12 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--episodes <n>", "held-out episodes per run (default 64)")
     .option("--learners <list>", "comma-separated: ppo, grpo, rloo (REINFORCE with GRPO's or RLOO's group baseline) (default all three)")
     .action(async (opts) => (await import("./commands/agent.js")).agentStudy(opts));
+  agent
+    .command("export <config>")
+    .description("the config's episodes as verl data rows for multi-turn training with an interaction (examples/verl/rewardlab_interaction.py plays them through rewardlab serve)")
+    .option("--format <name>", "verl (the one format for now)", "verl")
+    .option("--episodes <n>", "override the config's episodes")
+    .option("--seed <n>", "override the config's first seed")
+    .option("--out <file>", "where the rows go (default <env>-verl.jsonl)")
+    .action(async (config, opts) => (await import("./commands/agent.js")).agentExport(config, opts));
 }

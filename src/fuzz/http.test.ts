@@ -1,6 +1,6 @@
 /**
  * The reward server's routes fuzzed with bodies mutated from the ones each
- * protocol sends (native, TRL, OpenRLHF, verl, advantages) and with raw
+ * protocol sends (native, TRL, OpenRLHF, verl, advantages, text worlds) and with raw
  * bytes: every reply is a 200 or a 4xx, an error is one line naming the
  * body path, and the server never answers 500.
  */
@@ -27,6 +27,7 @@ const BODIES: [route: string, valid: Json[]][] = [
   ["/v1/trl", [trl]],
   ["/get_reward", [{ query: ["<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<answer>42</answer><|im_end|>"], prompts: ["<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n"], labels: ["42"] }]],
   ["/compute_score", [{ data_source: "gsm8k", solution_str: "42", ground_truth: "42", extra_info: { num_turns: 2 } }, { solution_strs: ["1", "2"], ground_truths: ["1", "3"] }]],
+  ["/v1/worlds", [{ world: "DoorKey-5x5", seed: 3, reward: { terms: [{ kind: "task" }, { kind: "event", event: "pickup:key", weight: 0.1 }] } }, { world: "TwentyQuestions", seed: 0 }]],
 ];
 
 describe("fuzzing the reward server", () => {

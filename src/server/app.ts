@@ -9,6 +9,7 @@
  * | `POST /v1/trl` | TRL's reward-function kwargs `{prompts, completions, <column>...}` | `{rewards}` (null: TRL's None) |
  * | `POST /get_reward` | OpenRLHF `{query, prompts, labels}` | `{rewards, scores, extra_logs}` |
  * | `POST /compute_score` | verl `{data_source, solution_str, ground_truth, extra_info}` or the batch form | `{score, <aspect>: value}` (or a list) |
+ * | `POST /v1/worlds`, `POST /v1/worlds/:id/step`, `DELETE /v1/worlds/:id` | `{world, seed}`, `{message}` | a text world's episode over HTTP (worlds.ts) |
  * | `GET /health` | | `{status: "ok", aspects}` |
  * | `GET /metrics` | | Prometheus text |
  *
@@ -38,6 +39,7 @@ import { UserError } from "../core/errors.js";
 import { errorHandler } from "./errors.js";
 import { Limiter, Overloaded } from "../core/limiter.js";
 import { CONTENT_TYPE as METRICS_CONTENT_TYPE, renderMetrics, ServerMetrics, type MetricsSnapshot } from "./metrics.js";
+import { worldRoutes } from "./worlds.js";
 import { advantagesRoute } from "./advantages.js";
 import { clientGone, jsonSchema, listAt, parseJsonBody, requireResponses } from "./requests.js";
 
@@ -217,6 +219,7 @@ export function buildServer(pipeline: RewardPipeline, options: ServerOptions = {
   );
 
   advantagesRoute(app, pipeline, trajectorySchema, score);
+  worldRoutes(app);
 
   // OpenRLHF's remote reward model (`--reward.remote_url http://host:port/get_reward`).
   app.post("/get_reward", { schema: { body: jsonSchema(OpenRlhfBody) } }, async (request, reply) => {

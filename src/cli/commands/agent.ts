@@ -162,3 +162,51 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   }
   for (const line of new Set(lines)) console.log(line);
 }
+
+export interface AgentExportOptions {
+  format?: string;
+  out?: string;
+  episodes?: string;
+  seed?: string;
+}
+
+/**
+ * `rewardlab agent export CONFIG --format verl --out rows.jsonl`: the
+ * config's episodes as verl data rows for multi-turn training with an
+ * interaction: the prompt is the world's rules and first observation; the
+ * row's `interaction_kwargs` name the world, the seed and the reward, which
+ * examples/verl/rewardlab_interaction.py plays through `rewardlab serve`.
+ */
+export async function agentExport(file: string, opts: AgentExportOptions): Promise<void> {
+  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
+  const { textWorld } = await import("../../agentic/worlds/index.js");
+  if ((opts.format ?? "verl") !== "verl") throw new UserError("--format", `expected verl, got ${JSON.stringify(opts.format)}`);
+  const config = loadAgentRunConfig(file);
+  if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 10_000_000);
+  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  const out = opts.out ?? `${config.env.id}-verl.jsonl`;
+  checkOutputFile(out, "--out", { createDirs: true });
+  const env = textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  const rows: string[] = [];
+  for (let k = 0; k < config.episodes; k++) {
+    const seed = config.seed + Math.floor(k / config.group);
+    const observation = env.reset(seed);
+    rows.push(
+      JSON.stringify({
+        data_source: `rewardlab/${config.env.id}`,
+        prompt: [
+          { role: "system", content: env.system },
+          { role: "user", content: observation },
+        ],
+        ability: "agent",
+        reward_model: { style: "rule", ground_truth: "" },
+        extra_info: {
+          index: k,
+          interaction_kwargs: { name: "rewardlab", world: config.env.id, seed, ...(config.reward ? { reward: config.reward } : {}), ...(Object.keys(config.env.kwargs).length ? { kwargs: config.env.kwargs } : {}) },
+        },
+      }),
+    );
+  }
+  writeOutputFile(out, rows.join("\n") + "\n", "--out", { createDirs: true });
+  console.log(`${rows.length} verl rows (${config.env.id}, seeds ${config.seed}–${config.seed + Math.floor((config.episodes - 1) / config.group)}) written to ${out}; play them with examples/verl/rewardlab_interaction.py against rewardlab serve`);
+}
