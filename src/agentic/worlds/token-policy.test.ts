@@ -23,3 +23,11 @@ test("the same seed trains the same weights, bit for bit; GRPO's baseline trains
   const c = trainTokenPolicy(world, { actions, baseline: "grpo", steps: 1500, seed: 3 });
   expect(c.params).not.toEqual(a.params);
 });
+
+test("with PPO (the value as one more output, GAE, the clipped objective) it learns Empty-5x5 in 6k steps", () => {
+  const untrained = evaluateTokenPolicy(trainTokenPolicy(world, { actions, baseline: "ppo", steps: 1, seed: 1 }), world, actions, 64, 12345);
+  const trained = evaluateTokenPolicy(trainTokenPolicy(world, { actions, baseline: "ppo", steps: 6000, seed: 1 }), world, actions, 64, 12345);
+  expect(trained.success).toBe(1);
+  expect(trained.primaryReturn).toBeGreaterThan(0.9);
+  expect(trained.primaryReturn).toBeGreaterThan(untrained.primaryReturn + 0.2);
+}, 120_000);

@@ -1,12 +1,18 @@
 /**
  * The token-level text policy trained in-process: the GRU of token-gru.ts
- * reads each observation word by word and picks an action word, trained by
- * REINFORCE with a group baseline over whole episodes: k episodes of one
- * task (one seed) form a group, and episode i's advantage is RLOO's
- * A_i = R_i − mean_{j≠i} R_j or GRPO's (R_i − mean R)/(std R + ε). The loss
- * −(1/N) Σ_i A_i Σ_t log π(a_t | s_t) is minimized by Adam with the
- * gradient's norm clipped. Every draw (initial weights, tasks, actions)
- * comes from the seed.
+ * reads each observation word by word and picks an action word. Trained
+ *
+ * - by REINFORCE with a group baseline over whole episodes (`rloo`, `grpo`):
+ *   k episodes of one task (one seed) form a group, and episode i's
+ *   advantage is RLOO's A_i = R_i − mean_{j≠i} R_j or GRPO's
+ *   (R_i − mean R)/(std R + ε); the loss −(1/N) Σ_i A_i Σ_t log π(a_t | s_t);
+ * - or by PPO (`ppo`): the head has one more output, the value V(s); turn
+ *   advantages by GAE (γ 0.99, λ 0.95) over the turn rewards, normalized;
+ *   4 epochs of the clipped objective (ε 0.2) on the collected turns, with
+ *   0.5·(V − R)² and an entropy bonus of 0.01.
+ *
+ * Adam, the gradient's norm clipped at 0.5. Every draw (initial weights,
+ * tasks, actions) comes from the seed.
  */
 import { Rng } from "../../core/rng.js";
 import type { TextEnv } from "./text-env.js";
@@ -15,7 +21,7 @@ import { initGru, tokenize, TokenGru, type GruShape } from "./token-gru.js";
 export interface TokenPolicyOptions {
   /** The action words, and how one is said (default `Action: WORD`). */
   actions: readonly string[];
-  baseline: "rloo" | "grpo";
+  baseline: "rloo" | "grpo" | "ppo";
   /** Environment steps to train for. */
   steps: number;
   seed: number;
@@ -46,7 +52,10 @@ interface Turn {
 }
 
 export function trainTokenPolicy(makeWorld: () => TextEnv, o: TokenPolicyOptions): TokenPolicy {
-  const shape: GruShape = { vocab: o.vocab ?? 256, embed: o.embed ?? 8, hidden: o.hidden ?? 16, actions: o.actions.length };
+  const ppo = o.baseline === "ppo";
+  const A_ = o.actions.length;
+  // With PPO the head has one more output: the value.
+  const shape: GruShape = { vocab: o.vocab ?? 256, embed: o.embed ?? 8, hidden: o.hidden ?? 16, actions: A_ + (ppo ? 1 : 0) };
   const maxTokens = o.maxTokens ?? 48;
   const G = o.groups ?? 4;
   const k = o.groupSize ?? 4;
@@ -57,7 +66,7 @@ export function trainTokenPolicy(makeWorld: () => TextEnv, o: TokenPolicyOptions
   const adam = new Adam(params.length, o.learningRate ?? 3e-3);
   const grad = new Float64Array(params.length);
   const curve: number[] = [];
-  const probs = (tokens: Int32Array) => softmax(gru.forward(params, tokens).logits);
+  const probs = (tokens: Int32Array) => softmax(gru.forward(params, tokens).logits.subarray(0, A_));
   const policy: TokenPolicy = {
     gru,
     params,
@@ -69,52 +78,60 @@ export function trainTokenPolicy(makeWorld: () => TextEnv, o: TokenPolicyOptions
   };
   let steps = 0;
   while (steps < o.steps) {
-    const episodes: { turns: Turn[]; ret: number; primary: number }[] = [];
+    const episodes: { turns: Turn[]; rewards: number[]; ret: number; primary: number; truncated: boolean }[] = [];
     for (let g = 0; g < G; g++) {
       const seed = rng.int(2 ** 31);
       for (let j = 0; j < k; j++) {
         const env = makeWorld();
         let observation = env.reset(seed);
         const turns: Turn[] = [];
+        const rewards: number[] = [];
         let ret = 0;
         let primary = 0;
+        let truncated = true;
         for (let t = 0; t < maxTurns; t++) {
           const tokens = tokenize(observation, shape.vocab, maxTokens);
           const action = sample(probs(tokens), rng);
           const step = env.step(`Action: ${o.actions[action]}`);
           turns.push({ tokens, action });
-          ret += (o.rewards ?? "sparse") === "dense" ? step.reward : step.primary;
+          const r = (o.rewards ?? "sparse") === "dense" ? step.reward : step.primary;
+          rewards.push(r);
+          ret += r;
           primary += step.primary;
           observation = step.observation;
+          if (step.terminated) truncated = false;
           if (step.terminated || step.truncated) break;
         }
         steps += turns.length;
-        episodes.push({ turns, ret, primary });
+        episodes.push({ turns, rewards, ret, primary, truncated });
       }
     }
-    // Advantages within each group of k episodes of one task.
-    const A = episodes.map((_, i) => {
-      const group = episodes.slice(Math.floor(i / k) * k, Math.floor(i / k) * k + k).map((e) => e.ret);
-      const mean = group.reduce((a, b) => a + b, 0) / k;
-      if (o.baseline === "rloo") return episodes[i].ret - (mean * k - episodes[i].ret) / (k - 1);
-      const std = Math.sqrt(group.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
-      return (episodes[i].ret - mean) / (std + 1e-6);
-    });
-    grad.fill(0);
-    const N = episodes.length;
-    episodes.forEach((e, i) => {
-      if (A[i] === 0) return;
-      for (const turn of e.turns) {
-        const trace = gru.forward(params, turn.tokens);
-        const pi = softmax(trace.logits);
-        // ∂(−A log π(a))/∂logits = −A (onehot(a) − π), averaged over episodes.
-        const d = pi.map((p, a) => (-A[i] * ((a === turn.action ? 1 : 0) - p)) / N);
-        gru.backward(params, trace, d, grad);
-      }
-    });
-    clipNorm(grad, 0.5);
-    adam.step(params, grad);
-    curve.push(episodes.reduce((a, e) => a + e.primary, 0) / N);
+    if (ppo) ppoUpdate(gru, params, grad, adam, episodes, A_, rng);
+    else {
+      // Advantages within each group of k episodes of one task.
+      const A = episodes.map((_, i) => {
+        const group = episodes.slice(Math.floor(i / k) * k, Math.floor(i / k) * k + k).map((e) => e.ret);
+        const mean = group.reduce((a, b) => a + b, 0) / k;
+        if (o.baseline === "rloo") return episodes[i].ret - (mean * k - episodes[i].ret) / (k - 1);
+        const std = Math.sqrt(group.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+        return (episodes[i].ret - mean) / (std + 1e-6);
+      });
+      grad.fill(0);
+      const N = episodes.length;
+      episodes.forEach((e, i) => {
+        if (A[i] === 0) return;
+        for (const turn of e.turns) {
+          const trace = gru.forward(params, turn.tokens);
+          const pi = softmax(trace.logits);
+          // ∂(−A log π(a))/∂logits = −A (onehot(a) − π), averaged over episodes.
+          const d = pi.map((p, a) => (-A[i] * ((a === turn.action ? 1 : 0) - p)) / N);
+          gru.backward(params, trace, d, grad);
+        }
+      });
+      clipNorm(grad, 0.5);
+      adam.step(params, grad);
+    }
+    curve.push(episodes.reduce((a, e) => a + e.primary, 0) / episodes.length);
   }
   return policy;
 }
@@ -138,6 +155,77 @@ export function evaluateTokenPolicy(policy: TokenPolicy, makeWorld: () => TextEn
     }
   }
   return { success: success / episodes, primaryReturn: primary / episodes };
+}
+
+const GAMMA = 0.99;
+const LAMBDA = 0.95;
+const CLIP = 0.2;
+const EPOCHS = 4;
+const MINIBATCH = 64;
+
+/** PPO on the collected episodes: GAE advantages, then epochs of the clipped objective with the value loss and an entropy bonus. */
+function ppoUpdate(gru: TokenGru, params: Float64Array, grad: Float64Array, adam: Adam, episodes: { turns: Turn[]; rewards: number[]; truncated: boolean }[], A: number, rng: Rng): void {
+  interface Sample {
+    tokens: Int32Array;
+    action: number;
+    logp: number;
+    adv: number;
+    ret: number;
+  }
+  const samples: Sample[] = [];
+  for (const e of episodes) {
+    const outs = e.turns.map((t) => gru.forward(params, t.tokens).logits);
+    const values = outs.map((l) => l[A]);
+    let gae = 0;
+    const advs = new Array<number>(e.turns.length);
+    for (let t = e.turns.length - 1; t >= 0; t--) {
+      // A cut-off episode bootstraps from its last value; a finished one from 0.
+      const next = t + 1 < e.turns.length ? values[t + 1] : e.truncated ? values[t] : 0;
+      const delta = e.rewards[t] + GAMMA * next - values[t];
+      gae = delta + GAMMA * LAMBDA * gae;
+      advs[t] = gae;
+    }
+    e.turns.forEach((turn, t) => {
+      const pi = softmax(outs[t].subarray(0, A));
+      samples.push({ tokens: turn.tokens, action: turn.action, logp: Math.log(pi[turn.action]), adv: advs[t], ret: advs[t] + values[t] });
+    });
+  }
+  const mean = samples.reduce((a, s) => a + s.adv, 0) / samples.length;
+  const std = Math.sqrt(samples.reduce((a, s) => a + (s.adv - mean) ** 2, 0) / samples.length);
+  for (const s of samples) s.adv = (s.adv - mean) / (std + 1e-8);
+  const order = samples.map((_, i) => i);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let start = 0; start < order.length; start += MINIBATCH) {
+      const batch = order.slice(start, start + MINIBATCH);
+      grad.fill(0);
+      for (const idx of batch) {
+        const s = samples[idx];
+        const trace = gru.forward(params, s.tokens);
+        const pi = softmax(trace.logits.subarray(0, A));
+        const ratio = Math.exp(Math.log(pi[s.action]) - s.logp);
+        // −min(ratio·Â, clip(ratio)·Â): the gradient flows only where the unclipped term is the smaller.
+        const clipped = (s.adv > 0 && ratio > 1 + CLIP) || (s.adv < 0 && ratio < 1 - CLIP);
+        const dLogp = clipped ? 0 : -ratio * s.adv;
+        let entropy = 0;
+        for (let a = 0; a < A; a++) entropy -= pi[a] * Math.log(pi[a] + 1e-12);
+        const d = new Float64Array(A + 1);
+        for (let a = 0; a < A; a++) {
+          // ∂log π(a*)/∂logit_a = onehot − π; ∂H/∂logit_a = −π_a (log π_a + H).
+          const dPolicy = dLogp * ((a === s.action ? 1 : 0) - pi[a]);
+          const dEntropy = -0.01 * -pi[a] * (Math.log(pi[a] + 1e-12) + entropy);
+          d[a] = (dPolicy + dEntropy) / batch.length;
+        }
+        d[A] = (0.5 * 2 * (trace.logits[A] - s.ret)) / batch.length;
+        gru.backward(params, trace, d, grad);
+      }
+      clipNorm(grad, 0.5);
+      adam.step(params, grad);
+    }
+  }
 }
 
 function softmax(logits: Float64Array): Float64Array {
