@@ -61,6 +61,7 @@ export function registerLanguageModelCommands(program: Command): void {
   agent
     .command("study")
     .description("dense against sparse turn rewards, PPO and GRPO against RLOO, with the in-process text policy on a gridworld as text (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU); IQM over seeds with intervals, P(improvement)")
+    .option("--policy <kind>", "words (hashed words into the learner, the default) or tokens (the token-level GRU; ppo, grpo or rloo as its algorithm)")
     .option("--env <id>", "the gridworld (default DoorKey-5x5)")
     .option("--reward <spec>", "the world's reward spec: its terms beyond the task are the dense turn rewards (default: a potential on holding the key and an open door where there is a door, else on nearness to the goal)")
     .option("--seeds <seeds>", `training seeds per arm: ${SEEDS_FORMS} (default: 5)`)

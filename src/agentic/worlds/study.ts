@@ -8,11 +8,14 @@ import type { LearnerConfig } from "../../agents/index.js";
 import type { TextEnv } from "./text-env.js";
 import type { TextCoreOptions } from "./text-core.js";
 import { evaluateTextPolicy, trainTextPolicy, type TurnRewards } from "./text-policy.js";
+import { evaluateTokenPolicy, trainTokenPolicy } from "./token-policy.js";
 
 export interface Arm {
   name: string;
   learner: LearnerConfig;
   rewards: TurnRewards;
+  /** The token-level GRU policy with this algorithm, instead of `learner` over hashed words. */
+  tokens?: "ppo" | "grpo" | "rloo";
 }
 
 export interface ArmResult {
@@ -29,8 +32,9 @@ export function textStudy(makeWorld: () => TextEnv, core: TextCoreOptions, arms:
   return arms.map((arm) => {
     const result: ArmResult = { name: arm.name, primary: [], success: [] };
     for (const seed of seeds) {
-      const learner = trainTextPolicy(makeWorld, core, { learner: arm.learner, rewards: arm.rewards, steps, seed });
-      const e = evaluateTextPolicy(learner, makeWorld, core, episodes, STUDY_EVALUATION_SEED);
+      const e = arm.tokens
+        ? evaluateTokenPolicy(trainTokenPolicy(makeWorld, { actions: core.actions, baseline: arm.tokens, rewards: arm.rewards, steps, seed, maxTurns: core.maxSteps }), makeWorld, core.actions, episodes, STUDY_EVALUATION_SEED, core.maxSteps)
+        : evaluateTextPolicy(trainTextPolicy(makeWorld, core, { learner: arm.learner, rewards: arm.rewards, steps, seed }), makeWorld, core, episodes, STUDY_EVALUATION_SEED);
       result.primary.push(e.primaryReturn);
       result.success.push(e.success);
       onRun?.(arm.name, seed);

@@ -113,6 +113,12 @@ test("agent study: arms of a learner and dense or sparse turn rewards, IQM over 
   expect(r.out).toMatch(/^ppo dense +-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\] +\d\.\d\d \[\d\.\d\d, \d\.\d\d\] +-?\d\.\d{3} -?\d\.\d{3}$/m);
   expect(r.out).toMatch(/^ppo sparse /m);
   expect(r.out).toMatch(/too few seeds for a verdict/);
+  const tokens = await runCli("agent", "study", "--policy", "tokens", "--env", "Empty-5x5", "--seeds", "2", "--steps", "512", "--episodes", "2", "--learners", "rloo");
+  expect(tokens.code).toBe(0);
+  expect(tokens.out).toMatch(/^Empty-5x5 as text, the in-process text policy \(a GRU over the words\)/m);
+  expect(tokens.out).toMatch(/^rloo sparse /m);
+  const badPolicy = await runCli("agent", "study", "--policy", "bag");
+  expect([badPolicy.code, badPolicy.err]).toEqual([2, 'error: --policy: expected words (hashed words into any learner) or tokens (the token-level GRU), got "bag"\n']);
   const bad = await runCli("agent", "study", "--learners", "ppo,dqn");
   expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, grpo, rloo\n']);
 });

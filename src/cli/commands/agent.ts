@@ -103,6 +103,7 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
 }
 
 export interface AgentStudyOptions {
+  policy?: string;
   env?: string;
   reward?: string;
   seeds?: string;
@@ -139,13 +140,15 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   const learners = (listOption(opts.learners ?? "ppo,grpo,rloo", "--learners", ["ppo", "grpo", "rloo"]) ?? ["ppo"]) as ("ppo" | "grpo" | "rloo")[];
   const LEARNERS = { ppo: { algo: "ppo", numSteps: 64 }, grpo: { algo: "reinforce", baseline: "grpo" }, rloo: { algo: "reinforce", baseline: "rloo" } };
   const core = { actions: ACTION_NAMES.slice(0, 6), maxSteps: 100 };
-  const arms = learners.flatMap((name) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${name} ${rewards}`, learner: LEARNERS[name] as never, rewards })));
+  const policy = opts.policy ?? "words";
+  if (policy !== "words" && policy !== "tokens") throw new UserError("--policy", `expected words (hashed words into any learner) or tokens (the token-level GRU), got ${JSON.stringify(policy)}`);
+  const arms = learners.flatMap((name) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${name} ${rewards}`, learner: LEARNERS[name] as never, rewards, ...(policy === "tokens" ? { tokens: name } : {}) })));
   const bar = progressBar(arms.length * seeds.length, "runs");
   let done = 0;
   const t0 = performance.now();
   const results = textStudy(makeWorld, core, arms, seeds, steps, episodes, () => bar.update(++done));
   bar.stop();
-  console.log(`${id} as text, the in-process text policy (hashed words), ${steps.toLocaleString("en")} steps per run, seeds ${seeds.join(", ")}; ${episodes} held-out episodes per run; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  console.log(`${id} as text, the in-process text policy (${policy === "tokens" ? "a GRU over the words" : "hashed words"}), ${steps.toLocaleString("en")} steps per run, seeds ${seeds.join(", ")}; ${episodes} held-out episodes per run; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   console.log(`${"arm".padEnd(16)} ${"task return, IQM [95%]".padEnd(26)} ${"success, IQM [95%]".padEnd(22)} per seed (task return)`);
   for (const r of results) {
     const p = seedEstimate(r.primary, "iqm", new Rng(0));
