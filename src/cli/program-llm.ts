@@ -70,6 +70,22 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--learners <list>", "comma-separated: ppo, grpo, rloo (REINFORCE with GRPO's or RLOO's group baseline) (default all three)")
     .action(async (opts) => (await import("./commands/agent.js")).agentStudy(opts));
   agent
+    .command("pae <config>")
+    .description("PAE on the config's world: the model proposes tasks, attempts each for the config's episodes, and judges every attempt (the verdict is the reward); prints each round's tasks with their success rates and writes the judged attempts")
+    .option("--model <name>", "the model's name at the endpoint (it plays all three roles)")
+    .option("--llm <url>", "the OpenAI-compatible endpoint")
+    .option("--api-key-env <var>", "the environment variable holding the endpoint's key")
+    .option("--record <file>", "record every exchange to this cassette")
+    .option("--replay <file>", "answer from a cassette instead of a model")
+    .option("--rounds <n>", "rounds of propose, attempt, judge (default 3)")
+    .option("--tasks <n>", "tasks proposed per round (default 5)")
+    .option("--description <text>", "the world, for the proposer (default: the environment's summary)")
+    .option("--episodes <n>", "attempts per task (override the config's episodes)")
+    .option("--seed <n>", "override the config's first seed")
+    .option("--out <file>", "where the judged attempts go (default trajectories/<env>-pae-<time>.jsonl)")
+    .option("--json", "print the rounds as JSON")
+    .action(async (config, opts) => (await import("./commands/agent.js")).agentPae(config, opts));
+  agent
     .command("export <config>")
     .description("the config's episodes as verl data rows for multi-turn training with an interaction (examples/verl/rewardlab_interaction.py plays them through rewardlab serve)")
     .option("--format <name>", "verl (the one format for now)", "verl")

@@ -122,3 +122,29 @@ test("agent study: arms of a learner and dense or sparse turn rewards, IQM over 
   const bad = await runCli("agent", "study", "--learners", "ppo,dqn");
   expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, grpo, rloo\n']);
 });
+
+test("agent pae: tasks proposed, attempted and judged by the model; rounds printed with success rates, judged attempts written", async () => {
+  const stub = await startOpenAIStub((r) => {
+    const system = r.messages[0].content;
+    const last = r.messages.at(-1)!.content;
+    if (system.startsWith("You propose tasks")) return "Task: turn around\nTask: walk through a wall";
+    if (system.startsWith("You judge")) return last.includes("The task: turn around") ? "Answer: success" : "Answer: failure";
+    return "Action: left";
+  });
+  const config = join(dir, "pae.yaml");
+  writeFileSync(config, "env: {id: Empty-5x5}\nepisodes: 2\nmaxTurns: 2\nconcurrency: 2\n");
+  const out = join(dir, "pae.jsonl");
+  let r;
+  try {
+    r = await runCli("agent", "pae", config, "--model", "roles", "--llm", stub.baseURL, "--rounds", "2", "--tasks", "2", "--out", out);
+  } finally {
+    await stub.close();
+  }
+  expect(r.err).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^round 1:\n {2}100% {2}turn around\n {4}0% {2}walk through a wall$/m);
+  expect(r.out).toMatch(/^curriculum \(solved sometimes\): \(none\)$/m);
+  const attempts = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  expect(attempts).toHaveLength(2 * 2 * 2);
+  expect(attempts[0].metadata).toMatchObject({ task: "turn around", judged: true });
+});

@@ -213,3 +213,54 @@ export async function agentExport(file: string, opts: AgentExportOptions): Promi
   writeOutputFile(out, rows.join("\n") + "\n", "--out", { createDirs: true });
   console.log(`${rows.length} verl rows (${config.env.id}, seeds ${config.seed}–${config.seed + Math.floor((config.episodes - 1) / config.group)}) written to ${out}; play them with examples/verl/rewardlab_interaction.py against rewardlab serve`);
 }
+
+export interface AgentPaeOptions extends AgentRunOptions {
+  rounds?: string;
+  tasks?: string;
+  description?: string;
+}
+
+/**
+ * `rewardlab agent pae CONFIG --model M`: PAE on the config's world: the
+ * model proposes tasks, attempts each for the config's episodes, and judges
+ * every attempt; prints each round's tasks with their success rates and
+ * writes every judged attempt (the task and the verdict in its metadata).
+ */
+export async function agentPae(file: string, opts: AgentPaeOptions): Promise<void> {
+  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
+  const { textWorld } = await import("../../agentic/worlds/index.js");
+  const { proposerAgentEvaluator } = await import("../../agentic/worlds/pae.js");
+  const { chatModelFrom } = await import("../../providers/chat.js");
+  const { describeEnv } = await import("../../envs/registry.js");
+  const config = loadAgentRunConfig(file);
+  if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
+  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  const rounds = intOption(opts.rounds ?? "3", "--rounds", 1, 1000);
+  const tasks = intOption(opts.tasks ?? "5", "--tasks", 1, 1000);
+  const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  makeEnv();
+  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
+  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
+  const out = opts.out ?? `trajectories/${config.env.id}-pae-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
+  checkOutputFile(out, "--out", { createDirs: true });
+  let description = opts.description;
+  if (description === undefined) {
+    try {
+      description = `${config.env.id}: ${describeEnv(config.env.id).summary}`;
+    } catch {
+      description = config.env.id;
+    }
+  }
+  const result = await proposerAgentEvaluator(model, model, model, makeEnv, { rounds, tasks, description, episodes: config.episodes, seed: config.seed, maxTurns: config.maxTurns, concurrency: config.concurrency, ...(config.temperature !== undefined ? { temperature: config.temperature } : {}) });
+  writeOutputFile(out, result.attempts.map((a) => JSON.stringify(a.trajectory)).join("\n") + "\n", "--out", { createDirs: true });
+  if (opts.json) {
+    console.log(JSON.stringify({ rounds: result.rounds, curriculum: result.curriculum, out, calls: model.usage.calls }));
+    return;
+  }
+  for (const r of result.rounds) {
+    console.log(`round ${r.round + 1}:`);
+    r.tasks.forEach((t, k) => console.log(`  ${Number.isNaN(r.successRates[k]) ? "   —" : `${Math.round(100 * r.successRates[k])}%`.padStart(4)}  ${t}`));
+  }
+  console.log(`curriculum (solved sometimes): ${result.curriculum.length ? result.curriculum.join("; ") : "(none)"}`);
+  console.log(`${result.attempts.length} judged attempts: ${out}; ${model.usage.calls} calls`);
+}
