@@ -86,6 +86,21 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--json", "print the rounds as JSON")
     .action(async (config, opts) => (await import("./commands/agent.js")).agentPae(config, opts));
   agent
+    .command("armap <config>")
+    .description("ARMAP on the config's gridworld: random walks, the model's intents and failing negatives, a reward model trained on them, then best-of-N and a small tree search on --task")
+    .option("--model <name>", "the model's name at the endpoint (it writes the data and makes the attempts)")
+    .option("--llm <url>", "the OpenAI-compatible endpoint")
+    .option("--api-key-env <var>", "the environment variable holding the endpoint's key")
+    .option("--record <file>", "record every exchange to this cassette")
+    .option("--replay <file>", "answer from a cassette instead of a model")
+    .option("--task <text>", "the task to plan for")
+    .option("--walks <n>", "random walks (default 32)")
+    .option("--turns <n>", "actions per walk (default 8)")
+    .option("--best-of <n>", "attempts for best-of-N (default 4)")
+    .option("--seed <n>", "override the config's seed (walks, the task's episode)")
+    .option("--json", "print the summary as JSON")
+    .action(async (config, opts) => (await import("./commands/agent.js")).agentArmap(config, opts));
+  agent
     .command("export <config>")
     .description("the config's episodes as verl data rows for multi-turn training with an interaction (examples/verl/rewardlab_interaction.py plays them through rewardlab serve)")
     .option("--format <name>", "verl (the one format for now)", "verl")

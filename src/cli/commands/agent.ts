@@ -264,3 +264,59 @@ export async function agentPae(file: string, opts: AgentPaeOptions): Promise<voi
   console.log(`curriculum (solved sometimes): ${result.curriculum.length ? result.curriculum.join("; ") : "(none)"}`);
   console.log(`${result.attempts.length} judged attempts: ${out}; ${model.usage.calls} calls`);
 }
+
+export interface AgentArmapOptions extends AgentRunOptions {
+  walks?: string;
+  turns?: string;
+  task?: string;
+  bestOf?: string;
+}
+
+/**
+ * `rewardlab agent armap CONFIG --model M --task TEXT`: ARMAP on the
+ * config's gridworld: random walks, the model's intents and failing
+ * negatives, rewardlab's offline reward model trained on them (its
+ * accuracy printed), then best-of-N and the small tree search on the task.
+ */
+export async function agentArmap(file: string, opts: AgentArmapOptions): Promise<void> {
+  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
+  const { textWorld } = await import("../../agentic/worlds/index.js");
+  const armap = await import("../../agentic/worlds/armap.js");
+  const { chatModelFrom } = await import("../../providers/chat.js");
+  const { ACTION_NAMES } = await import("../../envs/grid/objects.js");
+  const config = loadAgentRunConfig(file);
+  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  const walks = intOption(opts.walks ?? "32", "--walks", 2, 100_000);
+  const turns = intOption(opts.turns ?? "8", "--turns", 1, 1000);
+  const bestOf = intOption(opts.bestOf ?? "4", "--best-of", 1, 1000);
+  if (opts.task === undefined || opts.task.trim() === "") throw new UserError("--task", "expected the task to plan for, in words");
+  const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  makeEnv();
+  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
+  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
+  const actions = ACTION_NAMES.slice(0, 6);
+  const walked = armap.randomWalks(makeEnv, actions, walks, turns, config.seed);
+  const { pairs, skipped } = await armap.synthesizeTriplets(model, walked, makeEnv().system);
+  if (pairs.length < 2) throw new UserError("--model", `the model gave ${pairs.length} usable intent and negative for ${walks} walks (${skipped[0]?.why ?? "none skipped"}): too few to train on`);
+  const report = await armap.trainArmapRewardModel(pairs, config.seed);
+  const best = await armap.bestOfN(model, report.head, makeEnv, opts.task, bestOf, { episodes: bestOf, seed: config.seed, maxTurns: config.maxTurns, concurrency: 1, ...(config.temperature !== undefined ? { temperature: config.temperature } : {}) });
+  const search = await armap.rewardGuidedSearch(armap.headScorer(report.head), makeEnv, actions, opts.task, config.seed, config.maxTurns);
+  const summary = {
+    triplets: pairs.length,
+    skipped: skipped.length,
+    trainAccuracy: report.trainAccuracy,
+    heldOutAccuracy: report.heldOutAccuracy,
+    bestOf: best.attempts.map((a) => ({ score: a.score, success: (a.trajectory.metadata as { success: boolean | null }).success })),
+    picked: best.picked,
+    search: { actions: search.actions, score: search.score },
+    calls: model.usage.calls,
+  };
+  if (opts.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  const pct = (x: number | null) => (x === null ? "—" : `${Math.round(100 * x)}%`);
+  console.log(`${walks} random walks of ${turns} actions on ${config.env.id}: ${pairs.length} triplets (${skipped.length} skipped); reward model accuracy ${pct(report.trainAccuracy)} on its training pairs, ${pct(report.heldOutAccuracy)} held out`);
+  console.log(`best of ${bestOf} attempts at "${opts.task}": scores ${best.attempts.map((a) => a.score.toFixed(3)).join(", ")}; picked attempt ${best.picked + 1} (success: ${String((best.attempts[best.picked].trajectory.metadata as { success: unknown }).success)})`);
+  console.log(`tree search: ${search.actions.join(", ")} (score ${search.score.toFixed(3)})`);
+}
