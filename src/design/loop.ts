@@ -68,6 +68,8 @@ export interface Candidate {
   attempts?: { spec: unknown; errors: string[] }[];
   /** The designer's calls behind it (exchange ids). */
   calls?: number[];
+  /** What rejected it, when something did: before training (the critic, the pre-screen) or its training failing. */
+  rejectedBy?: "critic" | "prescreen" | "training";
   /** Final primary return (evaluation) of each training seed's run; absent when it was rejected. */
   scores?: number[];
   /** Their mean: what the designer maximizes. */
@@ -152,14 +154,14 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
       p = await p.repair(verdict.errors);
     }
     const c: Candidate = { id: cid, iteration, origin: first.origin, parents: first.parents, spec: p.spec, verdict, ...(attempts.length ? { attempts } : {}), ...(calls.length ? { calls } : {}) };
-    if (!verdict.ok) rejected.critic++;
+    if (!verdict.ok) c.rejectedBy = "critic";
     else if (options.prescreen) {
       const pref = preferenceAccuracy(id, kwargs, c.spec, recorded);
       c.preference = pref;
       if (pref < options.prescreen.threshold) {
         const wins = recorded.filter((e) => e.success).length;
         c.verdict = { ...verdict, ok: false, errors: [`prescreen: prefers failures (P(success > failure) = ${pref.toFixed(3)} over ${wins} × ${recorded.length - wins} recorded episodes, below ${options.prescreen.threshold})`] };
-        rejected.prescreen++;
+        c.rejectedBy = "prescreen";
       }
     }
     return c;
@@ -203,7 +205,7 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
       const runs = trained[k];
       if (typeof runs === "string") {
         c.verdict = { ...c.verdict, ok: false, errors: [runs] };
-        rejected.training++;
+        c.rejectedBy = "training";
         return;
       }
       c.scores = runs.map((r) => r.finalPrimary);
@@ -211,7 +213,9 @@ export async function designRewards(config: RunConfig, designer: Designer, optio
       c.stats = statsOf(runs);
     });
     for (const c of screened) {
-      if (!c.verdict.ok && c.scores === undefined && !c.verdict.errors[0]?.startsWith("training: ")) saved += options.seeds.length;
+      if (c.rejectedBy) rejected[c.rejectedBy]++;
+      // Rejected before training: the runs it would have cost were saved.
+      if (c.rejectedBy === "critic" || c.rejectedBy === "prescreen") saved += options.seeds.length;
       candidates.push(c);
       hooks.onCandidate?.(c);
     }

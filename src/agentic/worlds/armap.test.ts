@@ -41,7 +41,6 @@ test("ARMAP: random walks, intents and negatives written by a model, a reward mo
     expect(report.pairs).toBe(23);
     // The digests differ where the attempts do, so the head can at least fit its training pairs (a whole transcript, cut by the embedder, ties them all).
     expect(report.trainAccuracy).toBeGreaterThan(0.5);
-    expect(report.heldOutAccuracy).toBeGreaterThanOrEqual(0);
     const task = "turn until you face north";
     const best = await bestOfN(model, report.head, world, task, 4, { episodes: 4, seed: 7, maxTurns: 3, concurrency: 1 });
     expect(best.attempts).toHaveLength(4);

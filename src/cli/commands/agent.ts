@@ -22,22 +22,42 @@ export interface AgentRunOptions {
   json?: boolean;
 }
 
-export async function agentRun(file: string, opts: AgentRunOptions): Promise<void> {
+/**
+ * The config at `file` with the command's overrides, its text world (built
+ * once now: a bad environment or reward is an error before the model is
+ * asked anything), and the model the options name.
+ */
+async function worldAndModel(file: string, opts: AgentRunOptions) {
   const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
   const { textWorld } = await import("../../agentic/worlds/index.js");
-  const { rollout } = await import("../../agentic/worlds/runner.js");
-  const { reflexion } = await import("../../agentic/worlds/reflexion.js");
   const { chatModelFrom } = await import("../../providers/chat.js");
   const config = loadAgentRunConfig(file);
   if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
   if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
-  // Built once before any call: a bad environment or reward is an error before the model is asked anything.
   const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
   makeEnv();
+  return {
+    config,
+    makeEnv,
+    model: () => {
+      if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
+      return chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
+    },
+  };
+}
+
+/** `trajectories/<env>-<what><time>.jsonl`. */
+const defaultOut = (env: string, what = "") => `trajectories/${env}-${what}${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
+
+const jsonLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+
+export async function agentRun(file: string, opts: AgentRunOptions): Promise<void> {
+  const { rollout } = await import("../../agentic/worlds/runner.js");
+  const { reflexion } = await import("../../agentic/worlds/reflexion.js");
+  const { config, makeEnv, model: modelOf } = await worldAndModel(file, opts);
   if (config.credit && config.attempts > 1) throw new UserError("credit", "turn advantages are for groups of single attempts; drop attempts or credit");
-  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
-  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
-  const out = opts.out ?? `trajectories/${config.env.id}-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
+  const model = modelOf();
+  const out = opts.out ?? defaultOut(config.env.id);
   checkOutputFile(out, "--out", { createDirs: true });
   const bar = opts.json || config.attempts > 1 ? undefined : progressBar(config.episodes, "episodes");
   let done = 0;
@@ -59,19 +79,18 @@ export async function agentRun(file: string, opts: AgentRunOptions): Promise<voi
     // The summary is of each task's last attempt; every attempt is written.
     trajectories = r.attempts.map((tried) => tried[tried.length - 1]);
     reflections = r.reflections;
-    writeOutputFile(out, r.attempts.flat().map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
-    writeOutputFile(out.replace(/(\.jsonl)?$/, ".reflections.jsonl"), reflections.map((x) => JSON.stringify(x)).join("\n") + (reflections.length ? "\n" : ""), "--out", { createDirs: true });
+    writeOutputFile(out, jsonLines(r.attempts.flat()), "--out", { createDirs: true });
+    writeOutputFile(out.replace(/(\.jsonl)?$/, ".reflections.jsonl"), jsonLines(reflections), "--out", { createDirs: true });
   } else {
     trajectories = await rollout(model, makeEnv, options, () => bar?.update(++done));
-    writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
+    if (config.credit) {
+      const { turnAdvantages } = await import("../../agentic/worlds/credit.js");
+      const A = turnAdvantages(trajectories, config.credit);
+      trajectories.forEach((t, i) => (t.metadata.turnAdvantages = A[i]));
+    }
+    writeOutputFile(out, jsonLines(trajectories), "--out", { createDirs: true });
   }
   bar?.stop();
-  if (config.credit) {
-    const { turnAdvantages } = await import("../../agentic/worlds/credit.js");
-    const A = turnAdvantages(trajectories, config.credit);
-    trajectories.forEach((t, i) => (t.metadata.turnAdvantages = A[i]));
-    writeOutputFile(out, trajectories.map((t) => JSON.stringify(t)).join("\n") + "\n", "--out", { createDirs: true });
-  }
   type Meta = { success: boolean | null; primaryReturn: number; return: number; turns: number; invalid: number; ended: string };
   const metas = trajectories.map((t) => t.metadata as unknown as Meta);
   const mean = (f: (m: Meta) => number) => metas.reduce((a, m) => a + f(m), 0) / metas.length;
@@ -166,11 +185,8 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   for (const line of new Set(lines)) console.log(line);
 }
 
-export interface AgentExportOptions {
+export interface AgentExportOptions extends AgentRunOptions {
   format?: string;
-  out?: string;
-  episodes?: string;
-  seed?: string;
 }
 
 /**
@@ -181,15 +197,11 @@ export interface AgentExportOptions {
  * examples/verl/rewardlab_interaction.py plays through `rewardlab serve`.
  */
 export async function agentExport(file: string, opts: AgentExportOptions): Promise<void> {
-  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
-  const { textWorld } = await import("../../agentic/worlds/index.js");
   if ((opts.format ?? "verl") !== "verl") throw new UserError("--format", `expected verl, got ${JSON.stringify(opts.format)}`);
-  const config = loadAgentRunConfig(file);
-  if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 10_000_000);
-  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  const { config, makeEnv } = await worldAndModel(file, opts);
   const out = opts.out ?? `${config.env.id}-verl.jsonl`;
   checkOutputFile(out, "--out", { createDirs: true });
-  const env = textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
+  const env = makeEnv();
   const rows: string[] = [];
   for (let k = 0; k < config.episodes; k++) {
     const seed = config.seed + Math.floor(k / config.group);
@@ -227,21 +239,13 @@ export interface AgentPaeOptions extends AgentRunOptions {
  * writes every judged attempt (the task and the verdict in its metadata).
  */
 export async function agentPae(file: string, opts: AgentPaeOptions): Promise<void> {
-  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
-  const { textWorld } = await import("../../agentic/worlds/index.js");
   const { proposerAgentEvaluator } = await import("../../agentic/worlds/pae.js");
-  const { chatModelFrom } = await import("../../providers/chat.js");
   const { describeEnv } = await import("../../envs/registry.js");
-  const config = loadAgentRunConfig(file);
-  if (opts.episodes !== undefined) config.episodes = intOption(opts.episodes, "--episodes", 1, 100_000);
-  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
+  const { config, makeEnv, model: modelOf } = await worldAndModel(file, opts);
   const rounds = intOption(opts.rounds ?? "3", "--rounds", 1, 1000);
   const tasks = intOption(opts.tasks ?? "5", "--tasks", 1, 1000);
-  const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
-  makeEnv();
-  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
-  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
-  const out = opts.out ?? `trajectories/${config.env.id}-pae-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.jsonl`;
+  const model = modelOf();
+  const out = opts.out ?? defaultOut(config.env.id, "pae-");
   checkOutputFile(out, "--out", { createDirs: true });
   let description = opts.description;
   if (description === undefined) {
@@ -252,7 +256,7 @@ export async function agentPae(file: string, opts: AgentPaeOptions): Promise<voi
     }
   }
   const result = await proposerAgentEvaluator(model, model, model, makeEnv, { rounds, tasks, description, episodes: config.episodes, seed: config.seed, maxTurns: config.maxTurns, concurrency: config.concurrency, ...(config.temperature !== undefined ? { temperature: config.temperature } : {}) });
-  writeOutputFile(out, result.attempts.map((a) => JSON.stringify(a.trajectory)).join("\n") + "\n", "--out", { createDirs: true });
+  writeOutputFile(out, jsonLines(result.attempts.map((a) => a.trajectory)), "--out", { createDirs: true });
   if (opts.json) {
     console.log(JSON.stringify({ rounds: result.rounds, curriculum: result.curriculum, out, calls: model.usage.calls }));
     return;
@@ -279,21 +283,14 @@ export interface AgentArmapOptions extends AgentRunOptions {
  * accuracy printed), then best-of-N and the small tree search on the task.
  */
 export async function agentArmap(file: string, opts: AgentArmapOptions): Promise<void> {
-  const { loadAgentRunConfig } = await import("../../agentic/worlds/config.js");
-  const { textWorld } = await import("../../agentic/worlds/index.js");
   const armap = await import("../../agentic/worlds/armap.js");
-  const { chatModelFrom } = await import("../../providers/chat.js");
   const { ACTION_NAMES } = await import("../../envs/grid/objects.js");
-  const config = loadAgentRunConfig(file);
-  if (opts.seed !== undefined) config.seed = intOption(opts.seed, "--seed", 0);
   const walks = intOption(opts.walks ?? "32", "--walks", 2, 100_000);
   const turns = intOption(opts.turns ?? "8", "--turns", 1, 1000);
   const bestOf = intOption(opts.bestOf ?? "4", "--best-of", 1, 1000);
   if (opts.task === undefined || opts.task.trim() === "") throw new UserError("--task", "expected the task to plan for, in words");
-  const makeEnv = () => textWorld(config.env.id, { kwargs: config.env.kwargs, reward: config.reward });
-  makeEnv();
-  if (opts.replay === undefined && opts.model === undefined) throw new UserError("--model", "expected the model's name (with --llm URL for a local server), or --replay CASSETTE");
-  const model = chatModelFrom({ model: opts.model, baseURL: opts.llm, apiKeyEnv: opts.apiKeyEnv, record: opts.record, replay: opts.replay });
+  const { config, makeEnv, model: modelOf } = await worldAndModel(file, opts);
+  const model = modelOf();
   const actions = ACTION_NAMES.slice(0, 6);
   const walked = armap.randomWalks(makeEnv, actions, walks, turns, config.seed);
   const { pairs, skipped } = await armap.synthesizeTriplets(model, walked, makeEnv().system);

@@ -56,6 +56,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   const { loadRunConfig } = await import("../../runs/config.js");
   const { validateRun } = await import("../../runs/validate.js");
   const { checkFinalSeeds, designRewards } = await import("../../design/loop.js");
+  const { termList } = await import("../../design/llm.js");
   const config = loadRunConfig(file);
   validateRun(config);
   const withModel = opts.model !== undefined || opts.replay !== undefined || opts.llm !== undefined;
@@ -98,7 +99,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
     result = await designRewards(config, designer, loop, {
       onCandidate(c) {
         lineage?.writer.candidate(c);
-        lines.push(candidateLine(c));
+        lines.push(candidateLine(c, termList));
         bar?.update(Math.min(total, ++done));
       },
       onIteration: () => calls && lineage?.writer.calls(calls),
@@ -218,8 +219,7 @@ function priceOption(text: string): { prompt: number; completion: number } {
   return { prompt: numberOption(parts[0], "--price", 0), completion: numberOption(parts[1], "--price", 0) };
 }
 
-function candidateLine(c: Candidate): string {
-  const terms = (((c.spec as { terms?: unknown[] } | undefined)?.terms ?? []).slice(1) as { name?: unknown; weight?: unknown }[]).map((t) => `${String(t.name)} ${t.weight ?? 1}`).join(", ") || "(the task's reward alone)";
+function candidateLine(c: Candidate, termList: (spec: unknown) => string): string {
   const repaired = c.attempts?.length ? ` (after ${c.attempts.length} repair${c.attempts.length > 1 ? "s" : ""})` : "";
-  return `${c.id.padEnd(6)} ${c.origin.padEnd(9)} ${c.parents.join("+").padEnd(11)} ${c.verdict.ok ? c.score!.toFixed(3).padStart(8) : "rejected".padStart(8)}  ${c.verdict.ok ? terms + repaired : c.verdict.errors[0]}`;
+  return `${c.id.padEnd(6)} ${c.origin.padEnd(9)} ${c.parents.join("+").padEnd(11)} ${c.verdict.ok ? c.score!.toFixed(3).padStart(8) : "rejected".padStart(8)}  ${c.verdict.ok ? termList(c.spec) + repaired : c.verdict.errors[0]}`;
 }

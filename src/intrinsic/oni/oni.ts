@@ -107,10 +107,14 @@ export function oniReward(raw: Record<string, unknown>, path: string): RewardMod
   const request = (c: Caption) => ({ messages: [{ role: "user" as const, content: template.replace(/\{\{\s*task\s*\}\}/g, o.task).replace(/\{\{\s*caption\s*\}\}/g, captionText(c.mask)).trim() }], temperature: o.temperature });
   const send = (k: number) => annotator!.send(k, request(captions[k]));
 
+  /** Captions before this index have been taken (they are in order of first sight, so the due ones come first). */
+  let due = 0;
   /** Takes every label due by now, in the order the captions were first seen. */
   const resolveDue = () => {
-    for (const [k, c] of captions.entries()) {
-      if (c.taken || c.firstSeen + o.delay > step) continue;
+    for (; due < captions.length && captions[due].firstSeen + o.delay <= step; due++) {
+      const k = due;
+      const c = captions[k];
+      if (c.taken) continue;
       const outcome = annotator!.take(k);
       c.taken = true;
       if ("error" in outcome) c.failure = `the call failed: ${outcome.error}`;
@@ -124,10 +128,14 @@ export function oniReward(raw: Record<string, unknown>, path: string): RewardMod
   };
 
   const features = (mask: number) => events.map(([, bit]) => (mask & bit ? 1 : 0));
-  const p = (c: Caption): number => {
+  /** Each caption's event indicators, made once. */
+  const xs: number[][] = [];
+  const xOf = (k: number) => (xs[k] ??= features(captions[k].mask));
+  const p = (k: number): number => {
+    const c = captions[k];
     if (o.reward === "retrieval") return c.taken && c.label !== null ? c.label : 0;
     if (!trained) return 0;
-    const x = features(c.mask);
+    const x = xOf(k);
     let z = bias;
     for (let j = 0; j < x.length; j++) z += weights[j] * x[j];
     return 1 / (1 + Math.exp(-z));
@@ -140,6 +148,7 @@ export function oniReward(raw: Record<string, unknown>, path: string): RewardMod
       events = [...(info.events ?? new Map<string, number>())];
       if (events.length === 0) throw new UserError(`${path}`, "ONI captions a step by the events it raised; this environment raises none");
       weights = events.map(() => 0);
+      xs.length = 0;
       silent = info.evaluation === true;
       annotator?.close();
       if (silent) return;
@@ -166,26 +175,27 @@ export function oniReward(raw: Record<string, unknown>, path: string): RewardMod
         }
         const c = captions[k];
         c.count++;
-        out[i] = p(c) * Math.pow(c.count, -o.beta);
+        out[i] = p(k) * Math.pow(c.count, -o.beta);
       }
     },
     /** Fits the classifier to the labels taken so far (full-batch gradient descent on the log loss, from where it was). */
     update() {
-      const labelled = captions.filter((c) => c.taken && c.label !== null);
+      const labelledIds = captions.flatMap((c, k) => (c.taken && c.label !== null ? [k] : []));
+      const labelled = labelledIds.map((k) => captions[k]);
       if (o.reward === "classification" && labelled.length > 0) {
-        const xs = labelled.map((c) => features(c.mask));
+        const rows = labelledIds.map(xOf);
         for (let epoch = 0; epoch < 100; epoch++) {
           const gw = weights.map(() => 0);
           let gb = 0;
-          xs.forEach((x, r) => {
+          rows.forEach((x, r) => {
             let z = bias;
             for (let j = 0; j < x.length; j++) z += weights[j] * x[j];
             const err = 1 / (1 + Math.exp(-z)) - labelled[r].label!;
             for (let j = 0; j < x.length; j++) gw[j] += err * x[j];
             gb += err;
           });
-          for (let j = 0; j < weights.length; j++) weights[j] -= (0.5 * gw[j]) / xs.length + 1e-3 * weights[j];
-          bias -= (0.5 * gb) / xs.length;
+          for (let j = 0; j < weights.length; j++) weights[j] -= (0.5 * gw[j]) / rows.length + 1e-3 * weights[j];
+          bias -= (0.5 * gb) / rows.length;
         }
         trained = true;
       }
@@ -198,6 +208,9 @@ export function oniReward(raw: Record<string, unknown>, path: string): RewardMod
       const s = raw as OniState;
       step = s.step;
       captions = s.captions.map((c) => ({ ...c }));
+      xs.length = 0;
+      due = 0;
+      while (due < captions.length && captions[due].taken) due++;
       ids.clear();
       captions.forEach((c, k) => ids.set(c.mask, k));
       weights = [...s.weights];
