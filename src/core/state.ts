@@ -10,6 +10,13 @@
  * constructor builds once: feature lists, lookup tables), so a checkpoint
  * holds state, not configuration. An object met twice (a cycle, or shared)
  * is captured once, at its first path.
+ *
+ * Numbers in bulk are written as bytes (base64), not as decimal text:
+ * typed arrays here, and, through `stateToJson`, plain number arrays whose
+ * every element is a finite float32 value (network parameters and Adam's
+ * moments held as number[]). They come back exactly in a quarter of the
+ * text, so checkpoints (written every tenth of a run) stop costing a tenth
+ * of its time. Older checkpoints, with numbers as text, still restore.
  */
 import { Rng } from "./rng.js";
 import { Box, Discrete, MultiDiscrete } from "./spaces.js";
@@ -18,6 +25,26 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const TYPED = { Float32Array, Float64Array, Int32Array, Uint32Array, Uint8Array, Int8Array, Uint16Array, Int16Array } as const;
 type TypedName = keyof typeof TYPED;
+
+/** Shorter number arrays stay text: readable, and too small for bytes to pay. */
+const BYTES_FROM = 16;
+
+const toBase64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+
+function fromBase64<T extends TypedName>(name: T, text: string): InstanceType<(typeof TYPED)[T]> {
+  const bytes = Buffer.from(text, "base64");
+  const Typed = TYPED[name];
+  // Copy to an aligned buffer of its own: Buffer's pool may start at any byte.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Typed(copy.buffer) as InstanceType<(typeof TYPED)[T]>;
+}
+
+/** Every element a finite number that float32 holds exactly. */
+function float32Exact(values: readonly unknown[]): boolean {
+  for (const x of values) if (typeof x !== "number" || Math.fround(x) !== x) return false;
+  return true;
+}
 
 export function captureState(obj: object, seen = new WeakSet<object>()): Json {
   seen.add(obj);
@@ -42,7 +69,7 @@ function capture(value: unknown, seen: WeakSet<object>): Json | undefined {
     const name = value.constructor.name as TypedName;
     if (!(name in TYPED)) return undefined;
     seen.add(value);
-    return { $typed: name, data: Array.from(value as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : String(x))) as Json[] };
+    return { $typed: name, b64: toBase64(value) };
   }
   if (Array.isArray(value)) {
     seen.add(value);
@@ -83,12 +110,14 @@ function restore(current: unknown, saved: Json, seen: WeakSet<object>): unknown 
     return rng;
   }
   if (!Array.isArray(saved) && "$typed" in saved) {
-    const data = (saved.data as (number | string)[]).map(Number);
+    const name = saved.$typed as TypedName;
+    // `data`: checkpoints written before numbers went as bytes.
+    const data = typeof saved.b64 === "string" ? fromBase64(name, saved.b64) : (saved.data as (number | string)[]).map(Number);
     if (ArrayBuffer.isView(current) && (current as unknown as ArrayLike<number>).length === data.length) {
-      (current as unknown as { set(d: number[]): void }).set(data);
+      (current as unknown as { set(d: ArrayLike<number>): void }).set(data);
       return current;
     }
-    return TYPED[saved.$typed as TypedName].from(data);
+    return ArrayBuffer.isView(data) ? data : TYPED[name].from(data);
   }
   if (!Array.isArray(saved) && "$entries" in saved) {
     const entries = restore(undefined, saved.$entries, seen) as [unknown, unknown][];
@@ -112,4 +141,14 @@ function restore(current: unknown, saved: Json, seen: WeakSet<object>): unknown 
   const fresh = {};
   restoreState(fresh, saved, seen);
   return fresh;
+}
+
+/** JSON text of state, with long float32-exact number arrays as `{$f32: base64}`; `stateFromJson` reads it (and plain JSON). */
+export function stateToJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (Array.isArray(v) && v.length >= BYTES_FROM && float32Exact(v) ? { $f32: toBase64(Float32Array.from(v as number[])) } : v));
+}
+
+/** Parses `stateToJson`'s text: `{$f32}` back to the number array it was. */
+export function stateFromJson(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => (v !== null && typeof v === "object" && typeof (v as { $f32?: unknown }).$f32 === "string" ? Array.from(fromBase64("Float32Array", (v as { $f32: string }).$f32)) : v));
 }

@@ -8,6 +8,7 @@
 import { hostname } from "node:os";
 import type { Compilable, Kysely, Selectable } from "kysely";
 import { UserError } from "../../core/errors.js";
+import { stateFromJson, stateToJson } from "../../core/state.js";
 import { VERSION } from "../../version.js";
 import { newComparisonId, newRunId } from "./ids.js";
 import { episodeSummary, episodeWindows } from "./aggregate.js";
@@ -363,7 +364,7 @@ export abstract class KyselyStore implements Store {
       step: cp.step,
       path: cp.path ?? null,
       data: cp.data ? Buffer.from(cp.data.buffer, cp.data.byteOffset, cp.data.byteLength) : null,
-      state: cp.state === undefined ? null : JSON.stringify(cp.state),
+      state: cp.state === undefined ? null : stateToJson(cp.state),
       rng: cp.rng === undefined ? null : JSON.stringify(cp.rng),
       created_at: (cp.createdAt ?? new Date()).toISOString(),
     };
@@ -395,7 +396,7 @@ export abstract class KyselyStore implements Store {
       step: Number(row.step),
       path: row.path,
       data: row.data === null ? null : new Uint8Array(row.data),
-      state: parseJson(row.state),
+      state: row.state === null ? null : stateFromJson(row.state),
       rng: parseJson(row.rng),
       createdAt: row.created_at,
     };
