@@ -102,10 +102,10 @@ export function registerLanguageModelCommands(program: Command): void {
     .action(async (config, opts) => (await import("./commands/agent.js")).agentArmap(config, opts));
   agent
     .command("export <config>")
-    .description("the config's episodes as verl data rows for multi-turn training with an interaction (examples/verl/rewardlab_interaction.py plays them through rewardlab serve)")
-    .option("--format <name>", "verl (the one format for now)", "verl")
+    .description("the config's episodes as data rows for a trainer's multi-turn rollouts, played through rewardlab serve: verl (examples/verl/rewardlab_interaction.py) or TRL's GRPOTrainer (examples/trl/rewardlab_environment.py)")
+    .option("--format <name>", "verl or trl", "verl")
     .option("--episodes <n>", "override the config's episodes")
     .option("--seed <n>", "override the config's first seed")
-    .option("--out <file>", "where the rows go (default <env>-verl.jsonl)")
+    .option("--out <file>", "where the rows go (default <env>-<format>.jsonl)")
     .action(async (config, opts) => (await import("./commands/agent.js")).agentExport(config, opts));
 }

@@ -190,40 +190,23 @@ export interface AgentExportOptions extends AgentRunOptions {
 }
 
 /**
- * `rewardlab agent export CONFIG --format verl --out rows.jsonl`: the
- * config's episodes as verl data rows for multi-turn training with an
- * interaction: the prompt is the world's rules and first observation; the
- * row's `interaction_kwargs` name the world, the seed and the reward, which
- * examples/verl/rewardlab_interaction.py plays through `rewardlab serve`.
+ * `rewardlab agent export CONFIG --format verl|trl --out rows.jsonl`: the
+ * config's episodes as data rows for a trainer's multi-turn rollouts, played
+ * through `rewardlab serve` by examples/verl/rewardlab_interaction.py (verl)
+ * or examples/trl/rewardlab_environment.py (TRL's environment_factory).
  */
 export async function agentExport(file: string, opts: AgentExportOptions): Promise<void> {
-  if ((opts.format ?? "verl") !== "verl") throw new UserError("--format", `expected verl, got ${JSON.stringify(opts.format)}`);
+  const { EXPORT_FORMATS, exportRows } = await import("../../agentic/worlds/export.js");
+  const format = opts.format ?? "verl";
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UserError("--format", `expected one of ${EXPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
   const { config, makeEnv } = await worldAndModel(file, opts);
-  const out = opts.out ?? `${config.env.id}-verl.jsonl`;
+  const out = opts.out ?? `${config.env.id}-${format}.jsonl`;
   checkOutputFile(out, "--out", { createDirs: true });
-  const env = makeEnv();
-  const rows: string[] = [];
-  for (let k = 0; k < config.episodes; k++) {
-    const seed = config.seed + Math.floor(k / config.group);
-    const observation = env.reset(seed);
-    rows.push(
-      JSON.stringify({
-        data_source: `rewardlab/${config.env.id}`,
-        prompt: [
-          { role: "system", content: env.system },
-          { role: "user", content: observation },
-        ],
-        ability: "agent",
-        reward_model: { style: "rule", ground_truth: "" },
-        extra_info: {
-          index: k,
-          interaction_kwargs: { name: "rewardlab", world: config.env.id, seed, ...(config.reward ? { reward: config.reward } : {}), ...(Object.keys(config.env.kwargs).length ? { kwargs: config.env.kwargs } : {}) },
-        },
-      }),
-    );
-  }
-  writeOutputFile(out, rows.join("\n") + "\n", "--out", { createDirs: true });
-  console.log(`${rows.length} verl rows (${config.env.id}, seeds ${config.seed}–${config.seed + Math.floor((config.episodes - 1) / config.group)}) written to ${out}; play them with examples/verl/rewardlab_interaction.py against rewardlab serve`);
+  const rows = exportRows(format as (typeof EXPORT_FORMATS)[number], config, makeEnv());
+  writeOutputFile(out, rows.map((r) => JSON.stringify(r)).join("\n") + "\n", "--out", { createDirs: true });
+  const last = config.seed + Math.floor((config.episodes - 1) / config.group);
+  const player = format === "verl" ? "examples/verl/rewardlab_interaction.py" : "examples/trl/rewardlab_environment.py (environment_factory=ENVIRONMENTS)";
+  console.log(`${rows.length} ${format} rows (${config.env.id}, seeds ${config.seed}–${last}) written to ${out}; play them with ${player} against rewardlab serve`);
 }
 
 export interface AgentPaeOptions extends AgentRunOptions {
