@@ -68,6 +68,7 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--steps <n>", "environment steps per run (default 100000)")
     .option("--episodes <n>", "held-out episodes per run (default 64)")
     .option("--learners <list>", "comma-separated: ppo, grpo, rloo (REINFORCE with GRPO's or RLOO's group baseline) (default all three)")
+    .option("--transfer <ids>", "comma-separated gridworlds each trained policy is also judged on (task size: train small, play larger)")
     .action(async (opts) => (await import("./commands/agent.js")).agentStudy(opts));
   agent
     .command("pae <config>")

@@ -121,6 +121,15 @@ test("agent study: arms of a learner and dense or sparse turn rewards, IQM over 
   expect([badPolicy.code, badPolicy.err]).toEqual([2, 'error: --policy: expected words (hashed words into any learner) or tokens (the token-level GRU), got "bag"\n']);
   const bad = await runCli("agent", "study", "--learners", "ppo,dqn");
   expect([bad.code, bad.err]).toEqual([2, 'error: --learners: unknown "dqn"; expected one of: ppo, grpo, rloo\n']);
+  const transfer = await runCli("agent", "study", "--env", "Empty-5x5", "--seeds", "2", "--steps", "1024", "--episodes", "4", "--learners", "ppo", "--transfer", "Empty-6x6");
+  expect(transfer.code).toBe(0);
+  expect(transfer.out).toMatch(/^The same policies on Empty-6x6 \(trained on Empty-5x5\):\narm +task return/m);
+  expect(transfer.out.split("\n").filter((l) => l.startsWith("ppo sparse "))).toHaveLength(2);
+  const notGrid = await runCli("agent", "study", "--transfer", "TwentyQuestions");
+  expect([notGrid.code, notGrid.err]).toEqual([2, "error: --transfer: TwentyQuestions is not a gridworld: a policy trained on DoorKey-5x5 has no actions there\n"]);
+  const unknown = await runCli("agent", "study", "--transfer", "DoorKey-5x5,Nowhere-3x3");
+  expect(unknown.code).toBe(2);
+  expect(unknown.err).toMatch(/^error: --transfer: Nowhere-3x3: /);
 });
 
 test("agent pae: tasks proposed, attempted and judged by the model; rounds printed with success rates, judged attempts written", async () => {

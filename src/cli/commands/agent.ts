@@ -129,6 +129,7 @@ export interface AgentStudyOptions {
   steps?: string;
   episodes?: string;
   learners?: string;
+  transfer?: string;
 }
 
 /**
@@ -137,7 +138,7 @@ export interface AgentStudyOptions {
  * world (A Practitioner's Guide to Multi-turn Agentic RL, on a CPU).
  */
 export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
-  const { textWorld } = await import("../../agentic/worlds/index.js");
+  const { textWorld, TEXT_WORLDS } = await import("../../agentic/worlds/index.js");
   const { textStudy } = await import("../../agentic/worlds/study.js");
   const { ACTION_NAMES } = await import("../../envs/grid/objects.js");
   const { readConfigFile } = await import("../../core/config.js");
@@ -162,17 +163,35 @@ export async function agentStudy(opts: AgentStudyOptions): Promise<void> {
   const policy = opts.policy ?? "words";
   if (policy !== "words" && policy !== "tokens") throw new UserError("--policy", `expected words (hashed words into any learner) or tokens (the token-level GRU), got ${JSON.stringify(policy)}`);
   const arms = learners.flatMap((name) => (["dense", "sparse"] as const).map((rewards) => ({ name: `${name} ${rewards}`, learner: LEARNERS[name] as never, rewards, ...(policy === "tokens" ? { tokens: name } : {}) })));
+  const transferIds = (opts.transfer ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  const transfer = Object.fromEntries(transferIds.map((tid) => [tid, () => textWorld(tid, { reward })]));
+  if (opts.transfer !== undefined && transferIds.length === 0) throw new UserError("--transfer", "expected a comma-separated list of gridworld ids");
+  for (const tid of transferIds) {
+    try {
+      if (TEXT_WORLDS.includes(tid)) throw new UserError("--transfer", `${tid} is not a gridworld: a policy trained on ${id} has no actions there`);
+      transfer[tid]();
+    } catch (e) {
+      throw e instanceof UserError && e.path !== "--transfer" ? new UserError("--transfer", `${tid}: ${e.problem}`) : e;
+    }
+  }
   const bar = progressBar(arms.length * seeds.length, "runs");
   let done = 0;
   const t0 = performance.now();
-  const results = textStudy(makeWorld, core, arms, seeds, steps, episodes, () => bar.update(++done));
+  const results = textStudy(makeWorld, core, arms, seeds, steps, episodes, () => bar.update(++done), transfer);
   bar.stop();
   console.log(`${id} as text, the in-process text policy (${policy === "tokens" ? "a GRU over the words" : "hashed words"}), ${steps.toLocaleString("en")} steps per run, seeds ${seeds.join(", ")}; ${episodes} held-out episodes per run; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-  console.log(`${"arm".padEnd(16)} ${"task return, IQM [95%]".padEnd(26)} ${"success, IQM [95%]".padEnd(22)} per seed (task return)`);
-  for (const r of results) {
-    const p = seedEstimate(r.primary, "iqm", new Rng(0));
-    const s = seedEstimate(r.success, "iqm", new Rng(0));
-    console.log(`${r.name.padEnd(16)} ${`${p.point.toFixed(3)} [${p.lo.toFixed(3)}, ${p.hi.toFixed(3)}]`.padEnd(26)} ${`${s.point.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}]`.padEnd(22)} ${r.primary.map((v) => v.toFixed(3)).join(" ")}`);
+  const table = (rows: { name: string; primary: number[]; success: number[] }[]) => {
+    console.log(`${"arm".padEnd(16)} ${"task return, IQM [95%]".padEnd(26)} ${"success, IQM [95%]".padEnd(22)} per seed (task return)`);
+    for (const r of rows) {
+      const p = seedEstimate(r.primary, "iqm", new Rng(0));
+      const s = seedEstimate(r.success, "iqm", new Rng(0));
+      console.log(`${r.name.padEnd(16)} ${`${p.point.toFixed(3)} [${p.lo.toFixed(3)}, ${p.hi.toFixed(3)}]`.padEnd(26)} ${`${s.point.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}]`.padEnd(22)} ${r.primary.map((v) => v.toFixed(3)).join(" ")}`);
+    }
+  };
+  table(results);
+  for (const tid of transferIds) {
+    console.log(`\nThe same policies on ${tid} (trained on ${id}):`);
+    table(results.map((r) => ({ name: r.name, ...r.transfer[tid] })));
   }
   console.log("");
   const designs = results.map((r) => ({ name: r.name, values: r.primary }));
