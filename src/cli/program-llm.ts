@@ -98,6 +98,7 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--walks <n>", "random walks (default 32)")
     .option("--turns <n>", "actions per walk (default 8)")
     .option("--best-of <n>", "attempts for best-of-N (default 4)")
+    .option("--simulations <n>", "MCTS simulations, the reward model scoring each (default 128)")
     .option("--seed <n>", "override the config's seed (walks, the task's episode)")
     .option("--json", "print the summary as JSON")
     .action(async (config, opts) => (await import("./commands/agent.js")).agentArmap(config, opts));

@@ -14,8 +14,9 @@
  *    transcript would hide the end, where attempts differ.
  * 4. Planning with it: best-of-N (the agent makes N attempts, the reward
  *    model picks the one it scores highest), and a small tree search (each
- *    turn, every action one step ahead, the best-scored taken); ARMAP's
- *    MCTS and Reflexion planners are larger and not built here.
+ *    turn, every action one step ahead, the best-scored taken), and MCTS
+ *    with the reward model as the value of simulated attempts
+ *    (armap-mcts.ts). ARMAP's Reflexion planner is not built here.
  */
 import { Rng } from "../../core/rng.js";
 import type { ChatModel } from "../../providers/chat.js";
@@ -129,6 +130,22 @@ export function headScorer(head: RewardHead): DigestScorer {
   return async (task, digests) => (await embed(digests.map((d) => rmText(task, d)))).map((x) => head.score(x));
 }
 
+/** The world from `seed` with the actions `taken` (stopping where the episode ends): the transcript, whether it ended, and the actions taken. */
+export function replay(makeEnv: () => TextEnv, seed: number, taken: readonly string[]): { transcript: string; done: boolean; steps: number } {
+  const env = makeEnv();
+  const lines = [`World: ${env.reset(seed)}`];
+  let done = false;
+  let steps = 0;
+  for (const word of taken) {
+    const step = env.step(`Action: ${word}`);
+    lines.push(`Agent: Action: ${word}`, `World: ${step.observation}`);
+    steps++;
+    done = step.terminated || step.truncated;
+    if (done) break;
+  }
+  return { transcript: lines.join("\n"), done, steps };
+}
+
 export interface SearchResult {
   actions: string[];
   transcript: string;
@@ -145,18 +162,7 @@ export interface SearchResult {
  * deterministic text world can be searched.
  */
 export async function rewardGuidedSearch(score: DigestScorer, makeEnv: () => TextEnv, actions: readonly string[], task: string, seed: number, maxTurns: number): Promise<SearchResult> {
-  const play = (taken: readonly string[]) => {
-    const env = makeEnv();
-    const lines = [`World: ${env.reset(seed)}`];
-    let done = false;
-    for (const word of taken) {
-      const step = env.step(`Action: ${word}`);
-      lines.push(`Agent: Action: ${word}`, `World: ${step.observation}`);
-      done = step.terminated || step.truncated;
-      if (done) break;
-    }
-    return { transcript: lines.join("\n"), done };
-  };
+  const play = (taken: readonly string[]) => replay(makeEnv, seed, taken);
   const taken: string[] = [];
   let best = { transcript: play([]).transcript, score: -Infinity };
   for (let t = 0; t < maxTurns; t++) {

@@ -158,7 +158,7 @@ test("agent pae: tasks proposed, attempted and judged by the model; rounds print
   expect(attempts[0].metadata).toMatchObject({ task: "turn around", judged: true });
 });
 
-test("agent armap: walks, the model's triplets, a reward model, best-of-N and the tree search, from the command line", async () => {
+test("agent armap: walks, the model's triplets, a reward model, best-of-N, the tree search and MCTS, from the command line", async () => {
   let calls = 0;
   const stub = await startOpenAIStub((r) => {
     if (!r.messages[0].content.startsWith("You write training data")) return `Action: ${["left", "right", "forward"][calls++ % 3]}`;
@@ -173,7 +173,7 @@ test("agent armap: walks, the model's triplets, a reward model, best-of-N and th
   writeFileSync(config, "env: {id: Empty-Random-5x5}\nmaxTurns: 3\n");
   let r;
   try {
-    r = await runCli("agent", "armap", config, "--model", "writer", "--llm", stub.baseURL, "--task", "turn until you face north", "--walks", "12", "--turns", "4", "--best-of", "3");
+    r = await runCli("agent", "armap", config, "--model", "writer", "--llm", stub.baseURL, "--task", "turn until you face north", "--walks", "12", "--turns", "4", "--best-of", "3", "--simulations", "16");
   } finally {
     await stub.close();
   }
@@ -182,6 +182,7 @@ test("agent armap: walks, the model's triplets, a reward model, best-of-N and th
   expect(r.out).toMatch(/^12 random walks of 4 actions on Empty-Random-5x5: 12 triplets \(0 skipped\); reward model accuracy \d+% on its training pairs, \d+% held out$/m);
   expect(r.out).toMatch(/^best of 3 attempts at "turn until you face north": scores -?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}; picked attempt [123]/m);
   expect(r.out).toMatch(/^tree search: (left|right|forward|pickup|drop|toggle)(, (left|right|forward|pickup|drop|toggle))* \(score -?\d+\.\d{3}\)$/m);
+  expect(r.out).toMatch(/^MCTS, 16 simulations: (left|right|forward|pickup|drop|toggle)(, (left|right|forward|pickup|drop|toggle))* \(score -?\d+\.\d{3}\)$/m);
   const noTask = await runCli("agent", "armap", config, "--model", "m");
   expect([noTask.code, noTask.err]).toEqual([2, "error: --task: expected the task to plan for, in words\n"]);
 }, 120_000);

@@ -276,6 +276,7 @@ export interface AgentArmapOptions extends AgentRunOptions {
   turns?: string;
   task?: string;
   bestOf?: string;
+  simulations?: string;
 }
 
 /**
@@ -290,6 +291,7 @@ export async function agentArmap(file: string, opts: AgentArmapOptions): Promise
   const walks = intOption(opts.walks ?? "32", "--walks", 2, 100_000);
   const turns = intOption(opts.turns ?? "8", "--turns", 1, 1000);
   const bestOf = intOption(opts.bestOf ?? "4", "--best-of", 1, 1000);
+  const simulations = intOption(opts.simulations ?? "128", "--simulations", 1, 1_000_000);
   if (opts.task === undefined || opts.task.trim() === "") throw new UserError("--task", "expected the task to plan for, in words");
   const { config, makeEnv, model: modelOf } = await worldAndModel(file, opts);
   const model = modelOf();
@@ -299,7 +301,10 @@ export async function agentArmap(file: string, opts: AgentArmapOptions): Promise
   if (pairs.length < 2) throw new UserError("--model", `the model gave ${pairs.length} usable intent and negative for ${walks} walks (${skipped[0]?.why ?? "none skipped"}): too few to train on`);
   const report = await armap.trainArmapRewardModel(pairs, config.seed);
   const best = await armap.bestOfN(model, report.head, makeEnv, opts.task, bestOf, { episodes: bestOf, seed: config.seed, maxTurns: config.maxTurns, concurrency: 1, ...(config.temperature !== undefined ? { temperature: config.temperature } : {}) });
-  const search = await armap.rewardGuidedSearch(armap.headScorer(report.head), makeEnv, actions, opts.task, config.seed, config.maxTurns);
+  const judge = armap.headScorer(report.head);
+  const search = await armap.rewardGuidedSearch(judge, makeEnv, actions, opts.task, config.seed, config.maxTurns);
+  const { mctsSearch } = await import("../../agentic/worlds/armap-mcts.js");
+  const mcts = await mctsSearch(judge, makeEnv, actions, opts.task, config.seed, config.maxTurns, { simulations });
   const summary = {
     triplets: pairs.length,
     skipped: skipped.length,
@@ -308,6 +313,7 @@ export async function agentArmap(file: string, opts: AgentArmapOptions): Promise
     bestOf: best.attempts.map((a) => ({ score: a.score, success: (a.trajectory.metadata as { success: boolean | null }).success })),
     picked: best.picked,
     search: { actions: search.actions, score: search.score },
+    mcts: { actions: mcts.actions, score: mcts.score, simulations },
     calls: model.usage.calls,
   };
   if (opts.json) {
@@ -318,4 +324,5 @@ export async function agentArmap(file: string, opts: AgentArmapOptions): Promise
   console.log(`${walks} random walks of ${turns} actions on ${config.env.id}: ${pairs.length} triplets (${skipped.length} skipped); reward model accuracy ${pct(report.trainAccuracy)} on its training pairs, ${pct(report.heldOutAccuracy)} held out`);
   console.log(`best of ${bestOf} attempts at "${opts.task}": scores ${best.attempts.map((a) => a.score.toFixed(3)).join(", ")}; picked attempt ${best.picked + 1} (success: ${String((best.attempts[best.picked].trajectory.metadata as { success: unknown }).success)})`);
   console.log(`tree search: ${search.actions.join(", ")} (score ${search.score.toFixed(3)})`);
+  console.log(`MCTS, ${simulations} simulations: ${mcts.actions.join(", ")} (score ${mcts.score.toFixed(3)})`);
 }
