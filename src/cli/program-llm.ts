@@ -4,7 +4,7 @@
  * Declared apart from program.ts only to keep each file short.
  */
 import type { Command } from "commander";
-import { NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS } from "./program-help.js";
+import { NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS, STORE_WHERE } from "./program-help.js";
 
 export function registerLanguageModelCommands(program: Command): void {
   program
@@ -40,7 +40,7 @@ export function registerLanguageModelCommands(program: Command): void {
     .option("--json", "print the lineage as JSON")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", "record the design's lineage (candidates, verdicts, scores, model calls) in this run store", "./rewardlab.db")
+    .option("--db <path>", "record the design's lineage (candidates, verdicts, scores, model calls) in this run store" + STORE_WHERE)
     .option("--no-db", "do not record the lineage")
     .action(async (config, opts) => (await import("./commands/design.js")).design(config, opts));
 

@@ -8,7 +8,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ReportedError, UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
-import { DB_HELP, NO_DB_HELP, NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS } from "./program-help.js";
+import { DB_HELP, NO_DB_HELP, NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS, STORE_WHERE } from "./program-help.js";
 import { registerLanguageModelCommands } from "./program-llm.js";
 
 function build(): Command {
@@ -27,7 +27,7 @@ function build(): Command {
     .option("--workers <n>", "trainings in parallel (worker threads)", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--no-db", NO_DB_HELP)
     .action(async (opts) => (await import("./commands/demo.js")).demo(opts));
 
@@ -40,7 +40,7 @@ function build(): Command {
     .option("--resume <runId>", "continue an interrupted run from its latest checkpoint")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--no-db", NO_DB_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).train(config, opts));
 
@@ -53,7 +53,7 @@ function build(): Command {
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <path>", REPORT_HELP)
     .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--no-db", NO_DB_HELP)
     .action(async (config, opts) => (await import("./commands/train.js")).compare(config, opts));
 
@@ -83,7 +83,7 @@ function build(): Command {
     .option("--workers <n>", "trainings in parallel", "2")
     .option("--report <dir>", "write the reports in this folder (default: reports/exploration-<timestamp>/)")
     .option("--no-report", NO_REPORT_HELP)
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--no-db", NO_DB_HELP)
     .action(async (name, opts) => (await import("./commands/suite.js")).suite(name, opts));
 
@@ -101,7 +101,7 @@ function build(): Command {
     .option("--env <id>", "a gridworld id (default with --policy: the run's)")
     .requiredOption("--out <file>", "JSONL file to append labels to")
     .option("--policy <run>", "play the clips with a stored run's policy (its latest checkpoint) instead of random actions")
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--kwargs <json>", "keyword arguments, as JSON")
     .option("--pairs <n>", "pairs in the session", "20")
     .option("--length <n>", "steps per clip", "12")
@@ -119,7 +119,7 @@ function build(): Command {
   program
     .command("report <id>")
     .description("a summary table and an HTML report of a stored run or comparison (learning curves, term returns)")
-    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--report <path>", REPORT_HELP)
     .action(async (id, opts) => (await import("./commands/report.js")).report(id, opts));
 
@@ -127,7 +127,7 @@ function build(): Command {
   runs
     .command("list")
     .description("every recorded run, newest first, with its status and recent primary return")
-    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--status <status>", "only runs with this status: running, finished, failed or interrupted")
     .option("--env <id>", "only runs on this environment")
     .option("--comparison <id>", "only runs of this comparison")
@@ -137,13 +137,13 @@ function build(): Command {
   runs
     .command("show <run>")
     .description("a run's status, config, reward, last metrics and episode summary (an id or a unique start of one)")
-    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--json", "print JSON")
     .action(async (id, opts) => (await import("./commands/runs.js")).show(id, opts));
   runs
     .command("delete <run>")
     .description("delete a run and all its rows")
-    .option("--db <path>", "run store file", "./rewardlab.db")
+    .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--yes", "do not ask for confirmation")
     .action(async (id, opts) => (await import("./commands/runs.js")).remove(id, opts));
 
@@ -212,7 +212,7 @@ function build(): Command {
     .option("--record <file>", "append every finished episode to this demonstrations file (JSONL)")
     .option("--agent <name>", "multi-agent games: the agent you play (default: the first)")
     .option("--others <who>", "multi-agent games: the other agents follow random (the default), action:N, or run:ID (a stored run's policy)")
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .action(async (id, opts) => (await import("./commands/play.js")).play(id, opts));
 
   const demos = program.command("demos").description("record demonstrations");
@@ -327,7 +327,7 @@ function build(): Command {
     .option("--background <who>", "who fills the background seats: random, action:N (always action N), run:ID (a stored run's trained policy) or run:ID@STEP (the policy it had at that step: an earlier checkpoint)")
     .option("--seats <list>", "seat indices of each table the background takes", "1")
     .option("--tables <n>", "episodes per run (one per table)", "32")
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .action(async (id, opts) => (await import("./commands/scenario.js")).scenario(id, opts));
 
   program
@@ -336,7 +336,7 @@ function build(): Command {
     .option("--replays <n>", "episodes of the run's policy to replay (gridworlds with a checkpoint)", "3")
     .option("--report <path>", "write the HTML report here (default: reports/audit-<name>-<timestamp>.html)")
     .option("--no-report", "do not write an HTML report")
-    .option("--db <path>", DB_HELP, "./rewardlab.db")
+    .option("--db <path>", DB_HELP + STORE_WHERE)
     .option("--json", "print JSON")
     .action(async (run, opts) => (await import("./commands/audit.js")).audit(run, opts));
 

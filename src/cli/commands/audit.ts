@@ -12,7 +12,7 @@ import { auditTerms } from "../../audit/run-terms.js";
 import { RunConfig } from "../../runs/config.js";
 import { storedSelection } from "../../runs/from-store.js";
 import { storedPolicy } from "../../runs/policy.js";
-import { findRun, openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, findRun, openStore } from "../../runs/store/index.js";
 import { intOption } from "../args.js";
 import { checkReportFlag, saveReport, type ReportFlag } from "../report.js";
 
@@ -25,7 +25,7 @@ export interface AuditOptions extends ReportFlag {
 export async function audit(id: string, opts: AuditOptions): Promise<void> {
   const replays = intOption(opts.replays ?? "3", "--replays", 0);
   checkReportFlag(opts);
-  const store = await openStore(opts.db ?? "./rewardlab.db", { create: false });
+  const store = await openStore(opts.db ?? defaultStoreLocation(), { create: false });
   try {
     const run = await findRun(store, id, "run");
     const config = parseConfig(RunConfig, run.config, `run ${run.id}: config`);

@@ -11,6 +11,7 @@
  * spec as YAML.
  */
 import { stringify } from "yaml";
+import { defaultStoreLocation, isPostgresUrl, openStore, redactUrl } from "../../runs/store/index.js";
 import { UserError } from "../../core/errors.js";
 import { numberOption, intOption, seedsOption } from "../args.js";
 import { checkOutputFile, withOutputErrors, writeOutputFile } from "../output.js";
@@ -89,7 +90,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
 
   const { designer, candidates, calls, usage } = withModel ? await modelDesigner(config, opts) : await evolution(config, opts, population, loop.seed);
   const name = `design-${config.name ?? config.env.id}`;
-  const lineage = opts.db === false ? undefined : await openLineage(opts.db ?? "./rewardlab.db", name, designer.name, config, { ...loop, population, designer: designer.name });
+  const lineage = opts.db === false ? undefined : await openLineage(opts.db ?? defaultStoreLocation(), name, designer.name, config, { ...loop, population, designer: designer.name });
   const total = candidates(loop.iterations);
   const bar = opts.json ? undefined : progressBar(total, "candidates");
   const lines: string[] = [];
@@ -139,7 +140,7 @@ export async function design(file: string, opts: DesignOpts): Promise<void> {
   const failedTraining = result.rejected.training ? `; ${result.rejected.training} failed in training` : "";
   console.log(`\nbest: ${result.best.id} (${on}); ${result.runs} training runs; rejected before training: ${result.rejected.critic} by the critic, ${result.rejected.prescreen} by the pre-screen (${result.saved} runs saved)${failedTraining}`);
   if (usage) console.log(`model ${designer.name}: ${usage.calls} calls, ${usage.prompt} prompt + ${usage.completion} completion tokens${cost !== undefined ? `, $${cost.toFixed(4)}` : ""}`);
-  if (lineage) console.log(`lineage: design ${lineage.writer.designId} in ${opts.db ?? "./rewardlab.db"}`);
+  if (lineage) console.log(`lineage: design ${lineage.writer.designId} in ${redactUrl(opts.db || defaultStoreLocation())}`);
   if (reportPath) console.log(`Report: ${reportPath}`);
   console.log(stringify(result.best.spec).trimEnd());
 }
@@ -181,9 +182,8 @@ async function modelDesigner(config: import("../../runs/config.js").RunConfig, o
 }
 
 async function openLineage(path: string, name: string, designer: string, config: unknown, options: unknown) {
-  const { openStore } = await import("../../runs/store/index.js");
   const { LineageWriter } = await import("../../design/lineage.js");
-  const store = await withOutputErrors(path, "--db", () => openStore(path));
+  const store = isPostgresUrl(path) ? await openStore(path) : await withOutputErrors(path, "--db", () => openStore(path));
   const record = await store.createDesign({ name, designer, config, options });
   return { writer: new LineageWriter(store, record.id), close: () => store.close() };
 }

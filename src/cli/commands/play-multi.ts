@@ -10,7 +10,7 @@ import { UserError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { makeParallel } from "../../envs/multi/registry.js";
 import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
-import { openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, openStore } from "../../runs/store/index.js";
 import { intOption, kwargsOption } from "../args.js";
 import { readKeys, type PlayIO } from "../keys.js";
 
@@ -83,7 +83,7 @@ async function otherPolicy(text: string, actions: number, id: string, db: string
   if (fixed && Number(fixed[1]) < actions) return () => Number(fixed[1]);
   const run = /^run:(.+)$/.exec(text);
   if (!run) throw new UserError("--others", `expected random, action:N with N from 0 to ${actions - 1}, or run:ID, got ${JSON.stringify(text)}`);
-  const store = await openStore(db ?? "./rewardlab.db", { create: false });
+  const store = await openStore(db ?? defaultStoreLocation(), { create: false });
   let policy: StoredPolicy;
   try {
     policy = await storedPolicy(store, run[1], "--others");

@@ -14,7 +14,7 @@
 import { UserError } from "../../core/errors.js";
 import { envSpec } from "../../envs/registry.js";
 import { storedPolicy, type StoredPolicy } from "../../runs/policy.js";
-import { DEFAULT_STORE_PATH, openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, openStore } from "../../runs/store/index.js";
 import { appendPreference, clipPair, PREFERENCE_FORMAT, readPreferences, replayClip, type PreferenceRecord } from "../../learn/preferences/data.js";
 import { intOption, kwargsOption } from "../args.js";
 import { checkOutputFile } from "../output.js";
@@ -102,7 +102,7 @@ export async function label(opts: LabelOptions, io: PlayIO = { input: process.st
 
 async function loadPolicy(id: string, db: string | false | undefined): Promise<StoredPolicy> {
   if (db === false) throw new UserError("--policy", "a run's policy comes from the run store; drop --no-db");
-  const store = await openStore(db ?? DEFAULT_STORE_PATH, { create: false });
+  const store = await openStore(db ?? defaultStoreLocation(), { create: false });
   try {
     return await storedPolicy(store, id);
   } finally {

@@ -1,11 +1,11 @@
 /** `rewardlab report ID`: a table and an HTML report of a stored run or comparison. */
 import { formatComparison } from "../../runs/compare.js";
 import { storedSelection } from "../../runs/from-store.js";
-import { openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, openStore } from "../../runs/store/index.js";
 import { saveReport, type ReportFlag } from "../report.js";
 
 export async function report(id: string, opts: ReportFlag & { db?: string }): Promise<void> {
-  const store = await openStore(opts.db ?? "./rewardlab.db", { create: false });
+  const store = await openStore(opts.db ?? defaultStoreLocation(), { create: false });
   try {
     const selection = await storedSelection(store, id);
     console.log(formatComparison(selection.designs, selection.config.successThreshold));

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline/promises";
 import { hostname } from "node:os";
 import { stringify } from "yaml";
 import { UserError } from "../../core/errors.js";
-import { DEFAULT_STORE_PATH, findRun, openStore, processAlive, RUN_STATUSES, type EpisodeSummary, type RunRecord, type RunStatus, type SqliteStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, findRun, openStore, processAlive, RUN_STATUSES, type EpisodeSummary, type RunRecord, type RunStatus, type AnyStore } from "../../runs/store/index.js";
 import { intOption } from "../args.js";
 import { summarizeEvaluations, type EvaluationSummary } from "../../runs/evaluate.js";
 
@@ -15,8 +15,8 @@ export interface StoreOptions {
   db?: string;
 }
 
-async function withStore<T>(opts: StoreOptions, f: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = await openStore(opts.db ?? DEFAULT_STORE_PATH, { create: false });
+async function withStore<T>(opts: StoreOptions, f: (store: AnyStore) => Promise<T>): Promise<T> {
+  const store = await openStore(opts.db ?? defaultStoreLocation(), { create: false });
   try {
     return await f(store);
   } finally {
@@ -67,7 +67,7 @@ export async function list(opts: ListOptions): Promise<void> {
       return;
     }
     if (runs.length === 0) {
-      console.log(`no runs in ${store.path}`);
+      console.log(`no runs in ${store.where}`);
       return;
     }
     const rows = runs.map((r, i) => [r.id, r.status, when(r.createdAt), r.name, r.envId, r.learner, String(r.seed), fmt(summaries[i].lastStep), fmt(summaries[i].meanPrimary), fmt(summaries[i].successRate)]);

@@ -12,7 +12,7 @@ import { seedEstimate, type SeedEstimate } from "../../core/rliable-bootstrap.js
 import { storedSelection } from "../../runs/from-store.js";
 import { storedPolicy } from "../../runs/policy.js";
 import { parseBackground, playScenario, type Background } from "../../runs/scenarios.js";
-import { openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, openStore } from "../../runs/store/index.js";
 import { intOption } from "../args.js";
 
 export interface ScenarioOptions {
@@ -30,7 +30,7 @@ export async function scenario(id: string, opts: ScenarioOptions): Promise<void>
     if (!Number.isInteger(n) || n < 0) throw new UserError(`--seats[${i}]`, `expected a seat index (0, 1, …), got ${JSON.stringify(s)}`);
     return n;
   });
-  const store = await openStore(opts.db ?? "./rewardlab.db", { create: false });
+  const store = await openStore(opts.db ?? defaultStoreLocation(), { create: false });
   try {
     const selection = await storedSelection(store, id);
     // Another run's policy as the background: it must play the same environment.

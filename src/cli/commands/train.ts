@@ -12,7 +12,7 @@ import { auxiliaryTermNames, formatComparison, observations, type Design, type D
 import { parseConfig } from "../../core/config.js";
 import { loadRunConfig, RunConfig } from "../../runs/config.js";
 import { ComparisonSession } from "../../runs/session.js";
-import { DEFAULT_STORE_PATH, findRun, openStore } from "../../runs/store/index.js";
+import { defaultStoreLocation, findRun, isPostgresUrl, openStore, redactUrl } from "../../runs/store/index.js";
 import type { RunProgress } from "../../runs/train.js";
 import { intOption, seedsOption } from "../args.js";
 import { checkOutputFile } from "../output.js";
@@ -61,7 +61,7 @@ export async function compare(file: string, opts: TrainOptions & { rewards?: str
 /** `train --resume RUN_ID`: continues a stored run from its latest checkpoint. */
 async function resume(id: string, opts: TrainOptions): Promise<void> {
   if (opts.db === false) throw new UserError("--resume", "resuming needs the run store; drop --no-db");
-  const dbPath = opts.db ?? DEFAULT_STORE_PATH;
+  const dbPath = opts.db ?? defaultStoreLocation();
   const store = await openStore(dbPath, { create: false });
   await store.recoverInterrupted(); // a killed trainer's run is interrupted, not running
   const run = await findRun(store, id, "--resume");
@@ -78,9 +78,9 @@ async function resume(id: string, opts: TrainOptions): Promise<void> {
 /** Runs the designs with a progress bar per run (on a terminal) or a line per finished run; Ctrl-C stops them at a checkpoint. */
 export async function runComparison(config: RunConfig, designs: Design[], opts: TrainOptions, extra: { resumeId?: string } = {}): Promise<DesignSummary[]> {
   const workers = intOption(opts.workers ?? "2", "--workers", 1);
-  const dbPath = opts.db === false ? undefined : (opts.db ?? DEFAULT_STORE_PATH);
+  const dbPath = opts.db === false ? undefined : (opts.db ?? defaultStoreLocation());
   // Errors come here, once, before anything is stored or a worker starts: the output paths, then the designs.
-  if (dbPath) checkOutputFile(dbPath, "--db");
+  if (dbPath && !isPostgresUrl(dbPath)) checkOutputFile(dbPath, "--db");
   checkReportFlag(opts);
   const session = await ComparisonSession.open(config, designs, { dbPath, resumeId: extra.resumeId });
   const tty = !!process.stderr.isTTY;
@@ -117,8 +117,8 @@ export async function runComparison(config: RunConfig, designs: Design[], opts: 
     if (dbPath) {
       const runs = summaries.flatMap((d) => d.runs.map((r) => ({ id: (r as { runId?: string }).runId, interrupted: r.interrupted })));
       const where = session.comparisonId ? `comparison ${session.comparisonId}, runs ${runs.map((r) => r.id).join(", ")}` : `run ${runs[0]?.id}`;
-      process.stderr.write(`Stored in ${dbPath}: ${where}\n`);
-      for (const r of runs.filter((r) => r.interrupted)) process.stderr.write(`Interrupted: resume with \`rewardlab train --resume ${r.id}${dbPath === DEFAULT_STORE_PATH ? "" : ` --db ${dbPath}`}\`\n`);
+      process.stderr.write(`Stored in ${redactUrl(dbPath)}: ${where}\n`);
+      for (const r of runs.filter((r) => r.interrupted)) process.stderr.write(`Interrupted: resume with \`rewardlab train --resume ${r.id}${dbPath === defaultStoreLocation() ? "" : ` --db ${redactUrl(dbPath)}`}\`\n`);
     }
     return summaries;
   } finally {

@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { openStore } from "./sqlite.js";
+import { SqliteStore, type OpenOptions } from "./sqlite.js";
+
+/** SQLite's own store (these tests are about the file). */
+const openStore = async (path: string, options?: OpenOptions) => SqliteStore.open(path, options);
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

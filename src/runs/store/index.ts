@@ -1,4 +1,6 @@
-export { openStore, SqliteStore, DEFAULT_STORE_PATH, type OpenOptions } from "./sqlite.js";
+export { SqliteStore, DEFAULT_STORE_PATH, type OpenOptions } from "./sqlite.js";
+export { openStore, defaultStoreLocation, isPostgresUrl, redactUrl, type AnyStore } from "./open.js";
+export type { PostgresStore } from "./postgres.js";
 export { KyselyStore } from "./kysely-store.js";
 export { RunWriter, type RunWriterOptions } from "./writer.js";
 export { findRun, newRunId, newComparisonId } from "./ids.js";

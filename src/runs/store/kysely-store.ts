@@ -49,6 +49,8 @@ export abstract class KyselyStore implements Store {
   /** Runs the queries in order in one transaction: all or none. */
   protected abstract transaction(queries: readonly Compilable[]): Promise<void>;
   abstract close(): Promise<void>;
+  /** Where the store is, for messages (a PostgreSQL URL without its password). */
+  abstract get where(): string;
 
   // ── comparisons ────────────────────────────────────────────
 

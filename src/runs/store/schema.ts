@@ -156,6 +156,9 @@ export interface Migration {
   up(db: Kysely<Database>, types: ColumnTypes): Compilable[];
 }
 
+/** Every table the migrations make: a store holding any other is not rewardlab's. */
+export const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls"]);
+
 /** The table that records applied migrations (created before any migration runs). */
 export const createVersionTable = (db: Kysely<Database>): Compilable =>
   db.schema

@@ -6,7 +6,10 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import { UserError } from "../../core/errors.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
-import { openStore } from "./sqlite.js";
+import { SqliteStore, type OpenOptions } from "./sqlite.js";
+
+/** SQLite's own store (these tests are about the file). */
+const openStore = async (path: string, options?: OpenOptions) => SqliteStore.open(path, options);
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

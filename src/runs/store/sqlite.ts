@@ -16,7 +16,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable } from "kysely";
 import { UserError } from "../../core/errors.js";
 import { KyselyStore } from "./kysely-store.js";
-import { MIGRATIONS, SCHEMA_VERSION, createVersionTable, type Database } from "./schema.js";
+import { MIGRATIONS, SCHEMA_VERSION, createVersionTable, OUR_TABLES, type Database } from "./schema.js";
 import type { SyncWriteStore } from "./store.js";
 import type { EndStatus, WriteBatch } from "./types.js";
 
@@ -30,16 +30,6 @@ export interface OpenOptions {
 }
 
 const SQLITE_HEADER = "SQLite format 3\0";
-const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls"]);
-
-/**
- * Opens (and creates, and migrates) the store at `path`. A file that is not
- * an SQLite database, is corrupt, belongs to something else or to a newer
- * rewardlab is a `UserError` naming the file, and is left as it was.
- */
-export async function openStore(path: string = DEFAULT_STORE_PATH, options: OpenOptions = {}): Promise<SqliteStore> {
-  return SqliteStore.open(path, options);
-}
 
 export class SqliteStore extends KyselyStore implements SyncWriteStore {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -84,6 +74,10 @@ export class SqliteStore extends KyselyStore implements SyncWriteStore {
       throw store.userError(e);
     }
     return store;
+  }
+
+  get where(): string {
+    return this.path;
   }
 
   /** `PRAGMA integrity_check`: "ok", or the problems found. */

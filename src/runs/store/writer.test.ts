@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { openStore, type SqliteStore } from "./sqlite.js";
+import { SqliteStore, type OpenOptions } from "./sqlite.js";
+
+/** SQLite's own store (these tests are about the file). */
+const openStore = async (path: string, options?: OpenOptions) => SqliteStore.open(path, options);
 import type { Store } from "./store.js";
 import type { EpisodeRow } from "./types.js";
 import { RunWriter } from "./writer.js";
