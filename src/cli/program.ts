@@ -123,7 +123,7 @@ function build(): Command {
     .option("--report <path>", REPORT_HELP)
     .action(async (id, opts) => (await import("./commands/report.js")).report(id, opts));
 
-  const runs = program.command("runs").description("list, inspect and delete the runs recorded in a run store");
+  const runs = program.command("runs").description("list, inspect, delete, export and import the runs recorded in a run store");
   runs
     .command("list")
     .description("every recorded run, newest first, with its status and recent primary return")
@@ -146,6 +146,19 @@ function build(): Command {
     .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--yes", "do not ask for confirmation")
     .action(async (id, opts) => (await import("./commands/runs.js")).remove(id, opts));
+
+  runs
+    .command("export [runs...]")
+    .description("write runs (ids or unique starts; default every run) with all their rows to a JSON Lines file, to import into another store")
+    .option("--db <path>", "the run store to read" + STORE_WHERE)
+    .option("--comparison <id>", "every run of this comparison")
+    .option("--out <file>", "the file to write")
+    .action(async (ids, opts) => (await import("./commands/runs-transfer.js")).exportCommand(ids, opts));
+  runs
+    .command("import <file>")
+    .description("add the runs of an export to a store, row for row (a run already there is skipped)")
+    .option("--db <path>", "the run store to write" + STORE_WHERE)
+    .action(async (file, opts) => (await import("./commands/runs-transfer.js")).importCommand(file, opts));
 
   const envs = program.command("envs").description("list and inspect environments");
   envs

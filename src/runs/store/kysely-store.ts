@@ -14,7 +14,7 @@ import { newComparisonId, newRunId } from "./ids.js";
 import { episodeSummary, episodeWindows } from "./aggregate.js";
 import { processAlive, processStart } from "./liveness.js";
 import { episodeColumns, evaluationColumns, parseJson, toComparison, toEpisode, toEvaluation, toRun } from "./rows.js";
-import type { Database, DesignsTable, RunsTable } from "./schema.js";
+import type { ComparisonsTable, Database, DesignsTable, RunsTable } from "./schema.js";
 import type { RecoverOptions, Store } from "./store.js";
 import type {
   Checkpoint,
@@ -37,6 +37,20 @@ import type {
   RunRecord,
   WriteBatch,
 } from "./types.js";
+
+/** The tables whose rows belong to one run. */
+type RunTable = "run_tags" | "metrics" | "episodes" | "evaluations" | "checkpoints";
+
+/** A run's rows as stored. */
+export interface RunDump {
+  run: Selectable<RunsTable>;
+  comparison?: Selectable<ComparisonsTable>;
+  tags: Selectable<Database["run_tags"]>[];
+  metrics: Selectable<Database["metrics"]>[];
+  episodes: Selectable<Database["episodes"]>[];
+  evaluations: Selectable<Database["evaluations"]>[];
+  checkpoints: Selectable<Database["checkpoints"]>[];
+}
 
 /** Rows per multi-row INSERT: 8 columns × 500 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 const CHUNK = 500;
@@ -222,6 +236,34 @@ export abstract class KyselyStore implements Store {
       this.db.deleteFrom("run_tags").where("run_id", "=", id),
       this.db.deleteFrom("runs").where("id", "=", id),
     ]);
+    return true;
+  }
+
+  /** Every row of a run as stored, table by table (with its comparison's row): for moving runs between stores. */
+  async dumpRun(id: string): Promise<RunDump | undefined> {
+    const [run] = await this.query(this.db.selectFrom("runs").selectAll().where("id", "=", id));
+    if (!run) return undefined;
+    const [comparison] = run.comparison_id ? await this.query(this.db.selectFrom("comparisons").selectAll().where("id", "=", run.comparison_id)) : [];
+    // Generic over the table, Kysely's types cannot follow the shared column: each table's rows are typed by RunDump.
+    const of = (table: RunTable) => this.query((this.db as unknown as Kysely<Record<RunTable, { run_id: string }>>).selectFrom(table).selectAll().where("run_id", "=", id)) as Promise<never[]>;
+    return { run, comparison, tags: await of("run_tags"), metrics: await of("metrics"), episodes: await of("episodes"), evaluations: await of("evaluations"), checkpoints: await of("checkpoints") };
+  }
+
+  /** Writes a dumped run, every row as it was, in one transaction; false (and nothing written) when its id is here already. */
+  async loadRun(d: RunDump): Promise<boolean> {
+    if (await this.getRun(d.run.id)) return false;
+    const queries: Compilable[] = [];
+    if (d.comparison && !(await this.getComparison(d.comparison.id))) queries.push(this.db.insertInto("comparisons").values(d.comparison));
+    queries.push(this.db.insertInto("runs").values(d.run));
+    const insert = <T extends RunTable>(table: T, rows: readonly Selectable<Database[T]>[], chunk = CHUNK) => {
+      for (let i = 0; i < rows.length; i += chunk) queries.push(this.db.insertInto(table).values(rows.slice(i, i + chunk) as never));
+    };
+    insert("run_tags", d.tags);
+    insert("metrics", d.metrics);
+    insert("episodes", d.episodes);
+    insert("evaluations", d.evaluations);
+    insert("checkpoints", d.checkpoints, 1);
+    await this.transaction(queries);
     return true;
   }
 
