@@ -33,6 +33,7 @@ const LAYERS: Record<string, number> = {
   design: 7,
   qd: 7,
   agentic: 7,
+  sweeps: 7,
   server: 8,
   cli: 9,
   "index.ts": 10,

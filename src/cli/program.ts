@@ -10,6 +10,7 @@ import { ReportedError, UserError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import { DB_HELP, NO_DB_HELP, NO_REPORT_HELP, REPORT_HELP, SEEDS_FORMS, STORE_WHERE } from "./program-help.js";
 import { registerLanguageModelCommands } from "./program-llm.js";
+import { registerScaleCommands } from "./program-scale.js";
 
 function build(): Command {
   const program = new Command("rewardlab")
@@ -115,6 +116,7 @@ function build(): Command {
     .option("--env-seed <n>", "override the config's envSeed: the layout every policy is evaluated on")
     .action(async (config, opts) => (await import("./commands/qd.js")).qd(config, opts));
   registerLanguageModelCommands(program);
+  registerScaleCommands(program);
 
   program
     .command("report <id>")

@@ -18,11 +18,20 @@ export interface RunTask {
   persist?: PersistOptions;
   /** Shared stop flag (Ctrl-C in the main thread sets it). */
   stop?: SharedArrayBuffer;
+  /** Stop (checkpointed, interrupted) once training has passed this many steps: a sweep trial's next rung. */
+  untilStep?: number;
 }
 
-export default async function runTask({ config, seed, port, record, persist, stop }: RunTask): Promise<RunSummary> {
+export default async function runTask({ config, seed, port, record, persist, stop, untilStep }: RunTask): Promise<RunSummary> {
   const flag = stop ? new Int32Array(stop) : undefined;
-  const hooks = { onProgress: (p: RunProgress) => port.postMessage(p), shouldStop: flag ? () => Atomics.load(flag, 0) !== 0 : undefined };
+  let step = 0;
+  const hooks = {
+    onProgress: (p: RunProgress) => {
+      step = p.step;
+      port.postMessage(p);
+    },
+    shouldStop: flag || untilStep !== undefined ? () => (flag !== undefined && Atomics.load(flag, 0) !== 0) || (untilStep !== undefined && step >= untilStep) : undefined,
+  };
   try {
     return persist ? await runPersisted(config, seed, persist, hooks, record) : runTraining(config, seed, hooks, record);
   } catch (e) {

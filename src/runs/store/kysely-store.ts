@@ -38,6 +38,13 @@ import type {
   WriteBatch,
 } from "./types.js";
 
+/** What a store module (sweeps.ts) builds and runs queries with. */
+export interface StoreAccess {
+  db: Kysely<Database>;
+  query<R>(q: Compilable<R>): Promise<R[]>;
+  transaction(queries: readonly Compilable[]): Promise<void>;
+}
+
 /** The tables whose rows belong to one run. */
 type RunTable = "run_tags" | "metrics" | "episodes" | "evaluations" | "checkpoints";
 
@@ -65,6 +72,11 @@ export abstract class KyselyStore implements Store {
   abstract close(): Promise<void>;
   /** Where the store is, for messages (a PostgreSQL URL without its password). */
   abstract get where(): string;
+
+  /** The query builder and its execution, for the store's own modules (sweeps.ts). */
+  get access(): StoreAccess {
+    return { db: this.db, query: (q) => this.query(q), transaction: (qs) => this.transaction(qs) };
+  }
 
   // ── comparisons ────────────────────────────────────────────
 
@@ -234,6 +246,8 @@ export abstract class KyselyStore implements Store {
       this.db.deleteFrom("evaluations").where("run_id", "=", id),
       this.db.deleteFrom("checkpoints").where("run_id", "=", id),
       this.db.deleteFrom("run_tags").where("run_id", "=", id),
+      // A sweep's trial keeps its record, without the run.
+      this.db.updateTable("sweep_trials").set({ run_id: null }).where("run_id", "=", id),
       this.db.deleteFrom("runs").where("id", "=", id),
     ]);
     return true;

@@ -125,6 +125,45 @@ export interface DesignCallsTable {
   data: string;
 }
 
+/** A sweep: its whole config (base run config and search, resolved) as JSON. */
+export interface SweepsTable {
+  id: string;
+  name: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  config: string;
+}
+
+/**
+ * One trial of a sweep: a configuration (its parameters as JSON) on one
+ * training seed, trained in steps to its rungs. `step` is how far it has
+ * trained; `value` its latest primary return (at a rung, or its final one).
+ */
+export interface SweepTrialsTable {
+  sweep_id: string;
+  trial: number;
+  config_index: number;
+  params: string;
+  seed: number;
+  status: string;
+  run_id: string | null;
+  step: number;
+  value: number | null;
+  attempts: number;
+  worker: string | null;
+  error: string | null;
+  updated_at: string;
+}
+
+/** A trial's primary return when it reached rung `rung` (ASHA's record). */
+export interface SweepRungsTable {
+  sweep_id: string;
+  rung: number;
+  trial: number;
+  value: number;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -141,6 +180,9 @@ export interface Database {
   designs: DesignsTable;
   design_candidates: DesignCandidatesTable;
   design_calls: DesignCallsTable;
+  sweeps: SweepsTable;
+  sweep_trials: SweepTrialsTable;
+  sweep_rungs: SweepRungsTable;
   schema_version: SchemaVersionTable;
 }
 
@@ -157,7 +199,7 @@ export interface Migration {
 }
 
 /** Every table the migrations make: a store holding any other is not rewardlab's. */
-export const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls"]);
+export const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls", "sweeps", "sweep_trials", "sweep_rungs"]);
 
 /** The table that records applied migrations (created before any migration runs). */
 export const createVersionTable = (db: Kysely<Database>): Compilable =>
@@ -298,6 +340,43 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn("completion_tokens", "integer", (c) => c.notNull())
         .addColumn("data", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("design_calls_pk", ["design_id", "call_id"]),
+    ],
+  },
+  {
+    version: 6,
+    description: "sweeps, sweep_trials, sweep_rungs: hyperparameter and reward sweeps with early stopping",
+    up: (db) => [
+      db.schema
+        .createTable("sweeps")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("config", "text", (c) => c.notNull()),
+      db.schema
+        .createTable("sweep_trials")
+        .addColumn("sweep_id", "text", (c) => c.notNull().references("sweeps.id"))
+        .addColumn("trial", "integer", (c) => c.notNull())
+        .addColumn("config_index", "integer", (c) => c.notNull())
+        .addColumn("params", "text", (c) => c.notNull())
+        .addColumn("seed", "bigint", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("run_id", "text", (c) => c.references("runs.id"))
+        .addColumn("step", "bigint", (c) => c.notNull())
+        .addColumn("value", "double precision")
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("worker", "text")
+        .addColumn("error", "text")
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sweep_trials_pk", ["sweep_id", "trial"]),
+      db.schema
+        .createTable("sweep_rungs")
+        .addColumn("sweep_id", "text", (c) => c.notNull().references("sweeps.id"))
+        .addColumn("rung", "integer", (c) => c.notNull())
+        .addColumn("trial", "integer", (c) => c.notNull())
+        .addColumn("value", "double precision", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sweep_rungs_pk", ["sweep_id", "rung", "trial"]),
     ],
   },
 ];
