@@ -42,7 +42,7 @@ export async function sweepStart(file: string | undefined, opts: SweepOptions): 
     async (store, location) => {
       const record = await new SweepTables(store).create(sweep.name, sweep, trials);
       const configs = new Set(trials.map((t) => t.configIndex)).size;
-      console.error(`sweep ${record.id} ${sweep.name}: ${configs} configuration${configs === 1 ? "" : "s"} × ${sweep.seeds.length} seed${sweep.seeds.length === 1 ? "" : "s"} = ${trials.length} trials${sweep.early ? `, ASHA at ${sweep.early.rungs.join(", ")} of the budget (η ${sweep.early.eta})` : ""}; in ${redactUrl(location)}`);
+      process.stderr.write(`sweep ${record.id} ${sweep.name}: ${configs} configuration${configs === 1 ? "" : "s"} × ${sweep.seeds.length} seed${sweep.seeds.length === 1 ? "" : "s"} = ${trials.length} trials${sweep.early ? `, ASHA at ${sweep.early.rungs.join(", ")} of the budget (η ${sweep.early.eta})` : ""}; in ${redactUrl(location)}\n`);
       await drive(store, location, { ...sweep, id: record.id }, opts, workers);
     },
     true,
@@ -80,9 +80,9 @@ async function drive(store: AnyStore, location: string, sweep: ResolvedSweep & {
   let status: "finished" | "stopped";
   if (opts.queue) {
     const { enqueueOpen, waitForSweep } = await import("../../sweeps/queue.js");
-    if (!isPostgresUrl(location)) console.error("note: workers on other machines need a store they can reach: --db postgres://…");
+    if (!isPostgresUrl(location)) process.stderr.write("note: workers on other machines need a store they can reach: --db postgres://…\n");
     const n = await enqueueOpen(opts.queue, store, sweep.id);
-    console.error(`${n} trial jobs on ${redactUrl(opts.queue)}; start workers with: rewardlab worker --queue ${redactUrl(opts.queue)} --db ${redactUrl(location)}`);
+    process.stderr.write(`${n} trial jobs on ${redactUrl(opts.queue)}; start workers with: rewardlab worker --queue ${redactUrl(opts.queue)} --db ${redactUrl(location)}\n`);
     status = await waitForSweep(store, sweep.id, async () => bar?.update(await done()));
   } else {
     const { runSweepLocally } = await import("../../sweeps/local.js");
@@ -101,7 +101,7 @@ async function drive(store: AnyStore, location: string, sweep: ResolvedSweep & {
   bar?.update(await done());
   bar?.stop();
   await printReport(store, await tables.find(sweep.id), opts.json);
-  if (status === "stopped") console.error(`stopped with trials left: rewardlab sweep resume ${sweep.id}`);
+  if (status === "stopped") process.stderr.write(`stopped with trials left: rewardlab sweep resume ${sweep.id}\n`);
 }
 
 export async function sweepStatus(id: string, opts: SweepOptions): Promise<void> {

@@ -26,7 +26,7 @@ export async function worker(opts: WorkerCliOptions): Promise<void> {
     ...(lockMs ? { lockMs, stalledMs: Math.max(500, Math.round(lockMs / 2)) } : {}),
     onStep: (job, outcome) => console.log(`sweep ${job.sweepId} trial ${job.trial}: ${outcome === "again" ? "paused at a rung, goes on" : outcome === "done" ? "done" : outcome === "taken" ? "already taken" : "sweep stopped"}`),
   });
-  console.error(`worker ${process.pid}: taking sweep jobs from ${redactUrl(opts.queue)}, recording into ${redactUrl(location)} (${threads} thread${threads === 1 ? "" : "s"})`);
+  process.stderr.write(`worker ${process.pid}: taking sweep jobs from ${redactUrl(opts.queue)}, recording into ${redactUrl(location)} (${threads} thread${threads === 1 ? "" : "s"})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
