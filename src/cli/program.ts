@@ -243,13 +243,17 @@ function build(): Command {
 
   program
     .command("bench [suite]")
-    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), text (text worlds without a model; sandboxed terms), runner (the rollout runner's own cost per turn, and a call to a loopback server), or all")
+    .description("measure speed: suites envs (default), envs-all (every environment), rewards (cost of a reward program), intrinsic (exploration bonuses), train (learners; with --vs-cleanrl DIR, beside CleanRL's ppo.py), scoring (LLM-agent rule scorers in-process), server (the HTTP reward server under load), text (text worlds without a model; sandboxed terms), runner (the rollout runner's own cost per turn, and a call to a loopback server), sweep (trials per hour on threads and on queue workers; needs --queue and --db), or all")
     .option("--json", "one JSON object per line")
     .addOption(new Option("--seconds <s>", "time per measurement (at most 300)").default("1"))
     .option("--vs-cleanrl <dir>", "train suite: run CleanRL's ppo.py from this checkout beside rewardlab's PPO (CartPole, in alternation) and print both and the ratios")
     .option("--python <cmd>", "with --vs-cleanrl: a Python with torch and gymnasium", "python3")
     .option("--seeds <list>", "with --vs-cleanrl: seeds for both sides", "1,2,3")
-    .option("--steps <n>", "with --vs-cleanrl: steps per run", "500000")
+    .option("--steps <n>", "with --vs-cleanrl: steps per run (default 500000); sweep: per trial (default 20480)")
+    .option("--queue <url>", "sweep suite: the Redis of the queue (the suite is not part of all: it needs servers)")
+    .option("--db <url>", "sweep suite: the PostgreSQL store")
+    .option("--trials <n>", "sweep suite: trials per sweep (default 12)")
+    .option("--rounds <n>", "sweep suite: rounds of every mode, interleaved (default 3)")
     .action(async (suite, opts) => (await import("./commands/bench.js")).bench(suite ?? "envs", opts));
 
   const reward = program.command("reward").description("check, explain and compare reward specs");

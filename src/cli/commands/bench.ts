@@ -19,12 +19,17 @@ export interface BenchOptions {
   python?: string;
   seeds?: string;
   steps?: string;
+  queue?: string;
+  db?: string;
+  trials?: string;
+  rounds?: string;
 }
 
 export async function bench(suite: string, opts: BenchOptions): Promise<void> {
   const { SUITES, formatFigure, header } = await import("../../../bench/index.js");
   const seconds = numberOption(opts.seconds, "--seconds", 0.01, MAX_BENCH_SECONDS);
   if (opts.vsCleanrl !== undefined) return vsCleanrl(suite, opts);
+  if (suite === "sweep") return sweepBench(opts);
   const names = suite === "all" ? Object.keys(SUITES) : [suite];
   for (const name of names) {
     if (!SUITES[name]) throw new UserError("suite", `unknown benchmark suite ${JSON.stringify(name)}${didYouMean(name, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(", ")}, all`);
@@ -53,4 +58,17 @@ async function vsCleanrl(suite: string, opts: BenchOptions): Promise<void> {
     console.log(header());
   }
   for await (const figure of run({ dir, python, seeds, steps })) console.log(formatFigure(figure, !!opts.json));
+}
+
+/** `bench sweep --queue URL --db URL`: needs the servers, so it is not part of `all`. */
+async function sweepBench(opts: BenchOptions): Promise<void> {
+  if (!opts.queue) throw new UserError("--queue", "the sweep benchmark needs a Redis: --queue redis://127.0.0.1:6379");
+  if (!opts.db || !/^postgres(ql)?:\/\//.test(opts.db)) throw new UserError("--db", "the sweep benchmark needs a PostgreSQL store: --db postgres://user@127.0.0.1:5432/database");
+  const trials = intOption(opts.trials ?? "12", "--trials", 1, 10_000);
+  const steps = intOption(opts.steps ?? "20480", "--steps", 512, 10_000_000);
+  const rounds = intOption(opts.rounds ?? "3", "--rounds", 1, 100);
+  const { sweepSuite } = await import("../../../bench/sweep.js");
+  const { formatFigure, header } = await import("../../../bench/harness.js");
+  if (!opts.json) console.log(header());
+  for await (const figure of sweepSuite({ queue: opts.queue, db: opts.db, trials, steps, rounds })) console.log(formatFigure(figure, !!opts.json));
 }
