@@ -61,6 +61,8 @@ export interface ResolvedSweep extends Omit<SweepConfig, "base" | "seeds"> {
   name: string;
   base: RunConfig;
   seeds: number[];
+  /** Names for choices whose values are long (reward designs: the file given, or "design k"), by path. */
+  labels?: Record<string, string[]>;
 }
 
 export function loadSweep(file: string): ResolvedSweep {
@@ -74,7 +76,8 @@ export function loadSweep(file: string): ResolvedSweep {
   const space = Object.fromEntries(
     Object.entries(sweep.space).map(([path, p]) => [path, path === "reward" && Array.isArray(p) ? p.map((v) => (typeof v === "string" ? readConfigFile(resolve(dir, v)) : v)) : p]),
   );
-  const resolved: ResolvedSweep = { ...sweep, space, name: sweep.name ?? `${base.name ?? base.env.id}-sweep`, base, seeds: sweep.seeds ?? base.seeds };
+  const labels = Array.isArray(sweep.space.reward) ? { reward: sweep.space.reward.map((v, k) => (typeof v === "string" ? v : `design ${k}`)) } : undefined;
+  const resolved: ResolvedSweep = { ...sweep, space, name: sweep.name ?? `${base.name ?? base.env.id}-sweep`, base, seeds: sweep.seeds ?? base.seeds, ...(labels ? { labels } : {}) };
   // Every path must land on the base (or a value it sets); checked with each choice's first value.
   trialConfig(resolved, Object.fromEntries(Object.entries(space).map(([path, p]) => [path, Array.isArray(p) ? p[0] : "uniform" in p ? p.uniform[0] : "loguniform" in p ? p.loguniform[0] : p.int[0]])), resolved.seeds[0]);
   return resolved;

@@ -39,9 +39,22 @@ export interface SweepReport {
   effects: ParamEffect[];
 }
 
-const label = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : typeof v === "string" ? v : JSON.stringify(v).slice(0, 40));
+/** How a parameter's value reads: a number to 3 digits, a labelled choice by its label (a reward design by its file). */
+type Labeller = (path: string, v: unknown) => string;
 
-export function sweepReport(trials: readonly TrialRecord[]): SweepReport {
+export function labeller(sweep: { space?: Record<string, unknown>; labels?: Record<string, string[]> } = {}): Labeller {
+  return (path, v) => {
+    const names = sweep.labels?.[path];
+    const choices = sweep.space?.[path];
+    if (names && Array.isArray(choices)) {
+      const k = choices.findIndex((c) => JSON.stringify(c) === JSON.stringify(v));
+      if (k >= 0) return names[k];
+    }
+    return typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : typeof v === "string" ? v : JSON.stringify(v).slice(0, 40);
+  };
+}
+
+export function sweepReport(trials: readonly TrialRecord[], label: Labeller = labeller()): SweepReport {
   const counts = Object.fromEntries(TRIAL_STATUSES.map((s) => [s, trials.filter((t) => t.status === s).length])) as Record<TrialStatus, number>;
   const byConfig = new Map<number, TrialRecord[]>();
   for (const t of trials) byConfig.set(t.configIndex, [...(byConfig.get(t.configIndex) ?? []), t]);
@@ -65,7 +78,7 @@ export function sweepReport(trials: readonly TrialRecord[]): SweepReport {
     const xs = finished.map((t) => t.params[path]);
     if (xs.length && xs.every((x) => typeof x === "number") && new Set(xs).size > 2) return { path, spearman: spearman(xs as number[], finished.map((t) => t.value!)) };
     const groups = new Map<string, number[]>();
-    finished.forEach((t) => groups.set(label(t.params[path]), [...(groups.get(label(t.params[path])) ?? []), t.value!]));
+    finished.forEach((t) => groups.set(label(path, t.params[path]), [...(groups.get(label(path, t.params[path])) ?? []), t.value!]));
     return { path, byValue: [...groups.entries()].map(([value, vs]) => ({ value, n: vs.length, iqm: seedEstimate(vs, "iqm", new Rng(0)).point })) };
   });
   return { counts, configurations, best: versus.best, verdicts: versusLines(designs, versus, "the final primary return"), effects };
@@ -100,13 +113,13 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
 }
 
 /** The report as text lines, for the terminal. */
-export function reportLines(sweep: SweepRecord, r: SweepReport): string[] {
+export function reportLines(sweep: SweepRecord, r: SweepReport, label: Labeller = labeller(sweep.config as never)): string[] {
   const lines = [`sweep ${sweep.id} ${sweep.name} (${sweep.status}): ${Object.entries(r.counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ")}`, ""];
   lines.push(`${"config".padEnd(7)} ${"final primary, IQM [95%]".padEnd(28)} ${"per seed".padEnd(30)} params`);
   for (const c of r.configurations) {
     const est = c.estimate ? `${c.estimate.point.toFixed(3)} [${c.estimate.lo.toFixed(3)}, ${c.estimate.hi.toFixed(3)}]` : "—";
     const seeds = c.values.map((v) => v.value.toFixed(3)).join(" ") + (c.pruned ? ` (${c.pruned} pruned)` : "") + (c.failed ? ` (${c.failed} failed)` : "");
-    const params = Object.entries(c.params).map(([k, v]) => `${k}=${label(v)}`).join(" ");
+    const params = Object.entries(c.params).map(([k, v]) => `${k}=${label(k, v)}`).join(" ");
     lines.push(`${(c.index === r.configurations[r.best]?.index ? `${c.index}*` : String(c.index)).padEnd(7)} ${est.padEnd(28)} ${seeds.padEnd(30)} ${params}`);
   }
   if (r.verdicts.length) lines.push("", ...r.verdicts);

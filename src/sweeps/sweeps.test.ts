@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
+import { packageFile } from "../core/paths.js";
 import { openStore } from "../runs/store/index.js";
 import { SweepTables } from "../runs/store/sweeps.js";
 import { runTraining } from "../runs/train.js";
@@ -10,6 +11,7 @@ import { runCli } from "../test-utils/cli.js";
 import { promote, quantile, rungSteps } from "./asha.js";
 import { loadSweep, trialConfig } from "./config.js";
 import { runSweepLocally } from "./local.js";
+import { labeller } from "./report.js";
 import { configurations, trialsOf } from "./search.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-sweeps-"));
@@ -52,6 +54,19 @@ describe("search and early stopping", () => {
     expect(promote(5, [1, 2, 3, 4, 5, 6], 3, 3)).toBe(true);
     expect(promote(NaN, [1, 2, 3], 2, 1)).toBe(false);
     expect(rungSteps([0.25, 0.5, 0.5], 8192)).toEqual([2048, 4096]);
+  });
+
+  test("every example sweep loads, and its reward designs read by the file they came from", () => {
+    const files = readdirSync(packageFile("examples/sweeps")).filter((f) => f.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const sweep = loadSweep(packageFile(`examples/sweeps/${f}`));
+      expect(trialsOf(sweep).length, f).toBeGreaterThan(0);
+    }
+    const designs = loadSweep(packageFile("examples/sweeps/lavagap-designs.yaml"));
+    const label = labeller(designs);
+    expect(configurations(designs).map((c) => label("reward", c.reward))).toEqual(designs.labels!.reward);
+    expect(designs.labels!.reward[0]).toBe("../optimize/baselines/sparse-lavagap.yaml");
   });
 
   test("bad sweeps are one line naming the field", () => {

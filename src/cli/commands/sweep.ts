@@ -126,8 +126,8 @@ export async function sweepReportCommand(id: string, opts: SweepOptions): Promis
 }
 
 async function printReport(store: AnyStore, record: SweepRecord, json?: boolean): Promise<void> {
-  const { sweepReport, reportLines } = await import("../../sweeps/report.js");
-  const report = sweepReport(await new SweepTables(store).trials(record.id));
+  const { sweepReport, reportLines, labeller } = await import("../../sweeps/report.js");
+  const report = sweepReport(await new SweepTables(store).trials(record.id), labeller(record.config as never));
   if (json) console.log(JSON.stringify({ id: record.id, name: record.name, status: record.status, ...report }));
   else console.log(reportLines(record, report).join("\n"));
 }
