@@ -1,7 +1,7 @@
 /**
  * The commands that scale past one run: `sweep` (configurations × seeds,
  * on local threads or on queue workers, with early stopping) and `worker`
- * (takes sweep jobs from a queue). Declared apart from program.ts only to
+ * (takes sweep jobs from a queue), and `ui` (the dashboard). Declared apart from program.ts only to
  * keep each file short.
  */
 import type { Command } from "commander";
@@ -50,4 +50,10 @@ export function registerScaleCommands(program: Command): void {
     .option("--threads <n>", "trials trained at once by this worker (default 1)")
     .option("--lock <seconds>", "how long a job stays with a worker that stopped answering before another takes it (default 30)")
     .action(async (opts) => (await import("./commands/worker.js")).worker(opts));
+  program
+    .command("ui")
+    .description("the dashboard on 127.0.0.1: runs, comparisons and sweeps from the store; the reports' pages, live while runs train; a sweep's parallel coordinates and best configuration")
+    .option("--db <path>", "the run store" + STORE_WHERE)
+    .option("--port <n>", "the port (default 8600; 0: any free one)")
+    .action(async (opts) => (await import("./commands/ui.js")).ui(opts));
 }

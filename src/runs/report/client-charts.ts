@@ -170,4 +170,14 @@ window.addEventListener("resize", function () {
 learningCurves();
 termCharts();
 agentCharts();
+
+// A live page (rewardlab ui) hands new data here as a run trains: the same charts, drawn again.
+window.rewardlabRedraw = function (data) {
+  CHARTS.forEach(function (c) { c.u.destroy(); });
+  CHARTS.length = 0;
+  REPORT = data;
+  learningCurves();
+  termCharts();
+  agentCharts();
+};
 `;

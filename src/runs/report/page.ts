@@ -22,7 +22,35 @@ export interface ReportOptions {
   /** Each design's reward spec, shown in the configuration section. */
   rewards?: Record<string, unknown>;
   generatedAt?: Date;
+  /** Served live (rewardlab ui): this URL sends server-sent events with the report's new data while its runs train. */
+  liveEvents?: string;
 }
+
+/**
+ * The live page's script: each event carries the report data and the
+ * summary table again; the charts are redrawn by the report's own chart
+ * script, the table replaced. `data-updates` counts the events taken.
+ */
+const LIVE_JS = String.raw`
+(function () {
+  var status = document.getElementById("live-status");
+  var source = new EventSource(status.getAttribute("data-events"));
+  var updates = 0;
+  source.addEventListener("report", function (e) {
+    var next = JSON.parse(e.data);
+    document.getElementById("report-data").textContent = JSON.stringify(next.data);
+    document.getElementById("summary-table").innerHTML = next.summary;
+    window.rewardlabRedraw(next.data);
+    updates += 1;
+    status.setAttribute("data-updates", String(updates));
+    status.textContent = "live: " + next.status + ", step " + next.step.toLocaleString("en") + " (updated " + new Date().toLocaleTimeString() + ")";
+  });
+  source.addEventListener("end", function (e) {
+    status.textContent = "ended: " + JSON.parse(e.data).status;
+    source.close();
+  });
+})();
+`;
 
 /** A 16×16 control icon (inline SVG: no font needs the glyph). */
 const icon = (d: string) => `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="${d}" fill="currentColor"/></svg>`;
@@ -122,9 +150,9 @@ export function renderReport(summaries: readonly DesignSummary[], options: Repor
 </head>
 <body>
 <main>
-<header class="report"><h1>${esc(options.title)}</h1><div class="meta">${metaLine(config, options.generatedAt ?? new Date(), VERSION)}</div></header>
+<header class="report"><h1>${esc(options.title)}</h1><div class="meta">${metaLine(config, options.generatedAt ?? new Date(), VERSION)}</div>${options.liveEvents ? `<div class="meta" id="live-status" data-events="${esc(options.liveEvents)}" data-updates="0">live: waiting for the next update</div>` : ""}</header>
 <section id="summary"><h2>Summary</h2>
-${summaryTable(summaries, data, config.successThreshold)}
+<div id="summary-table">${summaryTable(summaries, data, config.successThreshold)}</div>
 ${notesList(options.notes ?? verdictNotes(summaries))}</section>
 ${curvesSection(data)}
 ${termsSection(data)}
@@ -144,6 +172,7 @@ ${assets.uplotJs}
 "use strict";
 ${CHARTS_JS}
 ${GRID_JS}
+${options.liveEvents ? LIVE_JS : ""}
 </script>
 </body>
 </html>
