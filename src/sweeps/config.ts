@@ -5,7 +5,7 @@
  * ```yaml
  * name: doorkey-lr
  * base: ../runs/doorkey-ppo.yaml      # a run config file (relative to this one), or one inline
- * method: random                      # grid (every combination of lists) or random (draws from `space`)
+ * method: random                      # grid (every combination of lists), random (draws from `space`), or tpe
  * configs: 8                          # random: how many configurations
  * seed: 0                             # the search's own draws
  * seeds: [0, 1, 2]                    # training seeds of every configuration (default: the base's)
@@ -38,8 +38,9 @@ export const SweepConfig = z
   .object({
     name: z.string().min(1).optional(),
     base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe("the run config every trial starts from: a file, or inline"),
-    method: z.enum(["grid", "random"]).default("grid"),
-    configs: z.number().int().min(1).max(100_000).optional().describe("random: how many configurations (default 8); grid: at most this many"),
+    method: z.enum(["grid", "random", "tpe"]).default("grid").describe("grid: every combination of lists; random: draws from `space`; tpe: random draws first, then the Tree-structured Parzen Estimator on the results so far"),
+    configs: z.number().int().min(1).max(100_000).optional().describe("random and tpe: how many configurations (default 8); grid: at most this many"),
+    startup: z.number().int().min(1).optional().describe("tpe: random configurations before the estimator takes over (default: a quarter of configs, at least 3)"),
     seed: z.number().int().nonnegative().default(0).describe("the search's own random draws"),
     seeds: z.array(z.number().int().nonnegative()).min(1).optional().describe("training seeds of every configuration (default: the base config's)"),
     space: z.record(z.string().regex(/^[A-Za-z_][\w]*(\.(\w+))*$/, "expected a dotted path like learner.learningRate or reward.terms.1.weight"), Param).default({}),

@@ -10,6 +10,7 @@ import type { AnyStore } from "../runs/store/index.js";
 import { SweepTables, type TrialStatus } from "../runs/store/sweeps.js";
 import type { RunProgress } from "../runs/train.js";
 import type { ResolvedSweep } from "./config.js";
+import { proposeMore } from "./search.js";
 import { runTrialStep, threadRunner, type StepOutcome } from "./trial.js";
 
 export interface LocalOptions {
@@ -30,14 +31,28 @@ export async function runSweepLocally(store: AnyStore, sweep: ResolvedSweep & { 
   const stopped = () => o.stop !== undefined && Atomics.load(new Int32Array(o.stop), 0) !== 0;
   const { runner, close } = await threadRunner(o.workers);
   try {
+    let inFlight = 0;
     const lane = async () => {
-      for (let trial = line.shift(); trial !== undefined && !stopped(); trial = line.shift()) {
-        const outcome = await runTrialStep(store, sweep, trial, { dbPath: o.dbPath, runner, stop: o.stop, onProgress: o.onProgress });
-        o.onStep?.(trial, outcome);
-        if (outcome === "again" && !stopped()) line.push(trial);
+      while (!stopped()) {
+        const trial = line.shift();
+        if (trial === undefined) {
+          // Nothing to take: done unless a trial in flight may still add more (going on, or a TPE proposal).
+          if (inFlight === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        inFlight++;
+        try {
+          const outcome = await runTrialStep(store, sweep, trial, { dbPath: o.dbPath, runner, stop: o.stop, onProgress: o.onProgress });
+          o.onStep?.(trial, outcome);
+          if (outcome === "again" && !stopped()) line.push(trial);
+          if (outcome === "done") line.push(...(await proposeMore(tables, sweep)).map((t) => t.trial));
+        } finally {
+          inFlight--;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.workers, line.length)) }, lane));
+    await Promise.all(Array.from({ length: Math.max(1, o.workers) }, lane));
   } finally {
     await close();
   }

@@ -16,6 +16,7 @@ import { redactUrl } from "../runs/store/index.js";
 import { SweepTables } from "../runs/store/sweeps.js";
 import type { ResolvedSweep } from "./config.js";
 import { OPEN } from "./local.js";
+import { DEFAULT_RANDOM_CONFIGS, proposeMore } from "./search.js";
 import { runTrialStep, threadRunner, type StepOutcome } from "./trial.js";
 
 export const QUEUE_NAME = "rewardlab-sweeps";
@@ -66,7 +67,10 @@ export async function waitForSweep(store: AnyStore, sweepId: string, onTick?: ()
   for (;;) {
     await onTick?.();
     const [sweep, trials] = [await tables.get(sweepId), await tables.trials(sweepId)];
-    if (!trials.some((t) => OPEN.includes(t.status))) {
+    const config = sweep?.config as ResolvedSweep | undefined;
+    // A TPE sweep short of its configurations gets more as its trials end: not done yet.
+    const more = config?.method === "tpe" && new Set(trials.map((t) => t.configIndex)).size < (config.configs ?? DEFAULT_RANDOM_CONFIGS);
+    if (!more && !trials.some((t) => OPEN.includes(t.status))) {
       await tables.setStatus(sweepId, "finished");
       return "finished";
     }
@@ -106,8 +110,10 @@ export async function startWorker(url: string, store: AnyStore, o: WorkerOptions
       if (outcome === "again") {
         const t = (await tables.trial(sweepId, trial))!;
         await queue.add("trial", { sweepId, trial }, { ...JOB_OPTIONS, jobId: jobId(sweepId, trial, t.step) });
-      } else if (outcome === "done" && !(await tables.trials(sweepId)).some((t) => OPEN.includes(t.status))) {
-        await tables.setStatus(sweepId, "finished");
+      } else if (outcome === "done") {
+        const added = await proposeMore(tables, { ...(record.config as ResolvedSweep), id: sweepId });
+        if (added.length) await queue.addBulk(added.map((t) => ({ name: "trial", data: { sweepId, trial: t.trial }, opts: { ...JOB_OPTIONS, jobId: jobId(sweepId, t.trial, 0) } })));
+        else if (!(await tables.trials(sweepId)).some((t) => OPEN.includes(t.status))) await tables.setStatus(sweepId, "finished");
       }
       o.onStep?.(job.data, outcome);
       return outcome;

@@ -131,6 +131,26 @@ describe("a sweep on this machine", () => {
     await stopped.store.close();
   }, 120_000);
 
+  test("tpe: the startup configurations are random draws, each ended configuration makes room for one proposal, up to configs", async () => {
+    const sweep = loadSweep(sweepFile("tpe", ["method: tpe", "configs: 6", "startup: 3", "seed: 4", "seeds: [0]", "space:", "  learner.learningRate: {loguniform: [1.0e-5, 1.0e-2]}", "  learner.entCoef: [0.0, 0.01]"]));
+    const start = trialsOf(sweep);
+    expect(start.map((t) => t.configIndex)).toEqual([0, 1, 2]);
+    const path = join(dir, "tpe.db");
+    const store = await openStore(path);
+    const tables = new SweepTables(store);
+    const record = await tables.create(sweep.name, sweep, start);
+    expect(await runSweepLocally(store, { ...sweep, id: record.id }, { dbPath: path, workers: 2 })).toBe("finished");
+    const trials = await tables.trials(record.id);
+    expect(trials.map((t) => t.configIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(trials.every((t) => t.status === "finished")).toBe(true);
+    expect(trials.slice(0, 3).map((t) => t.params)).toEqual(start.map((t) => t.params));
+    for (const t of trials.slice(3)) {
+      expect(t.params["learner.learningRate"]).toBeGreaterThanOrEqual(1e-5);
+      expect(t.params["learner.learningRate"]).toBeLessThanOrEqual(1e-2);
+    }
+    await store.close();
+  }, 120_000);
+
   test("from the command line: sweep, status and report; a bad config is one line", async () => {
     const db = join(dir, "cli.db");
     const r = await runCli("sweep", file, "--db", db, "--workers", "2");
