@@ -6,7 +6,8 @@
  * HTML report.
  */
 import { parseConfig } from "../../core/config.js";
-import { detectHacking, type Finding, type HackingReport } from "../../audit/hacking.js";
+import { detectHacking, type HackingReport } from "../../audit/hacking.js";
+import { auditNotes, episodeList } from "../../audit/notes.js";
 import { replayPolicy, type ReplayedEpisode } from "../../audit/replay.js";
 import { auditTerms } from "../../audit/run-terms.js";
 import { RunConfig } from "../../runs/config.js";
@@ -66,16 +67,3 @@ export function formatAudit(id: string, name: string, r: HackingReport, replays:
   return lines.join("\n");
 }
 
-function episodeList(f: Finding): string {
-  const eps = f.evidence.episodes;
-  if (!Array.isArray(eps) || eps.length === 0) return "";
-  const what = f.kind === "stalling" ? "length" : "firings";
-  return `\n    e.g. ${eps.map((e) => `episode ending at step ${e.step} (env ${e.env}): ${what} ${e.value}`).join("; ")}`;
-}
-
-function auditNotes(r: HackingReport, replays: readonly ReplayedEpisode[]): string[] {
-  const notes = r.findings.map((f) => `⚠ ${f.kind}${f.term ? ` (${f.term})` : ""}: ${f.message}${episodeList(f).replace(/\n\s+/, " — ")}`);
-  if (notes.length === 0) notes.push("Audit: no sign of reward hacking.");
-  for (const e of replays) if (e.cycle) notes.push(`Replay (held-out seed ${e.seed}): a state comes back ${e.cycle.visits} times in ${e.length} steps; one loop: ${e.cycle.actions.join(", ")}.`);
-  return notes;
-}

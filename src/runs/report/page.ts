@@ -24,6 +24,8 @@ export interface ReportOptions {
   generatedAt?: Date;
   /** Served live (rewardlab ui): this URL sends server-sent events with the report's new data while its runs train. */
   liveEvents?: string;
+  /** Sections placed before the configuration (the dashboard's audit and reward-check findings), as HTML. */
+  extraSections?: string;
 }
 
 /**
@@ -159,6 +161,7 @@ ${termsSection(data)}
 ${visitsSection(data)}
 ${agentsSection(data)}
 ${replaysSection(data)}
+${options.extraSections ?? ""}
 <section id="config"><h2>Configuration</h2>${configBlocks(config, options.rewards)}</section>
 <footer>Made by rewardlab ${esc(VERSION)}. Self-contained: no network needed. Charts by uPlot ${esc(assets.uplotVersion)} (MIT license, included in this file).</footer>
 </main>

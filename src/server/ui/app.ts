@@ -20,6 +20,8 @@ import { renderReport } from "../../runs/report/page.js";
 import { summaryTable } from "../../runs/report/table.js";
 import type { AnyStore } from "../../runs/store/index.js";
 import { SweepTables } from "../../runs/store/sweeps.js";
+import { findRun } from "../../runs/store/index.js";
+import { findingsSections } from "./findings.js";
 import { indexPage, notFoundPage, sweepPage } from "./pages.js";
 
 export interface UiOptions {
@@ -47,11 +49,14 @@ export function buildUi(store: AnyStore, options: UiOptions = {}): FastifyInstan
     return reply.type("text/html; charset=utf-8").send(indexPage(store.where, runs, comparisons, sweeps, q));
   });
 
-  const reportPage = async (id: string) => {
+  const reportPage = async (id: string, extraSections?: string) => {
     const s = await storedSelection(store, id);
-    return renderReport(s.designs, { title: s.title, config: s.config, rewards: s.rewards, liveEvents: `/api/reports/${encodeURIComponent(id)}/events` });
+    return renderReport(s.designs, { title: s.title, config: s.config, rewards: s.rewards, liveEvents: `/api/reports/${encodeURIComponent(id)}/events`, ...(extraSections ? { extraSections } : {}) });
   };
-  app.get("/runs/:id", async (request, reply) => reply.type("text/html; charset=utf-8").send(await reportPage((request.params as { id: string }).id)));
+  app.get("/runs/:id", async (request, reply) => {
+    const run = await findRun(store, (request.params as { id: string }).id, "run");
+    return reply.type("text/html; charset=utf-8").send(await reportPage(run.id, await findingsSections(store, run)));
+  });
   app.get("/comparisons/:id", async (request, reply) => reply.type("text/html; charset=utf-8").send(await reportPage((request.params as { id: string }).id)));
 
   app.get("/sweeps/:id", async (request, reply) => {
