@@ -2,14 +2,15 @@
  * Summaries of stored runs, for reports and tables after the fact: the
  * learning curve from the stored episodes (windowed by steps), the final
  * primary return and success over the run's last episodes, each term's
- * return. Visitation heatmaps and replays are made only while training, so a
- * report from the store has none.
+ * return, and what the run recorded for its report while training (visits,
+ * evaluation replays) when it kept a recording.
  */
 import { parseConfig } from "../core/config.js";
 import { UserError } from "../core/errors.js";
 import { summarize, type DesignSummary } from "./compare.js";
 import { RunConfig } from "./config.js";
-import { findRun, type Store } from "./store/index.js";
+import { findRun, type AnyStore, type Store } from "./store/index.js";
+import { loadRecording } from "./store/recordings.js";
 import type { RunRecord } from "./store/types.js";
 import { result, type RunSummary } from "./train.js";
 import { summarizeEvaluations } from "./evaluate.js";
@@ -46,6 +47,8 @@ export async function storedSelection(store: Store, id: string): Promise<StoredS
 export async function storedSummary(store: Store, run: RunRecord): Promise<RunSummary & { runId: string }> {
   const config = parseConfig(RunConfig, run.config, "run.config");
   const episodes = await store.episodes(run.id);
+  // Kept by runs trained with a report (visits, evaluation replays); both stores keep them.
+  const recording = "access" in store ? await loadRecording(store as AnyStore, run.id) : undefined;
   const evaluations = summarizeEvaluations(await store.evaluations(run.id), config.evaluation.policies);
   const iterations = (await store.metricSeries(run.id, "global_step")).map((p) => p.step);
   const steps = iterations.length ? iterations : [...new Set(episodes.map((e) => e.step))];
@@ -78,5 +81,6 @@ export async function storedSummary(store: Store, run: RunRecord): Promise<RunSu
     curve,
     evaluations,
     interrupted: run.status !== "finished",
+    ...(recording ? { recording: recording as RunSummary["recording"] } : {}),
   };
 }

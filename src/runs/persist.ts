@@ -14,6 +14,7 @@ import { VERSION } from "../version.js";
 import type { RunConfig } from "./config.js";
 import type { RecordOptions } from "./report/record.js";
 import { openStore, RunWriter } from "./store/index.js";
+import { saveRecording } from "./store/recordings.js";
 import { runTraining, type RunHooks, type RunSummary } from "./train.js";
 
 export interface PersistOptions {
@@ -86,6 +87,8 @@ export async function runPersisted(config: RunConfig, seed: number, persist: Per
       },
     );
     if (checkpointError) throw checkpointError;
+    // Before the run is marked finished: a finished run's recording is there for its report.
+    if (summary.recording) await saveRecording(store, w.runId, summary.recording);
     await w.close(summary.interrupted ? "interrupted" : "finished");
     return { ...summary, runId: w.runId };
   } catch (e) {

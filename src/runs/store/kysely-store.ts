@@ -46,7 +46,7 @@ export interface StoreAccess {
 }
 
 /** The tables whose rows belong to one run. */
-type RunTable = "run_tags" | "metrics" | "episodes" | "evaluations" | "checkpoints";
+type RunTable = "run_tags" | "metrics" | "episodes" | "evaluations" | "checkpoints" | "run_recordings";
 
 /** A run's rows as stored. */
 export interface RunDump {
@@ -57,6 +57,8 @@ export interface RunDump {
   episodes: Selectable<Database["episodes"]>[];
   evaluations: Selectable<Database["evaluations"]>[];
   checkpoints: Selectable<Database["checkpoints"]>[];
+  /** Absent in exports made before recordings were stored. */
+  recordings?: Selectable<Database["run_recordings"]>[];
 }
 
 /** Rows per multi-row INSERT: 8 columns × 500 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
@@ -246,6 +248,7 @@ export abstract class KyselyStore implements Store {
       this.db.deleteFrom("evaluations").where("run_id", "=", id),
       this.db.deleteFrom("checkpoints").where("run_id", "=", id),
       this.db.deleteFrom("run_tags").where("run_id", "=", id),
+      this.db.deleteFrom("run_recordings").where("run_id", "=", id),
       // A sweep's trial keeps its record, without the run.
       this.db.updateTable("sweep_trials").set({ run_id: null }).where("run_id", "=", id),
       this.db.deleteFrom("runs").where("id", "=", id),
@@ -260,7 +263,7 @@ export abstract class KyselyStore implements Store {
     const [comparison] = run.comparison_id ? await this.query(this.db.selectFrom("comparisons").selectAll().where("id", "=", run.comparison_id)) : [];
     // Generic over the table, Kysely's types cannot follow the shared column: each table's rows are typed by RunDump.
     const of = (table: RunTable) => this.query((this.db as unknown as Kysely<Record<RunTable, { run_id: string }>>).selectFrom(table).selectAll().where("run_id", "=", id)) as Promise<never[]>;
-    return { run, comparison, tags: await of("run_tags"), metrics: await of("metrics"), episodes: await of("episodes"), evaluations: await of("evaluations"), checkpoints: await of("checkpoints") };
+    return { run, comparison, tags: await of("run_tags"), metrics: await of("metrics"), episodes: await of("episodes"), evaluations: await of("evaluations"), checkpoints: await of("checkpoints"), recordings: await of("run_recordings") };
   }
 
   /** Writes a dumped run, every row as it was, in one transaction; false (and nothing written) when its id is here already. */
@@ -277,6 +280,7 @@ export abstract class KyselyStore implements Store {
     insert("episodes", d.episodes);
     insert("evaluations", d.evaluations);
     insert("checkpoints", d.checkpoints, 1);
+    insert("run_recordings", d.recordings ?? [], 1);
     await this.transaction(queries);
     return true;
   }

@@ -164,6 +164,13 @@ export interface SweepRungsTable {
   value: number;
 }
 
+/** What a run recorded for its report while training (visits, evaluation replays), as JSON. */
+export interface RunRecordingsTable {
+  run_id: string;
+  data: string;
+  created_at: string;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -183,6 +190,7 @@ export interface Database {
   sweeps: SweepsTable;
   sweep_trials: SweepTrialsTable;
   sweep_rungs: SweepRungsTable;
+  run_recordings: RunRecordingsTable;
   schema_version: SchemaVersionTable;
 }
 
@@ -199,7 +207,7 @@ export interface Migration {
 }
 
 /** Every table the migrations make: a store holding any other is not rewardlab's. */
-export const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls", "sweeps", "sweep_trials", "sweep_rungs"]);
+export const OUR_TABLES = new Set(["schema_version", "runs", "run_tags", "comparisons", "metrics", "episodes", "evaluations", "checkpoints", "designs", "design_candidates", "design_calls", "sweeps", "sweep_trials", "sweep_rungs", "run_recordings"]);
 
 /** The table that records applied migrations (created before any migration runs). */
 export const createVersionTable = (db: Kysely<Database>): Compilable =>
@@ -377,6 +385,17 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn("trial", "integer", (c) => c.notNull())
         .addColumn("value", "double precision", (c) => c.notNull())
         .addPrimaryKeyConstraint("sweep_rungs_pk", ["sweep_id", "rung", "trial"]),
+    ],
+  },
+  {
+    version: 7,
+    description: "run_recordings: a run's visits and evaluation replays, for reports and the dashboard after the fact",
+    up: (db) => [
+      db.schema
+        .createTable("run_recordings")
+        .addColumn("run_id", "text", (c) => c.primaryKey().references("runs.id"))
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull()),
     ],
   },
 ];

@@ -14,6 +14,7 @@ import { FUZZ, mutants } from "../../fuzz/mutate.js";
 import { postgresAvailable, startTestPostgres, type TestPostgres } from "../../test-utils/postgres.js";
 import { runCli } from "../../test-utils/cli.js";
 import { openStore, type AnyStore } from "./open.js";
+import { saveRecording } from "./recordings.js";
 import { exportRuns, importRuns, readRunsFile } from "./transfer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-transfer-"));
@@ -43,6 +44,7 @@ async function seeded(path: string): Promise<{ store: AnyStore; ids: string[] }>
       evaluations: [{ step: 20, policy: "greedy", episode: 0, seed: 2 ** 31, primary: 0.9, success: 1, length: 9 }],
       checkpoint: { step: 20, data: Uint8Array.of(0, 255, k), state: { weights: [Math.fround(0.1), 2], k }, rng: [1, 2, 3, 4] },
     });
+    if (k === 0) await saveRecording(store, run.id, { visits: { width: 2, height: 1, counts: [3, 0], fromStep: 0, steps: 3, runs: 1 } });
     if (k < 2) await store.finishRun(run.id);
   }
   return { store, ids };
@@ -79,6 +81,7 @@ describe("moving runs between stores", () => {
     expect(checkpoint).toMatchObject({ step: 20, data: Uint8Array.of(0, 255, 2), state: { weights: [Math.fround(0.1), 2], k: 2 } });
     expect((await target.metricSeries(ids[1], "loss")).map((p) => p.value)).toEqual([1.5, NaN]);
     expect((await target.getRun(ids[0]))?.tags).toEqual(["a", "b"]);
+    expect((await target.dumpRun(ids[0]))!.recordings).toHaveLength(1);
     await target.close();
   });
 

@@ -54,12 +54,13 @@ const RunLine = z
     episodes: z.array(z.object({ run_id: text, step: int, env: int, length: int, return_total: num, return_primary: num, success: num.nullable(), terms: text, trial_episode: int }).strict()),
     evaluations: z.array(z.object({ run_id: text, step: int, policy: text, episode: int, seed: int, return_primary: num, success: num.nullable(), length: int }).strict()),
     checkpoints: z.array(z.object({ run_id: text, step: int, path: maybe, data: z.object({ $bytes: text }).strict().nullable(), state: maybe, rng: maybe, created_at: text }).strict()),
+    recordings: z.array(z.object({ run_id: text, data: text, created_at: text }).strict()).max(1).optional(),
   })
   .strict()
   .superRefine((line, ctx) => {
     // Every row belongs to the line's run, and its comparison is the run's.
-    for (const table of ["tags", "metrics", "episodes", "evaluations", "checkpoints"] as const) {
-      const k = (line[table] as { run_id: string }[]).findIndex((r) => r.run_id !== line.run.id);
+    for (const table of ["tags", "metrics", "episodes", "evaluations", "checkpoints", "recordings"] as const) {
+      const k = ((line[table] ?? []) as { run_id: string }[]).findIndex((r) => r.run_id !== line.run.id);
       if (k >= 0) ctx.addIssue({ code: "custom", path: [table, k, "run_id"], message: `expected the line's run ${JSON.stringify(line.run.id)}` });
     }
     if (line.comparison && line.comparison.id !== line.run.comparison_id) ctx.addIssue({ code: "custom", path: ["comparison", "id"], message: `expected the run's comparison ${JSON.stringify(line.run.comparison_id)}` });
