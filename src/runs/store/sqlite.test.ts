@@ -6,6 +6,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import { UserError } from "../../core/errors.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+import { loadRecording, saveRecording } from "./recordings.js";
+import { SweepTables } from "./sweeps.js";
 import { SqliteStore, type OpenOptions } from "./sqlite.js";
 
 /** SQLite's own store (these tests are about the file). */
@@ -80,10 +82,10 @@ describe("opening a store", () => {
     db.close();
   });
 
-  test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations and designs", async () => {
+  test("a store at schema version 1 is migrated: its runs get no process start, are still recovered by pid, and can take evaluations, designs, sweeps and recordings", async () => {
     const path = await makeStore();
     const old = new BetterSqlite3(path);
-    old.exec("alter table runs drop column process_start; drop table evaluations; alter table episodes drop column trial_episode; drop table design_calls; drop table design_candidates; drop table designs; delete from schema_version where version > 1");
+    old.exec("alter table runs drop column process_start; drop table evaluations; alter table episodes drop column trial_episode; drop table design_calls; drop table design_candidates; drop table designs; drop table sweep_rungs; drop table sweep_trials; drop table sweeps; drop table run_recordings; delete from schema_version where version > 1");
     old.prepare("update runs set pid = ?").run(2 ** 22 + 1); // above Linux's highest pid: no such process
     old.close();
     const store = await openStore(path);
@@ -96,6 +98,10 @@ describe("opening a store", () => {
     const design = await store.createDesign({ name: "d", designer: "evolution", config: {}, options: {} });
     await store.saveDesignCandidate(design.id, { id: "i0-0", iteration: 0, position: 0, score: 0.5, data: { spec: 1 } });
     expect(await store.designCandidates(design.id)).toEqual([{ id: "i0-0", iteration: 0, data: { spec: 1 } }]);
+    const sweep = await new SweepTables(store).create("s", {}, [{ trial: 0, configIndex: 0, params: {}, seed: 0 }]);
+    expect((await new SweepTables(store).trials(sweep.id)).map((t) => t.status)).toEqual(["pending"]);
+    await saveRecording(store, run.id, { visits: null });
+    expect(await loadRecording(store, run.id)).toEqual({ visits: null });
     await store.close();
   });
 
