@@ -21,7 +21,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { parseConfig, readConfigFile } from "../core/config.js";
+import { inFile, parseConfig, readConfigFile } from "../core/config.js";
 import { UserError } from "../core/errors.js";
 import { loadRunConfig, resolveReward, RunConfig } from "../runs/config.js";
 
@@ -57,6 +57,9 @@ export const SweepConfig = z
   .strict();
 export type SweepConfig = z.output<typeof SweepConfig>;
 
+/** Trials a sweep may have. */
+export const MAX_TRIALS = 100_000;
+
 /** A sweep with its base and every file it names read in: what the store keeps, and all a worker needs. */
 export interface ResolvedSweep extends Omit<SweepConfig, "base" | "seeds"> {
   name: string;
@@ -68,11 +71,15 @@ export interface ResolvedSweep extends Omit<SweepConfig, "base" | "seeds"> {
 
 export function loadSweep(file: string): ResolvedSweep {
   const dir = dirname(resolve(file));
-  const sweep = parseConfig(SweepConfig, readConfigFile(file));
+  const sweep = inFile(file, () => parseConfig(SweepConfig, readConfigFile(file)));
   const base = typeof sweep.base === "string" ? loadRunConfig(resolve(dir, sweep.base)) : resolveReward(parseConfig(RunConfig, sweep.base, "base"), dir);
   if (sweep.method === "grid") {
     for (const [path, p] of Object.entries(sweep.space)) if (!Array.isArray(p)) throw new UserError(`space.${path}`, "a grid takes a list of values; use method: random for a distribution");
   }
+  // A sweep is trials in the store: refuse what no store should hold (and no machine enumerate).
+  const configs = sweep.method === "grid" ? Object.values(sweep.space).reduce((n, p) => n * (p as unknown[]).length, 1) : (sweep.configs ?? 8);
+  const trialCount = Math.min(configs, sweep.configs ?? Infinity) * (sweep.seeds ?? base.seeds).length;
+  if (trialCount > MAX_TRIALS) throw new UserError("space", `${trialCount.toLocaleString("en")} trials (configurations × seeds): more than ${MAX_TRIALS.toLocaleString("en")}; narrow the space or the seeds`);
   // Reward designs given as files are read now, relative to the sweep.
   const space = Object.fromEntries(
     Object.entries(sweep.space).map(([path, p]) => [path, path === "reward" && Array.isArray(p) ? p.map((v) => (typeof v === "string" ? readConfigFile(resolve(dir, v)) : v)) : p]),

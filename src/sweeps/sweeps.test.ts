@@ -85,6 +85,7 @@ describe("search and early stopping", () => {
     refuse("p", ["space:", "  learner.nope.deeper: [1]"], "space.learner.nope.deeper: the base config has no learner.nope to set deeper in");
     refuse("r", ["method: random", "space:", "  learner.learningRate: {uniform: [0.01, 0.001]}"], "space.learner.learningRate.uniform: expected [low, high] with low < high");
     refuse("v", ["space:", "  learner.learningRate: [fast]"], expect.stringMatching(/^learner\.learningRate: /) as never);
+    refuse("big", ["method: random", "configs: 60000", "seeds: [0, 1]"], "space: 120,000 trials (configurations × seeds): more than 100,000; narrow the space or the seeds");
   });
 });
 
