@@ -13,10 +13,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageFile } from "../core/paths.js";
-import { postgresAvailable, startTestPostgres, type TestPostgres } from "../test-utils/postgres.js";
+import { pgQuery, postgresAvailable, startTestPostgres, type TestPostgres } from "../test-utils/postgres.js";
 import { redisAvailable, startTestRedis, type TestRedis } from "../test-utils/redis.js";
 
 const MAIN = packageFile("dist/src/cli/main.js");
@@ -37,15 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-async function select<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const select = pgQuery;
 
 function start(args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; out: string; err: string }> } {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });

@@ -9,6 +9,7 @@
  */
 import { seedEstimate, type SeedEstimate } from "../core/rliable-bootstrap.js";
 import { Rng } from "../core/rng.js";
+import { spearman } from "../core/stats.js";
 import { versusBest, versusLines } from "../runs/seed-verdicts.js";
 import { TRIAL_STATUSES, type SweepRecord, type TrialRecord, type TrialStatus } from "../runs/store/sweeps.js";
 
@@ -82,34 +83,6 @@ export function sweepReport(trials: readonly TrialRecord[], label: Labeller = la
     return { path, byValue: [...groups.entries()].map(([value, vs]) => ({ value, n: vs.length, iqm: seedEstimate(vs, "iqm", new Rng(0)).point })) };
   });
   return { counts, configurations, best: versus.best, verdicts: versusLines(designs, versus, "the final primary return"), effects };
-}
-
-/** Spearman's rank correlation (ties share their mean rank); NaN with fewer than 3 points or no spread. */
-export function spearman(x: readonly number[], y: readonly number[]): number {
-  if (x.length < 3) return NaN;
-  const rank = (v: readonly number[]) => {
-    const order = v.map((value, i) => ({ value, i })).sort((a, b) => a.value - b.value);
-    const r = new Array<number>(v.length);
-    for (let k = 0; k < order.length; ) {
-      let j = k;
-      while (j + 1 < order.length && order[j + 1].value === order[k].value) j++;
-      for (let m = k; m <= j; m++) r[order[m].i] = (k + j) / 2;
-      k = j + 1;
-    }
-    return r;
-  };
-  const [rx, ry] = [rank(x), rank(y)];
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const [mx, my] = [mean(rx), mean(ry)];
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < rx.length; i++) {
-    sxy += (rx[i] - mx) * (ry[i] - my);
-    sxx += (rx[i] - mx) ** 2;
-    syy += (ry[i] - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
 /** The report as text lines, for the terminal. */

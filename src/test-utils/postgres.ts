@@ -9,10 +9,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { freePort } from "./ports.js";
 
 export interface TestPostgres {
   /** A fresh, empty database's URL. */
@@ -31,16 +31,6 @@ function binDir(): string | undefined {
 /** Whether tests can have a PostgreSQL here. */
 export const postgresAvailable = Boolean(process.env.REWARDLAB_TEST_POSTGRES) || binDir() !== undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user. */
 const asServerUser = (argv: string[]): string[] => (process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...argv] : argv);
@@ -123,4 +113,15 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       for (const name of made) await adminQuery(`drop database if exists ${name} with (force)`).catch(() => {});
     },
   };
+}
+
+/** Runs one query on a fresh connection: the rows (for tests that read what the store wrote). */
+export async function pgQuery<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }

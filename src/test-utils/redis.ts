@@ -6,8 +6,8 @@
  * it say so in their name.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import { freePort } from "./ports.js";
 
 const binary = (): string | undefined => {
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
@@ -16,16 +16,6 @@ const binary = (): string | undefined => {
 
 export const redisAvailable = Boolean(process.env.REWARDLAB_TEST_REDIS) || binary() !== undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestRedis {
   url: string;

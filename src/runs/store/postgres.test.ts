@@ -11,10 +11,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageFile } from "../../core/paths.js";
-import { postgresAvailable, startTestPostgres, type TestPostgres } from "../../test-utils/postgres.js";
+import { pgQuery, postgresAvailable, startTestPostgres, type TestPostgres } from "../../test-utils/postgres.js";
 
 const MAIN = packageFile("dist/src/cli/main.js");
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-pg-cli-"));
@@ -29,15 +28,7 @@ afterAll(async () => {
 
 const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 
-async function select<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const select = pgQuery;
 
 describe.skipIf(!postgresAvailable)(`the PostgreSQL store from the command line${postgresAvailable ? "" : " (no PostgreSQL here: set REWARDLAB_TEST_POSTGRES or install postgresql)"}`, () => {
   test("runs trained on two workers land in PostgreSQL with the results SQLite gets; REWARDLAB_DB stands for --db; bad stores are one line", async () => {
