@@ -123,7 +123,8 @@ export async function startWorker(url: string, store: AnyStore, o: WorkerOptions
   worker.on("error", () => {}); // connection trouble: BullMQ retries
   return {
     close: async () => {
-      await worker.close();
+      // Forced: the step in flight is given up (its lock lapses and another worker resumes the run from its checkpoint).
+      await worker.close(true);
       await queue.close();
       await close();
       connection.disconnect();
