@@ -44,6 +44,11 @@ export async function connect(url: string): Promise<Redis> {
   return redis;
 }
 
+/** Fails (one line naming --queue) unless Redis answers at `url`: before a sweep is stored for a queue that is not there. */
+export async function checkQueue(url: string): Promise<void> {
+  (await connect(url)).disconnect();
+}
+
 const jobId = (sweepId: string, trial: number, step: number) => `${sweepId}.${trial}.${step}`;
 const JOB_OPTIONS = { attempts: 3, backoff: { type: "fixed", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 

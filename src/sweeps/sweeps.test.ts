@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -169,6 +169,9 @@ describe("a sweep on this machine", () => {
     const bad = await runCli("sweep", sweepFile("bad", ["method: bayes"]), "--db", db);
     expect([bad.code, bad.err.split("\n").length]).toEqual([2, 2]);
     expect(bad.err).toMatch(/^error: method: /);
+    const noQueue = await runCli("sweep", file, "--db", join(dir, "no-queue.db"), "--queue", "redis://127.0.0.1:1");
+    expect([noQueue.code, noQueue.err]).toEqual([2, expect.stringMatching(/^error: --queue: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(.*\)\n$/)]);
+    expect(existsSync(join(dir, "no-queue.db"))).toBe(false); // nothing stored for a queue that is not there
     const none = await runCli("sweep", "report", "s1999", "--db", db);
     expect([none.code, none.err]).toEqual([2, 'error: sweep: no sweep "s1999" in the store\n']);
   }, 120_000);

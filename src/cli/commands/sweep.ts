@@ -37,6 +37,8 @@ export async function sweepStart(file: string | undefined, opts: SweepOptions): 
   const sweep = loadSweep(file);
   const trials = trialsOf(sweep);
   const workers = intOption(opts.workers ?? "2", "--workers", 1, 256);
+  // Nothing is stored for a queue that is not there.
+  if (opts.queue) await (await import("../../sweeps/queue.js")).checkQueue(opts.queue);
   await withStore(
     opts.db,
     async (store, location) => {
@@ -55,6 +57,7 @@ export async function sweepResume(id: string, opts: SweepOptions): Promise<void>
     const tables = new SweepTables(store);
     const record = await tables.find(id);
     if (record.status === "finished") throw new UserError("sweep", `sweep ${record.id} has finished`);
+    if (opts.queue) await (await import("../../sweeps/queue.js")).checkQueue(opts.queue);
     await tables.setStatus(record.id, "running");
     await drive(store, location, { ...(record.config as ResolvedSweep), id: record.id }, opts, workers);
   });
