@@ -55,8 +55,8 @@ test("a run's page, opened while it trains, redraws its learning curve as the ru
   const record = await new SweepTables(store).create(sweep.name, sweep, trialsOf(sweep));
   await runSweepLocally(store, { ...sweep, id: record.id }, { dbPath: db, workers: 1 });
 
-  // A run long enough to watch: rows are flushed every second.
-  writeFileSync(join(dir, "long.yaml"), ["name: watched", "env: {id: CartPole-v1}", "numEnvs: 4", "learner: {algo: ppo, numSteps: 128}", "steps: 400000", "seeds: [0]"].join("\n"));
+  // A run long enough to watch (stopped by the test once seen): rows are flushed every second.
+  writeFileSync(join(dir, "long.yaml"), ["name: watched", "env: {id: CartPole-v1}", "numEnvs: 4", "learner: {algo: ppo, numSteps: 128}", "steps: 2000000", "seeds: [0]"].join("\n"));
   trainer = spawn(process.execPath, [MAIN, "train", join(dir, "long.yaml"), "--db", db, "--no-report"], { stdio: "ignore" });
   let runId: string | undefined;
   for (const deadline = Date.now() + 30_000; !runId && Date.now() < deadline; await sleep(50)) {
