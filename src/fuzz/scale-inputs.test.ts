@@ -57,7 +57,7 @@ describe("fuzzing the inputs of sweeps and the dashboard", () => {
     try {
       const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", "..", "%00", "s2026", "c2026", "20261207", "'; drop table runs; --", "%F0%9F%A6%8A"));
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("/runs/", "/comparisons/", "/sweeps/", "/?status=", "/?env=", "/?comparison="), segment, async (prefix, s) => {
+        fc.asyncProperty(fc.constantFrom("/runs/", "/comparisons/", "/sweeps/", "/?status=", "/?env=", "/?comparison=", "/?group="), segment, async (prefix, s) => {
           const res = await app.inject({ method: "GET", url: prefix + encodeURIComponent(s) });
           expect([200, 404], `${prefix}${s}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
           expect(res.body).not.toMatch(/at .*\.(js|ts):\d+/);

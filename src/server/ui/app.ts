@@ -42,7 +42,7 @@ export function buildUi(store: AnyStore, options: UiOptions = {}): FastifyInstan
   app.get("/favicon.ico", async (_request, reply) => reply.code(204).send());
 
   app.get("/", async (request, reply) => {
-    const q = request.query as { status?: string; env?: string; comparison?: string };
+    const q = request.query as { status?: string; env?: string; comparison?: string; group?: string };
     const runs = await store.listRuns({ ...(q.status ? { status: q.status as never } : {}), ...(q.env ? { envId: q.env } : {}), ...(q.comparison ? { comparisonId: q.comparison } : {}), limit: 500 });
     const comparisons = await store.listComparisons();
     const sweeps = await new SweepTables(store).list();

@@ -25,21 +25,28 @@ export function notFoundPage(message: string): string {
   return page("Not found", `<header class="report"><h1>Not found</h1></header><p>${esc(message)}</p><p><a href="/">All runs</a></p>`);
 }
 
-export function indexPage(where: string, runs: readonly RunRecord[], comparisons: readonly Comparison[], sweeps: readonly SweepRecord[], q: { status?: string; env?: string; comparison?: string }): string {
+export function indexPage(where: string, runs: readonly RunRecord[], comparisons: readonly Comparison[], sweeps: readonly SweepRecord[], q: { status?: string; env?: string; comparison?: string; group?: string }): string {
   const names = new Map(comparisons.map((c) => [c.id, c.name]));
+  // By comparison (the designs compared together), or by design (a run's name) across comparisons.
+  const byDesign = q.group === "design";
+  const keyOf = (r: RunRecord) => (byDesign ? r.name : (r.comparisonId ?? ""));
   const groups = new Map<string, RunRecord[]>();
-  for (const r of runs) groups.set(r.comparisonId ?? "", [...(groups.get(r.comparisonId ?? "") ?? []), r]);
+  for (const r of runs) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
   const rows = (rs: readonly RunRecord[]) =>
     rs
       .map((r) => `<tr><td><a href="/runs/${esc(r.id)}">${esc(r.id)}</a></td><td>${esc(r.name)}</td><td class="status-${esc(r.status)}">${esc(r.status)}</td><td>${esc(r.envId)}</td><td>${esc(r.learner)}</td><td>${r.seed}</td><td>${when(r.createdAt)}</td></tr>`)
       .join("");
   const head = `<tr><th>run</th><th>design</th><th>status</th><th>environment</th><th>learner</th><th>seed</th><th>created (UTC)</th></tr>`;
-  const blocks = [...groups.entries()].map(([cid, rs]) => {
-    const title = cid ? `<h3>Comparison <a href="/comparisons/${esc(cid)}">${esc(names.get(cid) ?? cid)}</a> <span class="meta">${esc(cid)}</span></h3>` : `<h3>Runs on their own</h3>`;
+  const blocks = [...groups.entries()].map(([key, rs]) => {
+    const title = byDesign
+      ? `<h3>Design ${esc(key)} <span class="meta">${rs.length} run${rs.length === 1 ? "" : "s"}</span></h3>`
+      : key
+        ? `<h3>Comparison <a href="/comparisons/${esc(key)}">${esc(names.get(key) ?? key)}</a> <span class="meta">${esc(key)}</span></h3>`
+        : `<h3>Runs on their own</h3>`;
     return `${title}<table class="list">${head}${rows(rs)}</table>`;
   });
   const sweepRows = sweeps.map((s) => `<tr><td><a href="/sweeps/${esc(s.id)}">${esc(s.id)}</a></td><td>${esc(s.name)}</td><td class="status-${esc(s.status)}">${esc(s.status)}</td><td>${when(s.createdAt)}</td></tr>`).join("");
-  const filters = `<form class="filters" method="get"><select name="status"><option value="">any status</option>${["running", "finished", "failed", "interrupted"].map((s) => `<option${q.status === s ? " selected" : ""}>${s}</option>`).join("")}</select><input name="env" placeholder="environment" value="${esc(q.env ?? "")}"><button>Filter</button></form>`;
+  const filters = `<form class="filters" method="get"><select name="status"><option value="">any status</option>${["running", "finished", "failed", "interrupted"].map((s) => `<option${q.status === s ? " selected" : ""}>${s}</option>`).join("")}</select><input name="env" placeholder="environment" value="${esc(q.env ?? "")}"><select name="group"><option value="comparison">by comparison</option><option value="design"${byDesign ? " selected" : ""}>by design</option></select><button>Filter</button></form>`;
   return page(
     "rewardlab",
     `<header class="report"><h1>rewardlab</h1><div class="meta"><span>run store ${esc(where)}</span><span>${runs.length} runs shown</span></div></header>

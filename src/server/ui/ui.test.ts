@@ -100,6 +100,8 @@ test("a run's page, opened while it trains, redraws its learning curve as the ru
   await page.goto(`${url}/`);
   expect(await page.textContent("body")).toContain(runId!);
   expect(await page.$$eval("table.list tr", (rows) => rows.length)).toBeGreaterThan(9);
+  await page.goto(`${url}/?group=design`);
+  expect(await page.$$eval("h3", (h) => h.map((x) => x.textContent ?? "").filter((t) => t.startsWith("Design ")))).toEqual(expect.arrayContaining(["Design watched 1 run", "Design ui-sweep-t0 1 run"]));
   await page.goto(`${url}/?env=Acrobot-v1`);
   expect(await page.textContent("body")).not.toContain(runId!);
 
