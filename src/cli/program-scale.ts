@@ -11,7 +11,7 @@ export function registerScaleCommands(program: Command): void {
   // Subcommands share `sweep`'s options (--db, --json, …): each reads them with its parent's.
   const sweep = program
     .command("sweep")
-    .description("sweeps: a base run config and what varies (reward designs, term weights, learner hyperparameters) × training seeds, grid or random, with ASHA early stopping; on this machine's threads, or on queue workers")
+    .description("sweeps: a base run config and what varies (reward designs, term weights, learner hyperparameters) × training seeds, grid, random or TPE, with ASHA early stopping; on this machine's threads, or on queue workers")
     .argument("[config]", "the sweep config (YAML or JSON) to start")
     .option("--db <path>", "the run store" + STORE_WHERE)
     .option("--workers <n>", "trials in parallel on this machine (default 2)")
