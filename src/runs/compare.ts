@@ -7,8 +7,6 @@
  * improvement says so.
  */
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { reviveError } from "../core/errors.js";
@@ -22,6 +20,7 @@ import { runPersisted } from "./persist.js";
 import { makeVector } from "../envs/registry.js";
 import { SOCIAL_METRICS, type SocialMetric, type SocialMetrics } from "../envs/multi/social-metrics.js";
 import { rewardProgram } from "../rewards/make.js";
+import { workerFile } from "./task-runner.js";
 import { runTraining, type RunProgress, type RunSummary } from "./train.js";
 import type { RunTask } from "./worker.js";
 
@@ -66,12 +65,6 @@ export interface CompareOptions {
   stop?: SharedArrayBuffer;
   /** When it aborts, the runs are abandoned at once (their threads terminated) and the comparison rejects. */
   abandon?: AbortSignal;
-}
-
-/** The compiled worker sits next to this file (dist/); from sources, runs stay in-process. */
-function workerFile(): string | undefined {
-  const path = fileURLToPath(new URL("./worker.js", import.meta.url));
-  return existsSync(path) ? path : undefined;
 }
 
 export async function compareDesigns(base: RunConfig, designs: readonly Design[], options: CompareOptions = {}): Promise<DesignSummary[]> {

@@ -14,15 +14,11 @@
  * harness below is those calls, written from that source.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { RewardPipeline } from "../agentic/pipeline.js";
-import { SCORERS } from "../agentic/scorers/registry.js";
-import { parseAgenticSpec } from "../agentic/spec.js";
 import { textWorld } from "../agentic/worlds/index.js";
 import { ATTRIBUTES, HYPOTHESES } from "../agentic/worlds/twenty-questions.js";
 import type { GridEnv } from "../envs/grid/engine.js";
@@ -30,19 +26,18 @@ import { ACTION_NAMES } from "../envs/grid/objects.js";
 import { solve } from "../envs/grid/solver.js";
 import { make } from "../envs/registry.js";
 import { runCli } from "../test-utils/cli.js";
-import { buildServer } from "./app.js";
+import { PYTHON, startWorldServer } from "../test-utils/world-server.js";
 
-const PYTHON = process.env.REWARDLAB_PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
 const MODULE = new URL("../../examples/trl/rewardlab_environment.py", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "rewardlab-worlds-trl-"));
-let app: FastifyInstance;
+let server: Awaited<ReturnType<typeof startWorldServer>>;
 let url = "";
 beforeAll(async () => {
-  app = buildServer(new RewardPipeline(parseAgenticSpec({ aspects: [{ name: "format", kind: "tags", tags: ["think"] }] }, SCORERS), { baseDir: ".", env: {} }));
-  url = await app.listen({ host: "127.0.0.1", port: 0 });
+  server = await startWorldServer();
+  url = server.url;
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

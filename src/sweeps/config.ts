@@ -60,6 +60,9 @@ export type SweepConfig = z.output<typeof SweepConfig>;
 /** Trials a sweep may have. */
 export const MAX_TRIALS = 100_000;
 
+/** Configurations of a random or TPE sweep that does not say. */
+export const DEFAULT_RANDOM_CONFIGS = 8;
+
 /** A sweep with its base and every file it names read in: what the store keeps, and all a worker needs. */
 export interface ResolvedSweep extends Omit<SweepConfig, "base" | "seeds"> {
   name: string;
@@ -77,7 +80,7 @@ export function loadSweep(file: string): ResolvedSweep {
     for (const [path, p] of Object.entries(sweep.space)) if (!Array.isArray(p)) throw new UserError(`space.${path}`, "a grid takes a list of values; use method: random for a distribution");
   }
   // A sweep is trials in the store: refuse what no store should hold (and no machine enumerate).
-  const configs = sweep.method === "grid" ? Object.values(sweep.space).reduce((n, p) => n * (p as unknown[]).length, 1) : (sweep.configs ?? 8);
+  const configs = sweep.method === "grid" ? Object.values(sweep.space).reduce((n, p) => n * (p as unknown[]).length, 1) : (sweep.configs ?? DEFAULT_RANDOM_CONFIGS);
   const trialCount = Math.min(configs, sweep.configs ?? Infinity) * (sweep.seeds ?? base.seeds).length;
   if (trialCount > MAX_TRIALS) throw new UserError("space", `${trialCount.toLocaleString("en")} trials (configurations × seeds): more than ${MAX_TRIALS.toLocaleString("en")}; narrow the space or the seeds`);
   // Reward designs given as files are read now, relative to the sweep.

@@ -11,7 +11,9 @@ import { SweepTables, type TrialStatus } from "../runs/store/sweeps.js";
 import type { RunProgress } from "../runs/train.js";
 import type { ResolvedSweep } from "./config.js";
 import { proposeMore } from "./search.js";
-import { runTrialStep, threadRunner, type StepOutcome } from "./trial.js";
+import { threadRunner } from "../runs/task-runner.js";
+import type { PersistedSummary } from "../runs/persist.js";
+import { runTrialStep, type StepOutcome } from "./trial.js";
 
 export interface LocalOptions {
   dbPath: string;
@@ -29,7 +31,7 @@ export async function runSweepLocally(store: AnyStore, sweep: ResolvedSweep & { 
   const trials = await tables.trials(sweep.id);
   const line = [...trials.filter((t) => t.status === "pending"), ...trials.filter((t) => t.status === "running" || t.status === "paused")].map((t) => t.trial);
   const stopped = () => o.stop !== undefined && Atomics.load(new Int32Array(o.stop), 0) !== 0;
-  const { runner, close } = await threadRunner(o.workers);
+  const { runner, close } = await threadRunner<PersistedSummary>(o.workers);
   try {
     let inFlight = 0;
     const lane = async () => {

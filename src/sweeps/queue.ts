@@ -14,10 +14,12 @@ import { UserError } from "../core/errors.js";
 import type { AnyStore } from "../runs/store/index.js";
 import { redactUrl } from "../runs/store/index.js";
 import { SweepTables } from "../runs/store/sweeps.js";
-import type { ResolvedSweep } from "./config.js";
+import { DEFAULT_RANDOM_CONFIGS, type ResolvedSweep } from "./config.js";
 import { OPEN } from "./local.js";
-import { DEFAULT_RANDOM_CONFIGS, proposeMore } from "./search.js";
-import { runTrialStep, threadRunner, type StepOutcome } from "./trial.js";
+import { proposeMore } from "./search.js";
+import { threadRunner } from "../runs/task-runner.js";
+import type { PersistedSummary } from "../runs/persist.js";
+import { runTrialStep, type StepOutcome } from "./trial.js";
 
 export const QUEUE_NAME = "rewardlab-sweeps";
 
@@ -99,7 +101,7 @@ export interface WorkerOptions {
 export async function startWorker(url: string, store: AnyStore, o: WorkerOptions): Promise<{ close(): Promise<void> }> {
   const connection = await connect(url);
   const queue = new Queue<TrialJob>(QUEUE_NAME, { connection });
-  const { runner, close } = await threadRunner(o.threads);
+  const { runner, close } = await threadRunner<PersistedSummary>(o.threads);
   const tables = new SweepTables(store);
   const worker = new Worker<TrialJob>(
     QUEUE_NAME,

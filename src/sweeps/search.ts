@@ -10,10 +10,9 @@
  */
 import { Rng } from "../core/rng.js";
 import type { NewTrial, SweepTables, TrialRecord } from "../runs/store/sweeps.js";
-import type { Param, ResolvedSweep } from "./config.js";
+import { DEFAULT_RANDOM_CONFIGS, type Param, type ResolvedSweep } from "./config.js";
 import { proposeTpe } from "./tpe.js";
 
-export const DEFAULT_RANDOM_CONFIGS = 8;
 
 export function configurations(sweep: ResolvedSweep): Record<string, unknown>[] {
   const entries = Object.entries(sweep.space);

@@ -10,21 +10,16 @@
  * checkpointed; the step handed out again resumes the same run, found by
  * the tag it was created with even if its id was never recorded.
  */
-import { fileURLToPath } from "node:url";
-import { existsSync } from "node:fs";
-import { MessageChannel } from "node:worker_threads";
-import { Piscina } from "piscina";
-import { reviveError } from "../core/errors.js";
 import type { PersistedSummary } from "../runs/persist.js";
 import type { AnyStore } from "../runs/store/index.js";
 import { SweepTables, workerName } from "../runs/store/sweeps.js";
+import type { TaskRunner } from "../runs/task-runner.js";
 import type { RunProgress } from "../runs/train.js";
-import type { RunTask } from "../runs/worker.js";
 import { promote, rungSteps } from "./asha.js";
 import { trialConfig, type ResolvedSweep } from "./config.js";
 
-/** Trains one run task (in a worker thread, or in this one). */
-export type TrialRunner = (task: Omit<RunTask, "port">, onProgress?: (p: RunProgress) => void) => Promise<PersistedSummary>;
+/** Trains one run task (in a worker thread, or in this one); a trial's run is always persisted. */
+export type TrialRunner = TaskRunner<PersistedSummary>;
 
 /** What became of the trial: it goes on later, it is done, or another worker holds it. */
 export type StepOutcome = "again" | "done" | "taken";
@@ -84,47 +79,3 @@ export async function runTrialStep(store: AnyStore, sweep: ResolvedSweep & { id:
   await tables.update(sweep.id, trial, { status: goesOn ? "paused" : "pruned", runId: summary.runId, step: next, value });
   return goesOn ? "again" : "done";
 }
-
-/** The compiled worker sits beside runs/ in dist/; from sources, trainings run in this thread. */
-function workerFile(): string | undefined {
-  const path = fileURLToPath(new URL("../runs/worker.js", import.meta.url));
-  return existsSync(path) ? path : undefined;
-}
-
-/** A runner on `threads` worker threads (from dist/), or in this thread. */
-export async function threadRunner(threads: number): Promise<{ runner: TrialRunner; close(): Promise<void> }> {
-  const file = workerFile();
-  if (!file) {
-    const { default: runTask } = await import("../runs/worker.js");
-    return {
-      runner: async (task, onProgress) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.on("message", (p: RunProgress) => onProgress?.(p));
-        try {
-          return (await runTask({ ...task, port: port2 })) as PersistedSummary;
-        } catch (e) {
-          throw reviveError(e);
-        } finally {
-          port1.close();
-        }
-      },
-      close: async () => {},
-    };
-  }
-  const pool = new Piscina({ filename: file, maxThreads: threads, minThreads: threads, idleTimeout: 1000 });
-  return {
-    runner: async (task, onProgress) => {
-      const { port1, port2 } = new MessageChannel();
-      port1.on("message", (p: RunProgress) => onProgress?.(p));
-      try {
-        return (await pool.run({ ...task, port: port2 }, { transferList: [port2] })) as PersistedSummary;
-      } catch (e) {
-        throw reviveError(e);
-      } finally {
-        port1.close();
-      }
-    },
-    close: () => pool.destroy(),
-  };
-}
-

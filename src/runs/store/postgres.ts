@@ -21,10 +21,15 @@ import { redactUrl } from "./postgres-url.js";
 import { MIGRATIONS, SCHEMA_VERSION, createVersionTable, OUR_TABLES, type Database } from "./schema.js";
 
 
-// node-postgres returns int8 (bigint: steps, counts) as text to keep 64 bits; rewardlab's are below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-// NUMERIC (avg() over integers) likewise comes as text.
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+/**
+ * node-postgres returns int8 (bigint: steps, counts) and NUMERIC (avg() over
+ * integers) as text, to keep their precision; rewardlab's are below 2^53.
+ * Parsed as numbers on this store's connections only, not process-wide.
+ */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 /** An arbitrary constant: the advisory lock migrations hold. */
 const MIGRATION_LOCK = 7_130_224_201;
@@ -44,7 +49,7 @@ export class PostgresStore extends KyselyStore {
     const where = redactUrl(url);
     let config: pg.PoolConfig;
     try {
-      config = { connectionString: url, max: options.poolSize ?? 4, connectionTimeoutMillis: 10_000 };
+      config = { connectionString: url, max: options.poolSize ?? 4, connectionTimeoutMillis: 10_000, types: TYPES };
       new URL(url);
     } catch {
       throw new UserError(where, "expected a PostgreSQL URL like postgres://user@host:5432/database");

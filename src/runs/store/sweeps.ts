@@ -9,7 +9,9 @@
 import { hostname } from "node:os";
 import { UserError } from "../../core/errors.js";
 import { newRunId } from "./ids.js";
+import type { Selectable } from "kysely";
 import type { StoreAccess } from "./kysely-store.js";
+import type { SweepTrialsTable } from "./schema.js";
 import type { AnyStore } from "./open.js";
 
 export const SWEEP_STATUSES = ["running", "finished", "stopped"] as const;
@@ -106,24 +108,12 @@ export class SweepTables {
   }
 
   async trials(sweepId: string): Promise<TrialRecord[]> {
-    const rows = await this.a.query(this.a.db.selectFrom("sweep_trials").selectAll().where("sweep_id", "=", sweepId).orderBy("trial"));
-    return rows.map((r) => ({
-      trial: Number(r.trial),
-      configIndex: Number(r.config_index),
-      params: JSON.parse(r.params),
-      seed: Number(r.seed),
-      status: r.status as TrialStatus,
-      runId: r.run_id,
-      step: Number(r.step),
-      value: r.value === null ? null : Number(r.value),
-      attempts: Number(r.attempts),
-      worker: r.worker,
-      error: r.error,
-    }));
+    return (await this.a.query(this.a.db.selectFrom("sweep_trials").selectAll().where("sweep_id", "=", sweepId).orderBy("trial"))).map(toTrial);
   }
 
   async trial(sweepId: string, trial: number): Promise<TrialRecord | undefined> {
-    return (await this.trials(sweepId)).find((t) => t.trial === trial);
+    const [row] = await this.a.query(this.a.db.selectFrom("sweep_trials").selectAll().where("sweep_id", "=", sweepId).where("trial", "=", trial));
+    return row && toTrial(row);
   }
 
   /**
@@ -177,6 +167,22 @@ export class SweepTables {
   private trialRow(sweepId: string, t: NewTrial, now: string) {
     return { sweep_id: sweepId, trial: t.trial, config_index: t.configIndex, params: JSON.stringify(t.params), seed: t.seed, status: "pending", run_id: null, step: 0, value: null, attempts: 0, worker: null, error: null, updated_at: now };
   }
+}
+
+function toTrial(r: Selectable<SweepTrialsTable>): TrialRecord {
+  return {
+    trial: Number(r.trial),
+    configIndex: Number(r.config_index),
+    params: JSON.parse(r.params),
+    seed: Number(r.seed),
+    status: r.status as TrialStatus,
+    runId: r.run_id,
+    step: Number(r.step),
+    value: r.value === null ? null : Number(r.value),
+    attempts: Number(r.attempts),
+    worker: r.worker,
+    error: r.error,
+  };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -6,8 +6,8 @@
  *   comparison, i.e. by design) and sweeps.
  * - `/runs/:id`, `/comparisons/:id`: the report page `rewardlab report`
  *   writes (the same page, rendered from the same components), live: while
- *   a run trains, `/api/reports/:id/events` sends its data again every
- *   second (server-sent events) and the page redraws its curves and term
+ *   a run trains, `/api/reports/:id/events` sends its data again each
+ *   second it was written to (server-sent events) and the page redraws its curves and term
  *   charts and replaces its summary table.
  * - `/sweeps/:id`: a sweep's trials, its configurations by final return,
  *   and parallel coordinates of parameters against the return.
@@ -71,18 +71,19 @@ export function buildUi(store: AnyStore, options: UiOptions = {}): FastifyInstan
     const comparison = await store.getComparison(id);
     const runIds = comparison ? (await store.listRuns({ comparisonId: id })).map((r) => r.id) : [id];
     reply.raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    let last = "";
+    let seen = "";
     let closed = false;
     request.raw.on("close", () => (closed = true));
     const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     while (!closed) {
       const runs = await Promise.all(runIds.map((r) => store.getRun(r)));
       const running = runs.some((r) => r?.status === "running");
-      const s = await storedSelection(store, id);
-      const data = reportData(s.designs, s.config.window);
-      const body = JSON.stringify(data);
-      if (body !== last) {
-        last = body;
+      // Every write to a run moves its updated_at: the report is rebuilt (all its episodes read) only after one.
+      const stamp = runs.map((r) => `${r?.status}@${r?.updatedAt}`).join(",");
+      if (stamp !== seen) {
+        seen = stamp;
+        const s = await storedSelection(store, id);
+        const data = reportData(s.designs, s.config.window);
         const step = Math.max(0, ...s.designs.flatMap((d) => d.runs.map((r) => r.steps)));
         send("report", { data, summary: summaryTable(s.designs, data, s.config.successThreshold), status: running ? "training" : "ended", step });
       }
